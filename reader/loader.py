@@ -1,0 +1,583 @@
+"""Seed files to articles: one file becomes an ``Article`` or a named ``Problem``.
+
+Seed files come from strangers. Every function here assumes the worst: any
+field may be missing, of the wrong type, huge or hostile, and the answer is
+always an article or a one-sentence reason, never an exception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import yaml
+
+from reader.model import Article, ArticleDetail, Duplicate, Image, LoadResult, Problem, Related
+from reader.text import (
+    MAX_NAME_CHARS,
+    MAX_TEXT_CHARS,
+    clean_line,
+    clean_paragraphs,
+    clean_url,
+    host_of,
+    loose_url_key,
+    normalize_url,
+)
+
+SEED_SUFFIXES = frozenset({".txt", ".md"})
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_YAML_NODES = 50_000
+MAX_RELATED = 200
+MAX_TOPICS = 20
+MAX_IMAGES = 50
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+HAVE_LIBYAML = _YAML_LOADER is not yaml.SafeLoader
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_INT_TEXT = re.compile(r"[+-]?\d{1,12}(?:\.0*)?")
+
+LoadOutcome = tuple[Article, ArticleDetail] | Problem
+
+
+class _Refused(Exception):
+    """A file is not an article; the message is the reason shown to the user."""
+
+    def __init__(self, reason: str, line: int | None = None, ignored: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.ignored = ignored
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+def parse_yaml(text: str) -> Any:
+    """The one place YAML is read: safe loading only, libyaml when present."""
+    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+
+
+def _check_shape(data: Any) -> None:
+    """Refuse shared or self-referencing containers and oversized documents.
+
+    Real seed files never use YAML anchors for containers. An alias bomb is a
+    few hundred bytes of nested aliases whose tree is astronomically large even
+    though the parsed graph is small; walking the graph once, and refusing any
+    container seen twice, stops it without ever expanding it.
+    """
+    seen: set[int] = set()
+    stack = [data]
+    nodes = 0
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            children: Iterable[Any] = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if id(node) in seen:
+            raise _Refused("front matter reuses a YAML anchor for a list or mapping (not allowed)")
+        seen.add(id(node))
+        nodes += len(node)
+        if nodes > MAX_YAML_NODES:
+            raise _Refused(f"front matter has more than {MAX_YAML_NODES:,} values")
+        stack.extend(children)
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """Return (yaml text, body) or refuse a text without ``---`` front matter."""
+    text = text.removeprefix("\ufeff")
+    first, sep, rest = text.partition("\n")
+    if first.rstrip() != "---":
+        raise _Refused("no front matter (the file does not start with a '---' line)", ignored=True)
+    match = _CLOSING.search(rest)
+    if match is None:
+        raise _Refused("front matter is not closed by a '---' line", line=1)
+    return rest[: match.start()], rest[match.end() :].lstrip("\r\n")
+
+
+def _read_text(path: str) -> str:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise _Refused("file disappeared before it could be read") from None
+    except OSError as error:
+        raise _Refused(f"cannot read the file ({error.strerror or error})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise _Refused("is a directory, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise _Refused("not a regular file (a device, pipe or socket)")
+    if st.st_size > MAX_FILE_BYTES:
+        raise _Refused(
+            f"file is {st.st_size / 1_048_576:.1f} MB; articles larger than "
+            f"{MAX_FILE_BYTES // 1_048_576} MB are not read"
+        )
+    if st.st_size == 0:
+        raise _Refused("empty file")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise _Refused(f"cannot read the file ({error.strerror or error})") from None
+    if b"\x00" in raw[:8192]:
+        raise _Refused("binary file (contains NUL bytes), not text")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise _Refused(
+            f"not UTF-8 text (invalid byte 0x{raw[error.start]:02x} at offset {error.start})",
+            line=line,
+        ) from None
+
+
+def _parse_document(text: str) -> tuple[dict[str, Any], str]:
+    yaml_text, body = split_front_matter(text)
+    if not yaml_text.strip():
+        raise _Refused("front matter is empty")
+    try:
+        data = parse_yaml(yaml_text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 2 if mark is not None else None
+        problem = (error.problem or error.context or "invalid YAML").strip()
+        raise _Refused(f"front matter is not valid YAML: {problem}", line=line) from None
+    except yaml.YAMLError as error:
+        raise _Refused(f"front matter is not valid YAML: {error}") from None
+    except RecursionError:
+        raise _Refused("front matter is nested too deeply") from None
+    except (ValueError, OverflowError, TypeError) as error:
+        # e.g. a timestamp like 2020-13-45 that PyYAML cannot construct
+        raise _Refused(f"front matter has a value YAML cannot read: {error}") from None
+    if not isinstance(data, dict):
+        kind = _kind(data)
+        raise _Refused(f"front matter is {kind}, not a mapping of fields")
+    _check_shape(data)
+    return data, body
+
+
+# ------------------------------------------------------------------- coercion
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+def coerce_int(value: Any) -> int | None:
+    """An int from an int, an integral float or a numeric string; otherwise None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
+        return int(float(value.strip()))
+    return None
+
+
+def coerce_str(value: Any) -> str | None:
+    """Text from a string or a plain number; None for anything else."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def parse_date(value: Any) -> datetime | None:
+    """An aware UTC datetime from whatever a seed file holds, or None."""
+    if isinstance(value, datetime):
+        result = value
+    elif isinstance(value, date):
+        result = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text or len(text) > 64:
+            return None
+        try:
+            result = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = value / 1000 if abs(value) > 1e11 else value
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    else:
+        return None
+    if result.tzinfo is None:
+        result = result.replace(tzinfo=UTC)
+    try:
+        return result.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = coerce_str(data.get(key))
+    return value if value is not None else ""
+
+
+def _quality(value: Any) -> int | None:
+    number = coerce_int(value)
+    return number if number is not None and number >= 0 else None
+
+
+def _heat(value: Any) -> int | None:
+    # -1 (or any negative) means unknown.
+    return _quality(value)
+
+
+def _link(data: dict[str, Any]) -> str:
+    for key in ("webUrl", "originalUrl"):
+        url = coerce_str(data.get(key))
+        if url and url.strip():
+            return clean_url(url)
+    return ""
+
+
+def _provider(value: Any, url: str) -> tuple[str, str]:
+    name = domain = ""
+    if isinstance(value, dict):
+        name = clean_line(coerce_str(value.get("name")) or "", MAX_NAME_CHARS)
+        domain = clean_line(coerce_str(value.get("domain")) or "", MAX_NAME_CHARS).lower()
+    elif (text := coerce_str(value)) is not None:
+        name = clean_line(text, MAX_NAME_CHARS)
+    if not domain and url:
+        domain = host_of(url)
+    if not name:
+        name = domain
+    return name, domain
+
+
+def _topics(value: Any) -> tuple[str, ...]:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        value = [value]
+    if not isinstance(value, list):
+        return ()
+    topics: list[str] = []
+    seen: set[str] = set()
+    for item in value:
+        text = coerce_str(item)
+        if text is None:
+            continue
+        topic = clean_line(text, MAX_NAME_CHARS)
+        if topic and topic.casefold() not in seen:
+            seen.add(topic.casefold())
+            topics.append(topic)
+        if len(topics) >= MAX_TOPICS:
+            break
+    return tuple(topics)
+
+
+def _images(value: Any) -> tuple[Image, ...]:
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        return ()
+    images = []
+    for item in value[:MAX_IMAGES]:
+        if not isinstance(item, dict):
+            continue
+        url = clean_url(coerce_str(item.get("url")) or "")
+        if not url:
+            continue
+        images.append(
+            Image(
+                url=url,
+                width=_quality(item.get("width")),
+                height=_quality(item.get("height")),
+                title=clean_line(coerce_str(item.get("title")) or ""),
+            )
+        )
+    return tuple(images)
+
+
+def fallback_id(title: str, published: datetime | None) -> str:
+    """The id of an article without a link: a hash of its title and date."""
+    stamp = published.isoformat() if published else ""
+    digest = hashlib.sha1(f"{title}\n{stamp}".encode()).hexdigest()[:16]
+    return f"untitled-link:{digest}"
+
+
+def _related(value: Any, parent_id: str, parent_keys: set[str]) -> tuple[Related, ...]:
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        return ()
+    items: list[Related] = []
+    seen: set[str] = {parent_id}
+    for item in value[: MAX_RELATED * 2]:
+        if not isinstance(item, dict):
+            continue
+        title = clean_line(coerce_str(item.get("title")) or "")
+        if not title:
+            continue
+        url = _link(item)
+        published = parse_date(item.get("publishedDateTime"))
+        rid = normalize_url(url) if url else fallback_id(title, published)
+        if rid in seen or (url and loose_url_key(url) in parent_keys):
+            continue
+        seen.add(rid)
+        provider, domain = _provider(item.get("provider"), url)
+        items.append(
+            Related(
+                id=rid,
+                title=title,
+                url=url,
+                excerpt=clean_paragraphs(_text(item, "excerpt"), 4_000),
+                provider=provider,
+                domain=domain,
+                published=published,
+                quality=_quality(item.get("quality")),
+                type=clean_line(_text(item, "type"), 40).lower() or "article",
+            )
+        )
+        if len(items) >= MAX_RELATED:
+            break
+    return tuple(items)
+
+
+def build_article(data: dict[str, Any], path: str, body: str = "") -> tuple[Article, ArticleDetail]:
+    """Validate a parsed front matter into an article and its heavy details."""
+    raw_title = data.get("title")
+    title_text = coerce_str(raw_title)
+    if title_text is None:
+        if raw_title is None:
+            raise _Refused("no title (the one field an article needs)")
+        raise _Refused(f"title is {_kind(raw_title)}, expected text")
+    title = clean_line(title_text)
+    if not title:
+        raise _Refused("title is empty")
+    url = _link(data)
+    published = parse_date(data.get("publishedDateTime"))
+    article_id = normalize_url(url) if url else fallback_id(title, published)
+    own_links = [url] + [
+        clean_url(coerce_str(data.get(key)) or "")
+        for key in ("originalUrl", "ampWebUrl", "cdnAmpWebUrl")
+    ]
+    parent_keys = {loose_url_key(link) for link in own_links if link}
+    provider, domain = _provider(data.get("provider"), url)
+    related = _related(data.get("related"), article_id, parent_keys)
+    article = Article(
+        id=article_id,
+        title=title,
+        path=path,
+        url=url,
+        provider=provider,
+        domain=domain,
+        published=published,
+        quality=_quality(data.get("quality")),
+        heat=_heat(data.get("heat")),
+        topics=_topics(data.get("topics")),
+        type=clean_line(_text(data, "type"), 40).lower() or "article",
+        excerpt=clean_paragraphs(_text(data, "excerpt")),
+        related_ids=tuple(item.id for item in related),
+    )
+    detail = ArticleDetail(
+        related=related,
+        images=_images(data.get("images")),
+        original_url=clean_url(_text(data, "originalUrl")),
+        amp_url=clean_url(_text(data, "ampWebUrl")),
+        body=clean_paragraphs(body, MAX_TEXT_CHARS),
+        has_featured_content=bool(data.get("featuredContent")),
+    )
+    return article, detail
+
+
+# ------------------------------------------------------------------ one file
+
+
+def read_seed_file(path: str | os.PathLike[str], *, explicit: bool = True) -> LoadOutcome:
+    """Read one seed file into (article, detail), or the problem that stopped it.
+
+    ``explicit`` is False for files found by scanning a folder: there, a file
+    without front matter (a README) is reported as ignored, not as a problem.
+    """
+    name = os.fspath(path)
+    try:
+        data, body = _parse_document(_read_text(name))
+        return build_article(data, name, body)
+    except _Refused as refused:
+        return Problem(name, refused.reason, refused.line, refused.ignored and not explicit)
+    except Exception as error:  # a bug of ours must not sink the whole load
+        return Problem(name, f"unexpected error while reading: {type(error).__name__}: {error}")
+
+
+def load_seed_file(path: str | os.PathLike[str], *, explicit: bool = True) -> Article | Problem:
+    """Read one seed file into an Article (without heavy details) or a Problem."""
+    outcome = read_seed_file(path, explicit=explicit)
+    return outcome if isinstance(outcome, Problem) else outcome[0]
+
+
+def load_detail(article: Article) -> ArticleDetail:
+    """Re-read the heavy parts of one article from its file (about 0.3 ms)."""
+    outcome = read_seed_file(article.path)
+    if isinstance(outcome, Problem) or outcome[0].id != article.id:
+        return ArticleDetail()
+    return outcome[1]
+
+
+# ---------------------------------------------------------------- scanning
+
+
+class MissingPath(Exception):
+    """A path the user named does not exist."""
+
+
+def _is_seed_name(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in SEED_SUFFIXES
+
+
+def scan_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[tuple[str, bool]], list[Problem]]:
+    """Find seed files: (path, explicit) pairs in a stable order, and problems met.
+
+    Folders are walked recursively; hidden entries are skipped; symbolic links
+    to folders are followed once. Raises MissingPath for a named path that does
+    not exist.
+    """
+    found: list[tuple[str, bool]] = []
+    problems: list[Problem] = []
+    for given in paths:
+        name = os.fspath(given)
+        if os.path.isdir(name):
+            _walk(name, found, problems, set())
+        elif os.path.lexists(name):
+            if os.path.islink(name) and not os.path.exists(name):
+                problems.append(Problem(name, "broken symbolic link"))
+            else:
+                found.append((name, True))
+        else:
+            raise MissingPath(name)
+    return found, problems
+
+
+def _walk(folder: str, found: list[tuple[str, bool]], problems: list[Problem], seen: set[str]) -> None:
+    real = os.path.realpath(folder)
+    if real in seen:
+        return
+    seen.add(real)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        problems.append(Problem(folder, f"cannot list the folder ({error.strerror or error})"))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()
+            is_file = entry.is_file()
+        except OSError:
+            is_dir = is_file = False
+        if is_dir:
+            if _is_seed_name(entry.name):
+                problems.append(Problem(entry.path, "is a directory, not a file", ignored=True))
+            _walk(entry.path, found, problems, seen)
+        elif _is_seed_name(entry.name):
+            if is_file:
+                found.append((entry.path, False))
+            elif entry.is_symlink() and not os.path.exists(entry.path):
+                problems.append(Problem(entry.path, "broken symbolic link"))
+            else:
+                problems.append(Problem(entry.path, "not a regular file (a device, pipe or socket)"))
+
+
+# -------------------------------------------------------------- collections
+
+
+def _load_chunk(chunk: list[tuple[str, bool]]) -> list[Article | Problem]:
+    return [load_seed_file(path, explicit=explicit) for path, explicit in chunk]
+
+
+def iter_load(
+    files: list[tuple[str, bool]], *, workers: int | None = None, chunk_size: int = 500
+) -> Iterator[list[Article | Problem]]:
+    """Load files in chunks, in order, with one process per core for large sets."""
+    if workers is None:
+        workers = os.cpu_count() or 1
+    chunks = [files[i : i + chunk_size] for i in range(0, len(files), chunk_size)]
+    if workers <= 1 or len(files) < 2_000:
+        for chunk in chunks:
+            yield _load_chunk(chunk)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: the caller may be a threaded TUI.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(_load_chunk, chunks)
+
+
+def _newer(candidate: Article, current: Article) -> bool:
+    """Which of two files of one article wins: the later date, then the first path."""
+    a = candidate.published.timestamp() if candidate.published else float("-inf")
+    b = current.published.timestamp() if current.published else float("-inf")
+    if a != b:
+        return a > b
+    return candidate.path < current.path
+
+
+class Collector:
+    """Gathers load outcomes into a LoadResult, resolving duplicate ids."""
+
+    def __init__(self) -> None:
+        self.result = LoadResult()
+        self._by_id: dict[str, int] = {}
+
+    def add(self, outcome: Article | Problem) -> Article | None:
+        """Add one outcome; return the article if it is new or replaced one."""
+        result = self.result
+        result.files_read += 1
+        if isinstance(outcome, Problem):
+            (result.ignored if outcome.ignored else result.problems).append(outcome)
+            return None
+        index = self._by_id.get(outcome.id)
+        if index is None:
+            self._by_id[outcome.id] = len(result.articles)
+            result.articles.append(outcome)
+            return outcome
+        current = result.articles[index]
+        if _newer(outcome, current):
+            result.articles[index] = outcome
+            result.duplicates.append(Duplicate(current.path, outcome.path, outcome.id))
+            return outcome
+        result.duplicates.append(Duplicate(outcome.path, current.path, outcome.id))
+        return None
+
+
+def load_collection(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadResult:
+    """Load every seed file under ``paths`` into one LoadResult."""
+    files, scan_problems = scan_paths(paths)
+    collector = Collector()
+    for problem in scan_problems:
+        collector.add(problem)
+    collector.result.files_read -= len(scan_problems)
+    done = 0
+    for chunk in iter_load(files, workers=workers):
+        for outcome in chunk:
+            collector.add(outcome)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, len(files))
+    return collector.result

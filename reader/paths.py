@@ -1,0 +1,64 @@
+"""Every path newsreader uses, in one place.
+
+Directories are never created here: callers that write create them on demand,
+so read-only commands leave the file system as they found it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "newsreader"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def bundled_seeds_dir() -> Path:
+    """The seed files shipped with newsreader.
+
+    In a wheel they live inside the package (``reader/_seeds``); in a source
+    checkout or an editable install they are the repository's ``seeds/``.
+    """
+    packaged = _PACKAGE_DIR / "_seeds"
+    if packaged.is_dir():
+        return packaged
+    return _PACKAGE_DIR.parent / "seeds"
+
+
+def data_dir() -> Path:
+    """Per-user data directory (honours ``XDG_DATA_HOME``)."""
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def user_seeds_dir() -> Path:
+    """The user's own seed folder, read along with the bundled seeds."""
+    return data_dir() / "seeds"
+
+
+def state_db_path() -> Path:
+    """The SQLite database of read and starred marks."""
+    return data_dir() / "state.sqlite3"
+
+
+def config_dir() -> Path:
+    """Per-user config directory (honours ``XDG_CONFIG_HOME``)."""
+    return platformdirs.user_config_path(APP_NAME, appauthor=False)
+
+
+def config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+def cache_dir() -> Path:
+    """Per-user cache directory (honours ``XDG_CACHE_HOME``)."""
+    return platformdirs.user_cache_path(APP_NAME, appauthor=False)
+
+
+def default_seed_paths() -> list[Path]:
+    """What ``newsreader`` reads when given no path."""
+    paths = [bundled_seeds_dir()]
+    user = user_seeds_dir()
+    if user.is_dir():
+        paths.append(user)
+    return paths

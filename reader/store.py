@@ -1,0 +1,141 @@
+"""The in-memory store: articles by id, topics and providers, sorted views.
+
+Views are derived from two global orders (by date, by quality) computed once
+per change, so a topic switch or a re-sort is a filter, not a sort.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Literal
+
+from reader.model import Article, Related
+from reader.text import loose_url_key
+
+Sort = Literal["date", "quality"]
+SORTS: tuple[Sort, ...] = ("date", "quality")
+_NO_DATE = float("inf")
+
+
+def date_key(article: Article) -> tuple[float, str]:
+    """Newest first, undated last; the id breaks ties so the order is stable."""
+    if article.published is None:
+        return (_NO_DATE, article.id)
+    return (-article.published.timestamp(), article.id)
+
+
+def quality_key(article: Article) -> tuple[bool, int, float, str]:
+    """Highest quality first, ties newest first, missing quality last."""
+    ts, ident = date_key(article)
+    quality = article.quality
+    return (quality is None, -(quality or 0), ts, ident)
+
+
+_KEYS = {"date": date_key, "quality": quality_key}
+
+
+class Store:
+    """Every loaded article, with the indexes the views need."""
+
+    def __init__(self, articles: Iterable[Article] = ()) -> None:
+        self._articles: dict[str, Article] = {}
+        self._by_link: dict[str, str] = {}
+        self._orders: dict[Sort, list[Article]] = {}
+        self._views: dict[tuple[str | None, Sort], list[Article]] = {}
+        self._topics: Counter[str] | None = None
+        self.add_many(articles)
+
+    # -- changes ------------------------------------------------------------
+
+    def add_many(self, articles: Iterable[Article]) -> None:
+        """Add or replace articles (by id)."""
+        for article in articles:
+            old = self._articles.get(article.id)
+            if old is not None and old.url != article.url:
+                self._by_link.pop(loose_url_key(old.url), None)
+            self._articles[article.id] = article
+            if article.url:
+                self._by_link[loose_url_key(article.url)] = article.id
+        self._invalidate()
+
+    def remove(self, article_id: str) -> Article | None:
+        article = self._articles.pop(article_id, None)
+        if article is not None:
+            if article.url and self._by_link.get(loose_url_key(article.url)) == article_id:
+                del self._by_link[loose_url_key(article.url)]
+            self._invalidate()
+        return article
+
+    def _invalidate(self) -> None:
+        self._orders.clear()
+        self._views.clear()
+        self._topics = None
+
+    # -- lookups ------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def __iter__(self) -> Iterator[Article]:
+        return iter(self._articles.values())
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._articles
+
+    def get(self, article_id: str) -> Article | None:
+        return self._articles.get(article_id)
+
+    def resolve(self, related: Related) -> Article | None:
+        """The article of the store that a related story points at, if any."""
+        article = self._articles.get(related.id)
+        if article is None and related.url:
+            article_id = self._by_link.get(loose_url_key(related.url))
+            article = self._articles.get(article_id) if article_id else None
+        return article
+
+    def resolve_id(self, related_id: str) -> Article | None:
+        """Like resolve, from a related story's id alone."""
+        article = self._articles.get(related_id)
+        if article is None:
+            article_id = self._by_link.get(loose_url_key(related_id))
+            article = self._articles.get(article_id) if article_id else None
+        return article
+
+    # -- topics -------------------------------------------------------------
+
+    def topic_totals(self) -> Counter[str]:
+        if self._topics is None:
+            self._topics = Counter(
+                topic for article in self._articles.values() for topic in article.topics
+            )
+        return self._topics
+
+    def topics(self) -> list[tuple[str, int]]:
+        """(topic, total) pairs, busiest first, then by name."""
+        totals = self.topic_totals()
+        return sorted(totals.items(), key=lambda item: (-item[1], item[0].casefold(), item[0]))
+
+    def providers(self) -> list[tuple[str, int]]:
+        counts = Counter(article.provider for article in self._articles.values())
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+
+    # -- views --------------------------------------------------------------
+
+    def ordered(self, sort: Sort = "date") -> list[Article]:
+        """Every article in the given order (cached until the store changes)."""
+        order = self._orders.get(sort)
+        if order is None:
+            order = sorted(self._articles.values(), key=_KEYS[sort])
+            self._orders[sort] = order
+        return order
+
+    def view(self, topic: str | None = None, sort: Sort = "date") -> list[Article]:
+        """The articles of one topic (or all, for None) in the given order."""
+        key = (topic, sort)
+        view = self._views.get(key)
+        if view is None:
+            order = self.ordered(sort)
+            view = order if topic is None else [a for a in order if topic in a.topics]
+            self._views[key] = view
+        return view

@@ -1,0 +1,130 @@
+"""Cleaning of untrusted text and links from seed files.
+
+Everything a seed file says passes through here before it is stored, so the
+rest of the program can assume: no control characters, no HTML entities, no
+runs of whitespace, and links in one canonical form for identity.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+# C0 controls except tab and newline, DEL, C1 controls, and the bidi
+# embedding/override/isolate characters that can reorder a terminal line.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_INLINE_SPACE = re.compile(r"[^\S\n]+")
+_ANY_SPACE = re.compile(r"\s+")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+_SPACE_AROUND_NEWLINE = re.compile(r" ?\n ?")
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+MAX_TITLE_CHARS = 1_000
+MAX_TEXT_CHARS = 20_000
+MAX_NAME_CHARS = 200
+
+
+def strip_controls(text: str) -> str:
+    """Remove characters that could drive the terminal rather than print."""
+    return _CONTROL.sub("", text)
+
+
+def _unescape(text: str) -> str:
+    # Feeds sometimes escape twice (``&amp;#8217;``); a second pass undoes that
+    # and leaves plain text with a lone ``&`` unchanged.
+    once = html.unescape(text)
+    return html.unescape(once) if "&" in once else once
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def clean_line(text: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """A single-line field (title, name): entities decoded, one line, no controls."""
+    text = _unescape(text[: limit * 8])
+    text = _ANY_SPACE.sub(" ", text.replace("\x00", " "))
+    return _truncate(strip_controls(text).strip(), limit)
+
+
+def clean_paragraphs(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """A multi-line field (excerpt, body): line breaks kept, everything else as clean_line."""
+    text = _unescape(text[: limit * 8])
+    # Escaped line breaks written out as text by some crawlers.
+    text = text.replace("\\r\\n", "\n").replace("\\n", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_controls(text)
+    text = _INLINE_SPACE.sub(" ", text)
+    text = _SPACE_AROUND_NEWLINE.sub("\n", text)
+    text = _MANY_NEWLINES.sub("\n\n", text)
+    return _truncate(text.strip(), limit)
+
+
+def clean_url(text: str) -> str:
+    """A link as written, made safe to show and to open: entities decoded, no spaces."""
+    text = strip_controls(html.unescape(text[:8_000])).strip()
+    return re.sub(r"\s", "%20", text)
+
+
+def normalize_url(url: str) -> str:
+    """The identity of a link: lower-case scheme and host, no default port, no fragment."""
+    url = clean_url(url)
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        return url
+    if not scheme or not host:
+        return url
+    netloc = host
+    if port is not None and _DEFAULT_PORTS.get(scheme) != str(port):
+        netloc = f"{host}:{port}"
+    if parts.username or parts.password:
+        netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def loose_url_key(url: str) -> str:
+    """A looser key for spotting the same page under a slightly different link.
+
+    Ignores the scheme, a leading ``www.``, a trailing slash and an ``/amp``
+    suffix: the variants real collections use when a story points back at itself.
+    """
+    url = clean_url(url)
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return url.lower()
+    host = host.removeprefix("www.")
+    path = parts.path.rstrip("/")
+    path = path.removesuffix("/amp").rstrip("/")
+    key = f"{host}{path}"
+    if parts.query and parts.query.lower() != "amp":
+        key += "?" + parts.query
+    return key
+
+
+def host_of(url: str) -> str:
+    """The host of a link without ``www.``, or an empty string."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.lower().removeprefix("www.")
+
+
+def is_web_url(url: str) -> bool:
+    """True for http and https links: the only ones newsreader will open."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
