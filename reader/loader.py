@@ -443,7 +443,9 @@ def _is_seed_name(name: str) -> bool:
     return os.path.splitext(name)[1].lower() in SEED_SUFFIXES
 
 
-def scan_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[tuple[str, bool]], list[Problem]]:
+def scan_paths(
+    paths: Iterable[str | os.PathLike[str]],
+) -> tuple[list[tuple[str, bool]], list[Problem]]:
     """Find seed files: (path, explicit) pairs in a stable order, and problems met.
 
     Folders are walked recursively; hidden entries are skipped; symbolic links
@@ -466,7 +468,9 @@ def scan_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[tuple[str,
     return found, problems
 
 
-def _walk(folder: str, found: list[tuple[str, bool]], problems: list[Problem], seen: set[str]) -> None:
+def _walk(
+    folder: str, found: list[tuple[str, bool]], problems: list[Problem], seen: set[str]
+) -> None:
     real = os.path.realpath(folder)
     if real in seen:
         return
@@ -494,7 +498,9 @@ def _walk(folder: str, found: list[tuple[str, bool]], problems: list[Problem], s
             elif entry.is_symlink() and not os.path.exists(entry.path):
                 problems.append(Problem(entry.path, "broken symbolic link"))
             else:
-                problems.append(Problem(entry.path, "not a regular file (a device, pipe or socket)"))
+                problems.append(
+                    Problem(entry.path, "not a regular file (a device, pipe or socket)")
+                )
 
 
 # -------------------------------------------------------------- collections

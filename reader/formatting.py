@@ -1,0 +1,78 @@
+"""Dates, ages and counts as the screen shows them. No Textual here."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from rich.cells import cell_len, set_cell_size
+
+
+def short_date(published: datetime | None, tz: tzinfo | None = None) -> str:
+    """The related list's date: ``2020-06-11`` in local time, or blank."""
+    if published is None:
+        return ""
+    return published.astimezone(tz).strftime("%Y-%m-%d")
+
+
+def compact_date(published: datetime | None, now: datetime, tz: tzinfo | None = None) -> str:
+    """The article list's 7-cell date, as mail readers show it.
+
+    ``16:14`` for the last 24 hours, ``Jun 11`` within the year, ``2020-06`` before.
+    """
+    if published is None:
+        return ""
+    local = published.astimezone(tz)
+    seconds = (now - published).total_seconds()
+    if 0 <= seconds < 86400:
+        return local.strftime("%H:%M")
+    if 0 <= seconds < 330 * 86400:
+        return local.strftime("%b %d")
+    return local.strftime("%Y-%m")
+
+
+def long_date(published: datetime | None, tz: tzinfo | None = None) -> str:
+    """The detail's date: ``Thu 11 Jun 2020 16:14`` in local time."""
+    if published is None:
+        return "no date"
+    local = published.astimezone(tz)
+    zone = local.tzname() or ""
+    return f"{local:%a %d %b %Y %H:%M} {zone}".rstrip()
+
+
+def age(published: datetime | None, now: datetime) -> str:
+    """How long ago, in the largest unit that fits: ``3 hours ago``, ``5 years ago``."""
+    if published is None:
+        return ""
+    seconds = (now - published).total_seconds()
+    future = seconds < 0
+    seconds = abs(seconds)
+    for unit, size in (
+        ("year", 365 * 86400),
+        ("month", 30 * 86400),
+        ("week", 7 * 86400),
+        ("day", 86400),
+        ("hour", 3600),
+        ("minute", 60),
+    ):
+        if seconds >= size:
+            count = int(seconds // size)
+            text = f"{count} {unit}{'' if count == 1 else 's'}"
+            return f"in {text}" if future else f"{text} ago"
+    return "just now"
+
+
+def fit(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` terminal cells with an ellipsis, then pad it.
+
+    Measured in cells, so CJK and emoji (two cells each) are cut correctly.
+    """
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    # set_cell_size pads with a space where a wide character would be split.
+    return set_cell_size(text, width - 1) + "…"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"

@@ -1,0 +1,53 @@
+"""The skipped-files screen: every file that could not be read, and why."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from reader.model import Duplicate, Problem
+
+
+class ProblemsScreen(ModalScreen[None]):
+    """Lists problems first, then ignored files and merged duplicates."""
+
+    BINDINGS = [Binding("escape,q,exclamation_mark", "dismiss", "Close", id="problems.close")]
+
+    DEFAULT_CSS = """
+    ProblemsScreen { align: center middle; }
+    ProblemsScreen > VerticalScroll {
+        width: 90%; height: 80%; border: round $warning; background: $panel; padding: 0 1;
+    }
+    """
+
+    def __init__(
+        self,
+        problems: list[Problem],
+        ignored: list[Problem],
+        duplicates: list[Duplicate],
+    ) -> None:
+        super().__init__()
+        self.problems = problems
+        self.ignored = ignored
+        self.duplicates = duplicates
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append(f"{len(self.problems)} files skipped", style="bold")
+        text.append("  (Esc closes)\n\n", style="dim")
+        for problem in self.problems:
+            text.append(str(problem) + "\n")
+        if self.ignored:
+            text.append(f"\n{len(self.ignored)} files ignored (not articles)\n", style="bold")
+            for problem in self.ignored:
+                text.append(str(problem) + "\n", style="dim")
+        if self.duplicates:
+            text.append(f"\n{len(self.duplicates)} duplicates merged\n", style="bold")
+            for duplicate in self.duplicates:
+                text.append(str(duplicate) + "\n", style="dim")
+        with VerticalScroll():
+            yield Static(text, markup=False)

@@ -1,0 +1,259 @@
+"""The detail pane: one article (or one related story) and its related stories.
+
+Every piece of seed text is appended to a ``rich.text.Text`` as plain text,
+never parsed as markup; only http(s) links are made clickable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from reader.formatting import age, long_date, short_date
+from reader.model import Article, ArticleDetail, Related
+from reader.text import is_web_url
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedEntry:
+    """A row of the related list: a story, and the library article it is, if any."""
+
+    related: Related
+    article: Article | None
+
+
+def link_text(url: str) -> Text:
+    """A link: clickable only when it is http or https."""
+    if not url:
+        return Text("no link", style="dim italic")
+    if is_web_url(url):
+        return Text(url, style=Style(underline=True, link=url))
+    return Text(url + "  (not a web link: not opened)", style="dim")
+
+
+def _meta_line(*parts: str) -> Text:
+    return Text(" · ".join(part for part in parts if part), style="dim")
+
+
+class RelatedList(OptionList):
+    """Related stories and other coverage; Enter opens one."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="related.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="related.up"),
+    ]
+
+
+class DetailPane(Vertical):
+    """Shows an article or a related story; posts RelatedChosen."""
+
+    DEFAULT_CSS = """
+    DetailPane #detail-scroll { height: 1fr; }
+    DetailPane #detail-body { padding: 0 1; }
+    DetailPane RelatedList { height: auto; max-height: 50%; border-top: hkey $panel-lighten-2; }
+    DetailPane RelatedList.-empty { display: none; }
+    """
+
+    class RelatedChosen(Message):
+        """Enter on a related story (``article`` is set when it is in the library)."""
+
+        def __init__(self, related: Related, article: Article | None) -> None:
+            super().__init__()
+            self.related = related
+            self.article = article
+
+    def __init__(
+        self,
+        *,
+        now: Callable[[], datetime],
+        tz: tzinfo | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.now = now
+        self.tz = tz
+        self.article: Article | None = None
+        self.related_shown: Related | None = None
+        self._entries: list[RelatedEntry] = []
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail-scroll"):
+            yield Static(id="detail-body", markup=False)
+        yield RelatedList(id="related", classes="-empty", compact=True)
+
+    # -- public -------------------------------------------------------------
+
+    def show_empty(self, message: str) -> None:
+        self.article = None
+        self.related_shown = None
+        self._set_body(Text(message, style="dim italic"))
+        self._set_related([], [])
+
+    def show_article(
+        self,
+        article: Article,
+        detail: ArticleDetail,
+        *,
+        related: Sequence[RelatedEntry],
+        also_covered: Sequence[Article] = (),
+    ) -> None:
+        """Show one article of the library with its related stories."""
+        self.article = article
+        self.related_shown = None
+        body = Text()
+        body.append(article.title + "\n", style="bold")
+        body.append_text(_meta_line(article.provider, article.domain))
+        body.append("\n")
+        body.append_text(
+            _meta_line(long_date(article.published, self.tz), age(article.published, self.now()))
+        )
+        body.append("\n")
+        numbers = []
+        if article.quality is not None:
+            numbers.append(f"quality {article.quality}")
+        if article.heat is not None:
+            numbers.append(f"heat {article.heat}")
+        if article.type != "article":
+            numbers.append(article.type)
+        if numbers:
+            body.append_text(_meta_line(*numbers))
+            body.append("\n")
+        if article.topics:
+            body.append("Topics: ", style="dim")
+            body.append(", ".join(article.topics) + "\n")
+        body.append("\n")
+        body.append(article.excerpt or "(no excerpt)", style="" if article.excerpt else "dim")
+        body.append("\n")
+        if detail.body:
+            body.append("\n" + detail.body + "\n")
+        body.append("\n")
+        body.append_text(link_text(article.url))
+        body.append("\n")
+        if detail.original_url and detail.original_url != article.url:
+            body.append("original: ", style="dim")
+            body.append_text(link_text(detail.original_url))
+            body.append("\n")
+        for image in detail.images[:1]:
+            size = f"{image.width}×{image.height}" if image.width and image.height else ""
+            body.append_text(_meta_line("image", size, image.title))
+            body.append("\n")
+        self._set_body(body)
+        self._set_related(related, also_covered)
+
+    def show_related(self, related: Related) -> None:
+        """Show a related story that is not in the library: its own excerpt and link."""
+        self.related_shown = related
+        body = Text()
+        body.append("Related story (not in your library)\n", style="dim italic")
+        body.append(related.title + "\n", style="bold")
+        body.append_text(_meta_line(related.provider, related.domain))
+        body.append("\n")
+        body.append_text(
+            _meta_line(
+                long_date(related.published, self.tz),
+                age(related.published, self.now()),
+                f"quality {related.quality}" if related.quality is not None else "",
+            )
+        )
+        body.append("\n\n")
+        body.append(related.excerpt or "(no excerpt)")
+        body.append("\n\n")
+        body.append_text(link_text(related.url))
+        body.append("\n\n")
+        body.append("Esc or Backspace goes back.", style="dim")
+        self._set_body(body)
+        self._set_related([], [])
+
+    def focus_body(self) -> None:
+        """Move focus into the pane: the related list when it has entries, else the text."""
+        related_list = self.query_one(RelatedList)
+        if self._entries:
+            related_list.focus()
+        else:
+            self.query_one("#detail-scroll", VerticalScroll).focus()
+
+    @property
+    def highlighted_related(self) -> RelatedEntry | None:
+        related_list = self.query_one(RelatedList)
+        option = (
+            related_list.get_option_at_index(related_list.highlighted)
+            if related_list.highlighted is not None
+            else None
+        )
+        if option is None or option.id is None or not option.id.startswith("entry:"):
+            return None
+        return self._entries[int(option.id.removeprefix("entry:"))]
+
+    # -- internals ----------------------------------------------------------
+
+    def _set_body(self, body: Text) -> None:
+        self.query_one("#detail-body", Static).update(body)
+        self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def _set_related(self, related: Sequence[RelatedEntry], also: Sequence[Article]) -> None:
+        related_list = self.query_one(RelatedList)
+        self._entries = []
+        options: list[Option] = []
+        if also:
+            options.append(Option(Text("Also covered by", style="bold"), disabled=True))
+            for article in also:
+                self._entries.append(RelatedEntry(_as_related(article), article))
+                options.append(self._option(len(self._entries) - 1, in_library=True))
+        if related:
+            options.append(
+                Option(Text(f"Related stories ({len(related)})", style="bold"), disabled=True)
+            )
+            for entry in related:
+                self._entries.append(entry)
+                options.append(self._option(len(self._entries) - 1, entry.article is not None))
+        related_list.set_options(options)
+        related_list.set_class(not options, "-empty")
+        if self._entries:
+            first = next(i for i, option in enumerate(options) if not option.disabled)
+            related_list.highlighted = first
+
+    def _option(self, index: int, in_library: bool) -> Option:
+        related = self._entries[index].related
+        prompt = Text(no_wrap=False)
+        prompt.append("◆ " if in_library else "  ", style="bold" if in_library else "")
+        prompt.append(related.title)
+        prompt.append("\n  ")
+        meta = [
+            related.provider,
+            short_date(related.published, self.tz),
+            f"q{related.quality}" if related.quality is not None else "",
+            "in library" if in_library else "",
+        ]
+        prompt.append(" · ".join(part for part in meta if part), style="dim")
+        return Option(prompt, id=f"entry:{index}")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        entry = self.highlighted_related
+        if entry is not None:
+            self.post_message(self.RelatedChosen(entry.related, entry.article))
+
+
+def _as_related(article: Article) -> Related:
+    return Related(
+        id=article.id,
+        title=article.title,
+        url=article.url,
+        excerpt=article.excerpt,
+        provider=article.provider,
+        domain=article.domain,
+        published=article.published,
+        quality=article.quality,
+        type=article.type,
+    )

@@ -1,0 +1,113 @@
+"""The topic sidebar: All, Starred, saved searches and every topic, with unread/total."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from reader.formatting import fit
+
+
+@dataclass(frozen=True, slots=True)
+class SidebarEntry:
+    """One row of the sidebar. ``key`` is what the app filters by."""
+
+    key: str
+    label: str
+    unread: int
+    total: int
+
+
+ALL = "all"
+STARRED = "starred"
+
+
+def topic_key(topic: str) -> str:
+    return f"topic:{topic}"
+
+
+class TopicSidebar(OptionList):
+    """A list of sidebar entries; posts Selected when the highlight moves."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="sidebar.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="sidebar.up"),
+        Binding("g", "first", "First topic", show=False, id="sidebar.first"),
+        Binding("G", "last", "Last topic", show=False, id="sidebar.last"),
+    ]
+
+    DEFAULT_CSS = """
+    TopicSidebar { scrollbar-size-vertical: 1; }
+    """
+
+    class Selected(Message):
+        """The user moved to a sidebar entry."""
+
+        def __init__(self, sidebar: TopicSidebar, key: str) -> None:
+            super().__init__()
+            self.sidebar = sidebar
+            self.key = key
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, TopicSidebar.Selected)
+
+    class Entered(Message):
+        """Enter on an entry: the app moves focus to the list."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, compact=True)
+        self.entries: list[SidebarEntry] = []
+        self._quiet = False
+
+    @property
+    def selected_key(self) -> str | None:
+        index = self.highlighted
+        if index is None or not (0 <= index < len(self.entries)):
+            return None
+        return self.entries[index].key
+
+    def set_entries(self, entries: list[SidebarEntry], selected: str) -> None:
+        """Show ``entries`` and keep ``selected`` highlighted, without posting Selected."""
+        if entries == self.entries and self.selected_key == selected:
+            return
+        self.entries = entries
+        width = max(10, self.scrollable_content_region.width or 24)
+        self._quiet = True
+        try:
+            self.set_options(Option(self._prompt(entry, width), id=entry.key) for entry in entries)
+            keys = [entry.key for entry in entries]
+            self.highlighted = keys.index(selected) if selected in keys else 0
+        finally:
+            self._quiet = False
+
+    def _prompt(self, entry: SidebarEntry, width: int) -> Text:
+        counts = f"{entry.unread:,}/{entry.total:,}"
+        label_width = max(1, width - len(counts) - 1)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        style = "bold" if entry.unread else "dim"
+        text.append(fit(entry.label, label_width), style=style)
+        text.append(" " + counts, style="dim")
+        return text
+
+    def on_resize(self, event: events.Resize) -> None:
+        entries, self.entries = self.entries, []
+        key = self.selected_key or ALL
+        if entries:
+            self.set_entries(entries, key)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if not self._quiet and event.option.id is not None:
+            self.post_message(self.Selected(self, event.option.id))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.Selected(self, event.option.id))
+        self.post_message(self.Entered())
