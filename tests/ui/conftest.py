@@ -1,0 +1,76 @@
+"""Fixtures for Pilot tests: small seed folders, a frozen clock, UTC, no real data dir."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from reader.app import NewsReaderApp, make_app
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = REPO / "seeds"
+FROZEN_NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def write_seed(folder: Path, name: str, **fields: Any) -> Path:
+    """Write one seed file with the given front-matter fields."""
+    path = folder / name
+    path.write_text("---\n" + yaml.safe_dump(fields, allow_unicode=True) + "---\n", "utf-8")
+    return path
+
+
+def article_fields(n: int, **extra: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "title": f"Article number {n}",
+        "excerpt": f"Excerpt of article {n}.",
+        "publishedDateTime": datetime(2026, 1, 1, tzinfo=UTC).replace(day=1 + n % 28, hour=n % 24),
+        "webUrl": f"https://example.com/{n}",
+        "provider": {"name": f"Provider {n % 3}", "domain": "example.com"},
+        "topics": ["Even" if n % 2 == 0 else "Odd"],
+        "quality": n,
+    }
+    fields.update(extra)
+    return fields
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Never touch the real user's data, config or cache."""
+    home = tmp_path_factory.mktemp("xdg")
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(home / var.lower()))
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+@pytest.fixture
+def app_factory() -> Callable[..., NewsReaderApp]:
+    def factory(*paths: Path, **kwargs: Any) -> NewsReaderApp:
+        kwargs.setdefault("now", lambda: FROZEN_NOW)
+        kwargs.setdefault("tz", UTC)
+        kwargs.setdefault("load_workers", 1)
+        return make_app(list(paths) or [SEEDS], **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def many_dir(tmp_path: Path) -> Path:
+    """Sixty articles in two topics, with quality equal to their number."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(60):
+        write_seed(folder, f"{n:03}.txt", **article_fields(n))
+    return folder
+
+
+async def wait_loaded(app: NewsReaderApp, pilot: Any) -> None:
+    """Wait until every file is read and the screen has caught up."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+    assert not app.loading
