@@ -51,6 +51,7 @@ class RelatedList(OptionList):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="related.down"),
         Binding("k", "cursor_up", "Up", show=False, id="related.up"),
+        Binding("enter", "select", "Open story", id="related.open"),
     ]
 
 

@@ -1,0 +1,37 @@
+"""Snapshot tests of the main screens: fixed size, frozen clock, UTC, no animation.
+
+Update after a deliberate change with: pytest tests/snapshots --snapshot-update
+(and regenerate the README pictures with: python scripts/screenshots.py).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screenshots.py"
+_spec = importlib.util.spec_from_file_location("screenshots", _SCRIPT)
+screenshots = importlib.util.module_from_spec(_spec)
+sys.modules["screenshots"] = screenshots  # dataclasses look their module up here
+_spec.loader.exec_module(screenshots)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / var.lower()))
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+@pytest.mark.parametrize("scenario", screenshots.SCENARIOS, ids=lambda s: s.name)
+def test_screen(snap_compare, scenario):
+    async def before(pilot):
+        await screenshots.wait_loaded(pilot)
+        for key in scenario.keys:
+            await pilot.press(key)
+        await pilot.pause()
+
+    assert snap_compare(screenshots.build_app(), terminal_size=scenario.size, run_before=before)
