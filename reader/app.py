@@ -24,12 +24,15 @@ from reader.loader import Collector, MissingPath, iter_load, load_detail, scan_p
 from reader.model import Article, LoadResult, Problem, Related
 from reader.screens.help import HelpScreen, help_rows
 from reader.screens.problems import ProblemsScreen
+from reader.state import ReadState
 from reader.store import Sort, Store
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPane, RelatedEntry, RelatedList
-from reader.widgets.topic_sidebar import ALL, SidebarEntry, TopicSidebar, topic_key
+from reader.widgets.topic_sidebar import ALL, STARRED, SidebarEntry, TopicSidebar, topic_key
 
 REFRESH_DURING_LOAD = 0.4  # seconds between list refreshes while files stream in
+DWELL_CHECK = 0.25  # seconds between checks of how long an article has been shown
+STATE_POLL = 2.0  # seconds between looks for marks made by another instance
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,13 @@ class NewsReaderApp(App[int]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("s", "toggle_sort", "Sort", id="app.sort"),
+        Binding("m", "toggle_read", "Read/unread", id="app.toggle_read"),
+        Binding("f", "toggle_star", "Star", id="app.toggle_star"),
+        Binding("A", "mark_all_read", "Mark all read", id="app.mark_all_read"),
+        Binding("u", "undo", "Undo", id="app.undo"),
+        Binding("h", "toggle_hide_read", "Hide read", id="app.hide_read"),
+        Binding("n", "next_unread", "Next unread", show=False, id="app.next_unread"),
+        Binding("N", "previous_unread", "Previous unread", show=False, id="app.prev_unread"),
         Binding("escape,backspace", "back", "Back", show=False, id="app.back"),
         Binding("tab", "focus_next", "Next pane", show=False, id="app.next_pane"),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="app.prev_pane"),
@@ -88,6 +98,7 @@ class NewsReaderApp(App[int]):
 
     topic: reactive[str] = reactive(ALL, init=False)
     sort: reactive[Sort] = reactive("date", init=False)
+    hide_read: reactive[bool] = reactive(False, init=False)
 
     def __init__(
         self,
@@ -96,12 +107,20 @@ class NewsReaderApp(App[int]):
         now: Callable[[], datetime],
         tz: tzinfo | None = None,
         load_workers: int | None = None,
+        state: ReadState,
+        dwell: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.seed_paths = list(seed_paths)
         self.now = now
         self.tz = tz
         self.load_workers = load_workers
+        self.state = state
+        self.dwell = dwell
+        self.clock = clock
+        self._shown: tuple[str, float] | None = None  # (article id, when it was shown)
+        self._sticky_id: str | None = None  # a read article kept in view until left
         self.store = Store()
         self.result = LoadResult()
         self.loading = True
@@ -145,15 +164,55 @@ class NewsReaderApp(App[int]):
         self.detail.show_empty("Loading…")
         self.article_list.focus()
         self._update_status()
+        self._warn_state()
+        self.set_interval(DWELL_CHECK, self.check_dwell, name="dwell")
+        self.set_interval(STATE_POLL, self.poll_state, name="state-poll")
         self.load_articles()
 
-    # -- read state (hooks for the state layer) -------------------------------
+    def on_unmount(self) -> None:
+        self.state.close()
+
+    # -- read state ---------------------------------------------------------
 
     def is_read(self, article_id: str) -> bool:
-        return False
+        return self.state.is_read(article_id)
 
     def is_starred(self, article_id: str) -> bool:
-        return False
+        return self.state.is_starred(article_id)
+
+    def _warn_state(self) -> None:
+        warning = self.state.take_warning()
+        if warning:
+            self.notify(warning, title="Read state", severity="warning", timeout=10)
+
+    def _marks_changed(self) -> None:
+        """Repaint rows and counts after marks changed (here or in another instance)."""
+        self._warn_state()
+        if self.hide_read:
+            self._refresh_view()
+        else:
+            self.article_list.refresh_rows()
+            self._update_sidebar()
+            self._update_status()
+
+    def mark_read(self, article: Article) -> None:
+        if self.state.mark_read([article.id]):
+            self._marks_changed()
+
+    def check_dwell(self) -> None:
+        """Mark the shown article read once it has stayed in the detail long enough."""
+        if self.dwell <= 0 or self._shown is None:
+            return
+        article_id, since = self._shown
+        if self.clock() - since >= self.dwell:
+            self._shown = None
+            article = self.store.get(article_id)
+            if article is not None:
+                self.mark_read(article)
+
+    def poll_state(self) -> None:
+        if self.state.refresh():
+            self._marks_changed()
 
     # -- loading ------------------------------------------------------------
 
@@ -201,12 +260,18 @@ class NewsReaderApp(App[int]):
     # -- the view -----------------------------------------------------------
 
     def current_articles(self) -> list[Article]:
+        """The list as it should be now: topic or entry, sort, hide-read."""
         topic = self.topic
-        if topic == ALL:
-            return self.store.view(None, self.sort)
         if topic.startswith("topic:"):
-            return self.store.view(topic.removeprefix("topic:"), self.sort)
-        return self.store.view(None, self.sort)
+            articles = self.store.view(topic.removeprefix("topic:"), self.sort)
+        elif topic == STARRED:
+            articles = [a for a in self.store.ordered(self.sort) if self.is_starred(a.id)]
+        else:
+            articles = self.store.view(None, self.sort)
+        if self.hide_read:
+            keep = self._sticky_id
+            articles = [a for a in articles if a.id == keep or not self.is_read(a.id)]
+        return articles
 
     def _refresh_view(self, keep_id: str | None = None) -> None:
         self._last_refresh = time.monotonic()
@@ -218,7 +283,11 @@ class NewsReaderApp(App[int]):
 
     def sidebar_entries(self) -> list[SidebarEntry]:
         total = len(self.store)
-        entries = [SidebarEntry(ALL, "All", self._unread(self.store), total)]
+        starred = [a for a in self.store if self.is_starred(a.id)]
+        entries = [
+            SidebarEntry(ALL, "All", self._unread(self.store), total),
+            SidebarEntry(STARRED, "Starred", self._unread(starred), len(starred)),
+        ]
         for topic, count in self.store.topics():
             articles = self.store.view(topic, "date")
             entries.append(SidebarEntry(topic_key(topic), topic, self._unread(articles), count))
@@ -233,6 +302,8 @@ class NewsReaderApp(App[int]):
     def _topic_label(self) -> str:
         if self.topic == ALL:
             return "All"
+        if self.topic == STARRED:
+            return "Starred"
         return self.topic.split(":", 1)[1]
 
     def _update_status(self) -> None:
@@ -243,6 +314,8 @@ class NewsReaderApp(App[int]):
         text.append(self._topic_label(), style="bold")
         text.append(f"  │  by {self.sort}")
         text.append(f"  │  {plural(len(shown), 'article')}, {self._unread(shown):,} unread")
+        if self.hide_read:
+            text.append("  │  read hidden")
         if self.loading:
             done, total = self._progress
             percent = f" {done * 100 // total}%" if total else ""
@@ -262,6 +335,11 @@ class NewsReaderApp(App[int]):
     def watch_topic(self) -> None:
         self._refresh_view()
 
+    def watch_hide_read(self) -> None:
+        current = self.article_list.article
+        self._sticky_id = current.id if current else None
+        self._refresh_view()
+
     @on(TopicSidebar.Selected)
     def _topic_selected(self, message: TopicSidebar.Selected) -> None:
         if message.key != self.topic:
@@ -273,7 +351,14 @@ class NewsReaderApp(App[int]):
 
     @on(ArticleList.Highlighted)
     def _article_highlighted(self, message: ArticleList.Highlighted) -> None:
-        self._show_article(message.article)
+        article = message.article
+        self._shown = (article.id, self.clock()) if article else None
+        self._show_article(article)
+        left = self._sticky_id
+        if article is not None and left != article.id:
+            self._sticky_id = article.id
+            if self.hide_read and left is not None and self.is_read(left):
+                self._refresh_view(article.id)  # the read article we left drops out
 
     @on(ArticleList.Opened)
     def _article_opened(self, message: ArticleList.Opened) -> None:
@@ -291,8 +376,9 @@ class NewsReaderApp(App[int]):
             self.detail.focus_body()
 
     def open_article(self, article: Article) -> None:
-        """Enter on an article: show it and move into the detail pane."""
+        """Enter on an article: show it, mark it read, move into the detail pane."""
         self._show_article(article)
+        self.mark_read(article)
         self.detail.focus_body()
 
     def go_to_article(self, article: Article) -> None:
@@ -315,6 +401,61 @@ class NewsReaderApp(App[int]):
         self.detail.show_article(article, detail, related=related)
 
     # -- actions ------------------------------------------------------------
+
+    def action_toggle_read(self) -> None:
+        article = self.article_list.article
+        if article is None:
+            return
+        self._shown = None  # an explicit choice overrides the dwell timer
+        self.state.mark_read([article.id], not self.is_read(article.id))
+        self._marks_changed()
+
+    def action_toggle_star(self) -> None:
+        article = self.article_list.article
+        if article is not None:
+            self.state.set_starred([article.id], not self.is_starred(article.id))
+            self._marks_changed()
+
+    def action_mark_all_read(self) -> None:
+        articles = self.article_list.articles
+        change = self.state.mark_read(
+            (a.id for a in articles),
+            label=f"mark all {len(articles):,} in {self._topic_label()} read",
+        )
+        if change:
+            self.notify(f"Marked {plural(len(change), 'article')} read. u undoes.", timeout=3)
+        self._marks_changed()
+
+    def action_undo(self) -> None:
+        change = self.state.undo()
+        if change is None:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        self._shown = None
+        self.notify(f"Undid: {change.label}", timeout=3)
+        self._marks_changed()
+
+    def action_toggle_hide_read(self) -> None:
+        self.hide_read = not self.hide_read
+        self.notify(
+            "Read articles hidden" if self.hide_read else "Read articles shown", timeout=1.5
+        )
+
+    def action_next_unread(self) -> None:
+        self._jump_unread(+1)
+
+    def action_previous_unread(self) -> None:
+        self._jump_unread(-1)
+
+    def _jump_unread(self, step: int) -> None:
+        articles = self.article_list.articles
+        index = self.article_list.cursor + step
+        while 0 <= index < len(articles):
+            if not self.is_read(articles[index].id):
+                self.article_list.cursor = index
+                return
+            index += step
+        self.notify("No more unread articles " + ("below." if step > 0 else "above."), timeout=2)
 
     def action_toggle_sort(self) -> None:
         self.sort = "quality" if self.sort == "date" else "date"
@@ -364,6 +505,13 @@ class NewsReaderApp(App[int]):
         yield from super().get_system_commands(screen)
         commands = [
             ("Toggle sort", "Sort by date or by quality", self.action_toggle_sort),
+            ("Toggle read", "Mark the article read or unread", self.action_toggle_read),
+            ("Toggle star", "Star or unstar the article", self.action_toggle_star),
+            ("Mark all read", "Mark every article in this view read", self.action_mark_all_read),
+            ("Undo", "Undo the last mark or bulk mark", self.action_undo),
+            ("Toggle hide read", "Hide or show read articles", self.action_toggle_hide_read),
+            ("Next unread", "Jump to the next unread article", self.action_next_unread),
+            ("Previous unread", "Jump to the previous unread", self.action_previous_unread),
             ("Show help", "Every key, by pane", self.action_help),
             ("Show skipped files", "Files that could not be read, and why", self.action_problems),
             ("Go back", "Return to where you came from", self.action_back),
@@ -382,11 +530,21 @@ def make_app(
     now: Callable[[], datetime] | None = None,
     tz: tzinfo | None = None,
     load_workers: int | None = None,
+    state: ReadState | None = None,
+    state_path: Path | None = None,
+    dwell: float = 2.0,
+    clock: Callable[[], float] = time.monotonic,
 ) -> NewsReaderApp:
-    """The one factory for the app: the CLI, the Pilot tests and the snapshots use it."""
+    """The one factory for the app: the CLI, the Pilot tests and the snapshots use it.
+
+    ``state_path`` defaults to the database in the user's data dir.
+    """
     return NewsReaderApp(
         seed_paths,
         now=now or (lambda: datetime.now(UTC)),
         tz=tz,
         load_workers=load_workers,
+        state=state if state is not None else ReadState(state_path),
+        dwell=dwell,
+        clock=clock,
     )

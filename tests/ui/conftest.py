@@ -53,6 +53,9 @@ def app_factory() -> Callable[..., NewsReaderApp]:
         kwargs.setdefault("now", lambda: FROZEN_NOW)
         kwargs.setdefault("tz", UTC)
         kwargs.setdefault("load_workers", 1)
+        # A clock that never moves: nothing is marked read by the dwell timer
+        # unless a test moves the clock itself.
+        kwargs.setdefault("clock", lambda: 0.0)
         return make_app(list(paths) or [SEEDS], **kwargs)
 
     return factory

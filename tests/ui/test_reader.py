@@ -32,6 +32,7 @@ async def test_seeds_main_view(app_factory):
         sidebar = app.query_one(TopicSidebar)
         assert [(e.label, e.unread, e.total) for e in sidebar.entries] == [
             ("All", 2, 2),
+            ("Starred", 0, 0),
             ("AI", 2, 2),
             ("AWS AI", 2, 2),
         ]
@@ -116,10 +117,10 @@ async def test_topic_switch_and_tab_between_panes(app_factory, many_dir: Path):
         await wait_loaded(app, pilot)
         articles = app.query_one(ArticleList)
         sidebar = app.query_one(TopicSidebar)
-        assert [e.label for e in sidebar.entries] == ["All", "Even", "Odd"]
+        assert [e.label for e in sidebar.entries] == ["All", "Starred", "Even", "Odd"]
         await pilot.press("shift+tab")
         assert app.focused is sidebar
-        await pilot.press("j")
+        await pilot.press("j", "j")
         assert app.topic == "topic:Even"
         assert len(articles.articles) == 30
         assert all("Even" in a.topics for a in articles.articles)
@@ -171,7 +172,7 @@ async def test_related_in_library_opens_it_and_back_returns(app_factory, tmp_pat
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_loaded(app, pilot)
         articles = app.query_one(ArticleList)
-        await pilot.press("shift+tab", "j")  # topic Alpha (first by name among equals)
+        await pilot.press("shift+tab", "j", "j")  # topic Alpha (first by name among equals)
         assert app.topic == "topic:Alpha"
         await pilot.press("enter")  # back to the list
         await pilot.press("enter")  # open: focus moves into the related list
@@ -273,7 +274,7 @@ async def test_markup_and_controls_shown_literally(app_factory, tmp_path: Path):
             for span in body.spans
         )
         sidebar = app.query_one(TopicSidebar)
-        assert sidebar.entries[1].label == "[red]T[/red]"
+        assert sidebar.entries[2].label == "[red]T[/red]"
         screen = app.export_screenshot()
         assert "[bold red]Breaking[/] [/] [WIP]" in screen.replace("&#160;", " ")
         assert "\x1b" not in screen and "\x07" not in screen
