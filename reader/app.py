@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,17 +23,31 @@ from textual.worker import get_current_worker
 from reader.formatting import plural
 from reader.loader import Collector, MissingPath, iter_load, load_detail, scan_paths
 from reader.model import Article, LoadResult, Problem, Related
+from reader.query import MatchContext, Query, QueryError, SearchIndex, highlight_spans, parse
 from reader.screens.help import HelpScreen, help_rows
 from reader.screens.problems import ProblemsScreen
+from reader.screens.save_search import SaveSearchScreen
 from reader.state import ReadState
-from reader.store import Sort, Store
+from reader.store import Sort, Store, date_key, quality_key
+from reader.stories import Stories, group_stories
+from reader.text import is_web_url
+from reader.watch import FolderChanges, Signature, diff, snapshot
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPane, RelatedEntry, RelatedList
-from reader.widgets.topic_sidebar import ALL, STARRED, SidebarEntry, TopicSidebar, topic_key
+from reader.widgets.search_bar import SearchBar
+from reader.widgets.topic_sidebar import (
+    ALL,
+    STARRED,
+    SidebarEntry,
+    TopicSidebar,
+    search_key,
+    topic_key,
+)
 
 REFRESH_DURING_LOAD = 0.4  # seconds between list refreshes while files stream in
 DWELL_CHECK = 0.25  # seconds between checks of how long an article has been shown
 STATE_POLL = 2.0  # seconds between looks for marks made by another instance
+WATCH_INTERVAL = 3.0  # seconds between rescans of the seed folders (at least)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +72,45 @@ class LoadProgress(Message):
 class LoadFinished(Message):
     """Every file has been read."""
 
-    def __init__(self, result: LoadResult, seconds: float) -> None:
+    def __init__(
+        self,
+        result: LoadResult,
+        stories: Stories,
+        signatures: dict[str, Signature],
+        seconds: float,
+    ) -> None:
         super().__init__()
         self.result = result
+        self.stories = stories
+        self.signatures = signatures
         self.seconds = seconds
+
+
+class FolderChanged(Message):
+    """A rescan found new, changed or deleted seed files."""
+
+    def __init__(
+        self,
+        changes: FolderChanges,
+        outcomes: list[Article | Problem],
+        signatures: dict[str, Signature],
+        manual: bool,
+        seconds: float,
+    ) -> None:
+        super().__init__()
+        self.changes = changes
+        self.outcomes = outcomes
+        self.signatures = signatures
+        self.manual = manual
+        self.seconds = seconds
+
+
+class StoriesReady(Message):
+    """Stories regrouped after the store changed."""
+
+    def __init__(self, stories: Stories) -> None:
+        super().__init__()
+        self.stories = stories
 
 
 class StatusBar(Static):
@@ -82,6 +132,12 @@ class NewsReaderApp(App[int]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("s", "toggle_sort", "Sort", id="app.sort"),
+        Binding("c", "toggle_stories", "Stories", id="app.stories"),
+        Binding("o", "open_link", "Open link", id="app.open_link"),
+        Binding("y", "copy_link", "Copy link", show=False, id="app.copy_link"),
+        Binding("r", "rescan", "Rescan folders", show=False, id="app.rescan"),
+        Binding("slash", "search", "Search", key_display="/", id="app.search"),
+        Binding("ctrl+s", "save_search", "Save search", show=False, id="app.save_search"),
         Binding("m", "toggle_read", "Read/unread", id="app.toggle_read"),
         Binding("f", "toggle_star", "Star", id="app.toggle_star"),
         Binding("A", "mark_all_read", "Mark all read", id="app.mark_all_read"),
@@ -99,6 +155,7 @@ class NewsReaderApp(App[int]):
     topic: reactive[str] = reactive(ALL, init=False)
     sort: reactive[Sort] = reactive("date", init=False)
     hide_read: reactive[bool] = reactive(False, init=False)
+    stories_mode: reactive[bool] = reactive(False, init=False)
 
     def __init__(
         self,
@@ -110,8 +167,12 @@ class NewsReaderApp(App[int]):
         state: ReadState,
         dwell: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
+        mark_story_read: bool = False,
     ) -> None:
         super().__init__()
+        self.mark_story_read = mark_story_read
+        self.config_theme: str | None = None
+        self.stories: Stories | None = None
         self.seed_paths = list(seed_paths)
         self.now = now
         self.tz = tz
@@ -121,23 +182,31 @@ class NewsReaderApp(App[int]):
         self.clock = clock
         self._shown: tuple[str, float] | None = None  # (article id, when it was shown)
         self._sticky_id: str | None = None  # a read article kept in view until left
+        self.query_text = ""
+        self.search: Query | None = None
+        self._search_index: SearchIndex | None = None
+        self._saved_matches: dict[str, list[Article]] = {}
         self.store = Store()
         self.result = LoadResult()
         self.loading = True
         self.load_seconds: float | None = None
         self.history: list[Place] = []
         self._progress = (0, 0)
-        self._refresh_pending = False
         self._last_refresh = 0.0
+        self._signatures: dict[str, Signature] = {}
+        self._current_id: str | None = None
+        self._restore: dict[str, object] = {}
 
     # -- composition --------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status", markup=False)
+        yield SearchBar(id="search")
         with Horizontal(id="main"):
             yield TopicSidebar(id="sidebar")
             with Vertical(id="content"):
                 yield ArticleList(
+                    badge=self.story_badge,
                     id="articles",
                     is_read=self.is_read,
                     is_starred=self.is_starred,
@@ -165,12 +234,71 @@ class NewsReaderApp(App[int]):
         self.article_list.focus()
         self._update_status()
         self._warn_state()
+        self.apply_theme()
+        self.restore_view()
         self.set_interval(DWELL_CHECK, self.check_dwell, name="dwell")
         self.set_interval(STATE_POLL, self.poll_state, name="state-poll")
         self.load_articles()
 
     def on_unmount(self) -> None:
+        self.save_view()
         self.state.close()
+
+    # -- remembered view ------------------------------------------------------
+
+    def apply_theme(self) -> None:
+        """The config's theme when it names one, else the one chosen last time."""
+        for name in (self.config_theme, self.state.get_setting("theme")):
+            if isinstance(name, str) and name in self.available_themes:
+                self.theme = name
+                break
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        with contextlib.suppress(RuntimeError):  # a read-only state remembers nothing
+            self.state.set_setting("theme", self.theme)
+
+    VIEW_SETTING = "view"
+
+    def restore_view(self) -> None:
+        """Bring back topic, sort, hide-read and stories mode from the last run."""
+        saved = self.state.get_setting(self.VIEW_SETTING, {})
+        if not isinstance(saved, dict):
+            return
+        self._restore = saved
+        if saved.get("sort") in ("date", "quality"):
+            self.set_reactive(NewsReaderApp.sort, saved["sort"])
+        if isinstance(saved.get("hide_read"), bool):
+            self.set_reactive(NewsReaderApp.hide_read, saved["hide_read"])
+        if isinstance(saved.get("stories"), bool):
+            self.set_reactive(NewsReaderApp.stories_mode, saved["stories"])
+        topic = saved.get("topic")
+        if isinstance(topic, str) and not topic.startswith("story:"):
+            self.set_reactive(NewsReaderApp.topic, topic)
+
+    def _finish_restore(self) -> None:
+        """Once loaded: fall back to All for a topic that is gone; reselect the article."""
+        saved, self._restore = self._restore, {}
+        if self.topic.startswith("topic:") and not self.store.view(
+            self.topic.removeprefix("topic:")
+        ):
+            self.topic = ALL
+        article_id = saved.get("article")
+        if isinstance(article_id, str):
+            self.article_list.set_articles(self.current_articles(), article_id)
+
+    def save_view(self) -> None:
+        current = self._current_id
+        view = {
+            "topic": self.topic if not self.topic.startswith("story:") else ALL,
+            "sort": self.sort,
+            "hide_read": self.hide_read,
+            "stories": self.stories_mode,
+            "article": current,
+        }
+        with contextlib.suppress(RuntimeError):  # a read-only state remembers nothing
+            self.state.set_setting(self.VIEW_SETTING, view)
+            self.state.set_setting("theme", self.theme)
 
     # -- read state ---------------------------------------------------------
 
@@ -196,7 +324,10 @@ class NewsReaderApp(App[int]):
             self._update_status()
 
     def mark_read(self, article: Article) -> None:
-        if self.state.mark_read([article.id]):
+        ids = [article.id]
+        if self.mark_story_read and self.stories is not None:
+            ids = [a.id for a in self.stories.story_of(article.id).articles]
+        if self.state.mark_read(ids):
             self._marks_changed()
 
     def check_dwell(self) -> None:
@@ -236,12 +367,17 @@ class NewsReaderApp(App[int]):
             added = [article for outcome in chunk if (article := collector.add(outcome))]
             done += len(chunk)
             self.post_message(LoadProgress(added, done, len(files)))
-        self.post_message(LoadFinished(collector.result, time.perf_counter() - started))
+        stories = group_stories(collector.result.articles)
+        signatures = snapshot(files)
+        self.post_message(
+            LoadFinished(collector.result, stories, signatures, time.perf_counter() - started)
+        )
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self._progress = (message.done, message.total)
         if message.articles:
             self.store.add_many(message.articles)
+            self._store_changed()
         now = time.monotonic()
         if now - self._last_refresh >= REFRESH_DURING_LOAD or not self.article_list.articles:
             self._refresh_view()
@@ -252,12 +388,119 @@ class NewsReaderApp(App[int]):
         self.result = message.result
         # Duplicates resolved late may have replaced earlier articles: rebuild from the result.
         self.store = Store(message.result.articles)
+        self.stories = message.stories
+        self._store_changed()
         self.loading = False
         self.load_seconds = message.seconds
         self.article_list.empty_text = "No articles here."
+        self._signatures = message.signatures
         self._refresh_view()
+        self._finish_restore()
+        self._schedule_rescan(message.seconds)
+
+    # -- watching the folders -------------------------------------------------
+
+    def _schedule_rescan(self, last_seconds: float) -> None:
+        # A rescan is a stat of every file: keep it under ~10% of one core.
+        delay = max(WATCH_INTERVAL, 10 * last_seconds)
+        self.set_timer(delay, self.rescan, name="rescan")
+
+    def action_rescan(self) -> None:
+        self.rescan(manual=True)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rescan")
+    def rescan(self, manual: bool = False) -> None:
+        """Stat every seed file; read only new and changed ones; report what changed."""
+        started = time.perf_counter()
+        try:
+            files, _problems = scan_paths(self.seed_paths)
+        except MissingPath:
+            files = []
+        signatures = snapshot(files)
+        changes = diff(self._signatures, files, signatures)
+        outcomes: list[Article | Problem] = []
+        for chunk in iter_load(changes.to_read, workers=1):
+            outcomes.extend(chunk)
+        seconds = time.perf_counter() - started
+        self.post_message(FolderChanged(changes, outcomes, signatures, manual, seconds))
+
+    def on_folder_changed(self, message: FolderChanged) -> None:
+        changes = message.changes
+        self._signatures = message.signatures
+        if changes:
+            self._apply_folder_changes(changes, message.outcomes)
+        elif message.manual:
+            self.notify("No changes in the seed folders.", timeout=2)
+        self._schedule_rescan(message.seconds)
+
+    def _apply_folder_changes(
+        self, changes: FolderChanges, outcomes: list[Article | Problem]
+    ) -> None:
+        touched = set(changes.removed) | {path for path, _explicit in changes.to_read}
+        for article in [a for a in self.store if a.path in touched]:
+            self.store.remove(article.id)
+        result = self.result
+        result.problems = [p for p in result.problems if p.path not in touched]
+        result.ignored = [p for p in result.ignored if p.path not in touched]
+        new_articles = [o for o in outcomes if isinstance(o, Article)]
+        for outcome in outcomes:
+            if isinstance(outcome, Problem):
+                (result.ignored if outcome.ignored else result.problems).append(outcome)
+        self.store.add_many(new_articles)
+        result.articles = list(self.store)
+        self._store_changed()
+        self._refresh_view()
+        self.regroup_stories()
+        parts = []
+        added = sum(1 for o in outcomes if isinstance(o, Article)) - changes.changed
+        if added > 0:
+            parts.append(plural(added, "new article"))
+        if changes.changed:
+            parts.append(f"{plural(changes.changed, 'file')} changed")
+        if changes.removed:
+            parts.append(f"{plural(len(changes.removed), 'file')} removed")
+        if parts:
+            self.notify(", ".join(parts).capitalize() + ".", title="Seed folders", timeout=4)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stories")
+    def regroup_stories(self) -> None:
+        self.post_message(StoriesReady(group_stories(list(self.store))))
+
+    def on_stories_ready(self, message: StoriesReady) -> None:
+        self.stories = message.stories
+        if self.stories_mode:
+            self._refresh_view()
 
     # -- the view -----------------------------------------------------------
+
+    def _store_changed(self) -> None:
+        self._search_index = None
+        self._saved_matches.clear()
+
+    @property
+    def search_index(self) -> SearchIndex:
+        if self._search_index is None:
+            self._search_index = SearchIndex(self.store)
+        return self._search_index
+
+    def _match_context(self) -> MatchContext:
+        return MatchContext(is_read=self.is_read, is_starred=self.is_starred, now=self.now())
+
+    def _filter(self, articles: list[Article], query: Query) -> list[Article]:
+        return self.search_index.filter(articles, query, self._match_context())
+
+    def saved_search_articles(self, name: str) -> list[Article]:
+        """Every article a saved search matches, newest first (cached per load)."""
+        matches = self._saved_matches.get(name)
+        if matches is None:
+            try:
+                query = parse(self.state.saved_searches().get(name, ""))
+            except QueryError:
+                matches = []
+            else:
+                matches = self._filter(self.store.ordered("date"), query)
+            self._saved_matches[name] = matches
+        return matches
 
     def current_articles(self) -> list[Article]:
         """The list as it should be now: topic or entry, sort, hide-read."""
@@ -266,12 +509,38 @@ class NewsReaderApp(App[int]):
             articles = self.store.view(topic.removeprefix("topic:"), self.sort)
         elif topic == STARRED:
             articles = [a for a in self.store.ordered(self.sort) if self.is_starred(a.id)]
+        elif topic.startswith("search:"):
+            members = {a.id for a in self.saved_search_articles(topic.removeprefix("search:"))}
+            articles = [a for a in self.store.ordered(self.sort) if a.id in members]
+        elif topic.startswith("story:") and self.stories is not None:
+            story = self.stories.story_of(topic.removeprefix("story:"))
+            articles = sorted(story.articles, key=date_key)
         else:
             articles = self.store.view(None, self.sort)
+        if self.search is not None:
+            articles = self._filter(articles, self.search)
         if self.hide_read:
             keep = self._sticky_id
             articles = [a for a in articles if a.id == keep or not self.is_read(a.id)]
+        if self.stories_mode and self.stories is not None and not topic.startswith("story:"):
+            articles = self._story_leads(articles)
         return articles
+
+    def _story_leads(self, articles: list[Article]) -> list[Article]:
+        """One row per story that has an article in ``articles``: its lead, in sort order."""
+        assert self.stories is not None
+        leads = {}
+        for article in articles:
+            lead = self.stories.story_of(article.id).lead
+            leads.setdefault(lead.id, lead)
+        return sorted(leads.values(), key=date_key if self.sort == "date" else quality_key)
+
+    def story_badge(self, article: Article) -> str:
+        """``+2`` before a story's lead in the stories view: how many more sources."""
+        if not self.stories_mode or self.stories is None or self.topic.startswith("story:"):
+            return ""
+        size = self.stories.story_of(article.id).size
+        return f"+{size - 1}" if size > 1 else ""
 
     def _refresh_view(self, keep_id: str | None = None) -> None:
         self._last_refresh = time.monotonic()
@@ -282,19 +551,40 @@ class NewsReaderApp(App[int]):
             self._show_article(None)
 
     def sidebar_entries(self) -> list[SidebarEntry]:
-        total = len(self.store)
         starred = [a for a in self.store if self.is_starred(a.id)]
         entries = [
-            SidebarEntry(ALL, "All", self._unread(self.store), total),
-            SidebarEntry(STARRED, "Starred", self._unread(starred), len(starred)),
+            SidebarEntry(ALL, "All", self._unread(self.store), self._total(self.store)),
+            SidebarEntry(STARRED, "Starred", self._unread(starred), self._total(starred)),
         ]
-        for topic, count in self.store.topics():
+        for name in self.state.saved_searches():
+            matches = self.saved_search_articles(name)
+            entries.append(
+                SidebarEntry(
+                    search_key(name), f"⌕ {name}", self._unread(matches), self._total(matches)
+                )
+            )
+        for topic, _count in self.store.topics():
             articles = self.store.view(topic, "date")
-            entries.append(SidebarEntry(topic_key(topic), topic, self._unread(articles), count))
+            entries.append(
+                SidebarEntry(topic_key(topic), topic, self._unread(articles), self._total(articles))
+            )
         return entries
 
     def _unread(self, articles: Iterable[Article]) -> int:
+        """Unread articles, or in the stories view unread stories (any article unread)."""
+        if self.stories_mode and self.stories is not None:
+            story_ids = {self.stories.story_of(a.id).id for a in articles}
+            return sum(
+                1
+                for story_id in story_ids
+                if any(not self.is_read(a.id) for a in self.stories.story_of(story_id).articles)
+            )
         return sum(1 for article in articles if not self.is_read(article.id))
+
+    def _total(self, articles: Iterable[Article]) -> int:
+        if self.stories_mode and self.stories is not None:
+            return len({self.stories.story_of(a.id).id for a in articles})
+        return sum(1 for _ in articles)
 
     def _update_sidebar(self) -> None:
         self.sidebar.set_entries(self.sidebar_entries(), self.topic)
@@ -304,6 +594,11 @@ class NewsReaderApp(App[int]):
             return "All"
         if self.topic == STARRED:
             return "Starred"
+        if self.topic.startswith("search:"):
+            return "⌕ " + self.topic.removeprefix("search:")
+        if self.topic.startswith("story:"):
+            article = self.store.get(self.topic.removeprefix("story:"))
+            return "Story: " + (article.title if article else "?")
         return self.topic.split(":", 1)[1]
 
     def _update_status(self) -> None:
@@ -313,9 +608,14 @@ class NewsReaderApp(App[int]):
         text.append("  │  ")
         text.append(self._topic_label(), style="bold")
         text.append(f"  │  by {self.sort}")
-        text.append(f"  │  {plural(len(shown), 'article')}, {self._unread(shown):,} unread")
+        unit = "story" if self.stories_mode and not self.topic.startswith("story:") else "article"
+        count = plural(len(shown), unit).replace("storys", "stories")
+        text.append(f"  │  {count}, {self._unread(shown):,} unread")
         if self.hide_read:
             text.append("  │  read hidden")
+        if self.query_text:
+            text.append("  │  search: ")
+            text.append(self.query_text, style="bold")
         if self.loading:
             done, total = self._progress
             percent = f" {done * 100 // total}%" if total else ""
@@ -335,6 +635,9 @@ class NewsReaderApp(App[int]):
     def watch_topic(self) -> None:
         self._refresh_view()
 
+    def watch_stories_mode(self) -> None:
+        self._refresh_view()
+
     def watch_hide_read(self) -> None:
         current = self.article_list.article
         self._sticky_id = current.id if current else None
@@ -352,6 +655,7 @@ class NewsReaderApp(App[int]):
     @on(ArticleList.Highlighted)
     def _article_highlighted(self, message: ArticleList.Highlighted) -> None:
         article = message.article
+        self._current_id = article.id if article else None
         self._shown = (article.id, self.clock()) if article else None
         self._show_article(article)
         left = self._sticky_id
@@ -362,7 +666,15 @@ class NewsReaderApp(App[int]):
 
     @on(ArticleList.Opened)
     def _article_opened(self, message: ArticleList.Opened) -> None:
-        self.open_article(message.article)
+        if self.story_badge(message.article):
+            self.open_story(message.article)
+        else:
+            self.open_article(message.article)
+
+    def open_story(self, lead: Article) -> None:
+        """Enter on a story in the stories view: list its articles (Esc returns)."""
+        self.history.append(Place(self.topic, lead.id))
+        self.topic = f"story:{lead.id}"
 
     @on(DetailPane.RelatedChosen)
     def _related_chosen(self, message: DetailPane.RelatedChosen) -> None:
@@ -397,8 +709,85 @@ class NewsReaderApp(App[int]):
         if self.detail.article is article and self.detail.related_shown is None:
             return
         detail = load_detail(article)
-        related = [RelatedEntry(item, self.store.resolve(item)) for item in detail.related]
-        self.detail.show_article(article, detail, related=related)
+        also = self.stories.others(article.id) if self.stories and article.id in self.store else ()
+        covered = {a.id for a in also}
+        related = [
+            RelatedEntry(item, found)
+            for item in detail.related
+            if (found := self.store.resolve(item)) is None or found.id not in covered
+        ]  # a story already listed under "Also covered by" is not listed twice
+        self.detail.show_article(article, detail, related=related, also_covered=also)
+
+    # -- search -------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one(SearchBar).open(self.query_text)
+
+    def apply_query(self, text: str) -> bool:
+        """Filter by ``text``; on a bad query say why and keep the last good results."""
+        bar = self.query_one(SearchBar)
+        try:
+            query = parse(text)
+        except QueryError as error:
+            bar.show_error(f"{error.message} (at character {error.position + 1})")
+            return False
+        bar.show_error(None)
+        self.query_text = text.strip()
+        self.search = query if self.query_text else None
+        terms = query.highlight_terms if self.search else ()
+        highlighter = (lambda value: highlight_spans(value, terms)) if terms else None
+        self.article_list.highlighter = highlighter
+        self.detail.highlighter = highlighter
+        self.detail.article = None  # repaint the detail with the new highlights
+        self._refresh_view()
+        self._show_article(self.article_list.article)
+        return True
+
+    @on(SearchBar.Changed)
+    def _search_changed(self, message: SearchBar.Changed) -> None:
+        self.apply_query(message.query)
+
+    @on(SearchBar.Submitted)
+    def _search_submitted(self, message: SearchBar.Submitted) -> None:
+        if self.apply_query(message.query):
+            self.query_one(SearchBar).close()
+            self.article_list.focus()
+
+    @on(SearchBar.Cancelled)
+    def _search_cancelled(self) -> None:
+        self.clear_search()
+
+    def clear_search(self) -> None:
+        self.query_one(SearchBar).close()
+        self.apply_query("")
+        self.article_list.focus()
+
+    def action_save_search(self) -> None:
+        if not self.query_text:
+            self.notify("Search first (/), then save the search.", timeout=3)
+            return
+        query = self.query_text
+
+        def save(name: str | None) -> None:
+            if name:
+                self.state.save_search(name, query)
+                self._saved_matches.pop(name, None)
+                self._warn_state()
+                self._update_sidebar()
+                self.notify(f"Saved search “{name}” in the sidebar.", timeout=3)
+
+        self.push_screen(SaveSearchScreen(query), save)
+
+    @on(TopicSidebar.DeleteRequested)
+    def _delete_saved_search(self, message: TopicSidebar.DeleteRequested) -> None:
+        if message.key.startswith("search:"):
+            name = message.key.removeprefix("search:")
+            self.state.delete_search(name)
+            self._saved_matches.pop(name, None)
+            if self.topic == message.key:
+                self.topic = ALL
+            self._update_sidebar()
+            self.notify(f"Deleted saved search “{name}”.", timeout=3)
 
     # -- actions ------------------------------------------------------------
 
@@ -434,6 +823,51 @@ class NewsReaderApp(App[int]):
         self._shown = None
         self.notify(f"Undid: {change.label}", timeout=3)
         self._marks_changed()
+
+    def _target_link(self) -> tuple[str, Article | None]:
+        """The link the user means: the highlighted related story when that list has focus."""
+        if isinstance(self.focused, RelatedList):
+            entry = self.detail.highlighted_related
+            if entry is not None:
+                return entry.related.url, entry.article
+        if self.detail.related_shown is not None:
+            return self.detail.related_shown.url, None
+        article = self.article_list.article
+        return (article.url, article) if article else ("", None)
+
+    def action_open_link(self) -> None:
+        url, article = self._target_link()
+        if not url:
+            self.notify("This article has no link.", severity="warning", timeout=3)
+            return
+        if not is_web_url(url):
+            self.notify(
+                f"Not opening {url[:60]}: only http and https links are opened.",
+                severity="warning",
+                timeout=5,
+            )
+            return
+        self.open_url(url)
+        self.notify(f"Opening {url[:80]}", timeout=2)
+        if article is not None:
+            self.mark_read(article)
+
+    def action_copy_link(self) -> None:
+        url, _article = self._target_link()
+        if not url:
+            self.notify("This article has no link.", severity="warning", timeout=3)
+            return
+        self.copy_to_clipboard(url)
+        self.notify(f"Copied {url[:80]}", timeout=2)
+
+    def action_toggle_stories(self) -> None:
+        if self.stories is None:
+            self.notify("Stories are grouped once loading finishes.", timeout=2)
+            return
+        if self.topic.startswith("story:"):
+            self.topic = ALL
+        self.stories_mode = not self.stories_mode
+        self.notify("Stories view" if self.stories_mode else "Articles view", timeout=1.5)
 
     def action_toggle_hide_read(self) -> None:
         self.hide_read = not self.hide_read
@@ -477,6 +911,8 @@ class NewsReaderApp(App[int]):
             return
         if self.focused is not self.article_list:
             self.article_list.focus()
+        elif self.query_text:
+            self.clear_search()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(help_rows(self.binding_sections(), self.keymap)))
@@ -505,6 +941,13 @@ class NewsReaderApp(App[int]):
         yield from super().get_system_commands(screen)
         commands = [
             ("Toggle sort", "Sort by date or by quality", self.action_toggle_sort),
+            ("Toggle stories", "One row per story, or per article", self.action_toggle_stories),
+            ("Open link", "Open the article's link in the browser", self.action_open_link),
+            ("Copy link", "Copy the article's link to the clipboard", self.action_copy_link),
+            ("Rescan folders", "Pick up new, changed and deleted files now", self.action_rescan),
+            ("Search", "Filter the list with a query", self.action_search),
+            ("Save search", "Keep the current search in the sidebar", self.action_save_search),
+            ("Clear search", "Show every article again", self.clear_search),
             ("Toggle read", "Mark the article read or unread", self.action_toggle_read),
             ("Toggle star", "Star or unstar the article", self.action_toggle_star),
             ("Mark all read", "Mark every article in this view read", self.action_mark_all_read),
@@ -534,6 +977,7 @@ def make_app(
     state_path: Path | None = None,
     dwell: float = 2.0,
     clock: Callable[[], float] = time.monotonic,
+    mark_story_read: bool = False,
 ) -> NewsReaderApp:
     """The one factory for the app: the CLI, the Pilot tests and the snapshots use it.
 
@@ -547,4 +991,5 @@ def make_app(
         state=state if state is not None else ReadState(state_path),
         dwell=dwell,
         clock=clock,
+        mark_story_read=mark_story_read,
     )

@@ -92,6 +92,7 @@ class ArticleList(ScrollView, can_focus=True):
         is_starred: Callable[[str], bool] = lambda _id: False,
         tz: tzinfo | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        badge: Callable[[Article], str] = lambda _article: "",
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -102,6 +103,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.is_starred = is_starred
         self.tz = tz
         self.now = now
+        self.badge = badge
         self.highlighter: Highlighter | None = None
         self.empty_text = "No articles."
         self._now = now()
@@ -235,6 +237,11 @@ class ArticleList(ScrollView, can_focus=True):
         fixed = 3 + (provider_width + 2 if show_provider else 0) + len(date) + len(quality)
         title_width = max(1, width - fixed)
         segments = [Segment(marker + " ", marker_style)]
+        badge = self.badge(article)
+        if badge:
+            badge = badge + " "
+            segments.append(Segment(badge, marker_style))
+            title_width = max(1, title_width - len(badge))
         segments.extend(self._title_segments(article.title, title_width, text_style))
         if show_provider:
             segments.append(Segment("  " + fit(article.provider, provider_width), meta_style))

@@ -87,6 +87,8 @@ class DetailPane(Vertical):
         self.article: Article | None = None
         self.related_shown: Related | None = None
         self._entries: list[RelatedEntry] = []
+        # Search highlighting: text -> spans to emphasise (set by the app).
+        self.highlighter: Callable[[str], list[tuple[int, int]]] | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-scroll"):
@@ -113,7 +115,8 @@ class DetailPane(Vertical):
         self.article = article
         self.related_shown = None
         body = Text()
-        body.append(article.title + "\n", style="bold")
+        body.append_text(self._highlighted(article.title, "bold"))
+        body.append("\n")
         body.append_text(_meta_line(article.provider, article.domain))
         body.append("\n")
         body.append_text(
@@ -134,7 +137,10 @@ class DetailPane(Vertical):
             body.append("Topics: ", style="dim")
             body.append(", ".join(article.topics) + "\n")
         body.append("\n")
-        body.append(article.excerpt or "(no excerpt)", style="" if article.excerpt else "dim")
+        if article.excerpt:
+            body.append_text(self._highlighted(article.excerpt, ""))
+        else:
+            body.append("(no excerpt)", style="dim")
         body.append("\n")
         if detail.body:
             body.append("\n" + detail.body + "\n")
@@ -197,6 +203,13 @@ class DetailPane(Vertical):
         return self._entries[int(option.id.removeprefix("entry:"))]
 
     # -- internals ----------------------------------------------------------
+
+    def _highlighted(self, value: str, style: str) -> Text:
+        text = Text(value, style=style)
+        if self.highlighter is not None:
+            for start, end in self.highlighter(value):
+                text.stylize("bold reverse", start, end)
+        return text
 
     def _set_body(self, body: Text) -> None:
         self.query_one("#detail-body", Static).update(body)

@@ -32,6 +32,10 @@ def topic_key(topic: str) -> str:
     return f"topic:{topic}"
 
 
+def search_key(name: str) -> str:
+    return f"search:{name}"
+
+
 class TopicSidebar(OptionList):
     """A list of sidebar entries; posts Selected when the highlight moves."""
 
@@ -40,6 +44,7 @@ class TopicSidebar(OptionList):
         Binding("k", "cursor_up", "Up", show=False, id="sidebar.up"),
         Binding("g", "first", "First topic", show=False, id="sidebar.first"),
         Binding("G", "last", "Last topic", show=False, id="sidebar.last"),
+        Binding("delete,x", "delete_entry", "Delete saved search", id="sidebar.delete"),
     ]
 
     DEFAULT_CSS = """
@@ -60,10 +65,23 @@ class TopicSidebar(OptionList):
     class Entered(Message):
         """Enter on an entry: the app moves focus to the list."""
 
+    class DeleteRequested(Message):
+        """The user asked to delete the highlighted entry (saved searches only)."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def action_delete_entry(self) -> None:
+        key = self.selected_key
+        if key is not None and key.startswith("search:"):
+            self.post_message(self.DeleteRequested(key))
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, compact=True)
         self.entries: list[SidebarEntry] = []
-        self._quiet = False
+        # The key highlighted by set_entries: its highlight event is not the user's.
+        self._programmatic: str | None = None
 
     @property
     def selected_key(self) -> str | None:
@@ -78,13 +96,11 @@ class TopicSidebar(OptionList):
             return
         self.entries = entries
         width = max(10, self.scrollable_content_region.width or 24)
-        self._quiet = True
-        try:
-            self.set_options(Option(self._prompt(entry, width), id=entry.key) for entry in entries)
-            keys = [entry.key for entry in entries]
-            self.highlighted = keys.index(selected) if selected in keys else 0
-        finally:
-            self._quiet = False
+        keys = [entry.key for entry in entries]
+        self._programmatic = selected if selected in keys else None
+        self.set_options(Option(self._prompt(entry, width), id=entry.key) for entry in entries)
+        # An entry that is not (yet) listed, e.g. a topic still loading: highlight nothing.
+        self.highlighted = keys.index(selected) if selected in keys else None
 
     def _prompt(self, entry: SidebarEntry, width: int) -> Text:
         counts = f"{entry.unread:,}/{entry.total:,}"
@@ -103,7 +119,8 @@ class TopicSidebar(OptionList):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        if not self._quiet and event.option.id is not None:
+        programmatic, self._programmatic = self._programmatic, None
+        if event.option.id is not None and event.option.id != programmatic:
             self.post_message(self.Selected(self, event.option.id))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -1,0 +1,41 @@
+"""Ask for a name to save the current search under."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class SaveSearchScreen(ModalScreen[str | None]):
+    """Returns the name typed, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="save_search.cancel")]
+
+    DEFAULT_CSS = """
+    SaveSearchScreen { align: center middle; }
+    SaveSearchScreen > Vertical {
+        width: 64; max-width: 100%; height: auto;
+        border: round $primary; background: $panel; padding: 0 1;
+    }
+    """
+
+    def __init__(self, query: str) -> None:
+        super().__init__()
+        self.search_query = query
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Save this search in the sidebar as:", style="bold"), markup=False)
+            yield Static(Text(self.search_query, style="dim"), markup=False)
+            yield Input(value=self.search_query[:40], id="search-name")
+            yield Static(Text("Enter saves, Esc cancels.", style="dim"), markup=False)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        name = " ".join(event.value.split())
+        self.dismiss(name or None)

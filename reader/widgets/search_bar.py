@@ -1,0 +1,93 @@
+"""The search bar: a query input that filters as you type, and a line for errors."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+DEBOUNCE = 0.15  # seconds of quiet typing before the list is filtered
+
+
+class SearchBar(Vertical):
+    """Posts Changed (debounced) while typing, Submitted on Enter, Cancelled on Esc."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Clear search", id="search.cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    SearchBar { height: auto; display: none; background: $panel; }
+    SearchBar.-open { display: block; }
+    SearchBar Input { border: none; height: 1; padding: 0 1; }
+    SearchBar #search-error { height: auto; color: $error; padding: 0 1; display: none; }
+    SearchBar.-error #search-error { display: block; }
+    """
+
+    class Changed(Message):
+        def __init__(self, query: str) -> None:
+            super().__init__()
+            self.query = query
+
+    class Submitted(Message):
+        def __init__(self, query: str) -> None:
+            super().__init__()
+            self.query = query
+
+    class Cancelled(Message):
+        pass
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            placeholder='search: words "a phrase" -exclude topic:AI provider:gulf is:unread '
+            "quality:>50 after:7d",
+            id="search-input",
+        )
+        yield Static(id="search-error", markup=False)
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    def open(self, query: str) -> None:
+        self.add_class("-open")
+        self.input.value = query
+        self.input.cursor_position = len(query)
+        self.input.focus()
+
+    def close(self) -> None:
+        self.remove_class("-open")
+        self.show_error(None)
+
+    def show_error(self, message: str | None) -> None:
+        self.set_class(message is not None, "-error")
+        self.query_one("#search-error", Static).update(Text(message or ""))
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        value = event.value
+        self._timer = self.set_timer(DEBOUNCE, lambda: self.post_message(self.Changed(value)))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self.post_message(self.Submitted(event.value))
+
+    def action_cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.post_message(self.Cancelled())

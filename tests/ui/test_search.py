@@ -1,0 +1,88 @@
+"""Pilot tests of the search bar: typing filters, Enter keeps, Esc clears, highlights, saving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from reader.widgets.article_list import ArticleList
+from reader.widgets.search_bar import SearchBar
+from reader.widgets.topic_sidebar import TopicSidebar
+
+from .conftest import wait_loaded
+
+GULF = "Amazon stops police using its face-recognition technology"
+
+
+async def type_query(pilot, text: str) -> None:
+    await pilot.press(*[("space" if c == " " else c) for c in text])
+    await pilot.pause(0.3)  # past the debounce
+
+
+async def test_typing_filters_enter_keeps_esc_clears(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        articles = app.query_one(ArticleList)
+        await pilot.press("slash")
+        bar = app.query_one(SearchBar)
+        assert bar.has_class("-open") and app.focused is bar.query_one(Input)
+        await type_query(pilot, "rekognition")
+        assert [a.title for a in articles.articles] == [GULF]
+        await pilot.press("enter")
+        assert not bar.has_class("-open")
+        assert app.focused is articles
+        assert "search: rekognition" in str(app.query_one("#status", Static).content)
+        assert [a.title for a in articles.articles] == [GULF]
+        # highlighted in the list row and in the detail
+        spans = articles.highlighter("Rekognition here")
+        assert spans == [(0, 11)]
+        body = app.query_one("#detail-body", Static).content
+        assert any("reverse" in str(span.style) for span in body.spans)
+        await pilot.press("slash")
+        assert bar.query_one(Input).value == "rekognition"
+        await pilot.press("escape")
+        assert len(articles.articles) == 2
+        assert app.query_text == ""
+
+
+async def test_invalid_query_keeps_last_results(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        articles = app.query_one(ArticleList)
+        await pilot.press("slash")
+        await type_query(pilot, "facial")
+        assert len(articles.articles) == 1
+        await type_query(pilot, ' "unclosed')
+        bar = app.query_one(SearchBar)
+        assert bar.has_class("-error")
+        assert str(bar.query_one("#search-error", Static).content)
+        assert len(articles.articles) == 1, "the last good results stay"
+
+
+async def test_field_query_and_save_search(app_factory, many_dir: Path):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        articles = app.query_one(ArticleList)
+        await pilot.press("slash")
+        await type_query(pilot, "quality:>49")
+        await pilot.press("enter")
+        assert sorted(a.quality for a in articles.articles) == list(range(50, 60))
+        await pilot.press("ctrl+s")
+        await pilot.press(*"top", "enter")
+        await pilot.pause()
+        assert app.state.saved_searches() == {"top": "quality:>49"}
+        sidebar = app.query_one(TopicSidebar)
+        entry = next(e for e in sidebar.entries if e.key == "search:top")
+        assert (entry.unread, entry.total) == (10, 10)
+        await pilot.press("escape")  # clear the search
+        assert len(articles.articles) == 60
+        app.topic = "search:top"
+        await pilot.pause()
+        assert len(articles.articles) == 10
+        await pilot.press("m")
+        entry = next(e for e in sidebar.entries if e.key == "search:top")
+        assert entry.unread == 9

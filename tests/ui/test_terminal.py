@@ -1,0 +1,92 @@
+"""Pilot tests of links, clipboard, folder watch, remembered view and themes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.widgets.article_list import ArticleList
+
+from .conftest import article_fields, wait_loaded, write_seed
+
+
+async def test_open_link_opens_http_and_marks_read(app_factory, many_dir: Path, monkeypatch):
+    app = app_factory(many_dir)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_kw: opened.append(url))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        article = app.query_one(ArticleList).article
+        await pilot.press("o")
+        assert opened == [article.url]
+        assert app.is_read(article.id)
+
+
+async def test_open_link_refuses_other_schemes(app_factory, tmp_path: Path, monkeypatch):
+    folder = tmp_path / "js"
+    folder.mkdir()
+    write_seed(folder, "a.txt", **article_fields(1, webUrl="javascript:alert(1)"))
+    write_seed(folder, "b.txt", **article_fields(2, webUrl="file:///etc/passwd"))
+    app = app_factory(folder)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_kw: opened.append(url))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("o", "j", "o")
+        assert opened == []
+        assert not any(app.is_read(a.id) for a in app.store)
+
+
+async def test_copy_link(app_factory, many_dir: Path):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        article = app.query_one(ArticleList).article
+        await pilot.press("y")
+        assert app.clipboard == article.url
+
+
+async def test_rescan_picks_up_new_changed_and_deleted_files(app_factory, tmp_path: Path):
+    folder = tmp_path / "live"
+    folder.mkdir()
+    write_seed(folder, "a.txt", **article_fields(1))
+    gone = write_seed(folder, "b.txt", **article_fields(2))
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        assert len(app.store) == 2
+        write_seed(folder, "c.txt", **article_fields(3, title="Brand new"))
+        gone.unlink()
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        titles = {a.title for a in app.store}
+        assert titles == {"Article number 1", "Brand new"}
+        assert {e.label: e.total for e in app.sidebar.entries}["All"] == 2
+        assert any(a.title == "Brand new" for a in app.query_one(ArticleList).articles)
+        (folder / "bad.txt").write_text("---\ntitle: [x\n---\n")
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [p.path for p in app.result.problems] == [str(folder / "bad.txt")]
+
+
+async def test_view_is_remembered(app_factory, many_dir: Path, tmp_path: Path):
+    db = tmp_path / "view.sqlite3"
+    app = app_factory(many_dir, state_path=db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        app.topic = "topic:Odd"
+        await pilot.pause()
+        await pilot.press("s", "j")
+        chosen = app.query_one(ArticleList).article
+        await pilot.press("h")
+        app.theme = "nord"
+        await pilot.pause()
+    again = app_factory(many_dir, state_path=db)
+    async with again.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(again, pilot)
+        assert again.topic == "topic:Odd"
+        assert again.sort == "quality"
+        assert again.hide_read
+        assert again.query_one(ArticleList).article == chosen
+        assert again.theme == "nord"
