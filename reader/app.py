@@ -23,26 +23,20 @@ from textual.worker import get_current_worker
 from reader.formatting import plural
 from reader.loader import Collector, MissingPath, iter_load, load_detail, scan_paths
 from reader.model import Article, LoadResult, Problem, Related
-from reader.query import MatchContext, Query, QueryError, SearchIndex, highlight_spans, parse
+from reader.query import Query, QueryError, highlight_spans, parse
 from reader.screens.help import HelpScreen, help_rows
 from reader.screens.problems import ProblemsScreen
 from reader.screens.save_search import SaveSearchScreen
 from reader.state import ReadState
-from reader.store import Sort, Store, date_key, quality_key
+from reader.store import Sort, Store
 from reader.stories import Stories, group_stories
 from reader.text import is_web_url
+from reader.view import ALL, Library, ViewSpec, story_key
 from reader.watch import FolderChanges, Signature, diff, snapshot
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPane, RelatedEntry, RelatedList
 from reader.widgets.search_bar import SearchBar
-from reader.widgets.topic_sidebar import (
-    ALL,
-    STARRED,
-    SidebarEntry,
-    TopicSidebar,
-    search_key,
-    topic_key,
-)
+from reader.widgets.topic_sidebar import TopicSidebar
 
 REFRESH_DURING_LOAD = 0.4  # seconds between list refreshes while files stream in
 DWELL_CHECK = 0.25  # seconds between checks of how long an article has been shown
@@ -172,7 +166,6 @@ class NewsReaderApp(App[int]):
         super().__init__()
         self.mark_story_read = mark_story_read
         self.config_theme: str | None = None
-        self.stories: Stories | None = None
         self.seed_paths = list(seed_paths)
         self.now = now
         self.tz = tz
@@ -184,9 +177,7 @@ class NewsReaderApp(App[int]):
         self._sticky_id: str | None = None  # a read article kept in view until left
         self.query_text = ""
         self.search: Query | None = None
-        self._search_index: SearchIndex | None = None
-        self._saved_matches: dict[str, list[Article]] = {}
-        self.store = Store()
+        self.library = Library(Store(), state, now)
         self.result = LoadResult()
         self.loading = True
         self.load_seconds: float | None = None
@@ -377,7 +368,7 @@ class NewsReaderApp(App[int]):
         self._progress = (message.done, message.total)
         if message.articles:
             self.store.add_many(message.articles)
-            self._store_changed()
+            self.library.store_changed()
         now = time.monotonic()
         if now - self._last_refresh >= REFRESH_DURING_LOAD or not self.article_list.articles:
             self._refresh_view()
@@ -387,9 +378,8 @@ class NewsReaderApp(App[int]):
     def on_load_finished(self, message: LoadFinished) -> None:
         self.result = message.result
         # Duplicates resolved late may have replaced earlier articles: rebuild from the result.
-        self.store = Store(message.result.articles)
-        self.stories = message.stories
-        self._store_changed()
+        self.library.set_store(Store(message.result.articles))
+        self.library.stories = message.stories
         self.loading = False
         self.load_seconds = message.seconds
         self.article_list.empty_text = "No articles here."
@@ -448,9 +438,9 @@ class NewsReaderApp(App[int]):
                 (result.ignored if outcome.ignored else result.problems).append(outcome)
         self.store.add_many(new_articles)
         result.articles = list(self.store)
-        self._store_changed()
+        self.library.store_changed()
         self._refresh_view()
-        self.regroup_stories()
+        self.regroup_stories(list(self.store))
         parts = []
         added = sum(1 for o in outcomes if isinstance(o, Article)) - changes.changed
         if added > 0:
@@ -463,84 +453,41 @@ class NewsReaderApp(App[int]):
             self.notify(", ".join(parts).capitalize() + ".", title="Seed folders", timeout=4)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="stories")
-    def regroup_stories(self) -> None:
-        self.post_message(StoriesReady(group_stories(list(self.store))))
+    def regroup_stories(self, articles: list[Article]) -> None:
+        """Group stories again off the event loop (from a copy: the store may change)."""
+        self.post_message(StoriesReady(group_stories(articles)))
 
     def on_stories_ready(self, message: StoriesReady) -> None:
-        self.stories = message.stories
+        self.library.stories = message.stories
         if self.stories_mode:
             self._refresh_view()
 
     # -- the view -----------------------------------------------------------
 
-    def _store_changed(self) -> None:
-        self._search_index = None
-        self._saved_matches.clear()
+    @property
+    def store(self) -> Store:
+        return self.library.store
 
     @property
-    def search_index(self) -> SearchIndex:
-        if self._search_index is None:
-            self._search_index = SearchIndex(self.store)
-        return self._search_index
+    def stories(self) -> Stories | None:
+        return self.library.stories
 
-    def _match_context(self) -> MatchContext:
-        return MatchContext(is_read=self.is_read, is_starred=self.is_starred, now=self.now())
-
-    def _filter(self, articles: list[Article], query: Query) -> list[Article]:
-        return self.search_index.filter(articles, query, self._match_context())
-
-    def saved_search_articles(self, name: str) -> list[Article]:
-        """Every article a saved search matches, newest first (cached per load)."""
-        matches = self._saved_matches.get(name)
-        if matches is None:
-            try:
-                query = parse(self.state.saved_searches().get(name, ""))
-            except QueryError:
-                matches = []
-            else:
-                matches = self._filter(self.store.ordered("date"), query)
-            self._saved_matches[name] = matches
-        return matches
+    def view_spec(self) -> ViewSpec:
+        return ViewSpec(
+            topic=self.topic,
+            sort=self.sort,
+            hide_read=self.hide_read,
+            stories=self.stories_mode,
+            search=self.search,
+            keep_id=self._sticky_id,
+        )
 
     def current_articles(self) -> list[Article]:
-        """The list as it should be now: topic or entry, sort, hide-read."""
-        topic = self.topic
-        if topic.startswith("topic:"):
-            articles = self.store.view(topic.removeprefix("topic:"), self.sort)
-        elif topic == STARRED:
-            articles = [a for a in self.store.ordered(self.sort) if self.is_starred(a.id)]
-        elif topic.startswith("search:"):
-            members = {a.id for a in self.saved_search_articles(topic.removeprefix("search:"))}
-            articles = [a for a in self.store.ordered(self.sort) if a.id in members]
-        elif topic.startswith("story:") and self.stories is not None:
-            story = self.stories.story_of(topic.removeprefix("story:"))
-            articles = sorted(story.articles, key=date_key)
-        else:
-            articles = self.store.view(None, self.sort)
-        if self.search is not None:
-            articles = self._filter(articles, self.search)
-        if self.hide_read:
-            keep = self._sticky_id
-            articles = [a for a in articles if a.id == keep or not self.is_read(a.id)]
-        if self.stories_mode and self.stories is not None and not topic.startswith("story:"):
-            articles = self._story_leads(articles)
-        return articles
-
-    def _story_leads(self, articles: list[Article]) -> list[Article]:
-        """One row per story that has an article in ``articles``: its lead, in sort order."""
-        assert self.stories is not None
-        leads = {}
-        for article in articles:
-            lead = self.stories.story_of(article.id).lead
-            leads.setdefault(lead.id, lead)
-        return sorted(leads.values(), key=date_key if self.sort == "date" else quality_key)
+        """The list as it should be now: entry, sort, search, hide-read, stories."""
+        return self.library.articles(self.view_spec())
 
     def story_badge(self, article: Article) -> str:
-        """``+2`` before a story's lead in the stories view: how many more sources."""
-        if not self.stories_mode or self.stories is None or self.topic.startswith("story:"):
-            return ""
-        size = self.stories.story_of(article.id).size
-        return f"+{size - 1}" if size > 1 else ""
+        return self.library.story_badge(article, self.view_spec())
 
     def _refresh_view(self, keep_id: str | None = None) -> None:
         self._last_refresh = time.monotonic()
@@ -550,67 +497,24 @@ class NewsReaderApp(App[int]):
         if self.article_list.article is None:
             self._show_article(None)
 
-    def sidebar_entries(self) -> list[SidebarEntry]:
-        starred = [a for a in self.store if self.is_starred(a.id)]
-        entries = [
-            SidebarEntry(ALL, "All", self._unread(self.store), self._total(self.store)),
-            SidebarEntry(STARRED, "Starred", self._unread(starred), self._total(starred)),
-        ]
-        for name in self.state.saved_searches():
-            matches = self.saved_search_articles(name)
-            entries.append(
-                SidebarEntry(
-                    search_key(name), f"⌕ {name}", self._unread(matches), self._total(matches)
-                )
-            )
-        for topic, _count in self.store.topics():
-            articles = self.store.view(topic, "date")
-            entries.append(
-                SidebarEntry(topic_key(topic), topic, self._unread(articles), self._total(articles))
-            )
-        return entries
-
-    def _unread(self, articles: Iterable[Article]) -> int:
-        """Unread articles, or in the stories view unread stories (any article unread)."""
-        if self.stories_mode and self.stories is not None:
-            story_ids = {self.stories.story_of(a.id).id for a in articles}
-            return sum(
-                1
-                for story_id in story_ids
-                if any(not self.is_read(a.id) for a in self.stories.story_of(story_id).articles)
-            )
-        return sum(1 for article in articles if not self.is_read(article.id))
-
-    def _total(self, articles: Iterable[Article]) -> int:
-        if self.stories_mode and self.stories is not None:
-            return len({self.stories.story_of(a.id).id for a in articles})
-        return sum(1 for _ in articles)
-
     def _update_sidebar(self) -> None:
-        self.sidebar.set_entries(self.sidebar_entries(), self.topic)
-
-    def _topic_label(self) -> str:
-        if self.topic == ALL:
-            return "All"
-        if self.topic == STARRED:
-            return "Starred"
-        if self.topic.startswith("search:"):
-            return "⌕ " + self.topic.removeprefix("search:")
-        if self.topic.startswith("story:"):
-            article = self.store.get(self.topic.removeprefix("story:"))
-            return "Story: " + (article.title if article else "?")
-        return self.topic.split(":", 1)[1]
+        self.sidebar.set_entries(self.library.sidebar(self.stories_mode), self.topic)
 
     def _update_status(self) -> None:
         shown = self.article_list.articles
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("newsreader", style="bold")
         text.append("  │  ")
-        text.append(self._topic_label(), style="bold")
+        text.append(self.library.label(self.topic), style="bold")
         text.append(f"  │  by {self.sort}")
-        unit = "story" if self.stories_mode and not self.topic.startswith("story:") else "article"
-        count = plural(len(shown), unit).replace("storys", "stories")
-        text.append(f"  │  {count}, {self._unread(shown):,} unread")
+        by_story = self.view_spec().story_rows
+        unread, total = self.library.counts(shown, by_story)
+        count = (
+            plural(total, "story").replace("storys", "stories")
+            if by_story
+            else plural(total, "article")
+        )
+        text.append(f"  │  {count}, {unread:,} unread")
         if self.hide_read:
             text.append("  │  read hidden")
         if self.query_text:
@@ -674,7 +578,7 @@ class NewsReaderApp(App[int]):
     def open_story(self, lead: Article) -> None:
         """Enter on a story in the stories view: list its articles (Esc returns)."""
         self.history.append(Place(self.topic, lead.id))
-        self.topic = f"story:{lead.id}"
+        self.topic = story_key(lead.id)
 
     @on(DetailPane.RelatedChosen)
     def _related_chosen(self, message: DetailPane.RelatedChosen) -> None:
@@ -771,7 +675,7 @@ class NewsReaderApp(App[int]):
         def save(name: str | None) -> None:
             if name:
                 self.state.save_search(name, query)
-                self._saved_matches.pop(name, None)
+                self.library.forget_saved_search(name)
                 self._warn_state()
                 self._update_sidebar()
                 self.notify(f"Saved search “{name}” in the sidebar.", timeout=3)
@@ -783,7 +687,7 @@ class NewsReaderApp(App[int]):
         if message.key.startswith("search:"):
             name = message.key.removeprefix("search:")
             self.state.delete_search(name)
-            self._saved_matches.pop(name, None)
+            self.library.forget_saved_search(name)
             if self.topic == message.key:
                 self.topic = ALL
             self._update_sidebar()
@@ -809,7 +713,7 @@ class NewsReaderApp(App[int]):
         articles = self.article_list.articles
         change = self.state.mark_read(
             (a.id for a in articles),
-            label=f"mark all {len(articles):,} in {self._topic_label()} read",
+            label=f"mark all {len(articles):,} in {self.library.label(self.topic)} read",
         )
         if change:
             self.notify(f"Marked {plural(len(change), 'article')} read. u undoes.", timeout=3)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -12,28 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.formatting import fit
-
-
-@dataclass(frozen=True, slots=True)
-class SidebarEntry:
-    """One row of the sidebar. ``key`` is what the app filters by."""
-
-    key: str
-    label: str
-    unread: int
-    total: int
-
-
-ALL = "all"
-STARRED = "starred"
-
-
-def topic_key(topic: str) -> str:
-    return f"topic:{topic}"
-
-
-def search_key(name: str) -> str:
-    return f"search:{name}"
+from reader.view import ALL, SidebarEntry
 
 
 class TopicSidebar(OptionList):

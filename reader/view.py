@@ -1,0 +1,204 @@
+"""What the screen shows, computed without Textual: the list, the sidebar, the counts.
+
+The app owns the view settings (topic, sort, hide-read, stories, search) and
+passes them down as a ``ViewSpec``; ``Library`` turns them into articles and
+counts from the store, the read state and the stories.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from reader.model import Article
+from reader.query import MatchContext, Query, QueryError, SearchIndex, parse
+from reader.state import ReadState
+from reader.store import Sort, Store, date_key, quality_key
+from reader.stories import Stories
+
+ALL = "all"
+STARRED = "starred"
+
+
+def topic_key(topic: str) -> str:
+    return f"topic:{topic}"
+
+
+def search_key(name: str) -> str:
+    return f"search:{name}"
+
+
+def story_key(article_id: str) -> str:
+    return f"story:{article_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class SidebarEntry:
+    """One row of the sidebar. ``key`` is what the view filters by."""
+
+    key: str
+    label: str
+    unread: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ViewSpec:
+    """Everything that decides which articles the list shows, and how."""
+
+    topic: str = ALL
+    sort: Sort = "date"
+    hide_read: bool = False
+    stories: bool = False
+    search: Query | None = None
+    keep_id: str | None = None  # a read article that stays in view under hide-read
+
+    @property
+    def story_rows(self) -> bool:
+        """One row per story (the stories view, outside one opened story)."""
+        return self.stories and not self.topic.startswith("story:")
+
+
+class Library:
+    """The store, the marks and the stories, seen as the screen needs them."""
+
+    def __init__(self, store: Store, state: ReadState, now: Callable[[], datetime]) -> None:
+        self.store = store
+        self.state = state
+        self.now = now
+        self.stories: Stories | None = None
+        self._index: SearchIndex | None = None
+        self._saved: dict[str, list[Article]] = {}
+
+    # -- changes ------------------------------------------------------------
+
+    def set_store(self, store: Store) -> None:
+        self.store = store
+        self.store_changed()
+
+    def store_changed(self) -> None:
+        """Forget what was derived from the articles (search texts, saved-search results)."""
+        self._index = None
+        self._saved.clear()
+
+    def forget_saved_search(self, name: str) -> None:
+        self._saved.pop(name, None)
+
+    # -- search -------------------------------------------------------------
+
+    def filter(self, articles: list[Article], query: Query) -> list[Article]:
+        if self._index is None:
+            self._index = SearchIndex(self.store)
+        context = MatchContext(
+            is_read=self.state.is_read, is_starred=self.state.is_starred, now=self.now()
+        )
+        return self._index.filter(articles, query, context)
+
+    def saved_search_articles(self, name: str) -> list[Article]:
+        """Every article a saved search matches, newest first (cached until the store changes)."""
+        matches = self._saved.get(name)
+        if matches is None:
+            try:
+                query = parse(self.state.saved_searches().get(name, ""))
+            except QueryError:
+                matches = []
+            else:
+                matches = self.filter(self.store.ordered("date"), query)
+            self._saved[name] = matches
+        return matches
+
+    # -- the list -----------------------------------------------------------
+
+    def articles(self, spec: ViewSpec) -> list[Article]:
+        """The list for ``spec``: entry, search, hide-read, then one row per story."""
+        store, topic = self.store, spec.topic
+        if topic.startswith("topic:"):
+            articles = store.view(topic.removeprefix("topic:"), spec.sort)
+        elif topic == STARRED:
+            articles = [a for a in store.ordered(spec.sort) if self.state.is_starred(a.id)]
+        elif topic.startswith("search:"):
+            members = {a.id for a in self.saved_search_articles(topic.removeprefix("search:"))}
+            articles = [a for a in store.ordered(spec.sort) if a.id in members]
+        elif topic.startswith("story:") and self.stories is not None:
+            story = self.stories.story_of(topic.removeprefix("story:"))
+            articles = sorted(story.articles, key=date_key)
+        else:
+            articles = store.view(None, spec.sort)
+        if spec.search is not None:
+            articles = self.filter(articles, spec.search)
+        if spec.hide_read:
+            keep, is_read = spec.keep_id, self.state.is_read
+            articles = [a for a in articles if a.id == keep or not is_read(a.id)]
+        if spec.story_rows and self.stories is not None:
+            articles = self._story_leads(articles, spec.sort)
+        return articles
+
+    def _story_leads(self, articles: list[Article], sort: Sort) -> list[Article]:
+        """One row per story with an article in ``articles``: its lead, in sort order."""
+        assert self.stories is not None
+        leads: dict[str, Article] = {}
+        for article in articles:
+            lead = self.stories.story_of(article.id).lead
+            leads.setdefault(lead.id, lead)
+        return sorted(leads.values(), key=date_key if sort == "date" else quality_key)
+
+    def story_badge(self, article: Article, spec: ViewSpec) -> str:
+        """``+2`` before a story's lead in the stories view: how many more sources."""
+        if not spec.story_rows or self.stories is None or article.id not in self.store:
+            return ""
+        size = self.stories.story_of(article.id).size
+        return f"+{size - 1}" if size > 1 else ""
+
+    # -- counts -------------------------------------------------------------
+
+    def counts(self, articles: Iterable[Article], by_story: bool) -> tuple[int, int]:
+        """(unread, total): of articles, or of stories (unread when any article is)."""
+        is_read = self.state.is_read
+        if by_story and self.stories is not None:
+            stories = {
+                self.stories.story_of(a.id).id: self.stories.story_of(a.id) for a in articles
+            }
+            unread = sum(
+                1 for story in stories.values() if any(not is_read(a.id) for a in story.articles)
+            )
+            return unread, len(stories)
+        unread = total = 0
+        for article in articles:
+            total += 1
+            if not is_read(article.id):
+                unread += 1
+        return unread, total
+
+    def sidebar(self, by_story: bool) -> list[SidebarEntry]:
+        """All, Starred, saved searches, then topics busiest first."""
+        entries = [
+            SidebarEntry(ALL, "All", *self.counts(self.store, by_story)),
+            SidebarEntry(
+                STARRED,
+                "Starred",
+                *self.counts((a for a in self.store if self.state.is_starred(a.id)), by_story),
+            ),
+        ]
+        for name in self.state.saved_searches():
+            matches = self.saved_search_articles(name)
+            entries.append(
+                SidebarEntry(search_key(name), f"⌕ {name}", *self.counts(matches, by_story))
+            )
+        for topic, _total in self.store.topics():
+            articles = self.store.view(topic, "date")
+            entries.append(SidebarEntry(topic_key(topic), topic, *self.counts(articles, by_story)))
+        return entries
+
+    def label(self, topic: str) -> str:
+        """How the header names a sidebar entry or an opened story."""
+        if topic == ALL:
+            return "All"
+        if topic == STARRED:
+            return "Starred"
+        if topic.startswith("search:"):
+            return "⌕ " + topic.removeprefix("search:")
+        if topic.startswith("story:"):
+            article = self.store.get(topic.removeprefix("story:"))
+            return "Story: " + (article.title if article else "?")
+        return topic.split(":", 1)[1]
