@@ -1,0 +1,483 @@
+"""Settings from ``config.toml``: read with tomllib, validated, with defaults.
+
+A bad file never stops newsreader: every value that cannot be used keeps its
+default and becomes a :class:`ConfigProblem` that names the key, the line and
+what to do. Nothing here imports Textual; the app checks theme names and
+binding ids against what it really has.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Literal
+
+from reader import paths
+
+SORTS = ("date", "quality")
+MAX_DWELL_SECONDS = 3600.0
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting, with its default.
+
+    ``keymap`` maps a binding id (``"app.sort"``) to comma-separated Textual
+    key names (``"S"``, ``"j,down"``), ready for ``App.set_keymap``.
+    """
+
+    sort: Literal["date", "quality"] = "date"
+    hide_read: bool = False
+    dwell_seconds: float = 2.0
+    theme: str | None = None
+    seed_folders: tuple[Path, ...] = ()
+    mark_story_read: bool = False
+    keymap: dict[str, str] = field(default_factory=dict, hash=False)
+
+
+SETTINGS = tuple(f.name for f in fields(Config))
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """A setting that could not be used, where it is, and what to do about it.
+
+    ``key`` is the setting (``"sort"``), ``"keymap.<binding id>"`` for one
+    keymap entry, or ``None`` when the whole file is unusable. ``line`` is
+    1-based, or ``None`` when it is not known.
+    """
+
+    key: str | None
+    line: int | None
+    message: str
+    file: str = "config.toml"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+# ------------------------------------------------------------------ loading
+
+
+def load_config(path: Path | None = None) -> tuple[Config, list[ConfigProblem]]:
+    """Read the config file; a missing file gives the defaults and no problems.
+
+    ``path`` defaults to :func:`reader.paths.config_path`. Reading creates
+    nothing. The result always holds a usable :class:`Config`.
+    """
+    path = paths.config_path() if path is None else Path(path)
+    try:
+        raw = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return Config(), []
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return Config(), [
+            ConfigProblem(None, None, f"cannot be read ({reason}); using the defaults", str(path))
+        ]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        message = "is not UTF-8 text; save it as UTF-8 (every setting uses its default until then)"
+        return Config(), [ConfigProblem(None, line, message, str(path))]
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: Path) -> tuple[Config, list[ConfigProblem]]:
+    """Validate the TOML ``text`` of the config file at ``path``.
+
+    ``path`` names the file in problems, and relative ``seed_folders`` are
+    resolved against its folder.
+    """
+    file = str(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return Config(), [_syntax_problem(str(error), text, file)]
+    return _Validator(data, _KeyLines(text), path.absolute().parent, file).run()
+
+
+_LOCATION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+
+
+def _syntax_problem(message: str, text: str, file: str) -> ConfigProblem:
+    match = _LOCATION.search(message)
+    reason = message[: match.start()] if match else message
+    reason = reason[:1].lower() + reason[1:]
+    if match and match.group(1):
+        line: int | None = int(match.group(1))
+        reason += f" at column {match.group(2)}"
+    elif match:
+        line = max(1, len(text.splitlines()))
+        reason += " at the end of the file"
+    else:
+        line = None
+    return ConfigProblem(
+        None,
+        line,
+        f"not valid TOML: {reason}; every setting uses its default until this is fixed",
+        file,
+    )
+
+
+class _Validator:
+    """Turns parsed TOML into a Config, one setting at a time."""
+
+    def __init__(self, data: dict[str, object], lines: _KeyLines, base: Path, file: str) -> None:
+        self.data = data
+        self.lines = lines
+        self.base = base
+        self.file = file
+        self.problems: list[ConfigProblem] = []
+
+    def problem(self, key: str, where: tuple[str, ...], message: str) -> None:
+        self.problems.append(ConfigProblem(key, self.lines.find(where), message, self.file))
+
+    def run(self) -> tuple[Config, list[ConfigProblem]]:
+        values: dict[str, object] = {}
+        for key, value in self.data.items():
+            if key not in SETTINGS:
+                self.problem(key, (key,), _unknown(key))
+                continue
+            checked = getattr(self, f"check_{key}")(value)
+            if checked is not _INVALID:
+                values[key] = checked
+        return Config(**values), self.problems  # type: ignore[arg-type]
+
+    def check_sort(self, value: object) -> object:
+        if value in SORTS:
+            return value
+        self.problem("sort", ("sort",), f'sort must be "date" or "quality", not {_shown(value)}')
+        return _INVALID
+
+    def _check_bool(self, key: str, value: object) -> object:
+        if isinstance(value, bool):
+            return value
+        self.problem(key, (key,), f"{key} must be true or false (no quotes), not {_shown(value)}")
+        return _INVALID
+
+    def check_hide_read(self, value: object) -> object:
+        return self._check_bool("hide_read", value)
+
+    def check_mark_story_read(self, value: object) -> object:
+        return self._check_bool("mark_story_read", value)
+
+    def check_dwell_seconds(self, value: object) -> object:
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and 0 <= value <= MAX_DWELL_SECONDS
+        ):
+            return float(value)
+        self.problem(
+            "dwell_seconds",
+            ("dwell_seconds",),
+            "dwell_seconds must be a number of seconds from 0 to 3600 "
+            f"(0 marks an article read only when you open it), not {_shown(value)}",
+        )
+        return _INVALID
+
+    def check_theme(self, value: object) -> object:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        self.problem(
+            "theme",
+            ("theme",),
+            'theme must be a theme name in quotes, such as "nord" '
+            f"(ctrl+p, then Theme, lists them), not {_shown(value)}",
+        )
+        return _INVALID
+
+    def check_seed_folders(self, value: object) -> object:
+        entries = [value] if isinstance(value, str) else value
+        if not isinstance(entries, list):
+            self.problem(
+                "seed_folders",
+                ("seed_folders",),
+                f'seed_folders must be a list of folders, such as ["~/news"], not {_shown(value)}',
+            )
+            return _INVALID
+        folders: list[Path] = []
+        for number, entry in enumerate(entries, 1):
+            folder = self._folder(entry)
+            if folder is None:
+                self.problem(
+                    "seed_folders",
+                    ("seed_folders",),
+                    f"seed_folders entry {number} must be a folder path in quotes, "
+                    f'such as "~/news", not {_shown(entry)}; it is left out',
+                )
+            elif folder not in folders:
+                folders.append(folder)
+        return tuple(folders)
+
+    def _folder(self, entry: object) -> Path | None:
+        if not isinstance(entry, str) or not entry.strip():
+            return None
+        try:
+            folder = Path(entry).expanduser()
+        except RuntimeError:  # "~someone" who does not exist
+            return None
+        return folder if folder.is_absolute() else self.base / folder
+
+    def check_keymap(self, value: object) -> object:
+        if not isinstance(value, dict):
+            self.problem(
+                "keymap",
+                ("keymap",),
+                'keymap must be a table: a [keymap] line, then lines such as "app.sort" = "S", '
+                f"not {_shown(value)}",
+            )
+            return _INVALID
+        keymap: dict[str, str] = {}
+        for key_path, keys in _flatten(value):
+            binding_id = ".".join(key_path)
+            where = ("keymap", *key_path)
+            label = f"keymap.{binding_id}"
+            if binding_id in SETTINGS:
+                self.problem(
+                    label,
+                    where,
+                    f'"{binding_id}" is a setting, not a binding id: move it above [keymap]',
+                )
+            elif not all(part.strip() for part in key_path) or re.search(r"\s", binding_id):
+                self.problem(
+                    label,
+                    where,
+                    f'keymap: {_shown(binding_id)} is not a binding id (ids look like "app.sort"; '
+                    "'newsreader config default' lists them); the entry is ignored",
+                )
+            elif binding_id in keymap:
+                self.problem(
+                    label, where, f'keymap: "{binding_id}" is set twice; the first one is used'
+                )
+            else:
+                normalized = self._keys(label, where, binding_id, keys)
+                if normalized is not None:
+                    keymap[binding_id] = normalized
+        return keymap
+
+    def _keys(
+        self, label: str, where: tuple[str, ...], binding_id: str, keys: object
+    ) -> str | None:
+        prefix = f'keymap "{binding_id}"'
+        if not isinstance(keys, str):
+            message = f'must be keys in quotes, such as "S" or "j,down", not {_shown(keys)}'
+        elif not keys.strip():
+            message = 'is empty: give at least one key, such as "S", or delete the line'
+        else:
+            names = [name.strip() for name in keys.split(",")]
+            if not all(names):
+                message = f"has an empty key in {_shown(keys)}: separate keys with single commas"
+            elif spaced := next((name for name in names if re.search(r"\s", name)), None):
+                combined = "+".join(spaced.split())
+                message = (
+                    f"has a space inside the key {_shown(spaced)}: write {_shown(combined)} "
+                    'for a combination, and separate keys with commas ("j,down")'
+                )
+            else:
+                return ",".join(key_name(name) for name in names)
+        self.problem(label, where, f"{prefix} {message}; the default keys stay")
+        return None
+
+
+_INVALID = object()
+
+
+def _flatten(
+    table: dict[str, object], prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], object]]:
+    """``{"app": {"sort": "S"}}`` (from ``app.sort = "S"``) -> ``(("app", "sort"), "S")``."""
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _flatten(value, (*prefix, key))
+        else:
+            yield (*prefix, key), value
+
+
+def _unknown(key: str) -> str:
+    close = difflib.get_close_matches(key, SETTINGS, n=1)
+    hint = f', did you mean "{close[0]}"?' if close else ""
+    return f'unknown setting "{key}"{hint} (known: {", ".join(SETTINGS)}); it is ignored'
+
+
+def _shown(value: object) -> str:
+    """A value as it would look in TOML, kept short for a message."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, dict):
+        return "a table"
+    elif isinstance(value, list):
+        text = "[" + ", ".join(_shown(item) for item in value) + "]"
+    else:
+        text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# Single characters as Textual names their keys (textual.keys._character_to_key):
+# set_keymap compares key names, so "?" must become "question_mark".
+_KEY_NAME_REPLACEMENTS = {
+    "solidus": "slash",
+    "reverse_solidus": "backslash",
+    "commercial_at": "at",
+    "hyphen_minus": "minus",
+    "plus_sign": "plus",
+    "low_line": "underscore",
+}
+
+
+def key_name(key: str) -> str:
+    """The Textual key name for ``key``: ``"?"`` -> ``"question_mark"``; names pass through."""
+    if len(key) != 1 or key.isalnum():
+        return key
+    try:
+        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        name = {"\t": "tab"}.get(key, key)
+    return _KEY_NAME_REPLACEMENTS.get(name, name)
+
+
+# ------------------------------------------------------------------ where keys are
+
+_KEY_PART = re.compile(r"""\s*(?:([A-Za-z0-9_-]+)|"((?:[^"\\]|\\.)*)"|'([^']*)')\s*""")
+
+
+def _key_path(text: str, start: int) -> tuple[tuple[str, ...], int] | None:
+    """Parse a dotted TOML key at ``start``: its parts and where it ends."""
+    parts: list[str] = []
+    pos = start
+    while True:
+        match = _KEY_PART.match(text, pos)
+        if not match:
+            return None
+        parts.append(next(group for group in match.groups() if group is not None))
+        pos = match.end()
+        if not text.startswith(".", pos):
+            return tuple(parts), pos
+        pos += 1
+
+
+class _KeyLines:
+    """The line of each key in the file, by scanning lines, not by parsing.
+
+    Good enough for messages: it follows ``[table]`` headers and dotted or
+    quoted keys and skips multi-line strings, but ignores escapes inside
+    quoted keys and keys inside inline tables (those report the line of the
+    table's own key instead).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.lines: dict[tuple[str, ...], int] = {}
+        table: tuple[str, ...] = ()
+        in_string: str | None = None
+        for number, line in enumerate(text.splitlines(), 1):
+            if in_string is not None:
+                if line.count(in_string) % 2:
+                    in_string = None
+                continue
+            stripped = line.lstrip()
+            if stripped.startswith("["):
+                start = len(line) - len(stripped) + (2 if stripped.startswith("[[") else 1)
+                parsed = _key_path(line, start)
+                if parsed and line.startswith("]", parsed[1]):
+                    table = parsed[0]
+                    self.lines.setdefault(table, number)
+                continue
+            parsed = _key_path(line, 0)
+            if parsed and line.startswith("=", parsed[1]):
+                self.lines.setdefault((*table, *parsed[0]), number)
+                rest = line[parsed[1] + 1 :]
+                for quotes in ('"""', "'''"):
+                    if rest.count(quotes) % 2:
+                        in_string = quotes
+
+    def find(self, key_path: tuple[str, ...]) -> int | None:
+        """The line of ``key_path``, or of the nearest table holding it."""
+        for end in range(len(key_path), 0, -1):
+            if key_path[:end] in self.lines:
+                return self.lines[key_path[:end]]
+        return None
+
+
+# ------------------------------------------------------------------ default file
+
+# The main bindings, as the app defines them (tests keep the two in step).
+DEFAULT_KEYS: tuple[tuple[str, str, str], ...] = (
+    ("app.quit", "q", "quit"),
+    ("app.help", "?", "every key, by pane"),
+    ("app.sort", "s", "sort by date or by quality"),
+    ("app.search", "/", "filter the list with a query"),
+    ("app.toggle_read", "m", "mark read or unread"),
+    ("app.toggle_star", "f", "star or unstar"),
+    ("app.mark_all_read", "A", "mark every article in the view read"),
+    ("app.undo", "u", "undo the last mark"),
+    ("app.hide_read", "h", "hide or show read articles"),
+    ("app.next_unread", "n", "next unread article"),
+    ("app.prev_unread", "N", "previous unread article"),
+    ("app.stories", "c", "one row per story, or per article"),
+    ("app.open_link", "o", "open the link in the browser"),
+    ("app.copy_link", "y", "copy the link"),
+    ("app.rescan", "r", "pick up new and changed files now"),
+    ("list.down", "j,down", "next article"),
+    ("list.up", "k,up", "previous article"),
+    ("list.first", "g,home", "first article"),
+    ("list.last", "G,end", "last article"),
+    ("list.open", "enter", "open the article"),
+    ("sidebar.down", "j", "next topic"),
+    ("sidebar.up", "k", "previous topic"),
+)
+
+_DEFAULT_HEAD = """\
+# newsreader settings. Every line is commented out: uncomment one to change it.
+# `newsreader config path` prints where this file goes, and
+# `newsreader config check` reports anything it cannot use (that setting then
+# keeps its default and the rest still apply).
+
+# Order of the article list: "date" (newest first) or "quality" (best first).
+# sort = "date"
+
+# Hide articles you have read.
+# hide_read = false
+
+# Seconds an article stays open in the detail pane before it counts as read,
+# from 0 to 3600; 0 marks an article read only when you open it.
+# dwell_seconds = 2.0
+
+# Colour theme, by name: ctrl+p, then "Theme", lists them. Unset: the last theme
+# picked in the app, else Textual's default.
+# theme = "nord"
+
+# More folders of articles, read along with the bundled seeds and your own seeds
+# folder. "~" is your home; relative paths start at this file's folder.
+# seed_folders = []
+
+# Marking an article read marks every article of its story read too.
+# mark_story_read = false
+
+# Keys: binding id = "keys", several keys separated by commas. Single characters
+# ("?", "/") or Textual key names ("ctrl+s", "pagedown", "question_mark").
+# The help screen (?) shows the keys in use. The main ids and their default keys:
+# [keymap]
+"""
+
+
+def default_config_text() -> str:
+    """A fully commented ``config.toml``: loading it gives exactly ``Config()``."""
+    width = max(len(binding_id) for binding_id, _, _ in DEFAULT_KEYS) + 2
+    lines = [
+        f"# {json.dumps(binding_id):<{width}} = {json.dumps(keys):<10} # {what}"
+        for binding_id, keys, what in DEFAULT_KEYS
+    ]
+    return _DEFAULT_HEAD + "\n".join(lines) + "\n"
