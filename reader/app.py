@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
+from reader.config import Config
 from reader.formatting import plural
 from reader.loader import Collector, MissingPath, iter_load, load_detail, scan_paths
 from reader.model import Article, LoadResult, Problem, Related
@@ -166,6 +167,8 @@ class NewsReaderApp(App[int]):
         super().__init__()
         self.mark_story_read = mark_story_read
         self.config_theme: str | None = None
+        self.keymap: dict[str, str] = {}
+        self.notes: list[str] = []
         self.seed_paths = list(seed_paths)
         self.now = now
         self.tz = tz
@@ -225,6 +228,10 @@ class NewsReaderApp(App[int]):
         self.article_list.focus()
         self._update_status()
         self._warn_state()
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        for note in self.notes:
+            self.notify(note, title="Settings", severity="warning", timeout=10)
         self.apply_theme()
         self.restore_view()
         self.set_interval(DWELL_CHECK, self.check_dwell, name="dwell")
@@ -830,8 +837,6 @@ class NewsReaderApp(App[int]):
 
     # -- bindings as data ---------------------------------------------------
 
-    keymap: dict[str, str] = {}
-
     def binding_sections(self) -> list[tuple[str, list[Binding]]]:
         """Every binding, grouped by where it works: the help and palette use it."""
         return [
@@ -879,21 +884,32 @@ def make_app(
     load_workers: int | None = None,
     state: ReadState | None = None,
     state_path: Path | None = None,
-    dwell: float = 2.0,
+    dwell: float | None = None,
     clock: Callable[[], float] = time.monotonic,
-    mark_story_read: bool = False,
+    mark_story_read: bool | None = None,
+    config: Config | None = None,
+    notes: Sequence[str] = (),
 ) -> NewsReaderApp:
     """The one factory for the app: the CLI, the Pilot tests and the snapshots use it.
 
-    ``state_path`` defaults to the database in the user's data dir.
+    ``state_path`` defaults to the database in the user's data dir; ``config``
+    gives the defaults (sort, hide-read, dwell, theme, keymap), explicit
+    arguments win over it. ``notes`` are shown once at start (config problems).
     """
-    return NewsReaderApp(
+    config = config or Config()
+    app = NewsReaderApp(
         seed_paths,
         now=now or (lambda: datetime.now(UTC)),
         tz=tz,
         load_workers=load_workers,
         state=state if state is not None else ReadState(state_path),
-        dwell=dwell,
+        dwell=config.dwell_seconds if dwell is None else dwell,
         clock=clock,
-        mark_story_read=mark_story_read,
+        mark_story_read=config.mark_story_read if mark_story_read is None else mark_story_read,
     )
+    app.config_theme = config.theme
+    app.keymap = dict(config.keymap)
+    app.notes = list(notes)
+    app.set_reactive(NewsReaderApp.sort, config.sort)
+    app.set_reactive(NewsReaderApp.hide_read, config.hide_read)
+    return app
