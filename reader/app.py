@@ -24,7 +24,7 @@ from reader.config import Config
 from reader.formatting import plural
 from reader.loader import Collector, MissingPath, iter_load, load_detail, scan_paths
 from reader.model import Article, LoadResult, Problem, Related
-from reader.query import Query, QueryError, highlight_spans, parse
+from reader.query import Query, QueryError, SearchIndex, highlight_spans, parse
 from reader.screens.help import HelpScreen, help_rows
 from reader.screens.problems import ProblemsScreen
 from reader.screens.save_search import SaveSearchScreen
@@ -108,6 +108,15 @@ class StoriesReady(Message):
         self.stories = stories
 
 
+class SearchReady(Message):
+    """A search index built off the event loop."""
+
+    def __init__(self, index: SearchIndex, generation: int) -> None:
+        super().__init__()
+        self.index = index
+        self.generation = generation
+
+
 class StatusBar(Static):
     """The top line: where you are, how many, and what went wrong."""
 
@@ -128,16 +137,16 @@ class NewsReaderApp(App[int]):
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("s", "toggle_sort", "Sort", id="app.sort"),
         Binding("c", "toggle_stories", "Stories", id="app.stories"),
-        Binding("o", "open_link", "Open link", id="app.open_link"),
+        Binding("o", "open_link", "Open link", show=False, id="app.open_link"),
         Binding("y", "copy_link", "Copy link", show=False, id="app.copy_link"),
         Binding("r", "rescan", "Rescan folders", show=False, id="app.rescan"),
         Binding("slash", "search", "Search", key_display="/", id="app.search"),
         Binding("ctrl+s", "save_search", "Save search", show=False, id="app.save_search"),
-        Binding("m", "toggle_read", "Read/unread", id="app.toggle_read"),
-        Binding("f", "toggle_star", "Star", id="app.toggle_star"),
-        Binding("A", "mark_all_read", "Mark all read", id="app.mark_all_read"),
-        Binding("u", "undo", "Undo", id="app.undo"),
-        Binding("h", "toggle_hide_read", "Hide read", id="app.hide_read"),
+        Binding("m", "toggle_read", "Read/unread", show=False, id="app.toggle_read"),
+        Binding("f", "toggle_star", "Star", show=False, id="app.toggle_star"),
+        Binding("A", "mark_all_read", "Mark all read", show=False, id="app.mark_all_read"),
+        Binding("u", "undo", "Undo", show=False, id="app.undo"),
+        Binding("h", "toggle_hide_read", "Hide read", show=False, id="app.hide_read"),
         Binding("n", "next_unread", "Next unread", show=False, id="app.next_unread"),
         Binding("N", "previous_unread", "Previous unread", show=False, id="app.prev_unread"),
         Binding("escape,backspace", "back", "Back", show=False, id="app.back"),
@@ -314,7 +323,8 @@ class NewsReaderApp(App[int]):
     def _marks_changed(self) -> None:
         """Repaint rows and counts after marks changed (here or in another instance)."""
         self._warn_state()
-        if self.hide_read:
+        self.library.marks_changed()
+        if self.hide_read or (self.search is not None and self.search.needs_marks):
             self._refresh_view()
         else:
             self.article_list.refresh_rows()
@@ -394,6 +404,17 @@ class NewsReaderApp(App[int]):
         self._refresh_view()
         self._finish_restore()
         self._schedule_rescan(message.seconds)
+        self.warm_search(list(self.store), self.library.generation)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search-index")
+    def warm_search(self, articles: list[Article], generation: int) -> None:
+        """Fold every article's text off the event loop (about 1 s per 100,000)."""
+        index = SearchIndex(articles)
+        index.warm()
+        self.post_message(SearchReady(index, generation))
+
+    def on_search_ready(self, message: SearchReady) -> None:
+        self.library.adopt_search_index(message.index, message.generation)
 
     # -- watching the folders -------------------------------------------------
 
@@ -448,6 +469,7 @@ class NewsReaderApp(App[int]):
         self.library.store_changed()
         self._refresh_view()
         self.regroup_stories(list(self.store))
+        self.warm_search(list(self.store), self.library.generation)
         parts = []
         added = sum(1 for o in outcomes if isinstance(o, Article)) - changes.changed
         if added > 0:

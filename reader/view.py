@@ -70,6 +70,7 @@ class Library:
         self.stories: Stories | None = None
         self._index: SearchIndex | None = None
         self._saved: dict[str, list[Article]] = {}
+        self.generation = 0  # bumped whenever the articles change
 
     # -- changes ------------------------------------------------------------
 
@@ -81,6 +82,22 @@ class Library:
         """Forget what was derived from the articles (search texts, saved-search results)."""
         self._index = None
         self._saved.clear()
+        self.generation += 1
+
+    def adopt_search_index(self, index: SearchIndex, generation: int) -> None:
+        """Use an index warmed in a worker, unless the articles changed meanwhile."""
+        if generation == self.generation and self._index is None:
+            self._index = index
+
+    def marks_changed(self) -> None:
+        """Forget saved-search results that depend on read/starred marks (is: terms)."""
+        for name, text in self.state.saved_searches().items():
+            try:
+                needs_marks = parse(text).needs_marks
+            except QueryError:
+                needs_marks = False
+            if needs_marks:
+                self._saved.pop(name, None)
 
     def forget_saved_search(self, name: str) -> None:
         self._saved.pop(name, None)

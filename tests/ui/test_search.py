@@ -86,3 +86,18 @@ async def test_field_query_and_save_search(app_factory, many_dir: Path):
         await pilot.press("m")
         entry = next(e for e in sidebar.entries if e.key == "search:top")
         assert entry.unread == 9
+
+
+async def test_is_unread_search_follows_marks(app_factory, many_dir: Path):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        articles = app.query_one(ArticleList)
+        app.state.save_search("unread", "is:unread")
+        app.apply_query("is:unread")
+        await pilot.pause()
+        assert len(articles.articles) == 60
+        await pilot.press("m")
+        assert len(articles.articles) == 59
+        entry = next(e for e in app.query_one(TopicSidebar).entries if e.key == "search:unread")
+        assert (entry.unread, entry.total) == (59, 59)
