@@ -32,13 +32,22 @@ from reader.text import (
 SEED_SUFFIXES = frozenset({".txt", ".md"})
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_YAML_NODES = 50_000
+# Real seeds nest five levels deep; libyaml's composer recurses in C (some ten
+# thousand levels crash the process) and its scanner is quadratic in flow depth.
+MAX_YAML_DEPTH = 64
 MAX_RELATED = 200
 MAX_TOPICS = 20
 MAX_IMAGES = 50
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-HAVE_LIBYAML = _YAML_LOADER is not yaml.SafeLoader
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+HAVE_LIBYAML = _BASE_LOADER is not yaml.SafeLoader
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+# What can open a nesting level without a deeper indent; fewer of them in a
+# text than this bound its depth, so the exact event scan can be skipped.
+_NESTING_MARKERS = ("[", "{", "- ", "-\t", "? ", "?\t")
+_SAFE_MARKER_COUNT = 1_000
+_OPEN_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 _INT_TEXT = re.compile(r"[+-]?\d{1,12}(?:\.0*)?")
 
 LoadOutcome = tuple[Article, ArticleDetail] | Problem
@@ -57,9 +66,98 @@ class _Refused(Exception):
 # --------------------------------------------------------------------------- YAML
 
 
+def _hardened(base: type) -> type:
+    """A safe loader that survives hostile documents.
+
+    Merge keys (``<<``) are expanded within a budget: nested merges of aliases
+    otherwise grow exponentially before any check can see the result. A
+    timestamp or integer YAML cannot build (``2020-13-45``, 5,000 digits) stays
+    a string, so a bad value is a missing value rather than a dead file.
+    """
+
+    class SeedLoader(base):  # type: ignore[valid-type, misc]
+        def flatten_mapping(self, node: yaml.MappingNode) -> None:
+            merge: list[Any] = []
+            index = 0
+            while index < len(node.value):
+                key_node, value_node = node.value[index]
+                if key_node.tag != "tag:yaml.org,2002:merge":
+                    if key_node.tag == "tag:yaml.org,2002:value":
+                        key_node.tag = "tag:yaml.org,2002:str"
+                    index += 1
+                    continue
+                del node.value[index]
+                if isinstance(value_node, yaml.SequenceNode):
+                    sources = list(reversed(value_node.value))
+                else:
+                    sources = [value_node]
+                for source in sources:
+                    if not isinstance(source, yaml.MappingNode):
+                        raise yaml.constructor.ConstructorError(
+                            "while constructing a mapping",
+                            node.start_mark,
+                            f"expected a mapping for merging, but found {source.id}",
+                            source.start_mark,
+                        )
+                    self.flatten_mapping(source)
+                    # One budget for the whole document, so that many small
+                    # merges of one big mapping cannot add up either.
+                    self.merged_values = getattr(self, "merged_values", 0) + len(source.value)
+                    if self.merged_values > MAX_YAML_NODES:
+                        raise _Refused(
+                            f"front matter merge keys ('<<') expand to more than "
+                            f"{MAX_YAML_NODES:,} values",
+                            line=node.start_mark.line + 2,
+                        )
+                    merge.extend(source.value)
+            if merge:
+                node.value = merge + node.value
+
+        def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node)
+            except (ValueError, OverflowError, AttributeError):
+                return self.construct_scalar(node)
+
+        def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+            try:
+                return super().construct_yaml_int(node)
+            except ValueError:  # more digits than Python converts: text, then dropped
+                return self.construct_scalar(node)
+
+    SeedLoader.add_constructor("tag:yaml.org,2002:timestamp", SeedLoader.construct_yaml_timestamp)
+    SeedLoader.add_constructor("tag:yaml.org,2002:int", SeedLoader.construct_yaml_int)
+    SeedLoader.__qualname__ = SeedLoader.__name__ = f"Seed{base.__name__}"
+    return SeedLoader
+
+
+_YAML_LOADER = _hardened(_BASE_LOADER)
+
+
 def parse_yaml(text: str) -> Any:
     """The one place YAML is read: safe loading only, libyaml when present."""
+    _check_nesting(text)
     return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse text nested deeper than MAX_YAML_DEPTH before it is composed."""
+    if sum(text.count(marker) for marker in _NESTING_MARKERS) <= _SAFE_MARKER_COUNT:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_YAML_LOADER):
+            if isinstance(event, _OPEN_EVENTS):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise _Refused(
+                        f"front matter nests lists or mappings more than {MAX_YAML_DEPTH} deep",
+                        line=event.start_mark.line + 2,
+                    )
+            elif isinstance(event, _CLOSE_EVENTS):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the real parse reports it, with its line
 
 
 def _check_shape(data: Any) -> None:
@@ -71,10 +169,10 @@ def _check_shape(data: Any) -> None:
     container seen twice, stops it without ever expanding it.
     """
     seen: set[int] = set()
-    stack = [data]
+    stack: list[tuple[Any, int]] = [(data, 1)]
     nodes = 0
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         if isinstance(node, dict):
             children: Iterable[Any] = node.values()
         elif isinstance(node, list):
@@ -83,11 +181,13 @@ def _check_shape(data: Any) -> None:
             continue
         if id(node) in seen:
             raise _Refused("front matter reuses a YAML anchor for a list or mapping (not allowed)")
+        if depth > MAX_YAML_DEPTH:
+            raise _Refused(f"front matter nests lists or mappings more than {MAX_YAML_DEPTH} deep")
         seen.add(id(node))
         nodes += len(node)
         if nodes > MAX_YAML_NODES:
             raise _Refused(f"front matter has more than {MAX_YAML_NODES:,} values")
-        stack.extend(children)
+        stack.extend((child, depth + 1) for child in children)
 
 
 def split_front_matter(text: str) -> tuple[str, str]:
@@ -102,6 +202,13 @@ def split_front_matter(text: str) -> tuple[str, str]:
     return rest[: match.start()], rest[match.end() :].lstrip("\r\n")
 
 
+def _too_big(size: int) -> _Refused:
+    return _Refused(
+        f"file is {size / 1_048_576:.1f} MB; articles larger than "
+        f"{MAX_FILE_BYTES // 1_048_576} MB are not read"
+    )
+
+
 def _read_text(path: str) -> str:
     try:
         st = os.stat(path)
@@ -114,17 +221,21 @@ def _read_text(path: str) -> str:
     if not stat.S_ISREG(st.st_mode):
         raise _Refused("not a regular file (a device, pipe or socket)")
     if st.st_size > MAX_FILE_BYTES:
-        raise _Refused(
-            f"file is {st.st_size / 1_048_576:.1f} MB; articles larger than "
-            f"{MAX_FILE_BYTES // 1_048_576} MB are not read"
-        )
+        raise _too_big(st.st_size)
     if st.st_size == 0:
         raise _Refused("empty file")
     try:
-        with open(path, "rb") as handle:
+        # Non-blocking, and checked again once open: a file swapped for a FIFO
+        # after the stat above must not hang the load.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise _Refused("not a regular file (a device, pipe or socket)")
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise _Refused(f"cannot read the file ({error.strerror or error})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_big(len(raw))
     if b"\x00" in raw[:8192]:
         raise _Refused("binary file (contains NUL bytes), not text")
     try:
@@ -172,6 +283,12 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
     return f"a {type(value).__name__}"
 
 
@@ -321,6 +438,8 @@ def _related(value: Any, parent_id: str, parent_keys: set[str]) -> tuple[Related
         return ()
     items: list[Related] = []
     seen: set[str] = {parent_id}
+    # Duplicates come under the same loose variants as self-references do.
+    seen_keys = set(parent_keys)
     for item in value[: MAX_RELATED * 2]:
         if not isinstance(item, dict):
             continue
@@ -330,9 +449,12 @@ def _related(value: Any, parent_id: str, parent_keys: set[str]) -> tuple[Related
         url = _link(item)
         published = parse_date(item.get("publishedDateTime"))
         rid = normalize_url(url) if url else fallback_id(title, published)
-        if rid in seen or (url and loose_url_key(url) in parent_keys):
+        key = loose_url_key(url) if url else ""
+        if rid in seen or key in seen_keys:
             continue
         seen.add(rid)
+        if key:
+            seen_keys.add(key)
         provider, domain = _provider(item.get("provider"), url)
         items.append(
             Related(
@@ -465,7 +587,12 @@ def scan_paths(
                 found.append((name, True))
         else:
             raise MissingPath(name)
-    return found, problems
+    # A file named twice (``seeds seeds/a.txt``) is read once, not reported as
+    # a duplicate of itself.
+    unique: dict[str, tuple[str, bool]] = {}
+    for entry in found:
+        unique.setdefault(os.path.normcase(os.path.abspath(entry[0])), entry)
+    return list(unique.values()), problems
 
 
 def _walk(

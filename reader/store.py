@@ -117,8 +117,9 @@ class Store:
         return sorted(totals.items(), key=lambda item: (-item[1], item[0].casefold(), item[0]))
 
     def providers(self) -> list[tuple[str, int]]:
+        """(provider, total) pairs, busiest first, then by name."""
         counts = Counter(article.provider for article in self._articles.values())
-        return sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold(), item[0]))
 
     # -- views --------------------------------------------------------------
 

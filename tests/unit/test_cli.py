@@ -1,0 +1,352 @@
+"""The command line: list, check, usage errors, and a few real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader import __version__
+from reader.cli import main
+
+GRIO_TITLE = "Amazon stops police use of facial recognition technology"
+GULF_TITLE = "Amazon stops police using its face-recognition technology"
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+SUMMARY = re.compile(r"^([\d,]+) files? read: ([\d,]+) articles?, ([\d,]+) problems?\b")
+JSON_FIELDS = {
+    "id",
+    "title",
+    "url",
+    "provider",
+    "domain",
+    "published",
+    "quality",
+    "heat",
+    "topics",
+    "type",
+    "related",
+    "path",
+}
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path_factory, monkeypatch) -> Path:
+    """Point every per-user directory at an empty folder: no test reads or writes real ones."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    return home
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+@pytest.fixture
+def folder(write_seed, tmp_path) -> Path:
+    """Four articles with distinct dates, qualities and topics."""
+    write_seed(
+        """
+        title: Old but good
+        webUrl: https://a.example/old
+        publishedDateTime: 2019-01-01T00:00:00Z
+        quality: 150
+        topics: [AI, Computer Vision]
+        provider: {name: Alpha, domain: a.example}
+        related:
+          - {title: R1, webUrl: "https://x.example/1"}
+          - {title: R2, webUrl: "https://x.example/2"}
+        """,
+        "old.txt",
+    )
+    write_seed(
+        """
+        title: Newest
+        webUrl: https://b.example/new
+        publishedDateTime: "2021-03-04T05:06:07+02:00"
+        quality: 20
+        heat: 80
+        topics: AI
+        provider: Beta
+        """,
+        "new.txt",
+    )
+    write_seed(
+        "title: Middle\nwebUrl: https://c.example/m\npublishedDateTime: 2020-01-01T00:00:00Z\n"
+        "quality: 150\ntopics: [Robotics]\n",
+        "sub/middle.md",
+    )
+    write_seed("title: Undated\ntype: video\noriginalUrl: https://v.example/1\n", "undated.txt")
+    return tmp_path
+
+
+# -------------------------------------------------------------------- list
+
+
+def test_list_seeds_newest_first(capsys, seeds_dir):
+    code, out, err = run(capsys, "list", seeds_dir)
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("2020-06-11 16:14") and lines[0].endswith(GRIO_TITLE)
+    assert lines[1].startswith("2020-06-11 03:28") and lines[1].endswith(GULF_TITLE)
+    assert "The Grio" in lines[0] and "Gulf News" in lines[1]
+    assert err == ""
+
+
+def test_list_without_paths_reads_the_bundled_seeds(capsys):
+    code, out, _ = run(capsys, "list")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith(GRIO_TITLE) and lines[1].endswith(GULF_TITLE)
+
+
+def test_list_json_fields(capsys, seeds_dir):
+    code, out, _ = run(capsys, "list", "--json", seeds_dir)
+    assert code == 0
+    grio, gulf = json_lines(out)
+    assert set(grio) >= JSON_FIELDS
+    assert grio["id"] == "https://thegrio.com/2020/06/11/amazon-facial-recognition-technology/"
+    assert grio["url"] == grio["id"]
+    assert (grio["title"], grio["provider"], grio["domain"]) == (
+        GRIO_TITLE,
+        "The Grio",
+        "thegrio.com",
+    )
+    assert grio["published"] == "2020-06-11T16:14:00Z"
+    assert (grio["quality"], grio["heat"], gulf["heat"]) == (44, None, 44)
+    assert grio["topics"] == ["AWS AI", "AI"]
+    assert (grio["type"], grio["related"]) == ("article", 1)
+    assert grio["path"] == str(seeds_dir / "000_310119c898b6a1e9.txt")
+    assert gulf["published"] == "2020-06-11T03:28:00Z"
+
+
+def test_list_json_converts_offsets_and_prints_null_dates(capsys, folder):
+    records = {r["title"]: r for r in json_lines(run(capsys, "list", "--json", folder)[1])}
+    assert records["Newest"]["published"] == "2021-03-04T03:06:07Z"
+    assert records["Undated"]["published"] is None
+    assert records["Undated"]["type"] == "video"
+    assert records["Undated"]["url"] == "https://v.example/1"
+    assert records["Old but good"]["related"] == 2
+    assert records["Newest"]["provider"] == "Beta"
+    assert records["Newest"]["topics"] == ["AI"]
+
+
+def test_list_order_topic_sort_and_limit(capsys, folder):
+    def listed(*options: str) -> list[str]:
+        code, out, _ = run(capsys, "list", "--json", *options, folder)
+        assert code == 0
+        return [record["title"] for record in json_lines(out)]
+
+    assert listed() == ["Newest", "Middle", "Old but good", "Undated"]
+    assert listed("--sort", "quality") == ["Middle", "Old but good", "Newest", "Undated"]
+    assert listed("--topic", "AI") == ["Newest", "Old but good"]
+    assert listed("--topic", "AI", "--sort", "quality") == ["Old but good", "Newest"]
+    assert listed("--topic", "Computer Vision") == ["Old but good"]
+    assert listed("--topic", "Nothing") == []
+    assert listed("--limit", "2") == ["Newest", "Middle"]
+    assert listed("--limit", "0") == []
+    assert listed("--sort", "quality", "--limit", "1") == ["Middle"]
+
+
+def test_list_text_shows_undated_and_unrated(capsys, folder):
+    out = run(capsys, "list", folder)[1]
+    last = out.splitlines()[-1]
+    assert "(no date)" in last and "q-" in last and last.endswith("Undated")
+
+
+def test_list_says_when_files_were_skipped(capsys, folder):
+    (folder / "broken.txt").write_text("---\n- a list\n---\n")
+    code, out, err = run(capsys, "list", folder)
+    assert code == 0
+    assert len(out.splitlines()) == 4
+    assert "1 file skipped" in err and "newsreader check" in err
+
+
+# ------------------------------------------------------------------- check
+
+
+def test_check_seeds_exits_zero(capsys, seeds_dir):
+    code, out, _ = run(capsys, "check", seeds_dir)
+    assert code == 0
+    assert out.splitlines() == ["2 files read: 2 articles, 0 problems"]
+
+
+def test_check_reports_each_problem_and_exits_one(capsys, folder):
+    invalid = folder / "invalid.txt"
+    invalid.write_text("---\ntitle: x\n  bad: [\n---\n")
+    listed = folder / "list.txt"
+    listed.write_text("---\n- a\n---\n")
+    (folder / "README.md").write_text("# not an article\n")
+    code, out, _ = run(capsys, "check", folder)
+    assert code == 1
+    lines = out.splitlines()
+    assert f"{invalid}:3: front matter is not valid YAML" in "\n".join(lines)
+    assert any(line.startswith(f"{listed}: front matter is a list") for line in lines)
+    assert not any("README" in line for line in lines[:-1])  # ignored, not a problem
+    match = SUMMARY.match(lines[-1])
+    assert match and match.groups() == ("7", "4", "2")
+    assert "without front matter ignored" in lines[-1]
+    assert len(lines) == 3
+
+
+def test_check_verbose_lists_ignored_files_and_duplicates(capsys, folder, write_seed):
+    write_seed("title: Copy\nwebUrl: https://A.example/old\n", "copy.txt")
+    (folder / "README.md").write_text("# not an article\n")
+    code, out, _ = run(capsys, "check", "--verbose", folder)
+    assert code == 0
+    assert f"{folder / 'README.md'}: no front matter" in out
+    assert "(ignored)" in out
+    assert f"{folder / 'copy.txt'}: same article as {folder / 'old.txt'}" in out
+    assert SUMMARY.match(out.splitlines()[-1]).groups() == ("6", "4", "0")
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the repo")
+def test_check_and_list_the_shared_corpus(capsys):
+    code, out, _ = run(capsys, "check", CORPUS)
+    assert code == 0
+    assert out.splitlines()[-1].startswith("60 files read: 60 articles, 0 problems")
+    code, out, _ = run(capsys, "list", "--json", CORPUS)
+    assert code == 0
+    records = json_lines(out)
+    assert len(records) == 60
+    assert all(set(record) >= JSON_FIELDS for record in records)
+
+
+# ------------------------------------------------------------ usage errors
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list", "/no/such/folder"],
+        ["check", "/no/such/folder"],
+        ["/no/such/folder"],
+    ],
+)
+def test_missing_path_is_one_line_and_exit_two(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert err == "newsreader: no such file or folder: /no/such/folder\n"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list", "--bogus"],
+        ["list", "--sort", "popularity"],
+        ["list", "--limit", "many"],
+        ["list", "--limit", "-1"],
+        ["check", "--nope"],
+        ["--bogus"],
+    ],
+)
+def test_bad_option_is_one_line_and_exit_two(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("newsreader: ")
+    assert "--help" in err
+    assert "Traceback" not in err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"newsreader {__version__}"
+
+
+def test_help_shows_examples(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out
+    assert "newsreader list" in out and "newsreader check" in out
+
+
+def test_subcommand_help(capsys):
+    for command in ("list", "check"):
+        with pytest.raises(SystemExit) as exit_info:
+            main([command, "--help"])
+        assert exit_info.value.code == 0
+        assert f"usage: newsreader {command}" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------- subprocesses
+
+
+def _cli(*argv: str, env: dict[str, str] | None = None, module: bool = False):
+    script = Path(sys.executable).parent / "newsreader"
+    command = [sys.executable, "-m", "reader"] if module else [str(script)]
+    if not module and not script.exists():
+        pytest.skip("the newsreader console script is not installed beside this python")
+    return subprocess.run(
+        [*command, *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd="/",
+        env=env,
+    )
+
+
+def test_console_script_lists_bundled_seeds_from_root():
+    done = _cli("list")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith(GRIO_TITLE) and lines[1].endswith(GULF_TITLE)
+
+
+def test_python_dash_m_reader_checks_seeds(seeds_dir):
+    done = _cli("check", str(seeds_dir), module=True)
+    assert (done.returncode, done.stdout) == (0, "2 files read: 2 articles, 0 problems\n")
+
+
+def test_subprocess_usage_error_has_no_traceback():
+    done = _cli("list", "/no/such/folder", module=True)
+    assert done.returncode == 2
+    assert done.stderr == "newsreader: no such file or folder: /no/such/folder\n"
+    done = _cli("list", "--bogus", module=True)
+    assert done.returncode == 2
+    assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_read_only_commands_create_nothing(tmp_path, seeds_dir):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    env.update(
+        HOME=str(empty),
+        XDG_DATA_HOME=str(empty / "data"),
+        XDG_CACHE_HOME=str(empty / "cache"),
+        XDG_CONFIG_HOME=str(empty / "config"),
+        XDG_STATE_HOME=str(empty / "state"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    for argv in (
+        ["list"],
+        ["list", "--json"],
+        ["list", "--sort", "quality", str(seeds_dir)],
+        ["check"],
+        ["check", "--verbose", str(seeds_dir)],
+    ):
+        done = _cli(*argv, env=env)
+        assert done.returncode == 0, (argv, done.stderr)
+        assert done.stdout
+    assert list(empty.iterdir()) == []

@@ -1,0 +1,132 @@
+"""The in-memory store: orders, topic views, counts, providers, related links."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from reader.model import Article, Related
+from reader.store import Store
+
+
+def day(n: int, hour: int = 12) -> datetime:
+    return datetime(2020, 6, n, hour, tzinfo=UTC)
+
+
+def make(ident: str, **fields) -> Article:
+    fields.setdefault("title", ident)
+    fields.setdefault("path", f"/seeds/{ident}.txt")
+    return Article(id=ident, **fields)
+
+
+def titles(articles) -> list[str]:
+    return [a.title for a in articles]
+
+
+ARTICLES = [
+    make("a", published=day(1), quality=50, topics=("AI",), provider="Grio"),
+    make("b", published=day(3), quality=10, topics=("AI", "AWS AI"), provider="Gulf News"),
+    make("c", published=None, quality=90, topics=("Computer Vision",), provider="grio"),
+    make("d", published=day(2), quality=None, topics=("AI",), provider="Gulf News"),
+    make("e", published=day(3, 18), quality=50, topics=("AWS AI",), provider="Gulf News"),
+    make("f", published=None, quality=None, topics=(), provider="Zeta"),
+]
+
+
+def test_sort_by_date_newest_first_undated_last():
+    assert titles(Store(ARTICLES).view()) == ["e", "b", "d", "a", "c", "f"]
+
+
+def test_sort_by_quality_highest_first_ties_newest_first_missing_last():
+    assert titles(Store(ARTICLES).view(sort="quality")) == ["c", "e", "a", "b", "d", "f"]
+
+
+def test_orders_do_not_depend_on_insertion_order():
+    forward = Store(ARTICLES)
+    backward = Store(reversed(ARTICLES))
+    for sort in ("date", "quality"):
+        assert titles(forward.view(sort=sort)) == titles(backward.view(sort=sort))
+
+
+def test_filter_by_topic_keeps_the_order():
+    store = Store(ARTICLES)
+    assert titles(store.view("AI")) == ["b", "d", "a"]
+    assert titles(store.view("AWS AI", "quality")) == ["e", "b"]
+    assert titles(store.view("Computer Vision")) == ["c"]
+    assert store.view("Nothing") == []
+    assert store.view("ai") == []  # topics are exact names
+
+
+def test_topic_counts_busiest_first_then_by_name():
+    store = Store(
+        [
+            *ARTICLES,
+            make("g", topics=("aws ai",)),
+            make("h", topics=("Robotics",)),
+            make("i", topics=("Robotics",)),
+        ]
+    )
+    assert store.topics() == [
+        ("AI", 3),
+        ("AWS AI", 2),
+        ("Robotics", 2),
+        ("aws ai", 1),
+        ("Computer Vision", 1),
+    ]
+    assert store.topic_totals()["AI"] == 3
+
+
+def test_providers_with_counts_in_a_stable_order():
+    expected = [("Gulf News", 3), ("Grio", 1), ("grio", 1), ("Zeta", 1)]
+    assert Store(ARTICLES).providers() == expected
+    assert Store(reversed(ARTICLES)).providers() == expected
+
+
+def test_lookups_and_len():
+    store = Store(ARTICLES)
+    assert len(store) == 6
+    assert "a" in store and "zz" not in store
+    assert store.get("c").quality == 90
+    assert store.get("zz") is None
+    assert sorted(a.id for a in store) == ["a", "b", "c", "d", "e", "f"]
+
+
+def test_changes_invalidate_the_cached_views():
+    store = Store(ARTICLES)
+    assert titles(store.view("AI")) == ["b", "d", "a"]
+    assert store.topics()[0] == ("AI", 3)
+    store.add_many([make("new", published=day(9), topics=("AI",))])
+    assert titles(store.view("AI")) == ["new", "b", "d", "a"]
+    assert store.topics()[0] == ("AI", 4)
+    store.add_many([make("a", published=day(30), quality=1, topics=("AI",))])  # replaces "a"
+    assert len(store) == 7
+    assert titles(store.view("AI")) == ["a", "new", "b", "d"]
+    assert store.remove("b").id == "b"
+    assert store.remove("b") is None
+    assert titles(store.view("AI")) == ["a", "new", "d"]
+    assert store.topics()[0] == ("AI", 3)
+
+
+def test_resolve_related_by_id_and_by_loose_link():
+    store = Store(
+        [
+            make("https://thegrio.com/story/", url="https://thegrio.com/story/"),
+            make("https://gulfnews.com/x", url="https://gulfnews.com/x"),
+        ]
+    )
+    by_id = Related(id="https://thegrio.com/story/", title="t", url="https://thegrio.com/story/")
+    assert store.resolve(by_id).id == "https://thegrio.com/story/"
+    loose = Related(id="http://www.gulfnews.com/x/", title="t", url="http://www.gulfnews.com/x/")
+    assert store.resolve(loose).id == "https://gulfnews.com/x"
+    assert store.resolve_id("https://www.gulfnews.com/x/amp").id == "https://gulfnews.com/x"
+    elsewhere = Related(id="https://other.example/", title="t", url="https://other.example/")
+    assert store.resolve(elsewhere) is None
+    assert store.resolve_id("https://other.example/") is None
+
+
+def test_resolve_forgets_removed_and_moved_links():
+    store = Store([make("one", url="https://e.com/old")])
+    store.add_many([make("one", url="https://e.com/new")])
+    assert store.resolve_id("https://e.com/old") is None
+    assert store.resolve_id("https://e.com/new").id == "one"
+    store.remove("one")
+    assert store.resolve_id("https://e.com/new") is None

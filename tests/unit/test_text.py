@@ -1,0 +1,114 @@
+"""Cleaning of untrusted text and links."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.text import (
+    MAX_TITLE_CHARS,
+    clean_line,
+    clean_paragraphs,
+    clean_url,
+    host_of,
+    is_web_url,
+    loose_url_key,
+    normalize_url,
+    strip_controls,
+)
+
+
+@pytest.mark.parametrize(
+    "control",
+    ["\x1b", "\x07", "\x00", "\x08", "\x0b", "\x0c", "\x7f", "\x85", "\x9b", "\u202e", "\u2066"],
+)
+def test_strip_controls_removes_terminal_drivers(control):
+    assert strip_controls(f"a{control}b") == "ab"
+
+
+def test_strip_controls_keeps_newline_tab_and_text():
+    assert strip_controls("a\nb\tc é 한 😀 [x]") == "a\nb\tc é 한 😀 [x]"
+
+
+def test_clean_line_decodes_entities_and_collapses_space():
+    assert clean_line("  It&#8217;s&nbsp;AT&amp;T \n\t now  ") == "It\u2019s AT&T now"
+
+
+def test_clean_line_undoes_double_escaping_but_keeps_a_lone_ampersand():
+    assert clean_line("Don&amp;#8217;t") == "Don\u2019t"
+    assert clean_line("Fish & chips") == "Fish & chips"
+    assert clean_line("R&D") == "R&D"
+
+
+def test_clean_line_strips_escape_sequences():
+    assert clean_line("\x1b[2J\x1b]0;title\x07Hello\x9b31m") == "[2J]0;titleHello31m"
+
+
+def test_clean_line_keeps_markup_like_brackets_verbatim():
+    text = "[bold]x[/] [/] [WIP] \\[x] [$5]"
+    assert clean_line(text) == text
+
+
+def test_clean_line_truncates_long_text():
+    cleaned = clean_line("word " * 1_000)
+    assert len(cleaned) <= MAX_TITLE_CHARS
+    assert cleaned.endswith("…")
+    assert clean_line("abc", limit=10) == "abc"
+
+
+def test_clean_paragraphs_keeps_line_breaks_and_normalises_the_rest():
+    text = "  First&nbsp;line \r\nsecond\tline\r\rthird\n\n\n\n\nfourth \x1b[1m "
+    assert clean_paragraphs(text) == "First line\nsecond line\n\nthird\n\nfourth [1m"
+
+
+def test_clean_paragraphs_turns_escaped_breaks_into_newlines():
+    assert clean_paragraphs("one\\r\\ntwo\\nthree") == "one\ntwo\nthree"
+
+
+def test_clean_url_decodes_amp_and_encodes_spaces():
+    assert clean_url(" https://e.com/a b?x=1&amp;y=2 ") == "https://e.com/a%20b?x=1&y=2"
+    assert clean_url("https://e.com/\x1b[31m") == "https://e.com/[31m"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("HTTPS://Example.COM/Path?Q=1#frag", "https://example.com/Path?Q=1"),
+        ("https://example.com", "https://example.com/"),
+        ("https://example.com:443/a", "https://example.com/a"),
+        ("http://example.com:80/a", "http://example.com/a"),
+        ("http://example.com:8080/a", "http://example.com:8080/a"),
+        ("https://e.com/a?x=1&amp;y=2", "https://e.com/a?x=1&y=2"),
+        ("https://e.com/a b", "https://e.com/a%20b"),
+        ("/relative/path", "/relative/path"),
+        ("", ""),
+        ("http://[::1", "http://[::1"),
+    ],
+)
+def test_normalize_url(url, expected):
+    assert normalize_url(url) == expected
+
+
+def test_loose_url_key_matches_the_variants_a_story_uses_for_itself():
+    variants = [
+        "https://www.example.com/news/story/",
+        "http://example.com/news/story",
+        "https://example.com/news/story/amp",
+        "https://EXAMPLE.com/news/story/amp/",
+        "https://www.example.com/news/story?amp",
+    ]
+    assert {loose_url_key(v) for v in variants} == {"example.com/news/story"}
+    assert loose_url_key("https://example.com/news/other") != loose_url_key(variants[0])
+    assert loose_url_key("https://example.com/a?id=1") != loose_url_key(
+        "https://example.com/a?id=2"
+    )
+    assert loose_url_key("") == ""
+
+
+def test_host_of_and_is_web_url():
+    assert host_of("https://www.Gulfnews.com/x") == "gulfnews.com"
+    assert host_of("not a url") == ""
+    assert host_of("http://[::1") == ""
+    assert is_web_url("https://example.com/a")
+    assert is_web_url("HTTP://example.com")
+    for bad in ("javascript:alert(1)", "file:///etc/passwd", "/assets/logo.png", "https://", ""):
+        assert not is_web_url(bad)
