@@ -10,14 +10,17 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from reader import __version__, paths
 from reader.loader import MissingPath, load_collection
 from reader.model import Article, LoadResult
+from reader.query import MatchContext, QueryError, SearchIndex, parse
+from reader.state import ReadState
 from reader.store import SORTS, Store
+from reader.stories import Story, group_stories
 
-COMMANDS = ("list", "check")
+COMMANDS = ("list", "check", "state", "config")
 
 EXAMPLES = """\
 examples:
@@ -26,10 +29,14 @@ examples:
   newsreader list --sort quality --limit 10
   newsreader list --json ~/news | jq .title
   newsreader check ~/news         name every file that cannot be read, and why
+  newsreader list --unread        only articles you have not read
+  newsreader state export marks.json
 
 commands:
   list    print articles, one line each (or JSON Lines with --json)
   check   report files that are not readable articles; exit 1 if any
+  state   where read marks are kept (state path); export or import them
+  config  where the settings file is (config path); print a default one; check it
 
 With no PATH, newsreader reads the bundled seeds plus {user_seeds}.
 """
@@ -39,12 +46,19 @@ class UsageError(Exception):
     """A mistake on the command line: one line to the user, exit 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (and exit 2), not a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
 def _paths_help() -> str:
     return "files or folders of articles (default: the bundled seeds and your own seeds folder)"
 
 
 def _tui_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="newsreader",
         description="A keyboard-first terminal news reader for folders of article files.",
         epilog=EXAMPLES.format(user_seeds=paths.user_seeds_dir()),
@@ -56,7 +70,7 @@ def _tui_parser() -> argparse.ArgumentParser:
 
 
 def _command_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsreader")
+    parser = _Parser(prog="newsreader")
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -67,9 +81,21 @@ def _command_parser() -> argparse.ArgumentParser:
     )
     listing.add_argument("paths", nargs="*", metavar="PATH", help=_paths_help())
     listing.add_argument("--topic", help="only articles of this topic (exact name)")
+    listing.add_argument(
+        "--query",
+        help="only articles matching a search, like 'facial -police topic:AI' "
+        "(write --query='-word' when it starts with a dash)",
+    )
     listing.add_argument("--sort", choices=SORTS, default="date", help="order (default: date)")
     listing.add_argument("--limit", type=_positive_int, help="print at most N articles")
     listing.add_argument("--json", action="store_true", help="print JSON Lines, one object each")
+    listing.add_argument("--unread", action="store_true", help="only articles not marked read")
+    listing.add_argument("--starred", action="store_true", help="only starred articles")
+    listing.add_argument(
+        "--stories",
+        action="store_true",
+        help="group the articles into stories (one event, several providers): one line each",
+    )
 
     check = commands.add_parser(
         "check",
@@ -81,6 +107,8 @@ def _command_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--verbose", "-v", action="store_true", help="also list ignored files and duplicates"
     )
+    _add_state_parser(commands)
+    _add_config_parser(commands)
     return parser
 
 
@@ -137,15 +165,65 @@ def article_line(article: Article) -> str:
     return f"{when}  {quality}  {provider:<20}  {article.title}"
 
 
+def story_json(story: Story) -> dict[str, object]:
+    """The JSON form of a story, as ``list --stories --json`` prints it."""
+    lead = story.lead
+    published = lead.published.isoformat().replace("+00:00", "Z") if lead.published else None
+    return {
+        "id": story.id,
+        "title": lead.title,
+        "sources": list(story.sources),
+        "size": story.size,
+        "articles": [a.id for a in story.articles],
+        "published": published,
+    }
+
+
+def story_line(story: Story) -> str:
+    """The lead article's line, and how many other providers cover the story."""
+    others = len([p for p in story.sources if p != story.lead.provider])
+    more = f"  +{others} source{'' if others == 1 else 's'}" if others else ""
+    return article_line(story.lead) + more
+
+
+def _write_stories(articles: list[Article], args: argparse.Namespace, out: TextIO) -> None:
+    # Stories follow the order of the listing (--sort, --query) by their lead.
+    rank = {a.id: n for n, a in enumerate(articles)}
+    stories = sorted(group_stories(articles), key=lambda story: rank[story.id])
+    for story in stories[: args.limit]:
+        line = json.dumps(story_json(story), ensure_ascii=False) if args.json else story_line(story)
+        out.write(line + "\n")
+
+
 def run_list(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        query = parse(args.query) if args.query is not None else None
+    except QueryError as error:
+        raise UsageError(f"invalid query: {error.message}") from None
     result = _load(args.paths)
     store = Store(result.articles)
     articles = store.view(args.topic, args.sort)
-    if args.limit is not None:
+    needs_marks = query is not None and query.needs_marks
+    state = _read_state() if args.json or args.unread or args.starred or needs_marks else None
+    if state is not None and args.unread:
+        articles = [a for a in articles if not state.is_read(a.id)]
+    if state is not None and args.starred:
+        articles = [a for a in articles if state.is_starred(a.id)]
+    if query is not None:
+        ctx = MatchContext(state.is_read, state.is_starred) if state is not None else MatchContext()
+        articles = SearchIndex().filter(articles, query, ctx)
+    if args.stories:
+        _write_stories(articles, args, out)
+        articles = []  # printed as stories
+    elif args.limit is not None:
         articles = articles[: args.limit]
     for article in articles:
         if args.json:
-            out.write(json.dumps(article_json(article), ensure_ascii=False) + "\n")
+            record = article_json(article)
+            if state is not None:
+                record["read"] = state.is_read(article.id)
+                record["starred"] = state.is_starred(article.id)
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
             out.write(article_line(article) + "\n")
     if result.problems:
@@ -188,17 +266,148 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if result.problems else 0
 
 
+# ------------------------------------------------------------------ state
+
+
+def _add_state_parser(commands: argparse._SubParsersAction) -> None:
+    state = commands.add_parser(
+        "state",
+        help="where read marks are kept; export or import them",
+        description="Read and starred marks live in one SQLite file in your data folder.",
+    )
+    actions = state.add_subparsers(dest="state_command", required=True)
+    actions.add_parser("path", help="print where the marks database is (creates nothing)")
+    export = actions.add_parser("export", help="write every mark as JSON")
+    export.add_argument("file", nargs="?", metavar="FILE", help="write here (default: stdout)")
+    restore = actions.add_parser(
+        "import",
+        help="merge marks from an exported JSON file",
+        description="Merge marks from FILE ('-' for stdin). Read articles stay read and "
+        "starred ones stay starred unless --allow-unread is given.",
+    )
+    restore.add_argument("file", metavar="FILE", help="a file written by 'state export'")
+    restore.add_argument(
+        "--allow-unread", action="store_true", help="let the file turn read articles unread"
+    )
+
+
+def _read_state() -> ReadState:
+    """The marks, read without writing, moving or creating anything."""
+    state = ReadState(readonly=True)
+    state.close()
+    if state.warning:
+        sys.stderr.write(f"newsreader: {state.warning}\n")
+    return state
+
+
+def run_state(args: argparse.Namespace, out: TextIO) -> int:
+    if args.state_command == "path":
+        out.write(f"{paths.state_db_path()}\n")
+        return 0
+    if args.state_command == "export":
+        payload = {"format": "newsreader-state", "version": 1, "marks": _read_state().export()}
+        text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+        if not args.file or args.file == "-":
+            out.write(text)
+            return 0
+        try:
+            Path(args.file).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write {args.file}: {error.strerror or error}") from None
+        return 0
+    return _run_import(args, out)
+
+
+def _run_import(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+        data = json.loads(text)
+    except OSError as error:
+        raise UsageError(f"cannot read {args.file}: {error.strerror or error}") from None
+    except ValueError as error:
+        raise UsageError(f"{args.file} is not JSON from 'state export': {error}") from None
+    records = data.get("marks") if isinstance(data, dict) else data
+    if not isinstance(records, list):
+        raise UsageError(f"{args.file} has no list of marks (write one with 'state export')")
+    state = ReadState()
+    try:
+        merged = state.import_marks(records, allow_unread=args.allow_unread)
+    except ValueError as error:
+        raise UsageError(f"{args.file}: {error}; nothing was imported") from None
+    finally:
+        state.close()
+    if state.warning:
+        sys.stderr.write(f"newsreader: {state.warning}\n")
+    if state.unsaved:
+        return 1
+    out.write(f"{_count(merged, 'article')} updated in {state.path}\n")
+    return 0
+
+
+# ------------------------------------------------------------------ config
+
+
+def _add_config_parser(commands: argparse._SubParsersAction) -> None:
+    config = commands.add_parser(
+        "config",
+        help="where the settings file is; print a default one; check it",
+        description="Settings live in config.toml in your config folder (XDG_CONFIG_HOME).",
+    )
+    actions = config.add_subparsers(dest="config_command", required=True)
+    actions.add_parser("path", help="print where config.toml is (creates nothing)")
+    actions.add_parser("default", help="print a commented config.toml with every default")
+    check = actions.add_parser(
+        "check",
+        help="report settings that cannot be used; exit 1 if any",
+        description="Name every setting that cannot be used, with its line. "
+        "Exit 0 when there are none, 1 when there are.",
+    )
+    check.add_argument("file", nargs="?", metavar="FILE", help="check this file instead")
+
+
+def run_config(args: argparse.Namespace, out: TextIO) -> int:
+    from reader import config  # only this command reads the settings
+
+    if args.config_command == "path":
+        out.write(f"{paths.config_path()}\n")
+        return 0
+    if args.config_command == "default":
+        out.write(config.default_config_text())
+        return 0
+    path = Path(args.file) if args.file else paths.config_path()
+    if args.file and not path.exists():
+        raise UsageError(f"no such file: {path}")
+    _, problems = config.load_config(path)
+    for problem in problems:
+        out.write(f"{problem}\n")
+    if not path.exists():
+        out.write(f"no config file at {path}: every setting has its default\n")
+    else:
+        out.write(f"{path}: {_count(len(problems), 'problem')}\n")
+    return 1 if problems else 0
+
+
 # ------------------------------------------------------------------ main
 
 
 def run_tui(given: Sequence[str]) -> int:
+    from reader.config import load_config
+
+    config, problems = load_config()
     seed_paths = _seed_paths(given)
     for path in seed_paths:
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"no such file or folder: {path}")
+    notes = [str(problem) for problem in problems]
+    if not given:
+        for folder in config.seed_folders:
+            if folder.is_dir():
+                seed_paths.append(folder)
+            else:
+                notes.append(f"seed folder {folder} (from seed_folders) does not exist")
     from reader.app import make_app  # textual is imported only for the TUI
 
-    app = make_app(seed_paths=seed_paths)
+    app = make_app(seed_paths, config=config, notes=notes)
     app.run()
     return app.return_code or 0
 
@@ -208,7 +417,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] in COMMANDS:
             args = _command_parser().parse_args(argv)
-            runner = {"list": run_list, "check": run_check}[args.command]
+            runner = {
+                "list": run_list,
+                "check": run_check,
+                "state": run_state,
+                "config": run_config,
+            }[args.command]
             return runner(args, sys.stdout)
         args = _tui_parser().parse_args(argv)
         return run_tui(args.paths)
