@@ -332,7 +332,7 @@ class NewsReaderApp(App[int]):
     def mark_read(self, article: Article) -> None:
         ids = [article.id]
         if self.mark_story_read and self.stories is not None:
-            ids = [a.id for a in self.stories.story_of(article.id).articles]
+            ids = [a.id for a in self.library.story_of(article).articles]
         if self.state.mark_read(ids):
             self._marks_changed()
 
@@ -641,7 +641,7 @@ class NewsReaderApp(App[int]):
         if self.detail.article is article and self.detail.related_shown is None:
             return
         detail = load_detail(article)
-        also = self.stories.others(article.id) if self.stories and article.id in self.store else ()
+        also = self.library.also_covered(article) if self.stories is not None else ()
         covered = {a.id for a in also}
         related = [
             RelatedEntry(item, found)

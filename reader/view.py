@@ -15,7 +15,7 @@ from reader.model import Article
 from reader.query import MatchContext, Query, QueryError, SearchIndex, parse
 from reader.state import ReadState
 from reader.store import Sort, Store, date_key, quality_key
-from reader.stories import Stories
+from reader.stories import Stories, Story
 
 ALL = "all"
 STARRED = "starred"
@@ -102,6 +102,27 @@ class Library:
     def forget_saved_search(self, name: str) -> None:
         self._saved.pop(name, None)
 
+    # -- stories ------------------------------------------------------------
+
+    def story_of(self, article: Article) -> Story:
+        """The article's story; alone in one when the stories predate the article.
+
+        Stories are regrouped in a worker after the folder changes, so for a
+        moment a new article may not be in any story yet.
+        """
+        if self.stories is not None:
+            try:
+                return self.stories.story_of(article.id)
+            except KeyError:
+                pass
+        return Story([article])
+
+    def also_covered(self, article: Article) -> tuple[Article, ...]:
+        """The other articles of its story, newest first, that are still in the store."""
+        story = self.story_of(article)
+        others = [a for a in story.articles if a.id != article.id and a.id in self.store]
+        return tuple(sorted(others, key=date_key))
+
     # -- search -------------------------------------------------------------
 
     def filter(self, articles: list[Article], query: Query) -> list[Article]:
@@ -137,9 +158,9 @@ class Library:
         elif topic.startswith("search:"):
             members = {a.id for a in self.saved_search_articles(topic.removeprefix("search:"))}
             articles = [a for a in store.ordered(spec.sort) if a.id in members]
-        elif topic.startswith("story:") and self.stories is not None:
-            story = self.stories.story_of(topic.removeprefix("story:"))
-            articles = sorted(story.articles, key=date_key)
+        elif topic.startswith("story:") and (lead := store.get(topic.removeprefix("story:"))):
+            articles = [lead, *self.also_covered(lead)]
+            articles.sort(key=date_key)
         else:
             articles = store.view(None, spec.sort)
         if spec.search is not None:
@@ -156,7 +177,9 @@ class Library:
         assert self.stories is not None
         leads: dict[str, Article] = {}
         for article in articles:
-            lead = self.stories.story_of(article.id).lead
+            lead = self.story_of(article).lead
+            if lead.id not in self.store:  # stories older than a deletion
+                lead = article
             leads.setdefault(lead.id, lead)
         return sorted(leads.values(), key=date_key if sort == "date" else quality_key)
 
@@ -164,7 +187,7 @@ class Library:
         """``+2`` before a story's lead in the stories view: how many more sources."""
         if not spec.story_rows or self.stories is None or article.id not in self.store:
             return ""
-        size = self.stories.story_of(article.id).size
+        size = self.story_of(article).size
         return f"+{size - 1}" if size > 1 else ""
 
     # -- counts -------------------------------------------------------------
@@ -173,9 +196,7 @@ class Library:
         """(unread, total): of articles, or of stories (unread when any article is)."""
         is_read = self.state.is_read
         if by_story and self.stories is not None:
-            stories = {
-                self.stories.story_of(a.id).id: self.stories.story_of(a.id) for a in articles
-            }
+            stories = {story.id: story for story in map(self.story_of, articles)}
             unread = sum(
                 1 for story in stories.values() if any(not is_read(a.id) for a in story.articles)
             )

@@ -24,7 +24,7 @@ class SearchBar(Vertical):
     DEFAULT_CSS = """
     SearchBar { height: auto; display: none; background: $panel; }
     SearchBar.-open { display: block; }
-    SearchBar Input { border: none; height: 1; padding: 0 1; }
+    SearchBar > Input, SearchBar > Input:focus { border: none; height: 1; padding: 0 1; }
     SearchBar #search-error { height: auto; color: $error; padding: 0 1; display: none; }
     SearchBar.-error #search-error { display: block; }
     """
@@ -62,7 +62,8 @@ class SearchBar(Vertical):
         self.add_class("-open")
         self.input.value = query
         self.input.cursor_position = len(query)
-        self.input.focus()
+        # Focus now, not after a refresh: keys typed right after / go to the bar.
+        self.screen.set_focus(self.input)
 
     def close(self) -> None:
         self.remove_class("-open")

@@ -90,3 +90,40 @@ async def test_view_is_remembered(app_factory, many_dir: Path, tmp_path: Path):
         assert again.hide_read
         assert again.query_one(ArticleList).article == chosen
         assert again.theme == "nord"
+
+
+async def test_new_file_in_stories_view_before_regrouping(app_factory, tmp_path: Path):
+    folder = tmp_path / "storylive"
+    folder.mkdir()
+    write_seed(folder, "a.txt", **article_fields(1))
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("c")
+        assert app.stories_mode
+        write_seed(folder, "b.txt", **article_fields(2, title="Arrived later"))
+        changes_seen = []
+        original = app.regroup_stories
+        # Hold regrouping back: the view must cope with an article no story knows yet.
+        app.regroup_stories = lambda articles: changes_seen.append(len(articles))
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert changes_seen == [2]
+        titles = {a.title for a in app.query_one(ArticleList).articles}
+        assert titles == {"Article number 1", "Arrived later"}
+        await pilot.press("j", "enter")
+        app.regroup_stories = original
+        await pilot.press("r", "c")
+        await app.workers.wait_for_complete()
+
+
+async def test_slash_focuses_the_bar_at_once(app_factory, many_dir: Path):
+    from reader.widgets.search_bar import SearchBar
+
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        app.action_search()
+        # No await: a key typed right after / must already go to the input.
+        assert app.focused is app.query_one(SearchBar).input
