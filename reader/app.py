@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
+from reader.cache import CacheEntry, IndexCache, entries_for, result_from_cache
 from reader.config import Config
 from reader.formatting import plural
 from reader.loader import Collector, MissingPath, iter_load, load_detail, scan_paths
@@ -70,13 +71,15 @@ class LoadFinished(Message):
     def __init__(
         self,
         result: LoadResult,
-        signatures: dict[str, Signature],
+        entries: dict[str, CacheEntry],
         seconds: float,
+        from_cache: bool = False,
     ) -> None:
         super().__init__()
         self.result = result
-        self.signatures = signatures
+        self.entries = entries
         self.seconds = seconds
+        self.from_cache = from_cache
 
 
 class FolderChanged(Message):
@@ -170,8 +173,10 @@ class NewsReaderApp(App[int]):
         dwell: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
         mark_story_read: bool = False,
+        cache: IndexCache | None = None,
     ) -> None:
         super().__init__()
+        self.cache = cache
         self.mark_story_read = mark_story_read
         self.config_theme: str | None = None
         self.keymap: dict[str, str] = {}
@@ -195,6 +200,8 @@ class NewsReaderApp(App[int]):
         self._progress = (0, 0)
         self._last_refresh = 0.0
         self._signatures: dict[str, Signature] = {}
+        self._entries: dict[str, CacheEntry] = {}
+        self.checking = False  # a cached index shown, not yet checked against the folders
         self._current_id: str | None = None
         self._restore: dict[str, object] = {}
 
@@ -355,9 +362,19 @@ class NewsReaderApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load_articles(self) -> None:
-        """Scan and parse the seed paths off the event loop, streaming batches."""
+        """Show the cached index at once, or scan and parse off the event loop, streaming.
+
+        A cached start is checked against the folders right after it is shown
+        (the rescan), so only new, changed and deleted files cost anything.
+        """
         worker = get_current_worker()
         started = time.perf_counter()
+        cached = self.cache.load() if self.cache is not None else None
+        if cached:
+            result = result_from_cache(cached)
+            seconds = time.perf_counter() - started
+            self.post_message(LoadFinished(result, cached, seconds, from_cache=True))
+            return
         collector = Collector()
         try:
             files, scan_problems = scan_paths(self.seed_paths)
@@ -365,16 +382,25 @@ class NewsReaderApp(App[int]):
             files, scan_problems = [], [Problem(str(missing), "no such file or folder")]
         for problem in scan_problems:
             collector.add(problem)
-        done = 0
+        # Signatures before parsing: a file changed during the load is read again later.
+        signatures = snapshot(files)
+        outcomes: list[Article | Problem] = []
         self.post_message(LoadProgress([], 0, len(files)))
         for chunk in iter_load(files, workers=self.load_workers):
             if worker.is_cancelled:
                 return
             added = [article for outcome in chunk if (article := collector.add(outcome))]
-            done += len(chunk)
-            self.post_message(LoadProgress(added, done, len(files)))
-        signatures = snapshot(files)
-        self.post_message(LoadFinished(collector.result, signatures, time.perf_counter() - started))
+            outcomes.extend(chunk)
+            self.post_message(LoadProgress(added, len(outcomes), len(files)))
+        entries = entries_for(files, signatures, outcomes)
+        if self.cache is not None:
+            self.cache.save(entries)
+        self.post_message(LoadFinished(collector.result, entries, time.perf_counter() - started))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cache")
+    def save_cache(self, entries: dict[str, CacheEntry]) -> None:
+        if self.cache is not None:
+            self.cache.save(entries)
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self._progress = (message.done, message.total)
@@ -394,10 +420,16 @@ class NewsReaderApp(App[int]):
         self.loading = False
         self.load_seconds = message.seconds
         self.article_list.empty_text = "No articles here."
-        self._signatures = message.signatures
+        self._entries = message.entries
+        self._signatures = {path: entry[0] for path, entry in message.entries.items()}
         self._refresh_view()
         self._finish_restore()
-        self._schedule_rescan(message.seconds)
+        if message.from_cache:
+            self.checking = True  # validate the cached index against the folders now
+            self._update_status()
+            self.rescan()
+        else:
+            self._schedule_rescan(message.seconds)
         # Both take about a second at 100,000 articles: after the list is on screen.
         self.regroup_stories(list(self.store))
         self.warm_search(list(self.store), self.library.generation)
@@ -433,7 +465,7 @@ class NewsReaderApp(App[int]):
         signatures = snapshot(files)
         changes = diff(self._signatures, files, signatures)
         outcomes: list[Article | Problem] = []
-        for chunk in iter_load(changes.to_read, workers=1):
+        for chunk in iter_load(changes.to_read, workers=self.load_workers):
             outcomes.extend(chunk)
         seconds = time.perf_counter() - started
         self.post_message(FolderChanged(changes, outcomes, signatures, manual, seconds))
@@ -442,9 +474,19 @@ class NewsReaderApp(App[int]):
         changes = message.changes
         self._signatures = message.signatures
         if changes:
+            for path in changes.removed:
+                self._entries.pop(path, None)
+            for (path, named), outcome in zip(changes.to_read, message.outcomes, strict=True):
+                signature = message.signatures.get(path)
+                if signature is not None:
+                    self._entries[path] = (signature, outcome, named)
             self._apply_folder_changes(changes, message.outcomes)
+            self.save_cache(dict(self._entries))
         elif message.manual:
             self.notify("No changes in the seed folders.", timeout=2)
+        if self.checking:
+            self.checking = False
+            self._update_status()
         self._schedule_rescan(message.seconds)
 
     def _apply_folder_changes(
@@ -548,6 +590,8 @@ class NewsReaderApp(App[int]):
         if self.query_text:
             text.append("  │  search: ")
             text.append(self.query_text, style="bold")
+        if self.checking:
+            text.append("  │  checking for changes…", style="italic")
         if self.loading:
             done, total = self._progress
             percent = f" {done * 100 // total}%" if total else ""
@@ -910,6 +954,7 @@ def make_app(
     mark_story_read: bool | None = None,
     config: Config | None = None,
     notes: Sequence[str] = (),
+    use_cache: bool = True,
 ) -> NewsReaderApp:
     """The one factory for the app: the CLI, the Pilot tests and the snapshots use it.
 
@@ -927,6 +972,7 @@ def make_app(
         dwell=config.dwell_seconds if dwell is None else dwell,
         clock=clock,
         mark_story_read=config.mark_story_read if mark_story_read is None else mark_story_read,
+        cache=IndexCache(seed_paths) if use_cache else None,
     )
     app.config_theme = config.theme
     app.keymap = dict(config.keymap)

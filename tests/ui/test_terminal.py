@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from reader.widgets.article_list import ArticleList
@@ -127,3 +128,45 @@ async def test_slash_focuses_the_bar_at_once(app_factory, many_dir: Path):
         app.action_search()
         # No await: a key typed right after / must already go to the input.
         assert app.focused is app.query_one(SearchBar).input
+
+
+async def test_second_start_uses_the_cache_then_checks_the_folder(app_factory, tmp_path: Path):
+    folder = tmp_path / "cached"
+    folder.mkdir()
+    for n in range(5):
+        path = write_seed(folder, f"{n}.txt", **article_fields(n))
+        # Files written within the last 2 s are not cached (mtime granularity).
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    first = app_factory(folder)
+    async with first.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(first, pilot)
+        expected = sorted(first.store, key=lambda a: a.id)
+    assert first.cache is not None and first.cache.path.exists()
+
+    write_seed(folder, "new.txt", **article_fields(9, title="Added while closed"))
+    (folder / "0.txt").unlink()
+    second = app_factory(folder)
+    loaded_from_cache = []
+    original = second.cache.load
+
+    def spy():
+        entries = original()
+        loaded_from_cache.append(entries is not None and len(entries) == 5)
+        return entries
+
+    second.cache.load = spy
+    async with second.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(second, pilot)
+        await second.workers.wait_for_complete()
+        await pilot.pause()
+        assert loaded_from_cache == [True]
+        titles = {a.title for a in second.store}
+        assert "Added while closed" in titles
+        assert "Article number 0" not in titles
+        assert not second.checking
+    unchanged = [a for a in expected if a.title != "Article number 0"]
+    third = app_factory(folder, use_cache=False)
+    async with third.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(third, pilot)
+        uncached = sorted(third.store, key=lambda a: a.id)
+    assert [a for a in uncached if a.title != "Added while closed"] == unchanged
