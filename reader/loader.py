@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import stat
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -651,10 +652,37 @@ def iter_load(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: the caller may be a threaded TUI.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    try:
+        _start_resource_tracker()
+        # spawn, not fork: the caller may be a threaded TUI.
+        context = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    except (OSError, ValueError, RuntimeError):
+        # No processes to be had here: one core is slower, never wrong.
+        for chunk in chunks:
+            yield _load_chunk(chunk)
+        return
+    with pool:
         yield from pool.map(_load_chunk, chunks)
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with the real stderr.
+
+    The tracker is started on first use and handed ``sys.stderr``'s file
+    descriptor; inside a Textual app ``sys.stderr`` is a capture object whose
+    descriptor is not valid, and the pool then fails with "bad value(s) in
+    fds_to_keep". Starting it here, with the process's own stderr, avoids that.
+    """
+    from multiprocessing import resource_tracker
+
+    captured = sys.stderr
+    try:
+        if sys.__stderr__ is not None:
+            sys.stderr = sys.__stderr__
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = captured
 
 
 def _newer(candidate: Article, current: Article) -> bool:

@@ -170,3 +170,17 @@ async def test_second_start_uses_the_cache_then_checks_the_folder(app_factory, t
         await wait_loaded(third, pilot)
         uncached = sorted(third.store, key=lambda a: a.id)
     assert [a for a in uncached if a.title != "Added while closed"] == unchanged
+
+
+async def test_process_pool_loads_inside_the_app(app_factory, tmp_path: Path):
+    """2,000 files or more load with one process per core; inside Textual the pool
+    once failed to start ("bad value(s) in fds_to_keep") and nothing loaded."""
+    folder = tmp_path / "big"
+    folder.mkdir()
+    for n in range(2_000):
+        write_seed(folder, f"{n:05}.txt", **article_fields(n, webUrl=f"https://example.com/{n}"))
+    app = app_factory(folder, load_workers=2, use_cache=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        assert len(app.store) == 2_000
+        assert app.result.problems == []
