@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.cache import CacheEntry, IndexCache, entries_for, result_from_cache
 from reader.config import Config
@@ -199,6 +199,7 @@ class NewsReaderApp(App[int]):
         self.history: list[Place] = []
         self._progress = (0, 0)
         self._last_refresh = 0.0
+        self._refresh_cost = 0.0
         self._signatures: dict[str, Signature] = {}
         self._entries: dict[str, CacheEntry] = {}
         self.checking = False  # a cached index shown, not yet checked against the folders
@@ -407,9 +408,13 @@ class NewsReaderApp(App[int]):
         if message.articles:
             self.store.add_many(message.articles)
             self.library.store_changed()
+        # Refresh at most every REFRESH_DURING_LOAD seconds, and never spend more
+        # than a fifth of the time refreshing: keys stay responsive while loading.
         now = time.monotonic()
-        if now - self._last_refresh >= REFRESH_DURING_LOAD or not self.article_list.articles:
+        wait = max(REFRESH_DURING_LOAD, 5 * self._refresh_cost)
+        if now - self._last_refresh >= wait or not self.article_list.articles:
             self._refresh_view()
+            self._refresh_cost = time.monotonic() - now
         else:
             self._update_status()
 
@@ -443,6 +448,21 @@ class NewsReaderApp(App[int]):
 
     def on_search_ready(self, message: SearchReady) -> None:
         self.library.adopt_search_index(message.index, message.generation)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed is a bug: say so instead of failing silently."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            if event.worker.group == "load":
+                self.loading = False
+                self.article_list.empty_text = "Loading failed."
+                self._update_status()
+            self.notify(
+                f"{event.worker.name or event.worker.group} failed: {error!r}",
+                title="Internal error",
+                severity="error",
+                timeout=15,
+            )
 
     # -- watching the folders -------------------------------------------------
 

@@ -46,6 +46,14 @@ MIN_TITLE_WORDS = 3
 #: At most this many nearest-in-time candidates are checked per article, so a
 #: collection of thousands of same-day, same-word titles stays fast.
 MAX_CANDIDATES = 400
+# Related lists also point at other events; followed transitively, a few
+# links per article join a whole collection into one "story" (a generated
+# 100,000-article folder became one of 94,185). Links join groups only while
+# the result stays this small; titles still join any number.
+MAX_LINKED = 50
+# Near-identical titles chain day after day (a recurring headline); a story
+# made by titles covers at most this many days from first to last article.
+MAX_SPAN_DAYS = 7.0
 
 _SECONDS_PER_DAY = 86_400.0
 # Decimal numbers ("14.2", "2,500") stay whole; everything else splits on
@@ -299,10 +307,15 @@ class Stories:
 
 
 class _UnionFind:
-    __slots__ = ("parent",)
+    __slots__ = ("parent", "size", "first", "last")
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, stamps: list[float | None]) -> None:
+        size = len(stamps)
         self.parent = list(range(size))
+        self.size = [1] * size
+        # The earliest and latest publication of each group (None: no date yet).
+        self.first = list(stamps)
+        self.last = list(stamps)
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -311,14 +324,27 @@ class _UnionFind:
             i = parent[i]
         return i
 
-    def union(self, a: int, b: int) -> None:
+    def union(self, a: int, b: int, limit: int | None = None, span: float | None = None) -> None:
+        """Join the groups of a and b, unless together they would hold more than
+        ``limit`` articles or cover more than ``span`` seconds."""
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # The smaller index wins, so roots do not depend on merge order.
-            if ra < rb:
-                self.parent[rb] = ra
-            else:
-                self.parent[ra] = rb
+        if ra == rb:
+            return
+        total = self.size[ra] + self.size[rb]
+        if limit is not None and total > limit:
+            return
+        firsts = [t for t in (self.first[ra], self.first[rb]) if t is not None]
+        lasts = [t for t in (self.last[ra], self.last[rb]) if t is not None]
+        first = min(firsts) if firsts else None
+        last = max(lasts) if lasts else None
+        if span is not None and first is not None and last is not None and last - first > span:
+            return
+        # The smaller index wins, so roots do not depend on merge order.
+        root, child = (ra, rb) if ra < rb else (rb, ra)
+        self.parent[child] = root
+        self.size[root] = total
+        self.first[root] = first
+        self.last[root] = last
 
 
 def _merge_links(articles: list[Article], groups: _UnionFind) -> None:
@@ -337,7 +363,7 @@ def _merge_links(articles: list[Article], groups: _UnionFind) -> None:
             if j is None and "://" in related_id:  # not a link-less fallback id
                 j = by_link.get(link_key(related_id))
             if j is not None:
-                groups.union(i, j)
+                groups.union(i, j, MAX_LINKED)
 
 
 def _merge_titles(articles: list[Article], groups: _UnionFind, window_days: float) -> None:
@@ -391,7 +417,7 @@ def _merge_titles(articles: list[Article], groups: _UnionFind, window_days: floa
         # A cheap subset test in one pass; the full rule on the few left.
         for m in [m for m in posting[lo:hi] if words <= word_sets[m]]:
             if m != n and titles_match(words, word_sets[m]):
-                groups.union(i, dated[m][1])
+                groups.union(i, dated[m][1], span=MAX_SPAN_DAYS * _SECONDS_PER_DAY)
 
 
 def _prefix(size: int) -> int:
@@ -414,7 +440,9 @@ def group_stories(articles: Iterable[Article], *, window_days: float = 3.0) -> S
     collecting = gc.isenabled()
     gc.disable()
     try:
-        groups = _UnionFind(len(items))
+        groups = _UnionFind(
+            [a.published.timestamp() if a.published is not None else None for a in items]
+        )
         _merge_links(items, groups)
         _merge_titles(items, groups, window_days)
         members: dict[int, list[Article]] = {}

@@ -7,6 +7,7 @@ counts from the store, the read state and the stories.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -209,14 +210,18 @@ class Library:
         return unread, total
 
     def sidebar(self, by_story: bool) -> list[SidebarEntry]:
-        """All, Starred, saved searches, then topics busiest first."""
+        """All, Starred, saved searches, then topics busiest first.
+
+        One pass over the store counts every topic (a filter per topic was
+        O(topics x articles): a second per refresh at 100,000 articles).
+        """
+        if by_story and self.stories is not None:
+            counts = self._story_counts()
+        else:
+            counts = self._article_counts()
         entries = [
-            SidebarEntry(ALL, "All", *self.counts(self.store, by_story)),
-            SidebarEntry(
-                STARRED,
-                "Starred",
-                *self.counts((a for a in self.store if self.state.is_starred(a.id)), by_story),
-            ),
+            SidebarEntry(ALL, "All", *counts[ALL]),
+            SidebarEntry(STARRED, "Starred", *counts[STARRED]),
         ]
         for name in self.state.saved_searches():
             matches = self.saved_search_articles(name)
@@ -224,9 +229,39 @@ class Library:
                 SidebarEntry(search_key(name), f"⌕ {name}", *self.counts(matches, by_story))
             )
         for topic, _total in self.store.topics():
-            articles = self.store.view(topic, "date")
-            entries.append(SidebarEntry(topic_key(topic), topic, *self.counts(articles, by_story)))
+            entries.append(SidebarEntry(topic_key(topic), topic, *counts[topic_key(topic)]))
         return entries
+
+    def _article_counts(self) -> dict[str, tuple[int, int]]:
+        read, starred = self.state.read_ids, self.state.starred_ids
+        totals: Counter[str] = Counter()
+        unread: Counter[str] = Counter()
+        for article in self.store:
+            new = article.id not in read
+            keys = [ALL, *map(topic_key, article.topics)]
+            if article.id in starred:
+                keys.append(STARRED)
+            totals.update(keys)
+            if new:
+                unread.update(keys)
+        return _pairs(totals, unread)
+
+    def _story_counts(self) -> dict[str, tuple[int, int]]:
+        read, starred = self.state.read_ids, self.state.starred_ids
+        members: dict[str, set[str]] = defaultdict(set)
+        unread_story: dict[str, bool] = {}
+        for article in self.store:
+            story = self.story_of(article)
+            if story.id not in unread_story:
+                unread_story[story.id] = any(a.id not in read for a in story.articles)
+            members[ALL].add(story.id)
+            if article.id in starred:
+                members[STARRED].add(story.id)
+            for topic in article.topics:
+                members[topic_key(topic)].add(story.id)
+        totals = Counter({key: len(ids) for key, ids in members.items()})
+        unread = Counter({key: sum(unread_story[i] for i in ids) for key, ids in members.items()})
+        return _pairs(totals, unread)
 
     def label(self, topic: str) -> str:
         """How the header names a sidebar entry or an opened story."""
@@ -240,3 +275,8 @@ class Library:
             article = self.store.get(topic.removeprefix("story:"))
             return "Story: " + (article.title if article else "?")
         return topic.split(":", 1)[1]
+
+
+def _pairs(totals: Counter[str], unread: Counter[str]) -> dict[str, tuple[int, int]]:
+    """(unread, total) per key; keys never seen count (0, 0)."""
+    return defaultdict(lambda: (0, 0), {key: (unread[key], total) for key, total in totals.items()})

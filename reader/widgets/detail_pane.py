@@ -23,6 +23,8 @@ from reader.formatting import age, long_date, short_date
 from reader.model import Article, ArticleDetail, Related
 from reader.text import is_web_url
 
+MAX_ALSO_SHOWN = 12  # more coverage than this is for the stories view
+
 
 @dataclass(frozen=True, slots=True)
 class RelatedEntry:
@@ -221,9 +223,13 @@ class DetailPane(Vertical):
         options: list[Option] = []
         if also:
             options.append(Option(Text("Also covered by", style="bold"), disabled=True))
-            for article in also:
+            for article in also[:MAX_ALSO_SHOWN]:
                 self._entries.append(RelatedEntry(_as_related(article), article))
                 options.append(self._option(len(self._entries) - 1, in_library=True))
+            if len(also) > MAX_ALSO_SHOWN:
+                more = len(also) - MAX_ALSO_SHOWN
+                note = f"  … and {more} more: c, then Enter on the story, lists them all"
+                options.append(Option(Text(note, style="dim italic"), disabled=True))
         if related:
             options.append(
                 Option(Text(f"Related stories ({len(related)})", style="bold"), disabled=True)

@@ -511,3 +511,26 @@ def test_cli_stories_follow_sort_and_limit(capsys, write_seed, tmp_path, private
 def test_the_stories_module_does_not_import_textual() -> None:
     code = "import sys, reader.stories; sys.exit('textual' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_related_links_do_not_join_a_whole_collection() -> None:
+    # Every article links the next: followed without a bound, one story of 300.
+    articles = [
+        art(
+            str(n),
+            f"Distinct headline number {n} about topic {n}",
+            related=(f"https://example.com/{n + 1}",),
+        )
+        for n in range(300)
+    ]
+    stories = group_stories(articles)
+    assert max(story.size for story in stories) <= 50
+    assert stories.story_of(articles[0].id) is stories.story_of(articles[1].id)
+
+
+def test_a_recurring_title_does_not_chain_for_weeks() -> None:
+    title = "Amazon stops police use of facial recognition technology"
+    articles = [art(str(n), title, T0 + timedelta(days=2 * n)) for n in range(30)]
+    stories = group_stories(articles)
+    assert max(story.size for story in stories) <= 4  # at most 7 days of a 2-day rhythm
+    assert stories.story_of(articles[0].id) is stories.story_of(articles[1].id)
