@@ -361,7 +361,9 @@ class NewsReaderApp(App[int]):
 
     # -- loading ------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    # Every @work has a description: without one Textual repr()s the arguments,
+    # 3.5 s for a list of 100,000 articles.
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="load")
     def load_articles(self) -> None:
         """Show the cached index at once, or scan and parse off the event loop, streaming.
 
@@ -398,7 +400,7 @@ class NewsReaderApp(App[int]):
             self.cache.save(entries)
         self.post_message(LoadFinished(collector.result, entries, time.perf_counter() - started))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="cache")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cache", description="cache")
     def save_cache(self, entries: dict[str, CacheEntry]) -> None:
         if self.cache is not None:
             self.cache.save(entries)
@@ -439,11 +441,18 @@ class NewsReaderApp(App[int]):
         self.regroup_stories(list(self.store))
         self.warm_search(list(self.store), self.library.generation)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="search-index")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="search-index",
+        description="search-index",
+    )
     def warm_search(self, articles: list[Article], generation: int) -> None:
         """Fold every article's text off the event loop (about 1 s per 100,000)."""
         index = SearchIndex(articles)
         index.warm()
+        self.store.link_index()  # built here rather than on the first related story shown
         self.post_message(SearchReady(index, generation))
 
     def on_search_ready(self, message: SearchReady) -> None:
@@ -474,7 +483,7 @@ class NewsReaderApp(App[int]):
     def action_rescan(self) -> None:
         self.rescan(manual=True)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="rescan")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rescan", description="rescan")
     def rescan(self, manual: bool = False) -> None:
         """Stat every seed file; read only new and changed ones; report what changed."""
         started = time.perf_counter()
@@ -539,7 +548,7 @@ class NewsReaderApp(App[int]):
         if parts:
             self.notify(", ".join(parts).capitalize() + ".", title="Seed folders", timeout=4)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="stories")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stories", description="stories")
     def regroup_stories(self, articles: list[Article]) -> None:
         """Group stories again off the event loop (from a copy: the store may change)."""
         self.post_message(StoriesReady(group_stories(articles)))
@@ -579,10 +588,14 @@ class NewsReaderApp(App[int]):
     def story_badge(self, article: Article) -> str:
         return self.library.story_badge(article, self.view_spec())
 
-    def _refresh_view(self, keep_id: str | None = None) -> None:
+    def _refresh_view(self, keep_id: str | None = None, *, counts: bool = True) -> None:
+        """Rebuild the list; ``counts=False`` when the sidebar's counts cannot have changed."""
         self._last_refresh = time.monotonic()
         self.article_list.set_articles(self.current_articles(), keep_id)
-        self._update_sidebar()
+        if counts:
+            self._update_sidebar()
+        else:
+            self.sidebar.select(self.topic)
         self._update_status()
         if self.article_list.article is None:
             self._show_article(None)
@@ -626,10 +639,10 @@ class NewsReaderApp(App[int]):
     # -- reactions ----------------------------------------------------------
 
     def watch_sort(self) -> None:
-        self._refresh_view()
+        self._refresh_view(counts=False)
 
     def watch_topic(self) -> None:
-        self._refresh_view()
+        self._refresh_view(counts=False)
 
     def watch_stories_mode(self) -> None:
         self._refresh_view()
@@ -698,6 +711,8 @@ class NewsReaderApp(App[int]):
         self.article_list.focus()
 
     def _show_article(self, article: Article | None) -> None:
+        if not self.screen.is_attached or not self.screen.query(DetailPane):
+            return  # a late message while the app shuts down
         if article is None:
             message = "Loading…" if self.loading else "No article selected."
             self.detail.show_empty(message)
@@ -710,7 +725,8 @@ class NewsReaderApp(App[int]):
         related = [
             RelatedEntry(item, found)
             for item in detail.related
-            if (found := self.store.resolve(item)) is None or found.id not in covered
+            if (found := self.store.resolve(item, build_index=False)) is None
+            or found.id not in covered
         ]  # a story already listed under "Also covered by" is not listed twice
         self.detail.show_article(article, detail, related=related, also_covered=also)
 
@@ -735,7 +751,7 @@ class NewsReaderApp(App[int]):
         self.article_list.highlighter = highlighter
         self.detail.highlighter = highlighter
         self.detail.article = None  # repaint the detail with the new highlights
-        self._refresh_view()
+        self._refresh_view(counts=False)
         self._show_article(self.article_list.article)
         return True
 

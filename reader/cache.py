@@ -195,6 +195,17 @@ class IndexCache:
             if enabled:
                 gc.enable()
 
+    def is_current(self) -> bool:
+        """Whether the cache file was written by this code for these seed paths.
+
+        Reads the header alone: the entries may still turn out corrupt.
+        """
+        try:
+            with open(self.path, "rb") as handle:
+                return self._read_header(handle) is not None
+        except Exception:
+            return False
+
     def save(self, entries: Mapping[str, CacheEntry]) -> bool:
         """Replace the cache with ``entries`` atomically; False (never an error) when it fails."""
         try:
@@ -262,7 +273,8 @@ class IndexCache:
         )
         return [MAGIC, _HEADER_SIZE.pack(len(header)), header, *chunks]
 
-    def _read(self, handle: BinaryIO) -> dict[str, CacheEntry] | None:
+    def _read_header(self, handle: BinaryIO) -> tuple[int, list[int], int] | None:
+        """(entry count, chunk sizes, checksum) when the header fits this code and seeds."""
         prefix = handle.read(len(MAGIC) + _HEADER_SIZE.size)
         if len(prefix) != len(MAGIC) + _HEADER_SIZE.size or not prefix.startswith(MAGIC):
             return None
@@ -274,6 +286,13 @@ class IndexCache:
             return None
         if len(chunk_sizes) != 4 + len(_FIELD_GROUPS):
             return None
+        return count, chunk_sizes, checksum
+
+    def _read(self, handle: BinaryIO) -> dict[str, CacheEntry] | None:
+        header = self._read_header(handle)
+        if header is None:
+            return None
+        count, chunk_sizes, checksum = header
         parts: list[Any] = []
         crc = 0
         for size in chunk_sizes:

@@ -40,7 +40,9 @@ class Store:
 
     def __init__(self, articles: Iterable[Article] = ()) -> None:
         self._articles: dict[str, Article] = {}
-        self._by_link: dict[str, str] = {}
+        # Loose link -> id, for resolving related stories; built on first use
+        # (100,000 urlsplit calls cost ~2 s: not worth paying at start).
+        self._by_link: dict[str, str] | None = None
         self._orders: dict[Sort, list[Article]] = {}
         self._views: dict[tuple[str | None, Sort], list[Article]] = {}
         self._topics: Counter[str] | None = None
@@ -51,23 +53,17 @@ class Store:
     def add_many(self, articles: Iterable[Article]) -> None:
         """Add or replace articles (by id)."""
         for article in articles:
-            old = self._articles.get(article.id)
-            if old is not None and old.url != article.url:
-                self._by_link.pop(loose_url_key(old.url), None)
             self._articles[article.id] = article
-            if article.url:
-                self._by_link[loose_url_key(article.url)] = article.id
         self._invalidate()
 
     def remove(self, article_id: str) -> Article | None:
         article = self._articles.pop(article_id, None)
         if article is not None:
-            if article.url and self._by_link.get(loose_url_key(article.url)) == article_id:
-                del self._by_link[loose_url_key(article.url)]
             self._invalidate()
         return article
 
     def _invalidate(self) -> None:
+        self._by_link = None
         self._orders.clear()
         self._views.clear()
         self._topics = None
@@ -86,11 +82,15 @@ class Store:
     def get(self, article_id: str) -> Article | None:
         return self._articles.get(article_id)
 
-    def resolve(self, related: Related) -> Article | None:
-        """The article of the store that a related story points at, if any."""
+    def resolve(self, related: Related, *, build_index: bool = True) -> Article | None:
+        """The article of the store that a related story points at, if any.
+
+        With ``build_index=False`` a loose match (``www.``, ``/amp`` ...) is only
+        tried once the link index exists: the UI does not build it on the event loop.
+        """
         article = self._articles.get(related.id)
-        if article is None and related.url:
-            article_id = self._by_link.get(loose_url_key(related.url))
+        if article is None and related.url and (build_index or self._by_link is not None):
+            article_id = self.link_index().get(loose_url_key(related.url))
             article = self._articles.get(article_id) if article_id else None
         return article
 
@@ -98,9 +98,17 @@ class Store:
         """Like resolve, from a related story's id alone."""
         article = self._articles.get(related_id)
         if article is None:
-            article_id = self._by_link.get(loose_url_key(related_id))
+            article_id = self.link_index().get(loose_url_key(related_id))
             article = self._articles.get(article_id) if article_id else None
         return article
+
+    def link_index(self) -> dict[str, str]:
+        """Loose link -> article id (built once per change of the store)."""
+        index = self._by_link
+        if index is None:
+            index = {loose_url_key(a.url): a.id for a in self._articles.values() if a.url}
+            self._by_link = index
+        return index
 
     # -- topics -------------------------------------------------------------
 

@@ -72,6 +72,10 @@ class Library:
         self._index: SearchIndex | None = None
         self._saved: dict[str, list[Article]] = {}
         self.generation = 0  # bumped whenever the articles change
+        self._keys: dict[str, tuple[str, ...]] | None = None
+        self._keys_generation = -1
+        self._totals: Counter[str] | None = None
+        self._totals_generation = -1
 
     # -- changes ------------------------------------------------------------
 
@@ -232,18 +236,26 @@ class Library:
             entries.append(SidebarEntry(topic_key(topic), topic, *counts[topic_key(topic)]))
         return entries
 
+    def _article_keys(self) -> dict[str, tuple[str, ...]]:
+        """The sidebar keys (All and topics) of every article, once per store change."""
+        if self._keys is None or self._keys_generation != self.generation:
+            self._keys = {a.id: (ALL, *map(topic_key, a.topics)) for a in self.store}
+            self._keys_generation = self.generation
+        return self._keys
+
     def _article_counts(self) -> dict[str, tuple[int, int]]:
-        read, starred = self.state.read_ids, self.state.starred_ids
-        totals: Counter[str] = Counter()
-        unread: Counter[str] = Counter()
-        for article in self.store:
-            new = article.id not in read
-            keys = [ALL, *map(topic_key, article.topics)]
-            if article.id in starred:
-                keys.append(STARRED)
-            totals.update(keys)
-            if new:
-                unread.update(keys)
+        # Totals change only with the store; unread = total - read, so a count
+        # costs a pass over the read marks, not over every article.
+        keys = self._article_keys()
+        if self._totals is None or self._totals_generation != self.generation:
+            self._totals = Counter(key for article_keys in keys.values() for key in article_keys)
+            self._totals_generation = self.generation
+        totals = Counter(self._totals)
+        read = Counter(key for i in self.state.read_ids if i in keys for key in keys[i])
+        unread = totals - read
+        starred = [i for i in self.state.starred_ids if i in keys]
+        totals[STARRED] = len(starred)
+        unread[STARRED] = sum(1 for i in starred if i not in self.state.read_ids)
         return _pairs(totals, unread)
 
     def _story_counts(self) -> dict[str, tuple[int, int]]:

@@ -79,6 +79,13 @@ class TopicSidebar(OptionList):
         # An entry that is not (yet) listed, e.g. a topic still loading: highlight nothing.
         self.highlighted = keys.index(selected) if selected in keys else None
 
+    def select(self, key: str) -> None:
+        """Highlight ``key`` without posting Selected (the app already switched to it)."""
+        keys = [entry.key for entry in self.entries]
+        if key in keys and self.selected_key != key:
+            self._programmatic = key
+            self.highlighted = keys.index(key)
+
     def _prompt(self, entry: SidebarEntry, width: int) -> Text:
         counts = f"{entry.unread:,}/{entry.total:,}"
         label_width = max(1, width - len(counts) - 1)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from textual.worker import WorkerCancelled, WorkerState
 
 from reader.app import NewsReaderApp, make_app
 
@@ -71,9 +72,22 @@ def many_dir(tmp_path: Path) -> Path:
     return folder
 
 
+async def wait_workers(app: NewsReaderApp) -> None:
+    """Wait for every worker; an exclusive one replaced by a newer call is not an error."""
+    for _ in range(20):
+        running = [w for w in app.workers if w.state not in (WorkerState.CANCELLED,)]
+        if not running:
+            return
+        try:
+            await app.workers.wait_for_complete(running)
+            return
+        except WorkerCancelled:
+            continue
+
+
 async def wait_loaded(app: NewsReaderApp, pilot: Any) -> None:
     """Wait until every file is read and the screen has caught up."""
-    await app.workers.wait_for_complete()
+    await wait_workers(app)
     await pilot.pause()
     await pilot.pause()
     assert not app.loading

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from reader.widgets.article_list import ArticleList
 
-from .conftest import article_fields, wait_loaded, write_seed
+from .conftest import article_fields, wait_loaded, wait_workers, write_seed
 
 
 async def test_open_link_opens_http_and_marks_read(app_factory, many_dir: Path, monkeypatch):
@@ -58,7 +58,7 @@ async def test_rescan_picks_up_new_changed_and_deleted_files(app_factory, tmp_pa
         write_seed(folder, "c.txt", **article_fields(3, title="Brand new"))
         gone.unlink()
         await pilot.press("r")
-        await app.workers.wait_for_complete()
+        await wait_workers(app)
         await pilot.pause()
         titles = {a.title for a in app.store}
         assert titles == {"Article number 1", "Brand new"}
@@ -66,7 +66,7 @@ async def test_rescan_picks_up_new_changed_and_deleted_files(app_factory, tmp_pa
         assert any(a.title == "Brand new" for a in app.query_one(ArticleList).articles)
         (folder / "bad.txt").write_text("---\ntitle: [x\n---\n")
         await pilot.press("r")
-        await app.workers.wait_for_complete()
+        await wait_workers(app)
         await pilot.pause()
         assert [p.path for p in app.result.problems] == [str(folder / "bad.txt")]
 
@@ -108,7 +108,7 @@ async def test_new_file_in_stories_view_before_regrouping(app_factory, tmp_path:
         # Hold regrouping back: the view must cope with an article no story knows yet.
         app.regroup_stories = lambda articles: changes_seen.append(len(articles))
         await pilot.press("r")
-        await app.workers.wait_for_complete()
+        await wait_workers(app)
         await pilot.pause()
         assert changes_seen == [2]
         titles = {a.title for a in app.query_one(ArticleList).articles}
@@ -116,7 +116,7 @@ async def test_new_file_in_stories_view_before_regrouping(app_factory, tmp_path:
         await pilot.press("j", "enter")
         app.regroup_stories = original
         await pilot.press("r", "c")
-        await app.workers.wait_for_complete()
+        await wait_workers(app)
 
 
 async def test_slash_focuses_the_bar_at_once(app_factory, many_dir: Path):
@@ -157,7 +157,7 @@ async def test_second_start_uses_the_cache_then_checks_the_folder(app_factory, t
     second.cache.load = spy
     async with second.run_test(size=(120, 30)) as pilot:
         await wait_loaded(second, pilot)
-        await second.workers.wait_for_complete()
+        await wait_workers(second)
         await pilot.pause()
         assert loaded_from_cache == [True]
         titles = {a.title for a in second.store}

@@ -102,6 +102,7 @@ def test_load_of_a_missing_cache_is_none_and_creates_nothing(tmp_path: Path) -> 
     folder = tmp_path / "not-yet"
     cache = IndexCache([tmp_path], cache_dir=folder)
     assert cache.load() is None
+    assert not cache.is_current()
     assert not folder.exists()
 
 
@@ -132,10 +133,12 @@ def test_a_damaged_cache_is_none_then_rebuilt(
 
 def test_another_format_version_is_none(cache: IndexCache, monkeypatch: pytest.MonkeyPatch) -> None:
     assert cache.save(_entries())
+    assert cache.is_current()
     monkeypatch.setattr(cache_module, "FORMAT_VERSION", cache_module.FORMAT_VERSION + 1)
     cache_module._fingerprint.cache_clear()
     try:
         assert cache.load() is None
+        assert not cache.is_current()
     finally:
         cache_module._fingerprint.cache_clear()
 
