@@ -396,9 +396,9 @@ class NewsReaderApp(App[int]):
             outcomes.extend(chunk)
             self.post_message(LoadProgress(added, len(outcomes), len(files)))
         entries = entries_for(files, signatures, outcomes)
-        if self.cache is not None:
-            self.cache.save(entries)
         self.post_message(LoadFinished(collector.result, entries, time.perf_counter() - started))
+        if self.cache is not None:
+            self.cache.save(entries)  # after the list is complete: ~1.5 s at 100,000
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cache", description="cache")
     def save_cache(self, entries: dict[str, CacheEntry]) -> None:
