@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -43,6 +44,7 @@ from reader.widgets.topic_sidebar import TopicSidebar
 REFRESH_DURING_LOAD = 0.4  # seconds between list refreshes while files stream in
 DWELL_CHECK = 0.25  # seconds between checks of how long an article has been shown
 STATE_POLL = 2.0  # seconds between looks for marks made by another instance
+DETAIL_DEBOUNCE = 0.08  # seconds: cursor steps closer than this defer the detail
 WATCH_INTERVAL = 3.0  # seconds between rescans of the seed folders (at least)
 
 
@@ -200,6 +202,9 @@ class NewsReaderApp(App[int]):
         self._progress = (0, 0)
         self._last_refresh = 0.0
         self._refresh_cost = 0.0
+        self._last_highlight = 0.0
+        self.detail_debounce = DETAIL_DEBOUNCE
+        self._detail_timer: Timer | None = None
         self._signatures: dict[str, Signature] = {}
         self._entries: dict[str, CacheEntry] = {}
         self.checking = False  # a cached index shown, not yet checked against the folders
@@ -245,6 +250,7 @@ class NewsReaderApp(App[int]):
         self._warn_state()
         if self.keymap:
             self.set_keymap(self.keymap)
+            self.notes.extend(self.keymap_problems())
         for note in self.notes:
             self.notify(note, title="Settings", severity="warning", timeout=10)
         self.apply_theme()
@@ -608,7 +614,8 @@ class NewsReaderApp(App[int]):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("newsreader", style="bold")
         text.append("  │  ")
-        text.append(self.library.label(self.topic), style="bold")
+        label = self.library.label(self.topic)
+        text.append(label if len(label) <= 40 else label[:39] + "…", style="bold")
         text.append(f"  │  by {self.sort}")
         by_story = self.view_spec().story_rows
         unread, total = self.library.counts(shown, by_story)
@@ -666,7 +673,20 @@ class NewsReaderApp(App[int]):
         article = message.article
         self._current_id = article.id if article else None
         self._shown = (article.id, self.clock()) if article else None
-        self._show_article(article)
+        # Holding j: the list moves at once, the detail (a re-layout, the costly
+        # part of a step) follows when the cursor pauses.
+        now = time.monotonic()
+        rapid = now - self._last_highlight < self.detail_debounce
+        self._last_highlight = now
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        if rapid:
+            self._detail_timer = self.set_timer(
+                self.detail_debounce, lambda: self._show_article(self.article_list.article)
+            )
+        else:
+            self._show_article(article)
         left = self._sticky_id
         if article is not None and left != article.id:
             self._sticky_id = article.id
@@ -819,10 +839,7 @@ class NewsReaderApp(App[int]):
 
     def action_mark_all_read(self) -> None:
         articles = self.article_list.articles
-        change = self.state.mark_read(
-            (a.id for a in articles),
-            label=f"mark all {len(articles):,} in {self.library.label(self.topic)} read",
-        )
+        change = self.state.mark_read(a.id for a in articles)
         if change:
             self.notify(f"Marked {plural(len(change), 'article')} read. u undoes.", timeout=3)
         self._marks_changed()
@@ -937,6 +954,46 @@ class NewsReaderApp(App[int]):
         self.push_screen(ProblemsScreen(result.problems, result.ignored, result.duplicates))
 
     # -- bindings as data ---------------------------------------------------
+
+    def keymap_problems(self) -> list[str]:
+        """Unknown binding ids, and remapped keys that another binding already uses."""
+        sections = self.binding_sections()
+        known = {b.id for _name, bindings in sections for b in bindings if b.id}
+        problems = [
+            f'keymap: "{binding_id}" is not a binding id '
+            "(newsreader config default lists them); ignored"
+            for binding_id in self.keymap
+            if binding_id not in known
+        ]
+        # Who holds each key, per section; app keys clash with every pane's keys
+        # (a focused pane's binding wins), pane keys only within their pane.
+        holders: dict[tuple[str, str], set[str]] = {}
+        for name, bindings in sections:
+            for binding in bindings:
+                keys = self.keymap.get(binding.id or "", binding.key)
+                for key in keys.split(","):
+                    holders.setdefault((name, key.strip()), set()).add(binding.id or "")
+        app_section = sections[0][0]
+        for binding_id, keys in self.keymap.items():
+            if binding_id not in known:
+                continue
+            mine = next(
+                name for name, bindings in sections if any(b.id == binding_id for b in bindings)
+            )
+            scopes = [name for name, _ in sections] if mine == app_section else [app_section, mine]
+            for key in (k.strip() for k in keys.split(",")):
+                others = sorted(
+                    other
+                    for scope in scopes
+                    for other in holders.get((scope, key), ())
+                    if other != binding_id
+                )
+                if others:
+                    problems.append(
+                        f'keymap: "{key}" for "{binding_id}" is also bound to '
+                        f"{', '.join(others)}; one of them will not work"
+                    )
+        return problems
 
     def binding_sections(self) -> list[tuple[str, list[Binding]]]:
         """Every binding, grouped by where it works: the help and palette use it."""

@@ -40,7 +40,9 @@ def build_app():
     """The app as the screenshots show it: bundled seeds, frozen clock, UTC."""
     from reader.app import make_app
 
-    return make_app([SEEDS], now=lambda: FROZEN_NOW, tz=UTC, load_workers=1, clock=lambda: 0.0)
+    app = make_app([SEEDS], now=lambda: FROZEN_NOW, tz=UTC, load_workers=1, clock=lambda: 0.0)
+    app.detail_debounce = 0.0  # no timers in pictures
+    return app
 
 
 async def wait_loaded(pilot) -> None:

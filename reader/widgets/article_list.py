@@ -125,8 +125,12 @@ class ArticleList(ScrollView, can_focus=True):
         if current is not None:
             index = next((i for i, a in enumerate(articles) if a.id == current), -1)
             if index < 0:
-                index = min(self.cursor, max(len(articles) - 1, 0))
+                index = 0  # the article left the view: start from the top
         self.virtual_size = Size(self.scrollable_content_region.width, len(articles))
+        height = self.scrollable_content_region.height
+        if height > 0 and index < height:
+            # The selection fits on the first page: show the list from its top.
+            self.scroll_to(y=0, animate=False, immediate=True)
         self.cursor = index
         self.refresh()
 

@@ -62,6 +62,7 @@ class DetailPane(Vertical):
 
     DEFAULT_CSS = """
     DetailPane #detail-scroll { height: 1fr; }
+    DetailPane #detail-scroll:focus { background-tint: $foreground 6%; }
     DetailPane #detail-body { padding: 0 1; }
     DetailPane RelatedList { height: auto; max-height: 50%; border-top: hkey $panel-lighten-2; }
     DetailPane RelatedList.-empty { display: none; }

@@ -49,6 +49,12 @@ class TopicSidebar(OptionList):
             super().__init__()
             self.key = key
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "delete_entry":
+            key = self.selected_key
+            return True if key is not None and key.startswith("search:") else None
+        return True
+
     def action_delete_entry(self) -> None:
         key = self.selected_key
         if key is not None and key.startswith("search:"):
@@ -104,6 +110,7 @@ class TopicSidebar(OptionList):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         programmatic, self._programmatic = self._programmatic, None
+        self.refresh_bindings()  # "Delete saved search" shows only on saved searches
         if event.option.id is not None and event.option.id != programmatic:
             self.post_message(self.Selected(self, event.option.id))
 

@@ -57,7 +57,11 @@ def app_factory() -> Callable[..., NewsReaderApp]:
         # A clock that never moves: nothing is marked read by the dwell timer
         # unless a test moves the clock itself.
         kwargs.setdefault("clock", lambda: 0.0)
-        return make_app(list(paths) or [SEEDS], **kwargs)
+        debounce = kwargs.pop("detail_debounce", 0.0)
+        app = make_app(list(paths) or [SEEDS], **kwargs)
+        # Timing-free by default: the detail follows every step at once.
+        app.detail_debounce = debounce
+        return app
 
     return factory
 

@@ -47,3 +47,20 @@ async def test_config_notes_are_shown(app_factory, many_dir: Path):
         await wait_loaded(app, pilot)
         messages = [n.message for n in app._notifications]
         assert any("sort must be" in m for m in messages)
+
+
+async def test_keymap_problems_are_named(app_factory, many_dir: Path):
+    text = '[keymap]\n"app.nosuch" = "z"\n"app.quit" = "j"\n'
+    app = app_factory(many_dir, config=config(text))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        messages = " ".join(n.message for n in app._notifications)
+        assert '"app.nosuch" is not a binding id' in messages
+        assert '"j" for "app.quit" is also bound to' in messages and "list.down" in messages
+
+
+async def test_a_clean_keymap_has_no_problems(app_factory, many_dir: Path):
+    app = app_factory(many_dir, config=config('[keymap]\n"app.sort" = "S"\n'))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        assert app.keymap_problems() == []

@@ -303,3 +303,30 @@ async def test_small_sizes_and_resize_keep_selection(app_factory, many_dir: Path
         )
         await pilot.press("j")
         assert articles.article != chosen, "the list is still usable at 40x12"
+
+
+async def test_holding_j_defers_the_detail_until_the_cursor_rests(app_factory, many_dir: Path):
+    app = app_factory(many_dir, detail_debounce=0.08)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        articles = app.query_one(ArticleList)
+        for _ in range(5):
+            articles.action_cursor_down()  # as fast as a held key: no pause between
+        await pilot.pause()
+        assert articles.cursor == 5
+        await pilot.pause(0.2)
+        assert articles.article.title in body_plain(app)
+
+
+async def test_resort_from_the_bottom_shows_the_top(app_factory, many_dir: Path):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        articles = app.query_one(ArticleList)
+        # Third oldest is article 56 (quality 56): fourth best by quality.
+        await pilot.press("G", "k", "k")
+        assert articles.article.quality == 56
+        assert articles.scroll_y > 0
+        await pilot.press("s")
+        assert articles.article.quality == 56 and articles.cursor == 3
+        assert articles.scroll_y == 0, "the three better articles above it stay visible"
