@@ -212,6 +212,9 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
     if query is not None:
         ctx = MatchContext(state.is_read, state.is_starred) if state is not None else MatchContext()
         articles = SearchIndex().filter(articles, query, ctx)
+    if not articles and (query is not None or args.topic or args.unread or args.starred):
+        # Nothing on stdout keeps pipes clean; say why on stderr, exit 0.
+        sys.stderr.write(f"newsreader: no article matches (of {len(store):,})\n")
     if args.stories:
         _write_stories(articles, args, out)
         articles = []  # printed as stories

@@ -350,3 +350,12 @@ def test_read_only_commands_create_nothing(tmp_path, seeds_dir):
         assert done.returncode == 0, (argv, done.stderr)
         assert done.stdout
     assert list(empty.iterdir()) == []
+
+
+def test_list_says_on_stderr_when_nothing_matches(capsys, seeds_dir) -> None:
+    from reader.cli import main as cli_main
+
+    assert cli_main(["list", "--query", "quality:>50", str(seeds_dir)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "no article matches (of 2)" in captured.err
