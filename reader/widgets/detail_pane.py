@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -246,17 +247,19 @@ class DetailPane(Vertical):
 
     def _option(self, index: int, in_library: bool) -> Option:
         related = self._entries[index].related
-        prompt = Text(no_wrap=False)
-        prompt.append("◆ " if in_library else "  ", style="bold" if in_library else "")
-        prompt.append(related.title)
-        prompt.append("\n  ")
         meta = [
             related.provider,
             short_date(related.published, self.tz),
             f"q{related.quality}" if related.quality is not None else "",
             "in library" if in_library else "",
         ]
-        prompt.append(" · ".join(part for part in meta if part), style="dim")
+        text = Text(related.title)
+        text.append("\n" + " · ".join(part for part in meta if part), style="dim")
+        # A grid gives wrapped titles a hanging indent under the marker.
+        prompt = Table.grid(padding=(0, 1), expand=True)
+        prompt.add_column(width=1, no_wrap=True)
+        prompt.add_column(ratio=1)
+        prompt.add_row(Text("◆" if in_library else " ", style="bold"), text)
         return Option(prompt, id=f"entry:{index}")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -95,3 +95,12 @@ async def wait_loaded(app: NewsReaderApp, pilot: Any) -> None:
     await pilot.pause()
     await pilot.pause()
     assert not app.loading
+
+
+def prompt_text(prompt: Any) -> str:
+    """The plain text of an option's prompt (a Text, or a grid of Texts)."""
+    from rich.table import Table
+
+    if isinstance(prompt, Table):
+        return " ".join(str(cell) for column in prompt.columns for cell in column.cells)
+    return str(prompt)

@@ -7,7 +7,7 @@ from textual.widgets import Static
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import RelatedList
 
-from .conftest import wait_loaded
+from .conftest import prompt_text, wait_loaded
 
 GRIO = "Amazon stops police use of facial recognition technology"
 GULF = "Amazon stops police using its face-recognition technology"
@@ -15,7 +15,7 @@ GULF = "Amazon stops police using its face-recognition technology"
 
 def related_prompts(app) -> list[str]:
     related = app.query_one(RelatedList)
-    return [str(related.get_option_at_index(i).prompt) for i in range(related.option_count)]
+    return [prompt_text(related.get_option_at_index(i).prompt) for i in range(related.option_count)]
 
 
 async def test_also_covered_by_and_stories_view(app_factory):
