@@ -864,10 +864,16 @@ class NewsReaderApp(App[int]):
         article = self.article_list.article
         return (article.url, article) if article else ("", None)
 
+    def _say_no_link(self) -> None:
+        if self.article_list.article is None:
+            self.notify("No article selected.", timeout=2)
+        else:
+            self.notify("This article has no link.", severity="warning", timeout=3)
+
     def action_open_link(self) -> None:
         url, article = self._target_link()
         if not url:
-            self.notify("This article has no link.", severity="warning", timeout=3)
+            self._say_no_link()
             return
         if not is_web_url(url):
             self.notify(
@@ -884,7 +890,7 @@ class NewsReaderApp(App[int]):
     def action_copy_link(self) -> None:
         url, _article = self._target_link()
         if not url:
-            self.notify("This article has no link.", severity="warning", timeout=3)
+            self._say_no_link()
             return
         self.copy_to_clipboard(url)
         self.notify(f"Copied {url[:80]}", timeout=2)
