@@ -425,12 +425,7 @@ class ReadState:
             return False
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA user_version").fetchone()
-            if not self.readonly:
-                conn.execute("PRAGMA journal_mode = WAL").fetchone()
-                conn.execute("PRAGMA synchronous = NORMAL")
-                self._migrate(conn)
-            self._load(conn)
+            self._prepare(conn)
         except sqlite3.Error as error:
             conn.close()
             if error.sqlite_errorcode & 0xFF in _CORRUPT:
@@ -446,6 +441,28 @@ class ReadState:
             return False
         self._conn = conn
         return True
+
+    def _prepare(self, conn: sqlite3.Connection) -> None:
+        """WAL mode, schema and first read, retried while another instance holds a lock.
+
+        Switching to WAL (and creating the schema) when two instances open a new
+        database at the same moment can fail with "locked" at once, without
+        SQLite's busy handler: retry for up to BUSY_TIMEOUT_MS.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                conn.execute("PRAGMA user_version").fetchone()
+                if not self.readonly:
+                    conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                    conn.execute("PRAGMA synchronous = NORMAL")
+                    self._migrate(conn)
+                self._load(conn)
+                return
+            except sqlite3.Error as error:
+                if error.sqlite_errorcode & 0xFF not in _BUSY or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _load_immutable(self) -> bool:
         """Read a database this process cannot lock: marks show, nothing is written."""
