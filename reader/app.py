@@ -24,7 +24,7 @@ from reader.config import Config
 from reader.formatting import plural
 from reader.loader import load_detail
 from reader.loading import LoadingMixin
-from reader.model import Article, LoadResult, Related
+from reader.model import Article, LoadResult
 from reader.query import Query, QueryError, highlight_spans, parse
 from reader.screens.help import HelpScreen, help_rows
 from reader.screens.problems import ProblemsScreen
@@ -51,7 +51,6 @@ class Place:
 
     topic: str
     article_id: str | None
-    related: Related | None = None
 
 
 class StatusBar(Static):
@@ -131,7 +130,6 @@ class NewsReaderApp(LoadingMixin, App[int]):
         self.library = Library(Store(), state, now)
         self.result = LoadResult()
         self.loading = True
-        self.load_seconds: float | None = None
         self.history: list[Place] = []
         self._progress = (0, 0)
         self._last_refresh = 0.0
@@ -445,7 +443,6 @@ class NewsReaderApp(LoadingMixin, App[int]):
             self.go_to_article(message.article)
         else:
             self.detail.show_related(message.related)
-            self.history[-1] = Place(self.topic, current.id if current else None)
             self.detail.focus_body()
 
     def open_article(self, article: Article) -> None:

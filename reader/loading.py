@@ -162,7 +162,6 @@ class LoadingMixin:
         # Duplicates resolved late may have replaced earlier articles: rebuild from the result.
         self.library.set_store(Store(message.result.articles))
         self.loading = False
-        self.load_seconds = message.seconds
         self.article_list.empty_text = "No articles here."
         self._entries = message.entries
         self._signatures = {path: entry[0] for path, entry in message.entries.items()}
