@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from reader import __version__, paths
+from reader.formatting import plural
 from reader.loader import MissingPath, load_collection
 from reader.model import Article, LoadResult
 from reader.query import MatchContext, QueryError, SearchIndex, parse
@@ -230,19 +231,14 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
         else:
             out.write(article_line(article) + "\n")
     if result.problems:
-        plural = "s" if len(result.problems) != 1 else ""
         sys.stderr.write(
-            f"newsreader: {len(result.problems)} file{plural} skipped; "
+            f"newsreader: {plural(len(result.problems), 'file')} skipped; "
             "run 'newsreader check' to see why\n"
         )
     return 0
 
 
 # ------------------------------------------------------------------ check
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
@@ -255,14 +251,14 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
         for duplicate in result.duplicates:
             out.write(f"{duplicate}\n")
     summary = (
-        f"{_count(result.files_read, 'file')} read: "
-        f"{_count(len(result.articles), 'article')}, {_count(len(result.problems), 'problem')}"
+        f"{plural(result.files_read, 'file')} read: "
+        f"{plural(len(result.articles), 'article')}, {plural(len(result.problems), 'problem')}"
     )
     extras = []
     if result.duplicates:
-        extras.append(f"{_count(len(result.duplicates), 'duplicate')} merged")
+        extras.append(f"{plural(len(result.duplicates), 'duplicate')} merged")
     if result.ignored:
-        extras.append(f"{_count(len(result.ignored), 'file')} without front matter ignored")
+        extras.append(f"{plural(len(result.ignored), 'file')} without front matter ignored")
     if extras:
         summary += f" ({', '.join(extras)}{'' if args.verbose else '; --verbose lists them'})"
     out.write(summary + "\n")
@@ -343,7 +339,7 @@ def _run_import(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(f"newsreader: {state.warning}\n")
     if state.unsaved:
         return 1
-    out.write(f"{_count(merged, 'article')} updated in {state.path}\n")
+    out.write(f"{plural(merged, 'article')} updated in {state.path}\n")
     return 0
 
 
@@ -386,7 +382,7 @@ def run_config(args: argparse.Namespace, out: TextIO) -> int:
     if not path.exists():
         out.write(f"no config file at {path}: every setting has its default\n")
     else:
-        out.write(f"{path}: {_count(len(problems), 'problem')}\n")
+        out.write(f"{path}: {plural(len(problems), 'problem')}\n")
     return 1 if problems else 0
 
 
