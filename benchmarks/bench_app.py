@@ -10,12 +10,11 @@ cache is warm. Figures are medians over --runs; the largest corpus (100k and
 up) is measured once, last, because one cold load of it takes a minute.
 
 Measures, for each N:
-- cold loads: ``load_collection`` with one process per core and with one
-  worker; ``load_collection_cached`` with no cache yet (the first start once
-  the cache is in: scan, stat, parse, save);
-- warm load: ``IndexCache.load`` alone, and with the scan, the stat of every
-  file and ``validate`` (what a warm start must do before it knows nothing
-  changed);
+- cold loads: ``Ingest.load_all`` with no cache, one process per core and
+  one worker; and with an empty cache (the first start: scan, stat, parse, save);
+- warm load: ``Ingest.load`` from the cache alone, and with ``Ingest.check``
+  (the scan, the stat of every file and the diff: what a warm start must do
+  before it knows nothing changed);
 - the app as a user sees it: ``make_app`` under Pilot (``run_test``, headless,
   120x40), timed from the process's own start (/proc/self/stat) to the first
   frame that paints the list's rows, and to the frame that paints the full
@@ -79,41 +78,36 @@ def report(**figures):
 
 LOADER_CHILD = """
 from pathlib import Path
-from reader.cache import IndexCache, load_collection_cached, validate
-from reader.loader import load_collection, scan_paths
-from reader.watch import snapshot
+from reader.cache import IndexCache
+from reader.ingest import Ingest
 folder = Path(ARGS["corpus"])
 mode = ARGS["mode"]
 if mode == "cold":
     started = _time.perf_counter()
-    result = load_collection([folder], workers=ARGS["workers"])
+    result = Ingest([folder], workers=ARGS["workers"]).load_all()
     report(seconds=_time.perf_counter() - started, articles=len(result.articles),
            files=result.files_read, peak_mb=peak_mb())
 elif mode == "cold_write":
     cache = IndexCache([folder])
     cache.remove()
     started = _time.perf_counter()
-    result, _signatures = load_collection_cached([folder], cache)
+    result = Ingest([folder], cache=cache).load_all()
     size = cache.path.stat().st_size if cache.path.exists() else 0
     report(seconds=_time.perf_counter() - started, articles=len(result.articles),
            cache_mb=size / 1048576, peak_mb=peak_mb())
 elif mode == "warm":
     cache = IndexCache([folder])
+    session = Ingest([folder], cache=cache)
     started = _time.perf_counter()
-    entries = cache.load()
-    loaded = _time.perf_counter()
-    if entries is None:
+    (loaded,) = list(session.load())
+    shown = _time.perf_counter()
+    if not loaded.from_cache:
         report(error="no usable cache")
         raise SystemExit(1)
-    files, _problems = scan_paths([folder])
-    scanned = _time.perf_counter()
-    signatures = snapshot(files)
-    statted = _time.perf_counter()
-    kept, to_read = validate(entries, files, signatures)
+    changes = session.check()
     done = _time.perf_counter()
-    report(load=loaded - started, scan=scanned - loaded, stat=statted - scanned,
-           validate=done - statted, seconds=done - started, to_read=len(to_read),
-           entries=len(entries), peak_mb=peak_mb())
+    report(load=shown - started, check=done - shown, seconds=done - started,
+           changed=bool(changes), entries=loaded.result.files_read, peak_mb=peak_mb())
 """
 
 APP_CHILD = """
@@ -131,7 +125,7 @@ if ARGS["variant"] == "app":
 from textual import work
 from textual.screen import Screen
 import reader.app as app_module
-from reader.app import LoadProgress, NewsReaderApp, make_app
+from reader.app import NewsReaderApp, make_app
 from reader.widgets.article_list import ArticleList
 
 ALL = getattr(app_module, "ALL", "all")
@@ -177,17 +171,8 @@ def compositor_refresh(self):
 Screen._compositor_refresh = compositor_refresh
 
 if ARGS["variant"] == "floor":
-    from reader.cache import IndexCache, result_from_cache
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load_from_cache(self):
-        entries = IndexCache(self.seed_paths).load()
-        if entries is None:
-            raise RuntimeError("no usable cache")
-        result = result_from_cache(entries)
-        self.post_message(LoadProgress(result.articles, len(entries), len(entries)))
-
-    NewsReaderApp.load_articles = load_from_cache
+    # The cached index and the first render alone: no check of the folders.
+    NewsReaderApp.check_folders = lambda self, manual=False: None
 
 
 async def until(pilot, since, test, timeout=120.0):
@@ -442,12 +427,11 @@ def measure(
     put("cache file size", written, "cache_mb", lambda v: f"{v:.1f} MB")
     articles = written[0]["articles"] if written else articles
     warm = repeat(LOADER_CHILD, {"corpus": str(corpus), "mode": "warm"}, "warm")
-    put("warm: IndexCache.load()", warm, "load", seconds)
-    put("warm: + scan + stat + validate", warm, "seconds", seconds)
-    put("warm: of which stat of every file", warm, "stat", seconds)
-    stale = sum(r["to_read"] for r in warm)
-    if stale:
-        log(f"warm: {stale} files were not served from the cache")
+    put("warm: the cached index loaded", warm, "load", seconds)
+    put("warm: + the check (scan, stat, diff)", warm, "seconds", seconds)
+    put("warm: of which the check", warm, "check", seconds)
+    if any(r["changed"] for r in warm):
+        log("warm: the check found changes (files not served from the cache)")
 
     state = lambda: str(Path(tempfile.mkdtemp(dir=workdir)) / "state.sqlite3")  # noqa: E731
     timeout = 120 + n / 500  # a cold load of 100,000 files takes about a minute
@@ -528,7 +512,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-cold",
         action="store_true",
-        help="skip the plain cold loads (load_collection), which do not depend on the app",
+        help="skip the plain cold loads (no cache), which do not depend on the app",
     )
     parser.add_argument(
         "--serial-max",

@@ -50,6 +50,7 @@ def measure(mode: str, folder: str, limit: int) -> dict[str, float]:
     import yaml
 
     from reader import loader
+    from reader.ingest import Ingest
 
     if mode == "pure":
         harden = getattr(loader, "_hardened", None)
@@ -59,7 +60,7 @@ def measure(mode: str, folder: str, limit: int) -> dict[str, float]:
     targets = [folder] if limit >= len(every) else every[:limit]
     workers = {"c": 1, "pure": 1, "pool": os.cpu_count() or 1}[mode]
     started = time.perf_counter()
-    result = loader.load_collection(targets, workers=workers)
+    result = Ingest(targets, workers=workers).load_all()
     seconds = time.perf_counter() - started
     return {
         "files": result.files_read,
@@ -102,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         ("C loader (CSafeLoader), 1 process", "c", args.n),
         (f"C loader, 1 process, first {args.pure_n:,}", "c", args.pure_n),
         (f"pure-Python SafeLoader, 1 process, first {args.pure_n:,}", "pure", args.pure_n),
-        (f"C loader, {cores} processes (load_collection)", "pool", args.n),
+        (f"C loader, {cores} processes (Ingest.load_all, no cache)", "pool", args.n),
     ]
     if not hasattr(yaml, "CSafeLoader"):
         print("note: libyaml is not available; the 'C loader' rows use the pure loader")

@@ -10,31 +10,32 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState, get_current_worker
 
-from reader.cache import CacheEntry, IndexCache
+from reader.cache import IndexCache
 from reader.config import Config
 from reader.formatting import plural
+from reader.ingest import Changes, Ingest, Loaded, Progress
 from reader.loader import load_detail
-from reader.loading import LoadingMixin
 from reader.model import Article, LoadResult
-from reader.query import Query, QueryError, highlight_spans, parse
+from reader.query import Query, QueryError, SearchIndex, highlight_spans, parse
 from reader.screens.help import HelpScreen, help_rows
 from reader.screens.problems import ProblemsScreen
 from reader.screens.save_search import SaveSearchScreen
 from reader.state import ReadState
 from reader.store import Sort, Store
-from reader.stories import Stories
+from reader.stories import Stories, group_stories
 from reader.text import is_web_url
 from reader.view import ALL, Library, ViewSpec, story_key
-from reader.watch import Signature
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPane, RelatedEntry, RelatedList
 from reader.widgets.search_bar import SearchBar
@@ -43,6 +44,36 @@ from reader.widgets.topic_sidebar import TopicSidebar
 DWELL_CHECK = 0.25  # seconds between checks of how long an article has been shown
 STATE_POLL = 2.0  # seconds between looks for marks made by another instance
 DETAIL_DEBOUNCE = 0.08  # seconds: cursor steps closer than this defer the detail
+REFRESH_DURING_LOAD = 0.4  # seconds between list refreshes while files stream in
+WATCH_INTERVAL = 3.0  # seconds between checks of the seed folders (at least)
+
+
+class IngestReport(Message):
+    """What the ingest session yielded in a worker: Progress, Loaded or Changes."""
+
+    def __init__(self, event: Progress | Loaded | Changes, manual: bool = False) -> None:
+        super().__init__()
+        self.event = event
+        self.manual = manual  # a check the user asked for (r)
+
+
+class StoriesReady(Message):
+    """Stories grouped off the event loop."""
+
+    def __init__(self, stories: Stories, generation: int) -> None:
+        super().__init__()
+        self.stories = stories
+        self.generation = generation
+
+
+class SearchReady(Message):
+    """A search index and a link index built off the event loop."""
+
+    def __init__(self, index: SearchIndex, links: dict[str, str], generation: int) -> None:
+        super().__init__()
+        self.index = index
+        self.links = links
+        self.generation = generation
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +92,7 @@ class StatusBar(Static):
     """
 
 
-class NewsReaderApp(LoadingMixin, App[int]):
+class NewsReaderApp(App[int]):
     """A keyboard-first reader for a folder of article files."""
 
     CSS_PATH = "app.tcss"
@@ -99,27 +130,23 @@ class NewsReaderApp(LoadingMixin, App[int]):
 
     def __init__(
         self,
-        seed_paths: Sequence[Path],
+        ingest: Ingest,
         *,
         now: Callable[[], datetime],
         tz: tzinfo | None = None,
-        load_workers: int | None = None,
         state: ReadState,
         dwell: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
         mark_story_read: bool = False,
-        cache: IndexCache | None = None,
     ) -> None:
         super().__init__()
-        self.cache = cache
+        self.ingest = ingest
         self.mark_story_read = mark_story_read
         self.config_theme: str | None = None
         self.keymap: dict[str, str] = {}
         self.notes: list[str] = []
-        self.seed_paths = list(seed_paths)
         self.now = now
         self.tz = tz
-        self.load_workers = load_workers
         self.state = state
         self.dwell = dwell
         self.clock = clock
@@ -137,8 +164,6 @@ class NewsReaderApp(LoadingMixin, App[int]):
         self._last_highlight = 0.0
         self.detail_debounce = DETAIL_DEBOUNCE
         self._detail_timer: Timer | None = None
-        self._signatures: dict[str, Signature] = {}
-        self._entries: dict[str, CacheEntry] = {}
         self.checking = False  # a cached index shown, not yet checked against the folders
         self._current_id: str | None = None
         self._restore: dict[str, object] = {}
@@ -296,6 +321,136 @@ class NewsReaderApp(LoadingMixin, App[int]):
     def poll_state(self) -> None:
         if self.state.refresh():
             self._marks_changed()
+
+    # -- loading and watching: thin workers over the ingest session ----------
+    # Every @work has a description: without one Textual repr()s the arguments,
+    # 3.5 s for a list of 100,000 articles.
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="load")
+    def load_articles(self) -> None:
+        """Stream the library in (or show the cached index at once)."""
+        worker = get_current_worker()
+        for event in self.ingest.load(lambda: worker.is_cancelled):
+            self.post_message(IngestReport(event))
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="check", description="check")
+    def check_folders(self, manual: bool = False) -> None:
+        """Stat every file; read new and changed ones; report what changed."""
+        self.post_message(IngestReport(self.ingest.check(), manual))
+
+    def action_rescan(self) -> None:
+        self.check_folders(manual=True)
+
+    def _schedule_check(self, last_seconds: float) -> None:
+        # A check is a stat of every file: keep it under ~10% of one core.
+        self.set_timer(max(WATCH_INTERVAL, 10 * last_seconds), self.check_folders, name="check")
+
+    def regroup_stories(self, articles: list[Article]) -> None:
+        """Group stories again, off the event loop, from a list nobody changes."""
+        self._group_stories(articles, self.library.generation)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stories", description="stories")
+    def _group_stories(self, articles: list[Article], generation: int) -> None:
+        self.post_message(StoriesReady(group_stories(articles), generation))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search", description="search")
+    def warm_search(self, articles: list[Article], generation: int) -> None:
+        """Fold every article's text and index links off the event loop (~1 s per 100,000)."""
+        index = SearchIndex(articles)
+        index.warm()
+        self.post_message(SearchReady(index, Store.build_link_index(articles), generation))
+
+    def _index_library(self, articles: list[Article]) -> None:
+        self.regroup_stories(articles)
+        self.warm_search(articles, self.library.generation)
+
+    @on(IngestReport)
+    def _ingest_report(self, message: IngestReport) -> None:
+        event = message.event
+        if isinstance(event, Progress):
+            self._loading_progress(event)
+        elif isinstance(event, Loaded):
+            self._loaded(event)
+        else:
+            self._folders_checked(event, message.manual)
+
+    def _loading_progress(self, event: Progress) -> None:
+        self._progress = (event.done, event.total)
+        if event.articles:
+            self.store.add_many(event.articles)
+            self.library.store_changed()
+        # Refresh at most every REFRESH_DURING_LOAD seconds, and never spend more
+        # than a fifth of the time refreshing: keys stay responsive while loading.
+        now = time.monotonic()
+        wait = max(REFRESH_DURING_LOAD, 5 * self._refresh_cost)
+        if now - self._last_refresh >= wait or not self.article_list.articles:
+            self._refresh_view()
+            self._refresh_cost = time.monotonic() - now
+        else:
+            self._update_status()
+
+    def _loaded(self, event: Loaded) -> None:
+        self.result = event.result
+        # Duplicates resolved late may have replaced earlier articles: rebuild from the result.
+        self.library.set_store(Store(event.result.articles))
+        self.loading = False
+        self.article_list.empty_text = "No articles here."
+        self._refresh_view()
+        self._finish_restore()
+        if event.from_cache:
+            self.checking = True  # the cached index is shown; check it against the folders now
+            self._update_status()
+            self.check_folders()
+        else:
+            self._schedule_check(event.seconds)
+        self._index_library(event.result.articles)
+
+    def _folders_checked(self, changes: Changes, manual: bool) -> None:
+        if changes.result is not None:
+            self.result = changes.result
+            self.library.set_store(Store(changes.result.articles))
+            self._refresh_view()
+            self._index_library(changes.result.articles)
+            if summary := changes.summary():
+                self.notify(summary, title="Library", timeout=4)
+        elif manual:
+            self.notify("No changes in the seed folders.", timeout=2)
+        if self.checking:
+            self.checking = False
+            self._update_status()
+        self._schedule_check(changes.seconds)
+
+    @on(StoriesReady)
+    def _stories_ready(self, message: StoriesReady) -> None:
+        if message.generation != self.library.generation:
+            return  # grouped from articles that have changed since; a newer one is coming
+        self.library.stories = message.stories
+        if self.stories_mode:
+            self._refresh_view()
+        else:
+            self.detail.article = None  # repaint: "Also covered by" is known now
+            self._show_article(self.article_list.article)
+
+    @on(SearchReady)
+    def _search_ready(self, message: SearchReady) -> None:
+        self.library.adopt_search_index(message.index, message.generation)
+        if message.generation == self.library.generation:
+            self.store.adopt_link_index(message.links)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed is a bug: say so instead of failing silently."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            if event.worker.group == "load":
+                self.loading = False
+                self.article_list.empty_text = "Loading failed."
+                self._update_status()
+            self.notify(
+                f"{event.worker.name or event.worker.group} failed: {error!r}",
+                title="Internal error",
+                severity="error",
+                timeout=15,
+            )
 
     # -- the view -----------------------------------------------------------
 
@@ -791,16 +946,17 @@ def make_app(
     arguments win over it. ``notes`` are shown once at start (config problems).
     """
     config = config or Config()
+    ingest = Ingest(
+        seed_paths, cache=IndexCache(seed_paths) if use_cache else None, workers=load_workers
+    )
     app = NewsReaderApp(
-        seed_paths,
+        ingest,
         now=now or (lambda: datetime.now(UTC)),
         tz=tz,
-        load_workers=load_workers,
         state=state if state is not None else ReadState(state_path),
         dwell=config.dwell_seconds if dwell is None else dwell,
         clock=clock,
         mark_story_read=config.mark_story_read if mark_story_read is None else mark_story_read,
-        cache=IndexCache(seed_paths) if use_cache else None,
     )
     app.config_theme = config.theme
     app.keymap = dict(config.keymap)

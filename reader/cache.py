@@ -19,23 +19,21 @@ import dataclasses
 import functools
 import gc
 import hashlib
-import itertools
 import marshal
 import os
 import struct
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from reader import __version__, loader, model, paths, text
-from reader.loader import Collector, iter_load, scan_paths
-from reader.model import Article, LoadResult, Problem
-from reader.watch import Signature, snapshot
+from reader.model import Article, Problem
+from reader.watch import Signature
 
 FORMAT_VERSION = 1
 MAGIC = b"NRINDEX\n"
@@ -44,6 +42,8 @@ _HEADER_SIZE = struct.Struct("<I")
 # 2 s on some) after it was read keeps its signature: such "racily clean"
 # entries are not cached, so the next start reads them again.
 RACY_NS = 2_000_000_000
+# The size stored for a problem met while scanning (a broken link): no file to stat.
+SCAN_PROBLEM = -1
 
 Outcome = Article | Problem
 # (size and mtime of the file when it was read, what it parsed to, whether the
@@ -363,148 +363,3 @@ def _merge(articles: list[Article], problem_rows: list[tuple[Any, ...]]) -> list
         outcomes.append(Problem(*values))
     outcomes += articles[taken:]
     return outcomes
-
-
-# ------------------------------------------------------------------ loading
-
-
-def reuse(
-    cached: Mapping[str, CacheEntry],
-    files: list[tuple[str, bool]],
-    signatures: Mapping[str, Signature],
-) -> list[Outcome | None]:
-    """For each file, its cached outcome if still valid, else None (it must be read)."""
-    get = cached.get
-    plan: list[Outcome | None] = []
-    for path, named in files:
-        entry = get(path)
-        if entry is None or entry[0] != signatures.get(path):
-            plan.append(None)
-            continue
-        outcome = entry[1]
-        # Only whether a file without front matter is ignored depends on how it was found.
-        if outcome.__class__ is not Article and entry[2] != named:
-            plan.append(None)
-            continue
-        plan.append(outcome)
-    return plan
-
-
-def validate(
-    cached: Mapping[str, CacheEntry],
-    files: list[tuple[str, bool]],
-    signatures: Mapping[str, Signature],
-) -> tuple[list[Outcome], list[tuple[str, bool]]]:
-    """(outcomes still valid, in ``files`` order; files to read: new or changed).
-
-    Files no longer in ``files`` simply drop out.
-    """
-    plan = reuse(cached, files, signatures)
-    kept = [outcome for outcome in plan if outcome is not None]
-    to_read = [entry for entry, outcome in zip(files, plan, strict=True) if outcome is None]
-    return kept, to_read
-
-
-def iter_outcomes(
-    files: list[tuple[str, bool]],
-    plan: list[Outcome | None],
-    *,
-    workers: int | None = None,
-    chunk_size: int = 500,
-) -> Iterator[list[Outcome]]:
-    """The outcome of every file in ``files`` order, in chunks: cached ones as they are,
-    the others (None in ``plan``) parsed, with a process pool when there are many."""
-    to_read = [entry for entry, outcome in zip(files, plan, strict=True) if outcome is None]
-    if not to_read:
-        for start in range(0, len(plan), chunk_size):
-            yield plan[start : start + chunk_size]  # type: ignore[misc]
-        return
-    parsed = itertools.chain.from_iterable(
-        iter_load(to_read, workers=workers, chunk_size=chunk_size)
-    )
-    chunk: list[Outcome] = []
-    for outcome in plan:
-        chunk.append(outcome if outcome is not None else next(parsed))
-        if len(chunk) >= chunk_size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def needs_saving(cached: Mapping[str, CacheEntry] | None, plan: list[Outcome | None]) -> bool:
-    """Whether a load planned by ``reuse`` leaves the cache out of date: no cache, or
-    files new, changed or deleted since it was saved."""
-    if cached is None:
-        return True
-    reused = sum(outcome is not None for outcome in plan)
-    return reused != len(plan) or reused != len(cached)
-
-
-def entries_for(
-    files: Iterable[tuple[str, bool]],
-    signatures: Mapping[str, Signature],
-    outcomes: Iterable[Outcome],
-) -> dict[str, CacheEntry]:
-    """Cache entries of files and their outcomes (in the same order); files without a
-    signature (gone before they were stat'ed) are left out."""
-    entries: dict[str, CacheEntry] = {}
-    for (path, named), outcome in zip(files, outcomes, strict=True):
-        sig = signatures.get(path)
-        if sig is not None:
-            entries[path] = (sig, outcome, named)
-    return entries
-
-
-def result_from_cache(entries: Mapping[str, CacheEntry]) -> LoadResult:
-    """The LoadResult the cached files make, without touching them: to show at once,
-    before the cache is validated against the folders."""
-    outcomes = [entry[1] for entry in entries.values()]
-    articles = [outcome for outcome in outcomes if outcome.__class__ is Article]
-    if len(set(map(attrgetter("id"), articles))) == len(articles):
-        # No duplicates (the common case): what the Collector would make, at once.
-        problems = [outcome for outcome in outcomes if outcome.__class__ is not Article]
-        return LoadResult(
-            articles=articles,  # type: ignore[arg-type]
-            problems=[p for p in problems if not p.ignored],  # type: ignore[union-attr]
-            ignored=[p for p in problems if p.ignored],  # type: ignore[union-attr]
-            files_read=len(outcomes),
-        )
-    collector = Collector()
-    for outcome in outcomes:
-        collector.add(outcome)
-    return collector.result
-
-
-def load_collection_cached(
-    seed_paths: Iterable[str | os.PathLike[str]],
-    cache: IndexCache | None,
-    *,
-    workers: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    write: bool = True,
-) -> tuple[LoadResult, dict[str, Signature]]:
-    """Like ``loader.load_collection``, reading only files the cache does not hold as they are.
-
-    Returns the result (equal to an uncached load) and the signature of every
-    file, taken before it was read. Saves the updated cache when ``write`` and
-    anything changed. Raises MissingPath as ``load_collection`` does.
-    """
-    files, scan_problems = scan_paths(seed_paths)
-    signatures = snapshot(files)
-    cached = cache.load() if cache is not None else None
-    plan = reuse(cached or {}, files, signatures)
-    collector = Collector()
-    for problem in scan_problems:
-        collector.add(problem)
-    collector.result.files_read -= len(scan_problems)
-    outcomes: list[Outcome] = []
-    for chunk in iter_outcomes(files, plan, workers=workers):
-        for outcome in chunk:
-            collector.add(outcome)
-        outcomes += chunk
-        if progress is not None:
-            progress(len(outcomes), len(files))
-    if cache is not None and write and needs_saving(cached, plan):
-        cache.save(entries_for(files, signatures, outcomes))
-    return collector.result, signatures

@@ -1,6 +1,8 @@
 """The command line: the TUI, and the one-shot commands ``list`` and ``check``.
 
-Read-only commands create nothing on disk.
+``list`` and ``check`` load through the same ingest session as the TUI, so
+they start from the index cache and keep it up to date (``--no-cache`` reads
+every file and writes nothing); otherwise read-only commands create nothing.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from reader import __version__, paths
+from reader.cache import IndexCache
 from reader.formatting import plural
-from reader.loader import MissingPath, load_collection
+from reader.ingest import Ingest
 from reader.model import Article, LoadResult
 from reader.query import MatchContext, QueryError, SearchIndex, parse
 from reader.state import ReadState
@@ -97,6 +100,7 @@ def _command_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="group the articles into stories (one event, several providers): one line each",
     )
+    _add_no_cache(listing)
 
     check = commands.add_parser(
         "check",
@@ -108,6 +112,7 @@ def _command_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--verbose", "-v", action="store_true", help="also list ignored files and duplicates"
     )
+    _add_no_cache(check)
     _add_state_parser(commands)
     _add_config_parser(commands)
     return parser
@@ -127,11 +132,26 @@ def _seed_paths(given: Sequence[str]) -> list[Path]:
     return [Path(p) for p in given] if given else paths.default_seed_paths()
 
 
-def _load(given: Sequence[str]) -> LoadResult:
-    try:
-        return load_collection(_seed_paths(given))
-    except MissingPath as missing:
-        raise UsageError(f"no such file or folder: {missing}") from None
+def _load(given: Sequence[str], *, use_cache: bool = True) -> LoadResult:
+    """The library at ``given`` through the one ingest path, the index cache included."""
+    seed_paths = _seed_paths(given)
+    _require_existing(seed_paths)
+    cache = IndexCache(seed_paths) if use_cache else None
+    return Ingest(seed_paths, cache=cache).load_all()
+
+
+def _require_existing(seed_paths: Sequence[Path]) -> None:
+    for path in seed_paths:
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"no such file or folder: {path}")
+
+
+def _add_no_cache(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every file again instead of trusting the index cache (and leave it as it is)",
+    )
 
 
 # ------------------------------------------------------------------ list
@@ -201,7 +221,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
         query = parse(args.query) if args.query is not None else None
     except QueryError as error:
         raise UsageError(f"invalid query: {error.message}") from None
-    result = _load(args.paths)
+    result = _load(args.paths, use_cache=not args.no_cache)
     store = Store(result.articles)
     articles = store.view(args.topic, args.sort)
     needs_marks = query is not None and query.needs_marks
@@ -242,7 +262,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
-    result = _load(args.paths)
+    result = _load(args.paths, use_cache=not args.no_cache)
     for problem in result.problems:
         out.write(f"{problem}\n")
     if args.verbose:
@@ -394,9 +414,7 @@ def run_tui(given: Sequence[str]) -> int:
 
     config, problems = load_config()
     seed_paths = _seed_paths(given)
-    for path in seed_paths:
-        if not path.exists() and not path.is_symlink():
-            raise UsageError(f"no such file or folder: {path}")
+    _require_existing(seed_paths)
     notes = [str(problem) for problem in problems]
     if not given:
         for folder in config.seed_folders:

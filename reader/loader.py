@@ -12,13 +12,13 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
 import yaml
 
-from reader.model import Article, ArticleDetail, Duplicate, Image, LoadResult, Problem, Related
+from reader.model import Article, ArticleDetail, Image, Problem, Related
 from reader.text import (
     MAX_NAME_CHARS,
     MAX_TEXT_CHARS,
@@ -683,62 +683,3 @@ def _start_resource_tracker() -> None:
         resource_tracker.ensure_running()
     finally:
         sys.stderr = captured
-
-
-def _newer(candidate: Article, current: Article) -> bool:
-    """Which of two files of one article wins: the later date, then the first path."""
-    a = candidate.published.timestamp() if candidate.published else float("-inf")
-    b = current.published.timestamp() if current.published else float("-inf")
-    if a != b:
-        return a > b
-    return candidate.path < current.path
-
-
-class Collector:
-    """Gathers load outcomes into a LoadResult, resolving duplicate ids."""
-
-    def __init__(self) -> None:
-        self.result = LoadResult()
-        self._by_id: dict[str, int] = {}
-
-    def add(self, outcome: Article | Problem) -> Article | None:
-        """Add one outcome; return the article if it is new or replaced one."""
-        result = self.result
-        result.files_read += 1
-        if isinstance(outcome, Problem):
-            (result.ignored if outcome.ignored else result.problems).append(outcome)
-            return None
-        index = self._by_id.get(outcome.id)
-        if index is None:
-            self._by_id[outcome.id] = len(result.articles)
-            result.articles.append(outcome)
-            return outcome
-        current = result.articles[index]
-        if _newer(outcome, current):
-            result.articles[index] = outcome
-            result.duplicates.append(Duplicate(current.path, outcome.path, outcome.id))
-            return outcome
-        result.duplicates.append(Duplicate(outcome.path, current.path, outcome.id))
-        return None
-
-
-def load_collection(
-    paths: Iterable[str | os.PathLike[str]],
-    *,
-    workers: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> LoadResult:
-    """Load every seed file under ``paths`` into one LoadResult."""
-    files, scan_problems = scan_paths(paths)
-    collector = Collector()
-    for problem in scan_problems:
-        collector.add(problem)
-    collector.result.files_read -= len(scan_problems)
-    done = 0
-    for chunk in iter_load(files, workers=workers):
-        for outcome in chunk:
-            collector.add(outcome)
-        done += len(chunk)
-        if progress is not None:
-            progress(done, len(files))
-    return collector.result

@@ -106,9 +106,17 @@ class Store:
         """Loose link -> article id (built once per change of the store)."""
         index = self._by_link
         if index is None:
-            index = {loose_url_key(a.url): a.id for a in self._articles.values() if a.url}
-            self._by_link = index
+            index = self._by_link = self.build_link_index(self._articles.values())
         return index
+
+    @staticmethod
+    def build_link_index(articles: Iterable[Article]) -> dict[str, str]:
+        """Loose link -> article id, for articles the caller owns (a worker builds it)."""
+        return {loose_url_key(a.url): a.id for a in articles if a.url}
+
+    def adopt_link_index(self, index: dict[str, str]) -> None:
+        """Use a link index built elsewhere from exactly this store's articles."""
+        self._by_link = index
 
     # -- topics -------------------------------------------------------------
 

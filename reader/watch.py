@@ -46,20 +46,29 @@ class FolderChanges:
 
 
 def diff(
-    old: dict[str, Signature], files: list[tuple[str, bool]], new: dict[str, Signature]
+    old: dict[str, Signature],
+    files: list[tuple[str, bool]],
+    new: dict[str, Signature],
+    old_named: frozenset[str] = frozenset(),
 ) -> FolderChanges:
-    """Compare two snapshots; ``files`` gives the explicit flag of each current file."""
+    """Compare two snapshots; ``files`` gives the named flag of each current file.
+
+    A file is read again when it is new, when its signature changed, or when
+    it was named by the user in one snapshot and found in a folder in the
+    other (that decides whether a file without front matter is a problem).
+    """
     changes = FolderChanges()
-    for path, explicit in files:
+    for entry in files:
+        path, named = entry
         sig = new.get(path)
         if sig is None:
-            continue
+            continue  # gone between the scan and the stat
         before = old.get(path)
         if before is None:
-            changes.to_read.append((path, explicit))
+            changes.to_read.append(entry)
             changes.added += 1
-        elif before != sig:
-            changes.to_read.append((path, explicit))
+        elif before != sig or named != (path in old_named):
+            changes.to_read.append(entry)
             changes.changed += 1
     changes.removed = [path for path in old if path not in new]
     return changes

@@ -141,20 +141,20 @@ async def test_second_start_uses_the_cache_then_checks_the_folder(app_factory, t
     async with first.run_test(size=(120, 30)) as pilot:
         await wait_loaded(first, pilot)
         expected = sorted(first.store, key=lambda a: a.id)
-    assert first.cache is not None and first.cache.path.exists()
+    assert first.ingest.cache is not None and first.ingest.cache.path.exists()
 
     write_seed(folder, "new.txt", **article_fields(9, title="Added while closed"))
     (folder / "0.txt").unlink()
     second = app_factory(folder)
     loaded_from_cache = []
-    original = second.cache.load
+    original = second.ingest.cache.load
 
     def spy():
         entries = original()
         loaded_from_cache.append(entries is not None and len(entries) == 5)
         return entries
 
-    second.cache.load = spy
+    second.ingest.cache.load = spy
     async with second.run_test(size=(120, 30)) as pilot:
         await wait_loaded(second, pilot)
         await wait_workers(second)

@@ -327,7 +327,9 @@ def test_subprocess_usage_error_has_no_traceback():
     assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
 
 
-def test_read_only_commands_create_nothing(tmp_path, seeds_dir):
+def test_read_only_commands_write_only_the_index_cache(tmp_path, seeds_dir):
+    """list and check keep the index cache up to date (so the next run is fast) and
+    touch nothing else; with --no-cache they write nothing at all."""
     empty = tmp_path / "empty"
     empty.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
@@ -340,16 +342,28 @@ def test_read_only_commands_create_nothing(tmp_path, seeds_dir):
         PYTHONDONTWRITEBYTECODE="1",
     )
     for argv in (
-        ["list"],
-        ["list", "--json"],
-        ["list", "--sort", "quality", str(seeds_dir)],
-        ["check"],
-        ["check", "--verbose", str(seeds_dir)],
+        ["list", "--no-cache"],
+        ["list", "--json", "--no-cache"],
+        ["check", "--no-cache"],
+        ["check", "--verbose", "--no-cache", str(seeds_dir)],
     ):
         done = _cli(*argv, env=env)
         assert done.returncode == 0, (argv, done.stderr)
         assert done.stdout
     assert list(empty.iterdir()) == []
+    for argv in (
+        ["list"],
+        ["list", "--sort", "quality", str(seeds_dir)],
+        ["check"],
+    ):
+        done = _cli(*argv, env=env)
+        assert done.returncode == 0, (argv, done.stderr)
+        assert done.stdout
+    assert [p.name for p in empty.iterdir()] == ["cache"]
+    written = sorted(
+        p.relative_to(empty).parent.as_posix() for p in empty.rglob("*") if p.is_file()
+    )
+    assert written and set(written) == {"cache/newsreader"}
 
 
 def test_list_says_on_stderr_when_nothing_matches(capsys, seeds_dir) -> None:

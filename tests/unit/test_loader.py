@@ -13,10 +13,9 @@ import pytest
 import yaml
 
 from reader import loader
+from reader.ingest import Collector, Ingest
 from reader.loader import (
-    Collector,
     MissingPath,
-    load_collection,
     load_detail,
     load_seed_file,
     read_seed_file,
@@ -108,7 +107,7 @@ def test_gulf_news_seed_exactly(seeds_dir):
 
 
 def test_seed_folder_loads_both_without_problems(seeds_dir):
-    result = load_collection([seeds_dir], workers=1)
+    result = Ingest([seeds_dir], workers=1).load_all()
     assert sorted(a.title for a in result.articles) == [
         "Amazon stops police use of facial recognition technology",
         "Amazon stops police using its face-recognition technology",
@@ -245,7 +244,7 @@ def test_undated_article_sorts_last(write_seed, tmp_path):
     write_seed(
         "title: new\npublishedDateTime: 2021-01-01T00:00:00Z\nwebUrl: https://e.com/3", "3.txt"
     )
-    result = load_collection([tmp_path], workers=1)
+    result = Ingest([tmp_path], workers=1).load_all()
     assert result.problems == []
     assert [a.title for a in Store(result.articles).view()] == ["new", "old", "none"]
 
@@ -442,7 +441,7 @@ def test_related_item_that_is_an_article_resolves_through_the_store(write_seed, 
     write_seed(RELATED_FILE, "parent.txt")
     write_seed('title: The other article\nwebUrl: "https://other.example/a"\n', "other.txt")
     write_seed('title: Second article\nwebUrl: "https://second.example/b?x=1&y=2"\n', "two.txt")
-    result = load_collection([tmp_path], workers=1)
+    result = Ingest([tmp_path], workers=1).load_all()
     store = Store(result.articles)
     parent = next(a for a in store if a.title == "Parent story")
     related = detail_of(Path(parent.path)).related
@@ -459,7 +458,7 @@ def test_related_item_resolves_under_a_loose_variant_of_the_link(write_seed, tmp
         "p.txt",
     )
     write_seed('title: R itself\nwebUrl: "http://r.example/x"\n', "r.txt")
-    store = Store(load_collection([tmp_path], workers=1).articles)
+    store = Store(Ingest([tmp_path], workers=1).load_all().articles)
     (item,) = detail_of(tmp_path / "p.txt").related
     assert store.resolve(item).title == "R itself"
 
@@ -509,9 +508,9 @@ def test_duplicate_rule_does_not_depend_on_scan_order(write_seed, first_date, se
         assert result.files_read == 2
 
 
-def test_load_collection_reports_the_duplicate(write_seed, tmp_path):
+def test_a_load_reports_the_duplicate(write_seed, tmp_path):
     _two_files(write_seed, "2020-06-11T00:00:00Z", "2020-06-12T00:00:00Z")
-    result = load_collection([tmp_path], workers=1)
+    result = Ingest([tmp_path], workers=1).load_all()
     assert [a.title for a in result.articles] == ["Second copy"]
     assert [Path(d.path).name for d in result.duplicates] == ["a.txt"]
     assert result.problems == []
@@ -693,7 +692,7 @@ def test_no_front_matter_named_explicitly_is_a_problem(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text("# My news folder\n\nNothing to see.\n")
     assert "no front matter" in problem_of(readme).reason
-    result = load_collection([readme], workers=1)
+    result = Ingest([readme], workers=1).load_all()
     assert [p.path for p in result.problems] == [str(readme)]
 
 
@@ -701,7 +700,7 @@ def test_no_front_matter_found_by_scan_is_ignored(tmp_path, write_seed):
     (tmp_path / "README.md").write_text("# My news folder\n")
     (tmp_path / "notes.txt").write_text("just notes\n")
     write_seed("title: real\n", "real.txt")
-    result = load_collection([tmp_path], workers=1)
+    result = Ingest([tmp_path], workers=1).load_all()
     assert [a.title for a in result.articles] == ["real"]
     assert result.problems == []
     assert sorted(Path(p.path).name for p in result.ignored) == ["README.md", "notes.txt"]
@@ -713,7 +712,7 @@ def test_directory_named_like_a_seed_and_dangling_symlink_are_skipped(tmp_path, 
     (tmp_path / "folder.txt").mkdir()
     write_seed("title: inside\n", "folder.txt/inner.txt")
     os.symlink(tmp_path / "nowhere.txt", tmp_path / "dangling.txt")
-    result = load_collection([tmp_path], workers=1)
+    result = Ingest([tmp_path], workers=1).load_all()
     assert sorted(a.title for a in result.articles) == ["good", "inside"]
     reasons = {Path(p.path).name: p.reason for p in result.problems + result.ignored}
     assert "directory" in reasons["folder.txt"]
@@ -724,7 +723,7 @@ def test_directory_named_like_a_seed_and_dangling_symlink_are_skipped(tmp_path, 
 def test_dangling_symlink_named_explicitly(tmp_path):
     link = tmp_path / "dangling.txt"
     os.symlink(tmp_path / "nowhere.txt", link)
-    result = load_collection([link], workers=1)
+    result = Ingest([link], workers=1).load_all()
     assert ["symbolic link" in p.reason for p in result.problems] == [True]
 
 
@@ -734,8 +733,9 @@ def test_fifo_in_a_folder_does_not_hang(tmp_path, write_seed):
     os.mkfifo(tmp_path / "a.txt")
     code = (
         "import sys\n"
-        "from reader.loader import load_collection, load_seed_file\n"
-        "result = load_collection([sys.argv[1]], workers=1)\n"
+        "from reader.ingest import Ingest\n"
+        "from reader.loader import load_seed_file\n"
+        "result = Ingest([sys.argv[1]], workers=1).load_all()\n"
         "print(len(result.articles), [p.reason for p in result.problems])\n"
         "print(load_seed_file(sys.argv[1] + '/a.txt').reason)\n"
     )
@@ -771,7 +771,7 @@ def test_hidden_entries_are_skipped_and_subfolders_scanned(tmp_path, write_seed)
     write_seed("title: markdown\n", "notes/page.md")
     write_seed("title: wrong suffix\n", "image.png")
     write_seed("title: no suffix\n", "LICENSE")
-    result = load_collection([tmp_path], workers=1)
+    result = Ingest([tmp_path], workers=1).load_all()
     assert sorted(a.title for a in result.articles) == [
         "markdown",
         "nested",
@@ -794,7 +794,7 @@ def test_scan_order_is_stable_and_named_files_are_explicit(tmp_path, write_seed)
 
 
 def test_a_file_named_twice_is_read_once(seeds_dir):
-    result = load_collection([seeds_dir, seeds_dir / GRIO, str(seeds_dir / GRIO)], workers=1)
+    result = Ingest([seeds_dir, seeds_dir / GRIO, str(seeds_dir / GRIO)], workers=1).load_all()
     assert (len(result.articles), result.duplicates, result.files_read) == (2, [], 2)
 
 
@@ -807,7 +807,14 @@ def test_symlink_loop_is_walked_once(tmp_path, write_seed):
 
 def test_missing_path_raises_missing_path(tmp_path):
     with pytest.raises(MissingPath):
-        load_collection([tmp_path / "nope"])
+        scan_paths([tmp_path / "nope"])
+
+
+def test_a_missing_path_is_a_named_problem_of_the_load(tmp_path):
+    result = Ingest([tmp_path / "nope"], workers=1).load_all()
+    assert [(p.path, p.reason) for p in result.problems] == [
+        (str(tmp_path / "nope"), "no such file or folder")
+    ]
 
 
 def test_a_folder_of_hostile_files_loads_every_good_one(tmp_path, write_seed):
@@ -821,8 +828,8 @@ def test_a_folder_of_hostile_files_loads_every_good_one(tmp_path, write_seed):
     (tmp_path / "py.txt").write_text("---\ntitle: !!python/object/apply:os.getcwd []\n---\n")
     code = (
         "import json, os, sys\n"
-        "from reader.loader import load_collection\n"
-        "result = load_collection([sys.argv[1]], workers=1)\n"
+        "from reader.ingest import Ingest\n"
+        "result = Ingest([sys.argv[1]], workers=1).load_all()\n"
         "print(json.dumps([sorted(a.title for a in result.articles),\n"
         "    sorted(os.path.basename(p.path) for p in result.problems), result.files_read]))\n"
     )
@@ -839,8 +846,8 @@ def test_many_files_load_the_same_with_several_processes(tmp_path):
             f"publishedDateTime: 2020-01-01T00:00:{n % 60:02}Z\n---\n"
         )
     (tmp_path / "zz_bad.txt").write_text("---\n[1]\n---\n")
-    single = load_collection([tmp_path], workers=1)
-    pooled = load_collection([tmp_path], workers=2)
+    single = Ingest([tmp_path], workers=1).load_all()
+    pooled = Ingest([tmp_path], workers=2).load_all()
     assert len(single.articles) == 2_050
     assert pooled.articles == single.articles
     assert pooled.duplicates == single.duplicates and len(single.duplicates) == 50
@@ -853,7 +860,7 @@ def test_many_files_load_the_same_with_several_processes(tmp_path):
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the repo")
 def test_every_corpus_file_loads_without_problems():
-    result = load_collection([CORPUS], workers=1)
+    result = Ingest([CORPUS], workers=1).load_all()
     assert [str(p) for p in result.problems] == []
     assert result.ignored == []
     assert result.files_read == 60

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.loader import load_collection
+from reader.ingest import Ingest
 from reader.model import Article
 from reader.stories import (
     MAX_CANDIDATES,
@@ -70,7 +70,7 @@ def apart(*articles: Article) -> bool:
 
 @pytest.fixture
 def seed_stories(seeds_dir: Path):
-    result = load_collection([seeds_dir], workers=1)
+    result = Ingest([seeds_dir], workers=1).load_all()
     assert len(result.articles) == 2
     return group_stories(result.articles)
 
@@ -103,7 +103,7 @@ def test_the_seed_titles_have_the_same_words() -> None:
 
 def test_the_seeds_share_no_link(seeds_dir: Path) -> None:
     # So the title rule, not a related link, is what groups them.
-    articles = load_collection([seeds_dir], workers=1).articles
+    articles = Ingest([seeds_dir], workers=1).load_all().articles
     ids = {a.id for a in articles}
     assert all(rid not in ids for a in articles for rid in a.related_ids)
 

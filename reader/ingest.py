@@ -1,0 +1,351 @@
+"""Ingest: the one way from paths to a loaded collection, for the TUI and the CLI alike.
+
+An ``Ingest`` session owns the whole way: it scans the paths, starts from the
+index cache when it holds the files as they are, parses new and changed files
+(in a process pool when there are many), streams what it loaded, and later
+rescans and diffs for the folder watch. It keeps the skipped files with their
+reasons, the counts and the progress, and yields plain values (``Progress``,
+``Loaded``, ``Changes``); it knows nothing of widgets. No Textual here.
+
+Every result, cold, warm or after a rescan, is made by one function,
+``collect``, from the files in scan order, so problems, counts and duplicate
+resolution cannot differ between them.
+
+Threads: a session is driven from one worker at a time (a lock makes sure);
+what it hands out (a ``LoadResult`` and its lists) is never changed
+afterwards, so the event loop may keep and read it while the next check runs.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from reader.cache import SCAN_PROBLEM, CacheEntry, IndexCache
+from reader.loader import MissingPath, iter_load, scan_paths
+from reader.model import Article, Duplicate, LoadResult, Problem
+from reader.watch import Signature, diff, snapshot
+
+Outcome = Article | Problem
+FileList = list[tuple[str, bool]]  # (path, named by the user) in scan order
+BATCH = 500  # files per streamed batch
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Files parsed so far, and the articles that are new (or replaced one) since the last."""
+
+    done: int
+    total: int
+    articles: tuple[Article, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """The collection is complete (from the cache: not yet checked against the folders)."""
+
+    result: LoadResult
+    from_cache: bool
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What a check of the folders found; ``result`` is the whole new collection.
+
+    ``result`` is None when nothing changed.
+    """
+
+    result: LoadResult | None
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    moved: int = 0
+    seconds: float = 0.0
+
+    def __bool__(self) -> bool:
+        return self.result is not None
+
+    def summary(self) -> str:
+        """One sentence for the user: "2 new articles, 1 file moved." ("" when none)."""
+        parts = []
+        if self.added:
+            parts.append(_plural(self.added, "new article"))
+        if self.changed:
+            parts.append(f"{_plural(self.changed, 'file')} changed")
+        if self.moved:
+            parts.append(f"{_plural(self.moved, 'file')} renamed or moved")
+        if self.removed:
+            parts.append(f"{_plural(self.removed, 'file')} removed")
+        return (", ".join(parts) + ".").capitalize() if parts else ""
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+# ------------------------------------------------------------ the one collector
+
+
+def _newer(candidate: Article, current: Article) -> bool:
+    """Which of two files of one article wins: the later date, then the first path."""
+    a = candidate.published.timestamp() if candidate.published else float("-inf")
+    b = current.published.timestamp() if current.published else float("-inf")
+    if a != b:
+        return a > b
+    return candidate.path < current.path
+
+
+class Collector:
+    """Gathers outcomes, in scan order, into a LoadResult, resolving duplicate ids.
+
+    ``add`` returns the article when it is new or replaced an earlier one, so
+    that a streaming load can show it at once.
+    """
+
+    def __init__(self, scan_problems: Iterable[Problem] = ()) -> None:
+        self.result = LoadResult()
+        self._by_id: dict[str, int] = {}
+        # Problems met while scanning (a broken link) are not files read.
+        for problem in scan_problems:
+            (self.result.ignored if problem.ignored else self.result.problems).append(problem)
+
+    def add(self, outcome: Outcome) -> Article | None:
+        result = self.result
+        result.files_read += 1
+        if outcome.__class__ is not Article:
+            (result.ignored if outcome.ignored else result.problems).append(outcome)  # type: ignore[union-attr]
+            return None
+        index = self._by_id.get(outcome.id)  # type: ignore[union-attr]
+        if index is None:
+            self._by_id[outcome.id] = len(result.articles)  # type: ignore[union-attr]
+            result.articles.append(outcome)  # type: ignore[arg-type]
+            return outcome  # type: ignore[return-value]
+        current = result.articles[index]
+        if _newer(outcome, current):  # type: ignore[arg-type]
+            result.articles[index] = outcome  # type: ignore[assignment]
+            result.duplicates.append(Duplicate(current.path, outcome.path, current.id))
+            return outcome  # type: ignore[return-value]
+        result.duplicates.append(Duplicate(outcome.path, current.path, current.id))
+        return None
+
+
+def collect(scan_problems: Iterable[Problem], outcomes: Iterable[Outcome]) -> LoadResult:
+    """The result of a load: scan problems first, then every file's outcome in scan order."""
+    collector = Collector(scan_problems)
+    add = collector.add
+    for outcome in outcomes:
+        add(outcome)
+    return collector.result
+
+
+# ------------------------------------------------------------------ a session
+
+
+@dataclass(slots=True)
+class _Known:
+    """What the session knows of the folders after a load or a check."""
+
+    signatures: dict[str, Signature] = field(default_factory=dict)
+    named: frozenset[str] = frozenset()  # files the user named (not found in a folder)
+    scan_problems: tuple[Problem, ...] = ()
+    losers: dict[str, Article] = field(default_factory=dict)  # duplicates that lost
+
+
+class Ingest:
+    """One library being loaded and watched: paths in, ``LoadResult`` values out.
+
+    ``cache`` is the index cache to start from and keep up to date (None: read
+    every file, write nothing); ``workers`` the processes that parse (None: one
+    per core).
+    """
+
+    def __init__(
+        self,
+        seed_paths: Sequence[str | os.PathLike[str]],
+        *,
+        cache: IndexCache | None = None,
+        workers: int | None = None,
+    ) -> None:
+        self.seed_paths = [os.fspath(p) for p in seed_paths]
+        self.cache = cache
+        self.workers = workers
+        self.result = LoadResult()
+        self._known = _Known()
+        self._lock = threading.Lock()
+
+    # -- loading --------------------------------------------------------------
+
+    def load(self, cancelled: Callable[[], bool] = lambda: False) -> Iterator[Progress | Loaded]:
+        """Load the library, streaming: ``Progress`` values, then one ``Loaded``.
+
+        With a cache, ``Loaded(from_cache=True)`` comes at once, before any
+        file is looked at; call ``check`` next to bring it up to date. Without
+        one, every file is parsed. Raises nothing for a missing path: it is a
+        problem of the result.
+        """
+        with self._lock:
+            started = time.perf_counter()
+            entries = self.cache.load() if self.cache is not None else None
+            if entries:
+                self._adopt(*_from_entries(entries))
+                yield Loaded(self.result, True, time.perf_counter() - started)
+                return
+            files, scan_problems = self._scan()
+            signatures = snapshot(files)  # before parsing: a file changed meanwhile is read again
+            collector = Collector(scan_problems)
+            outcomes: list[Outcome] = []
+            yield Progress(0, len(files))
+            for chunk in iter_load(files, workers=self.workers, chunk_size=BATCH):
+                if cancelled():
+                    return
+                fresh = tuple(a for outcome in chunk if (a := collector.add(outcome)) is not None)
+                outcomes += chunk
+                yield Progress(len(outcomes), len(files), fresh)
+            known = _Known(signatures, _named(files), tuple(scan_problems))
+            self._adopt(known, collector.result, outcomes)
+            yield Loaded(self.result, False, time.perf_counter() - started)
+            self._save(files, outcomes)
+
+    def load_all(self) -> LoadResult:
+        """Load and bring up to date in one go (the CLI): the cache for what it holds
+        unchanged, the parser for the rest; the cache is saved only when something changed."""
+        loaded = None
+        for event in self.load():
+            if isinstance(event, Loaded):
+                loaded = event
+        assert loaded is not None
+        if loaded.from_cache:
+            return self.check().result or loaded.result
+        return loaded.result
+
+    # -- checking -------------------------------------------------------------
+
+    def check(self) -> Changes:
+        """Stat every file, read only new and changed ones, and say what changed.
+
+        Cheap when nothing changed: a scan and a stat of every file, no parse,
+        no save. Otherwise the whole result is collected again in scan order,
+        exactly as a fresh load would make it, and the cache is saved.
+        """
+        with self._lock:
+            started = time.perf_counter()
+            known = self._known
+            files, scan_problems = self._scan()
+            signatures = snapshot(files)
+            named = _named(files)
+            found = diff(known.signatures, files, signatures, known.named)
+            stale, removed = found.to_read, found.removed
+            if not stale and not removed and tuple(scan_problems) == known.scan_problems:
+                self._known = _Known(signatures, named, known.scan_problems, known.losers)
+                return Changes(None, seconds=time.perf_counter() - started)
+            outcomes_by_path = self._outcomes()
+            # Never expected, but a file known without an outcome is read rather than lost.
+            stale += [e for e in files if e[0] not in outcomes_by_path and e not in stale]
+            for chunk in iter_load(stale, workers=self.workers, chunk_size=BATCH):
+                for outcome in chunk:
+                    outcomes_by_path[outcome.path] = outcome
+            files = [entry for entry in files if entry[0] in signatures]
+            outcomes = [outcomes_by_path[path] for path, _named in files]
+            collector = Collector(scan_problems)
+            for outcome in outcomes:
+                collector.add(outcome)
+            result = collector.result
+            # A new file holding an article that a removed file held was moved.
+            gone = [outcomes_by_path.get(path) for path in removed]
+            gone_ids = {o.id for o in gone if o.__class__ is Article}  # type: ignore[union-attr]
+            fresh = {path for path, _ in stale if path not in known.signatures}
+            moved = sum(
+                1
+                for path in fresh
+                if (o := outcomes_by_path.get(path)) is not None
+                and o.__class__ is Article
+                and o.id in gone_ids  # type: ignore[union-attr]
+            )
+            new_articles = sum(
+                1 for path in fresh if outcomes_by_path.get(path).__class__ is Article
+            )
+            self._adopt(_Known(signatures, named, tuple(scan_problems)), result, outcomes)
+            self._save(files, outcomes, signatures)
+            return Changes(
+                result,
+                added=new_articles - moved,
+                changed=found.changed,
+                removed=len(removed) - moved,
+                moved=moved,
+                seconds=time.perf_counter() - started,
+            )
+
+    # -- inside ---------------------------------------------------------------
+
+    def _scan(self) -> tuple[FileList, list[Problem]]:
+        try:
+            return scan_paths(self.seed_paths)
+        except MissingPath as missing:
+            return [], [Problem(str(missing), "no such file or folder")]
+
+    def _adopt(self, known: _Known, result: LoadResult, outcomes: Iterable[Outcome]) -> None:
+        """Keep a new result, and the duplicates that lost (to be able to rebuild it)."""
+        # A Duplicate names the file that lost; the winner is never named so.
+        losing = {d.path for d in result.duplicates}
+        known.losers = (
+            {o.path: o for o in outcomes if o.path in losing and o.__class__ is Article}  # type: ignore[misc]
+            if losing
+            else {}
+        )
+        self._known = known
+        self.result = result
+
+    def _outcomes(self) -> dict[str, Outcome]:
+        """Every file's outcome, by path, as the current result holds it."""
+        result = self.result
+        outcomes: dict[str, Outcome] = {a.path: a for a in result.articles}
+        outcomes.update(self._known.losers)
+        for problem in (*result.problems, *result.ignored):
+            outcomes.setdefault(problem.path, problem)
+        return outcomes
+
+    def _save(
+        self,
+        files: FileList,
+        outcomes: Sequence[Outcome],
+        signatures: Mapping[str, Signature] | None = None,
+    ) -> None:
+        if self.cache is None:
+            return
+        signatures = self._known.signatures if signatures is None else signatures
+        entries: dict[str, CacheEntry] = {
+            p.path: ((SCAN_PROBLEM, 0), p, True) for p in self._known.scan_problems
+        }
+        for (path, named), outcome in zip(files, outcomes, strict=True):
+            sig = signatures.get(path)
+            if sig is not None:  # gone before it was stat'ed: not cached
+                entries[path] = (sig, outcome, named)
+        self.cache.save(entries)
+
+
+def _named(files: FileList) -> frozenset[str]:
+    return frozenset(path for path, named in files if named)
+
+
+def _from_entries(
+    entries: Mapping[str, CacheEntry],
+) -> tuple[_Known, LoadResult, list[Outcome]]:
+    """What a cache holds, as a session's knowledge and result (no file touched)."""
+    scan_problems: list[Problem] = []
+    signatures: dict[str, Signature] = {}
+    outcomes: list[Outcome] = []
+    named: list[str] = []
+    for path, (sig, outcome, explicit) in entries.items():
+        if sig[0] == SCAN_PROBLEM:
+            scan_problems.append(outcome)  # type: ignore[arg-type]
+            continue
+        signatures[path] = sig
+        outcomes.append(outcome)
+        if explicit:
+            named.append(path)
+    known = _Known(signatures, frozenset(named), tuple(scan_problems))
+    return known, collect(scan_problems, outcomes), outcomes

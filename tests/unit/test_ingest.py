@@ -1,0 +1,327 @@
+"""The one ingest path: cold, warm and rescanned loads agree; only what changed is read."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reader import loader
+from reader.cache import IndexCache
+from reader.ingest import Changes, Ingest, Loaded, Progress
+from reader.model import Article, LoadResult, Problem
+from reader.watch import diff
+
+OLD = 1_600_000_000 * 10**9  # an mtime well outside the racy window
+
+SEED = """---
+title: "{title}"
+webUrl: "https://example.com/{slug}"
+publishedDateTime: {date}
+quality: {quality}
+provider:
+  name: Example
+  domain: example.com
+topics:
+  - AI
+related:
+  - title: "Other"
+    webUrl: "https://example.com/b"
+---
+"""
+
+
+def _write(path: Path, content: str, mtime_ns: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content, encoding="utf-8")
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Good, bad, ignored and duplicate files and a broken link, all with old mtimes."""
+    root = tmp_path / "seeds"
+    root.mkdir()
+    files = {
+        "a.txt": SEED.format(title="A", slug="a", date="2020-06-11T16:14:00Z", quality=1),
+        "b.txt": SEED.format(title="B", slug="b", date="2020-06-12T16:14:00Z", quality=2),
+        # c is a re-crawl of a: the same link, a day later (it wins).
+        "c.txt": SEED.format(title="A again", slug="a", date="2020-06-12T16:14:00Z", quality=3),
+        "d.md": SEED.format(title="D", slug="d", date="2020-06-13T16:14:00.5Z", quality=4),
+        "bad.txt": "---\ntitle: [unclosed\n---\n",
+        "notitle.txt": "---\nexcerpt: no title here\n---\n",
+        "README.md": "# Not an article\n",
+        "sub/e.txt": SEED.format(title="E", slug="e", date="2020-06-14T16:14:00Z", quality=5),
+        # an exact duplicate of b in a later folder (loses: same date, later path)
+        "sub/f.txt": SEED.format(title="B", slug="b", date="2020-06-12T16:14:00Z", quality=2),
+    }
+    for index, (name, content) in enumerate(sorted(files.items())):
+        _write(root / name, content, OLD + index * 10**9)
+    os.symlink(root / "gone.txt", root / "link.txt")
+    return root
+
+
+def _same(a: LoadResult, b: LoadResult) -> None:
+    assert a.articles == b.articles
+    assert [x.path for x in a.articles] == [x.path for x in b.articles]
+    assert a.problems == b.problems
+    assert a.ignored == b.ignored
+    assert a.duplicates == b.duplicates
+    assert a.files_read == b.files_read
+
+
+def cold(*paths: Path) -> LoadResult:
+    return Ingest(list(paths), workers=1).load_all()
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files parsed, in order (serial loads only)."""
+    seen: list[str] = []
+    real = loader.load_seed_file
+
+    def counting(path: str, *, explicit: bool = True) -> Article | Problem:
+        seen.append(os.path.basename(path))
+        return real(path, explicit=explicit)
+
+    monkeypatch.setattr(loader, "load_seed_file", counting)
+    return seen
+
+
+@pytest.fixture
+def cache(tmp_path: Path, folder: Path) -> IndexCache:
+    return IndexCache([folder], cache_dir=tmp_path / "cache")
+
+
+def _warm(folder: Path, cache: IndexCache) -> tuple[Ingest, Loaded]:
+    session = Ingest([folder], cache=cache, workers=1)
+    events = list(session.load())
+    assert len(events) == 1 and isinstance(events[0], Loaded) and events[0].from_cache
+    return session, events[0]
+
+
+# ------------------------------------------------------------------ loads
+
+
+def test_the_fixture_has_every_kind_of_file(folder: Path) -> None:
+    result = cold(folder)
+    assert len(result.articles) == 4
+    assert [Path(p.path).name for p in result.problems] == ["link.txt", "bad.txt", "notitle.txt"]
+    assert [p.reason for p in result.problems][0] == "broken symbolic link"
+    assert len(result.ignored) == 1
+    assert len(result.duplicates) == 2
+    assert result.files_read == 9  # the broken link is not a file read
+
+
+def test_a_cold_load_streams_progress_then_the_result(folder: Path, tmp_path: Path) -> None:
+    cache = IndexCache([folder], cache_dir=tmp_path / "cache")
+    events = list(Ingest([folder], cache=cache, workers=1).load())
+    progress = [e for e in events if isinstance(e, Progress)]
+    assert progress[0] == Progress(0, 9)
+    assert (progress[-1].done, progress[-1].total) == (9, 9)
+    streamed = [a for e in progress for a in e.articles]
+    assert {a.title for a in streamed} >= {"A", "A again", "B", "D", "E"}
+    (loaded,) = [e for e in events if isinstance(e, Loaded)]
+    assert not loaded.from_cache
+    _same(loaded.result, cold(folder))
+    assert cache.path.is_file()  # saved after the result was handed over
+
+
+def test_cold_warm_and_checked_loads_are_the_same(folder: Path, cache: IndexCache) -> None:
+    expected = cold(folder)
+    first = Ingest([folder], cache=cache, workers=1).load_all()
+    _same(first, expected)
+    session, loaded = _warm(folder, cache)
+    _same(loaded.result, expected)  # shown at once, before any file is looked at
+    changes = session.check()
+    assert not changes and changes.result is None
+    _same(session.result, expected)
+
+
+def test_skipped_files_count_the_same_cold_warm_and_after_a_rescan(tmp_path: Path) -> None:
+    """A broken link and a bad YAML file: 2 files skipped, whichever way the library loads."""
+    root = tmp_path / "two"
+    _write(root / "good.txt", SEED.format(title="G", slug="g", date="2020-01-01", quality=1), OLD)
+    _write(root / "bad.txt", "---\ntitle: [x\n---\n", OLD)
+    os.symlink(root / "nowhere.txt", root / "broken.txt")
+    cache = IndexCache([root], cache_dir=tmp_path / "cache")
+    cold_session = Ingest([root], cache=cache, workers=1)
+    *_, loaded = cold_session.load()
+    assert len(loaded.result.problems) == 2
+    warm_session, warm = _warm(root, cache)
+    assert len(warm.result.problems) == 2
+    _write(root / "new.txt", SEED.format(title="N", slug="n", date="2020-01-02", quality=1), OLD)
+    changes = warm_session.check()
+    assert changes.result is not None and len(changes.result.problems) == 2
+    assert [Path(p.path).name for p in changes.result.problems] == ["broken.txt", "bad.txt"]
+
+
+def test_a_warm_load_parses_nothing_and_saves_nothing(
+    folder: Path, cache: IndexCache, parsed: list[str]
+) -> None:
+    Ingest([folder], cache=cache, workers=1).load_all()
+    assert len(parsed) == 9
+    parsed.clear()
+    saved = cache.path.stat().st_mtime_ns
+    Ingest([folder], cache=cache, workers=1).load_all()
+    assert parsed == []
+    assert cache.path.stat().st_mtime_ns == saved  # nothing changed: not rewritten
+
+
+def test_a_changed_file_alone_is_read_and_keeps_its_place(
+    folder: Path, cache: IndexCache, parsed: list[str]
+) -> None:
+    Ingest([folder], cache=cache, workers=1).load_all()
+    session, _ = _warm(folder, cache)
+    parsed.clear()
+    new = SEED.format(title="B edited", slug="b", date="2020-06-20T16:14:00Z", quality=9)
+    _write(folder / "b.txt", new, OLD + 99 * 10**9)
+    changes = session.check()
+    assert parsed == ["b.txt"]
+    assert (changes.added, changes.changed, changes.removed) == (0, 1, 0)
+    assert changes.result is not None
+    # Not put at the end: the same order, problems and duplicates as a fresh load.
+    _same(changes.result, cold(folder))
+    parsed.clear()
+    assert not session.check()
+    assert Ingest([folder], cache=cache, workers=1).load_all() is not None
+    assert parsed == []
+
+
+def test_same_size_same_content_new_mtime_is_read_again(
+    folder: Path, cache: IndexCache, parsed: list[str]
+) -> None:
+    Ingest([folder], cache=cache, workers=1).load_all()
+    parsed.clear()
+    os.utime(folder / "d.md", ns=(OLD + 77 * 10**9, OLD + 77 * 10**9))
+    Ingest([folder], cache=cache, workers=1).load_all()
+    assert parsed == ["d.md"]
+
+
+def test_an_added_file_alone_is_read_and_wins_its_duplicate(
+    folder: Path, cache: IndexCache, parsed: list[str]
+) -> None:
+    Ingest([folder], cache=cache, workers=1).load_all()
+    session, _ = _warm(folder, cache)
+    parsed.clear()
+    # A newer copy of e: the duplicate now resolves the other way.
+    new = SEED.format(title="E newer", slug="e", date="2021-01-01T00:00:00Z", quality=1)
+    _write(folder / "aa.txt", new, OLD + 50 * 10**9)
+    changes = session.check()
+    assert parsed == ["aa.txt"]
+    assert changes.result is not None
+    assert "E newer" in [a.title for a in changes.result.articles]
+    _same(changes.result, cold(folder))
+
+
+def test_a_deleted_winner_brings_its_duplicate_back_without_reading(
+    folder: Path, cache: IndexCache, parsed: list[str]
+) -> None:
+    Ingest([folder], cache=cache, workers=1).load_all()
+    session, _ = _warm(folder, cache)
+    parsed.clear()
+    (folder / "c.txt").unlink()  # the winner of a duplicate: a comes back
+    (folder / "bad.txt").unlink()
+    changes = session.check()
+    assert parsed == []
+    assert changes.removed == 2
+    assert changes.result is not None and "A" in [a.title for a in changes.result.articles]
+    _same(changes.result, cold(folder))
+    entries = cache.load()
+    assert entries is not None and str(folder / "c.txt") not in entries
+
+
+def test_a_live_session_follows_many_changes_like_a_fresh_load(folder: Path) -> None:
+    session = Ingest([folder], workers=1)
+    session.load_all()
+    _write(folder / "zz.txt", SEED.format(title="Z", slug="z", date="2020-01-01", quality=0), OLD)
+    (folder / "sub" / "f.txt").unlink()
+    fixed = SEED.format(title="Fixed", slug="x", date="2020-01-02", quality=1)
+    _write(folder / "bad.txt", fixed, OLD)
+    session.check()
+    _same(session.result, cold(folder))
+    (folder / "a.txt").rename(folder / "sub" / "a-moved.txt")
+    changes = session.check()
+    assert (changes.added, changes.moved, changes.removed) == (0, 1, 0)
+    assert changes.summary() == "1 file renamed or moved."
+    _same(session.result, cold(folder))
+
+
+def test_a_corrupt_cache_loads_like_no_cache(
+    folder: Path, cache: IndexCache, parsed: list[str]
+) -> None:
+    Ingest([folder], cache=cache, workers=1).load_all()
+    cache.path.write_bytes(b"\x00" * 64)
+    parsed.clear()
+    result = Ingest([folder], cache=cache, workers=1).load_all()
+    assert len(parsed) == 9
+    _same(result, cold(folder))
+    assert cache.load() is not None  # rebuilt
+
+
+def test_no_cache_reads_everything_and_writes_nothing(folder: Path, tmp_path: Path) -> None:
+    result = Ingest([folder], cache=None, workers=1).load_all()
+    _same(result, cold(folder))
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_named_file_and_its_folder_keep_their_roles(folder: Path, tmp_path: Path) -> None:
+    readme = folder / "README.md"
+    both = IndexCache([readme, folder], cache_dir=tmp_path / "cache")
+    Ingest([folder, readme], cache=both, workers=1).load_all()
+    # The same seeds in another order share the cache; the readme is now named
+    # first, so it is a problem rather than ignored.
+    result = Ingest([readme, folder], cache=both, workers=1).load_all()
+    _same(result, cold(readme, folder))
+    assert [p.path for p in result.problems if p.path == str(readme)] == [str(readme)]
+
+
+def test_a_missing_path_is_a_problem_not_an_exception(tmp_path: Path) -> None:
+    result = cold(tmp_path / "nope")
+    assert [p.reason for p in result.problems] == ["no such file or folder"]
+
+
+def test_results_handed_out_are_never_changed(folder: Path) -> None:
+    """The event loop keeps a result while the next check runs in a worker."""
+    session = Ingest([folder], workers=1)
+    first = session.load_all()
+    articles, problems = list(first.articles), list(first.problems)
+    _write(folder / "zz.txt", SEED.format(title="Z", slug="z", date="2020-01-01", quality=0), OLD)
+    (folder / "bad.txt").unlink()
+    assert session.check()
+    assert first.articles == articles and first.problems == problems
+
+
+def test_changes_summary_words() -> None:
+    assert Changes(None).summary() == ""
+    assert Changes(LoadResult(), added=1).summary() == "1 new article."
+    assert (
+        Changes(LoadResult(), added=2, changed=1, removed=3).summary()
+        == "2 new articles, 1 file changed, 3 files removed."
+    )
+
+
+# ------------------------------------------------------------------ the folder diff
+
+
+def test_diff_finds_new_changed_and_removed_files() -> None:
+    old = {"/a": (1, 1), "/b": (2, 2), "/c": (3, 3)}
+    files = [("/a", False), ("/b", False), ("/d", False)]
+    new = {"/a": (1, 1), "/b": (2, 5), "/d": (4, 4)}
+    found = diff(old, files, new)
+    assert found.to_read == [("/b", False), ("/d", False)]
+    assert (found.added, found.changed, found.removed) == (1, 1, ["/c"])
+
+
+def test_diff_rereads_a_file_named_now_but_found_before() -> None:
+    old = {"/readme.md": (1, 1)}
+    found = diff(old, [("/readme.md", True)], {"/readme.md": (1, 1)}, frozenset())
+    assert found.to_read == [("/readme.md", True)] and found.changed == 1
+    same = diff(old, [("/readme.md", True)], {"/readme.md": (1, 1)}, frozenset({"/readme.md"}))
+    assert not same
+
+
+def test_diff_skips_a_file_gone_between_scan_and_stat() -> None:
+    found = diff({}, [("/gone", False)], {})
+    assert not found and found.added == 0
