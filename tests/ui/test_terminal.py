@@ -184,3 +184,41 @@ async def test_process_pool_loads_inside_the_app(app_factory, tmp_path: Path):
         await wait_loaded(app, pilot)
         assert len(app.store) == 2_000
         assert app.result.problems == []
+
+
+def _status(app) -> str:
+    from reader.app import StatusBar
+
+    return str(app.query_one(StatusBar).render())
+
+
+async def test_skipped_files_show_the_same_cold_warm_and_after_a_rescan(
+    app_factory, tmp_path: Path
+):
+    """A broken link and a bad YAML file: "2 files skipped" whichever way the app starts."""
+    folder = tmp_path / "skips"
+    folder.mkdir()
+    for n in range(3):
+        path = write_seed(folder, f"{n}.txt", **article_fields(n))
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    bad = folder / "bad.txt"
+    bad.write_text("---\ntitle: [x\n---\n")
+    os.utime(bad, (1_700_000_000, 1_700_000_000))
+    os.symlink(folder / "nowhere.txt", folder / "broken.txt")
+    cold = app_factory(folder)
+    async with cold.run_test(size=(140, 30)) as pilot:
+        await wait_loaded(cold, pilot)
+        assert "2 files skipped" in _status(cold)
+    warm = app_factory(folder)
+    async with warm.run_test(size=(140, 30)) as pilot:
+        await wait_loaded(warm, pilot)
+        await wait_workers(warm)
+        await pilot.pause()
+        assert warm.ingest.cache is not None and warm.ingest.cache.load() is not None
+        assert "2 files skipped" in _status(warm)
+        write_seed(folder, "new.txt", **article_fields(7, title="Arrived"))
+        await pilot.press("r")
+        await wait_workers(warm)
+        await pilot.pause()
+        assert any(a.title == "Arrived" for a in warm.store)
+        assert "2 files skipped" in _status(warm)
