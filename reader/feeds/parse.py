@@ -174,7 +174,7 @@ def parse_json_feed(body: bytes) -> ParsedFeed:
     return ParsedFeed(
         title=_str(data.get("title")),
         link=_str(data.get("home_page_url")),
-        kind="json" + version.removeprefix(_JSON_FEED_VERSION).replace(".", ""),
+        kind="json" + version.rsplit("/", 1)[-1].replace(".", ""),
         items=[_json_item(item) for item in items[:MAX_ITEMS] if isinstance(item, dict)],
     )
 
