@@ -81,7 +81,8 @@ RSS_20 = b"""<?xml version="1.0" encoding="UTF-8"?>
 <title>First post</title>
 <link>/posts/1</link>
 <guid isPermaLink="false">twenty-1</guid>
-<description><![CDATA[<p>Hello <b>world</b> &amp; friends</p><script>alert(1)</script>]]></description>
+<description><![CDATA[<p>Hello <b>world</b> &amp; friends</p>
+<script>alert(1)</script>]]></description>
 <pubDate>Thu, 11 Jun 2020 16:14:00 GMT</pubDate>
 <author>ada@twenty.example (Ada)</author>
 <category>AI</category>

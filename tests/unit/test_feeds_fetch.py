@@ -79,9 +79,7 @@ def test_429_with_retry_after_in_seconds_sets_a_not_before_time(server: FeedServ
 
 
 def test_503_with_an_http_date_retry_after(server: FeedServer) -> None:
-    server.serve(
-        "/feed", b"", status=503, headers={"Retry-After": "Wed, 01 May 2024 15:00:00 GMT"}
-    )
+    server.serve("/feed", b"", status=503, headers={"Retry-After": "Wed, 01 May 2024 15:00:00 GMT"})
     assert failure(server.url("/feed")).retry_after == datetime(2024, 5, 1, 15, 0, tzinfo=UTC)
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from feed_samples import ATOM_10, JSON_10, JSON_11, RSS_10, RSS_20, RSS_091, RSS_092
+from feed_samples import ATOM_10, JSON_10, JSON_11, RSS_091, RSS_092, RSS_10, RSS_20
 from feed_server import FeedServer
 
 from reader.feeds.parse import NotAFeed, parse_feed
