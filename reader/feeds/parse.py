@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
 )
@@ -63,7 +64,10 @@ def parse_feed(body: bytes, base_url: str = "", content_type: str = "") -> Parse
     start = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if start in (b"{", b"["):
         return parse_json_feed(body)
-    if _ENTITY_DECLARATION.search(body):
+    # Searched anywhere, not just before the root element: a comment inside
+    # the DOCTYPE can hide where it ends. Without a DOCTYPE nothing can be
+    # declared, so an article quoting "<!ENTITY" in CDATA is still read.
+    if _ENTITY_DECLARATION.search(body) and _DOCTYPE.search(body):
         raise NotAFeed(
             "refused: the document declares XML entities (feeds never need them; "
             "they are used for entity bombs and to read local files)"

@@ -136,6 +136,17 @@ def test_a_doctype_hiding_entities_behind_a_comment_is_still_refused() -> None:
         parse_feed(body)
 
 
+def test_an_article_quoting_an_entity_declaration_is_still_read() -> None:
+    quoted = b"<![CDATA[Write <!ENTITY x 'y'> in a DTD]]>"
+    body = RSS_20.replace(b"<description>An RSS 2.0 feed</description>", b"")
+    body = body.replace(
+        b"<title>Second post</title>",
+        b"<title>Second post</title><description>" + quoted + b"</description>",
+    )
+    feed = parse_feed(body)
+    assert "ENTITY x 'y'" in feed.items[1].summary
+
+
 def test_feedparser_never_opens_a_path_given_as_the_body(tmp_path: Path) -> None:
     local = tmp_path / "local.xml"
     local.write_bytes(RSS_20)
