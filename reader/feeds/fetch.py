@@ -157,7 +157,7 @@ def _fetch_http(
             if status in REDIRECTS:
                 target = _redirect_target(url, response.getheader("Location"))
                 if target in visited:
-                    raise FetchError(f"redirect loop: {target} redirects back to itself")
+                    raise FetchError(f"redirect loop: the redirects lead back to {target}")
                 if len(visited) > limits.max_redirects:
                     raise FetchError(f"too many redirects (more than {limits.max_redirects})")
                 visited.append(target)

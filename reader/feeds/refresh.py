@@ -76,9 +76,16 @@ def fetch_feed(
     if feed.not_before is not None and feed.not_before > now:
         when = feed.not_before.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
         return FeedResult(feed, "skipped", error=f"the server asked us to wait until {when}")
+    # Without its folder (deleted by hand), a "not modified" would leave the
+    # feed empty until it changes: ask for the whole feed instead.
+    has_folder = folder.is_dir()
     try:
         fetched = fetch(
-            feed.url, etag=feed.etag, last_modified=feed.last_modified, limits=limits, now=now
+            feed.url,
+            etag=feed.etag if has_folder else "",
+            last_modified=feed.last_modified if has_folder else "",
+            limits=limits,
+            now=now,
         )
         if fetched.body is None:
             done = replace(feed, last_fetched=now, last_error="", not_before=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import threading
@@ -83,6 +84,11 @@ def test_add_fetch_list_and_read_through_the_loader(capsys, server: FeedServer) 
     code, out, err = run(capsys, "fetch")
     assert (code, out, err) == (0, "Twenty & Co: not modified since the last fetch\n", "")
     assert server.requests[-1].headers["If-None-Match"] == '"v1"'
+
+    shutil.rmtree(paths.feeds_dir())  # deleted by hand: the next fetch is not conditional
+    code, out, err = run(capsys, "fetch")
+    assert (code, out, err) == (0, "Twenty & Co: 2 new articles\n", "")
+    assert "If-None-Match" not in server.requests[-1].headers
 
     code, out, _ = run(capsys, "feed", "list", "--json")
     (listed,) = json_lines(out)
