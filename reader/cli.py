@@ -16,6 +16,7 @@ from typing import NoReturn, TextIO
 
 from reader import __version__, paths
 from reader.cache import IndexCache
+from reader.feeds import cli as feeds_cli
 from reader.formatting import plural
 from reader.ingest import Ingest
 from reader.model import Article, LoadResult
@@ -24,7 +25,7 @@ from reader.state import ReadState
 from reader.store import SORTS, Store
 from reader.stories import Story, group_stories
 
-COMMANDS = ("list", "check", "state", "config")
+COMMANDS = ("list", "check", "state", "config", *feeds_cli.COMMANDS)
 
 EXAMPLES = """\
 examples:
@@ -35,12 +36,16 @@ examples:
   newsreader check ~/news         name every file that cannot be read, and why
   newsreader list --unread        only articles you have not read
   newsreader state export marks.json
+  newsreader feed add https://example.com/feed.xml --topic Tech
+  newsreader fetch                fetch every subscribed feed into the library
 
 commands:
   list    print articles, one line each (or JSON Lines with --json)
   check   report files that are not readable articles; exit 1 if any
   state   where read marks are kept (state path); export or import them
   config  where the settings file is (config path); print a default one; check it
+  feed    subscribe to RSS, Atom and JSON feeds: add, remove, list, import, export
+  fetch   fetch every subscribed feed into the library; exit 1 if any failed
 
 With no PATH, newsreader reads the bundled seeds plus {user_seeds}.
 """
@@ -115,6 +120,7 @@ def _command_parser() -> argparse.ArgumentParser:
     _add_no_cache(check)
     _add_state_parser(commands)
     _add_config_parser(commands)
+    feeds_cli.add_parsers(commands)
     return parser
 
 
@@ -439,6 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "check": run_check,
                 "state": run_state,
                 "config": run_config,
+                **feeds_cli.RUNNERS,
             }[args.command]
             return runner(args, sys.stdout)
         args = _tui_parser().parse_args(argv)

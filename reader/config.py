@@ -23,6 +23,10 @@ from reader import paths
 
 SORTS = ("date", "quality")
 MAX_DWELL_SECONDS = 3600.0
+# Feeds are fetched at most every 5 minutes (servers rarely change faster) and
+# at least once a week when the interval is on at all.
+MIN_FETCH_INTERVAL_MINUTES = 5
+MAX_FETCH_INTERVAL_MINUTES = 7 * 24 * 60
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class Config:
     theme: str | None = None
     seed_folders: tuple[Path, ...] = ()
     mark_story_read: bool = False
+    fetch_interval_minutes: int = 0
     keymap: dict[str, str] = field(default_factory=dict, hash=False)
 
 
@@ -184,6 +189,22 @@ class _Validator:
             ("dwell_seconds",),
             "dwell_seconds must be a number of seconds from 0 to 3600 "
             f"(0 marks an article read only when you open it), not {_shown(value)}",
+        )
+        return _INVALID
+
+    def check_fetch_interval_minutes(self, value: object) -> object:
+        if (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and (value == 0 or MIN_FETCH_INTERVAL_MINUTES <= value <= MAX_FETCH_INTERVAL_MINUTES)
+        ):
+            return value
+        self.problem(
+            "fetch_interval_minutes",
+            ("fetch_interval_minutes",),
+            "fetch_interval_minutes must be 0 (fetch feeds only when asked) or a whole number "
+            f"of minutes from {MIN_FETCH_INTERVAL_MINUTES} to {MAX_FETCH_INTERVAL_MINUTES}, "
+            f"not {_shown(value)}",
         )
         return _INVALID
 
@@ -465,6 +486,10 @@ _DEFAULT_HEAD = """\
 
 # Marking an article read marks every article of its story read too.
 # mark_story_read = false
+
+# Fetch the subscribed feeds when newsreader starts and then every this many
+# minutes (5 to 10080); 0 fetches only when you ask ('newsreader fetch').
+# fetch_interval_minutes = 0
 
 # Keys: binding id = "keys", several keys separated by commas. Single characters
 # ("?", "/") or Textual key names ("ctrl+s", "pagedown", "question_mark").

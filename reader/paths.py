@@ -36,6 +36,16 @@ def user_seeds_dir() -> Path:
     return data_dir() / "seeds"
 
 
+def feeds_dir() -> Path:
+    """Fetched feed articles: one folder per subscribed feed, in the seed format."""
+    return data_dir() / "feeds"
+
+
+def feeds_list_path() -> Path:
+    """The list of subscribed feeds (JSON)."""
+    return data_dir() / "feeds.json"
+
+
 def state_db_path() -> Path:
     """The SQLite database of read and starred marks."""
     return data_dir() / "state.sqlite3"
@@ -61,4 +71,7 @@ def default_seed_paths() -> list[Path]:
     user = user_seeds_dir()
     if user.is_dir():
         paths.append(user)
+    feeds = feeds_dir()
+    if feeds.is_dir():
+        paths.append(feeds)
     return paths

@@ -1,0 +1,214 @@
+"""The ``feed`` and ``fetch`` commands, hooked into ``reader.cli``.
+
+Kept apart from ``reader.cli`` so that module only needs three hook lines.
+Only argparse is imported at module level: the feed modules (and feedparser)
+load when a feed command runs, never for the TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from reader.feeds.refresh import FeedResult
+    from reader.feeds.subscriptions import Feed
+
+COMMANDS = ("feed", "fetch")
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    """Add the ``feed`` and ``fetch`` subcommands to the main parser's subparsers."""
+    feed = commands.add_parser(
+        "feed",
+        help="subscribe to feeds: add, remove, list, import, export",
+        description="Subscribe to RSS, Atom and JSON feeds. Fetched articles go to "
+        "one folder per feed under the data folder, read like any seed folder.",
+    )
+    actions = feed.add_subparsers(dest="feed_command", required=True)
+    add = actions.add_parser(
+        "add",
+        help="subscribe to a feed (and fetch it once)",
+        description="Subscribe to an http or https feed URL, or a local feed file, "
+        "then fetch it once. Exit 1 if that fetch fails (the feed stays subscribed).",
+    )
+    add.add_argument("url", metavar="URL", help="the feed's http(s) URL, or a file path")
+    add.add_argument("--topic", default="", help="a topic for all its articles")
+    add.add_argument("--no-fetch", action="store_true", help="subscribe without fetching")
+    remove = actions.add_parser(
+        "remove",
+        help="unsubscribe and delete the feed's fetched articles (read marks stay)",
+    )
+    remove.add_argument("url", metavar="URL", help="the feed's URL as 'feed list' shows it")
+    listing = actions.add_parser("list", help="print the subscribed feeds")
+    listing.add_argument("--json", action="store_true", help="print JSON Lines, one object each")
+    imported = actions.add_parser("import", help="subscribe to every feed of an OPML file")
+    imported.add_argument("file", metavar="FILE", help="an OPML file (from another reader)")
+    actions.add_parser("export", help="print the subscriptions as OPML 2.0")
+
+    commands.add_parser(
+        "fetch",
+        help="fetch every subscribed feed",
+        description="Fetch every subscribed feed (four at a time). Prints what each "
+        "brought; names every failure with its reason. Exit 0 when all succeeded, "
+        "1 when any failed.",
+    )
+
+
+def _usage_error(message: str) -> Exception:
+    from reader.cli import UsageError
+
+    return UsageError(message)
+
+
+# ------------------------------------------------------------------ feed
+
+
+def run_feed(args: argparse.Namespace, out: TextIO) -> int:
+    from reader.feeds.subscriptions import FeedListError
+
+    runner = {
+        "add": _add,
+        "remove": _remove,
+        "list": _list,
+        "import": _import,
+        "export": _export,
+    }[args.feed_command]
+    try:
+        return runner(args, out)
+    except FeedListError as error:
+        raise _usage_error(str(error)) from None
+
+
+def _add(args: argparse.Namespace, out: TextIO) -> int:
+    from reader.feeds.refresh import fetch_feed
+    from reader.feeds.subscriptions import add_feed, merge_results
+
+    feed = add_feed(args.url, topic=args.topic)
+    out.write(f"subscribed to {feed.url}\n")
+    if args.no_fetch:
+        return 0
+    result = fetch_feed(feed)
+    merge_results([result.feed])
+    return _report([result], out)
+
+
+def _remove(args: argparse.Namespace, out: TextIO) -> int:
+    from reader.feeds.subscriptions import remove_feed
+
+    feed = remove_feed(args.url)
+    out.write(f"unsubscribed from {feed.url}; its articles were removed (read marks are kept)\n")
+    return 0
+
+
+def feed_json(feed: Feed) -> dict[str, object]:
+    """The JSON form of a feed, as ``feed list --json`` prints it."""
+    data = feed.to_json()
+    return {
+        "url": data["url"],
+        "title": data["title"],
+        "topic": data["topic"],
+        "last_fetched": data["last_fetched"],
+        "last_error": data["last_error"] or None,
+        "not_before": data["not_before"],
+        "articles": data["articles"],
+        "folder": feed.folder,
+    }
+
+
+def _list(args: argparse.Namespace, out: TextIO) -> int:
+    from reader.feeds.subscriptions import load_feeds
+
+    feeds = load_feeds()
+    if not feeds and not args.json:
+        sys.stderr.write("newsreader: no feeds yet; add one with 'newsreader feed add URL'\n")
+    for feed in feeds:
+        if args.json:
+            out.write(json.dumps(feed_json(feed), ensure_ascii=False) + "\n")
+            continue
+        when = feed.last_fetched.strftime("%Y-%m-%d %H:%M") if feed.last_fetched else "never"
+        topic = f"  [{feed.topic}]" if feed.topic else ""
+        error = f"  (last fetch failed: {feed.last_error})" if feed.last_error else ""
+        name = feed.title or "(not fetched yet)"
+        out.write(f"{feed.url}\n  {name}{topic}  {feed.articles} articles, fetched {when}{error}\n")
+    return 0
+
+
+def _import(args: argparse.Namespace, out: TextIO) -> int:
+    from reader.feeds.opml import OpmlError, import_outlines, read_outlines
+    from reader.feeds.subscriptions import load_feeds, save_feeds
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        raise _usage_error(f"cannot read {args.file}: {error.strerror or error}") from None
+    try:
+        outlines = read_outlines(data)
+    except OpmlError as error:
+        raise _usage_error(f"{args.file}: {error}") from None
+    feeds = load_feeds()
+    result = import_outlines(outlines, feeds)
+    if result.added:
+        save_feeds([*feeds, *result.added])
+    for problem in result.invalid:
+        sys.stderr.write(f"newsreader: skipped {problem}\n")
+    out.write(
+        f"{len(result.added)} feeds added, {result.duplicates} already subscribed, "
+        f"{len(result.invalid)} skipped; 'newsreader fetch' fetches them\n"
+    )
+    return 0
+
+
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    from reader.feeds.opml import export_opml
+    from reader.feeds.subscriptions import load_feeds
+
+    out.write(export_opml(load_feeds()))
+    return 0
+
+
+# ------------------------------------------------------------------ fetch
+
+
+def run_fetch(args: argparse.Namespace, out: TextIO) -> int:
+    from reader.feeds.refresh import refresh
+    from reader.feeds.subscriptions import FeedListError, load_feeds
+
+    try:
+        if not load_feeds():
+            sys.stderr.write("newsreader: no feeds yet; add one with 'newsreader feed add URL'\n")
+            return 0
+        progress = _terminal_progress if sys.stderr.isatty() else None
+        results = refresh(progress=progress)
+    except FeedListError as error:
+        raise _usage_error(str(error)) from None
+    finally:
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\x1b[K")
+    return _report(results, out)
+
+
+def _terminal_progress(done: int, total: int, result: FeedResult) -> None:
+    sys.stderr.write(f"\r\x1b[Kfetching feeds: {done}/{total}")
+    sys.stderr.flush()
+
+
+def _report(results: list[FeedResult], out: TextIO) -> int:
+    """One line per feed: successes on stdout, failures on stderr; 1 if any failed."""
+    for result in results:
+        if result.failed:
+            sys.stderr.write(f"newsreader: {result.describe()}\n")
+        else:
+            out.write(result.describe() + "\n")
+    failed = sum(result.failed for result in results)
+    new = sum(result.new for result in results)
+    if len(results) > 1:
+        failures = f", {failed} failed" if failed else ""
+        out.write(f"{len(results)} feeds: {new} new articles{failures}\n")
+    return 1 if failed else 0
+
+
+RUNNERS = {"feed": run_feed, "fetch": run_fetch}

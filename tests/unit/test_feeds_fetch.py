@@ -1,0 +1,201 @@
+"""HTTP fetching against a real server on 127.0.0.1: limits, validators, hostile servers."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import time
+import tracemalloc
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from feed_samples import RSS_20
+from feed_server import FeedServer
+
+from reader import __version__
+from reader.feeds.fetch import FetchError, Limits, fetch, parse_retry_after
+
+# Short limits keep the hostile cases fast; none is near a normal answer's time.
+FAST = Limits(connect_timeout=2.0, read_timeout=0.5, total_timeout=1.5, max_bytes=1_048_576)
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    running = FeedServer().start()
+    yield running
+    running.stop()
+
+
+def failure(url: str, limits: Limits = FAST, **options) -> FetchError:
+    with pytest.raises(FetchError) as caught:
+        fetch(url, limits=limits, now=NOW, **options)
+    return caught.value
+
+
+def test_a_feed_is_fetched_with_our_user_agent_and_gzip(server: FeedServer) -> None:
+    server.serve("/feed", gzip.compress(RSS_20), headers={"Content-Encoding": "gzip"})
+    fetched = fetch(server.url("/feed"), limits=FAST)
+    assert fetched.body == RSS_20
+    headers = server.requests[0].headers
+    assert headers["User-Agent"].startswith(f"newsreader/{__version__} (")
+    assert headers["Accept-Encoding"] == "gzip"
+    assert "application/rss+xml" in headers["Accept"]
+
+
+def test_validators_are_stored_and_sent_and_304_costs_nothing(server: FeedServer) -> None:
+    validators = {"ETag": '"v1"', "Last-Modified": "Wed, 01 May 2024 10:00:00 GMT"}
+    server.serve("/feed", RSS_20, headers=validators)
+    first = fetch(server.url("/feed"), limits=FAST)
+    assert (first.etag, first.last_modified) == ('"v1"', "Wed, 01 May 2024 10:00:00 GMT")
+    assert "If-None-Match" not in server.requests[0].headers
+
+    server.serve("/feed", b"", status=304, headers=validators)
+    second = fetch(
+        server.url("/feed"), etag=first.etag, last_modified=first.last_modified, limits=FAST
+    )
+    assert second.not_modified and second.body is None
+    sent = server.requests[1].headers
+    assert sent["If-None-Match"] == '"v1"'
+    assert sent["If-Modified-Since"] == "Wed, 01 May 2024 10:00:00 GMT"
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"), [(404, "HTTP 404 Not Found"), (500, "HTTP 500"), (410, "gone")]
+)
+def test_an_http_error_is_named_with_its_status(
+    server: FeedServer, status: int, reason: str
+) -> None:
+    server.serve("/feed", b"nope", status=status)
+    assert reason in failure(server.url("/feed")).reason
+
+
+def test_429_with_retry_after_in_seconds_sets_a_not_before_time(server: FeedServer) -> None:
+    server.serve("/feed", b"slow down", status=429, headers={"Retry-After": "120"})
+    error = failure(server.url("/feed"))
+    assert error.retry_after == NOW + timedelta(seconds=120)
+    assert "HTTP 429" in error.reason and "2024-05-01 12:02 UTC" in error.reason
+
+
+def test_503_with_an_http_date_retry_after(server: FeedServer) -> None:
+    server.serve("/feed", b"", status=503, headers={"Retry-After": "Wed, 01 May 2024 15:00:00 GMT"})
+    assert failure(server.url("/feed")).retry_after == datetime(2024, 5, 1, 15, 0, tzinfo=UTC)
+
+
+def test_503_without_retry_after_is_a_plain_failure(server: FeedServer) -> None:
+    server.serve("/feed", b"", status=503)
+    error = failure(server.url("/feed"))
+    assert error.retry_after is None and "HTTP 503" in error.reason
+
+
+def test_retry_after_forms() -> None:
+    assert parse_retry_after("30", NOW) == timedelta(seconds=30)
+    assert parse_retry_after("", NOW) is None
+    assert parse_retry_after("soon", NOW) is None
+    assert parse_retry_after("Wed, 01 May 2024 11:00:00 GMT", NOW) == timedelta(0)
+    assert parse_retry_after("9" * 40, NOW) == timedelta(days=7)
+
+
+def test_redirects_are_followed_and_the_final_url_is_the_base(server: FeedServer) -> None:
+    server.redirect("/a", "/b", status=301)
+    server.redirect("/b", server.url("/c"), status=307)
+    server.serve("/c", RSS_20)
+    fetched = fetch(server.url("/a"), limits=FAST)
+    assert fetched.body == RSS_20 and fetched.url == server.url("/c")
+
+
+def test_redirecting_forever_stops_after_five(server: FeedServer) -> None:
+    for n in range(20):
+        server.redirect(f"/r{n}", f"/r{n + 1}")
+    assert "too many redirects (more than 5)" in failure(server.url("/r0")).reason
+    assert len(server.requests) == 6
+
+
+def test_a_redirect_loop_is_named(server: FeedServer) -> None:
+    server.redirect("/a", "/b")
+    server.redirect("/b", "/a")
+    assert "redirect loop" in failure(server.url("/a")).reason
+
+
+def test_a_redirect_to_another_scheme_is_never_followed(server: FeedServer) -> None:
+    server.redirect("/a", "file:///etc/passwd")
+    assert "never followed" in failure(server.url("/a")).reason
+
+
+def test_a_server_that_never_answers_times_out(server: FeedServer) -> None:
+    server.hang("/feed")
+    started = time.monotonic()
+    error = failure(server.url("/feed"))
+    assert "timed out" in error.reason
+    assert time.monotonic() - started < 5
+
+
+def test_a_server_that_trickles_bytes_is_stopped_by_the_total_limit(server: FeedServer) -> None:
+    def trickle() -> Iterator[bytes]:
+        yield b"<?xml version='1.0'?><rss version='2.0'><channel>"
+        for _ in range(2_000):
+            time.sleep(0.02)  # well inside the read timeout, forever
+            yield b" "
+
+    server.stream("/feed", trickle)
+    started = time.monotonic()
+    error = failure(server.url("/feed"))
+    assert "took more than 1.5 s in total" in error.reason
+    assert time.monotonic() - started < 5
+
+
+def test_a_gzip_bomb_stops_at_the_limit_without_filling_memory(server: FeedServer) -> None:
+    bomb = gzip.compress(b"\0" * (20 * 1_048_576), compresslevel=9)  # 20 KB on the wire
+    server.serve("/feed", bomb, headers={"Content-Encoding": "gzip"})
+    tracemalloc.start()
+    try:
+        error = failure(server.url("/feed"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "too large" in error.reason and "once decompressed" in error.reason
+    assert peak < 4 * FAST.max_bytes
+
+
+def test_a_50_mb_feed_is_refused_by_its_length_without_reading_it(server: FeedServer) -> None:
+    size = 50 * 1_048_576
+    sent = []
+
+    def lazily() -> Iterator[bytes]:
+        for _ in range(size // 65_536):
+            sent.append(1)
+            yield b"x" * 65_536
+
+    server.stream("/feed", lazily, headers={"Content-Length": str(size)})
+    error = failure(server.url("/feed"), Limits(read_timeout=2.0))
+    assert error.reason == "too large: 50.0 MB (the limit is 10.0 MB)"
+
+
+def test_a_body_without_a_length_is_cut_off_at_the_limit(server: FeedServer) -> None:
+    server.stream("/feed", lambda: itertools.repeat(b"x" * 65_536, 800))
+    error = failure(server.url("/feed"))
+    assert error.reason == "too large: more than 1.0 MB (the limit is 1.0 MB)"
+
+
+def test_a_refused_connection_is_named() -> None:
+    error = failure("http://127.0.0.1:1/feed")
+    assert "cannot connect" in error.reason
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/feed", "javascript:alert(1)", "gopher://x/"])
+def test_other_schemes_are_refused(url: str) -> None:
+    assert "only http and https" in failure(url).reason
+
+
+def test_a_local_file_is_read(tmp_path) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_bytes(RSS_20)
+    assert fetch(str(path)).body == RSS_20
+
+
+def test_a_large_local_file_is_refused(tmp_path) -> None:
+    path = tmp_path / "feed.xml"
+    with path.open("wb") as handle:
+        handle.truncate(2 * 1_048_576)
+    assert "too large: 2.0 MB" in failure(str(path)).reason
