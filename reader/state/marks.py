@@ -185,11 +185,6 @@ class ReadState:
             self._write()
             return change
 
-    @property
-    def can_undo(self) -> bool:
-        """True when there is a change to undo."""
-        return bool(self._undo)
-
     def _set(self, kind: Kind, ids: Iterable[str], value: bool, label: str) -> Change:
         self._check_writable()
         with self._lock:
