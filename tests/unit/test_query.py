@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -660,11 +658,3 @@ def test_list_rejects_an_invalid_query(
     assert captured.out == ""
     assert captured.err.startswith(f"newsreader: invalid query: {message}")
     assert captured.err.count("\n") == 1
-
-
-def test_query_module_does_not_import_textual() -> None:
-    code = "import sys, reader.query; print('textual' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"

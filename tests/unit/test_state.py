@@ -417,11 +417,6 @@ def test_a_malformed_import_merges_nothing(db: Path) -> None:
     assert state.read_ids == set() and not db.exists()
 
 
-def test_state_module_does_not_import_textual() -> None:
-    code = "import sys, reader.state; sys.exit('textual' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
-
-
 # ------------------------------------------------------------------ the command line
 
 
