@@ -296,7 +296,7 @@ class NewsReaderApp(App[int]):
         if self.hide_read or (self.search is not None and self.search.needs_marks):
             self._refresh_view()
         else:
-            self.article_list.refresh_rows()
+            self.article_list.refresh()
             self._update_sidebar()
             self._update_status()
 

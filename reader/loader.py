@@ -515,9 +515,7 @@ def build_article(data: dict[str, Any], path: str, body: str = "") -> tuple[Arti
         related=related,
         images=_images(data.get("images")),
         original_url=clean_url(_text(data, "originalUrl")),
-        amp_url=clean_url(_text(data, "ampWebUrl")),
         body=clean_paragraphs(body, MAX_TEXT_CHARS),
-        has_featured_content=bool(data.get("featuredContent")),
     )
     return article, detail
 

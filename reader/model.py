@@ -60,9 +60,7 @@ class ArticleDetail:
     related: tuple[Related, ...] = ()
     images: tuple[Image, ...] = ()
     original_url: str = ""
-    amp_url: str = ""
     body: str = ""
-    has_featured_content: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,6 @@ from __future__ import annotations
 import gc
 import math
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -37,7 +36,7 @@ from itertools import chain
 
 from reader.model import Article
 from reader.store import date_key
-from reader.text import loose_url_key
+from reader.text import fold, loose_url_key
 
 #: The share of the longer title's words the shorter must hold (Jaccard).
 TITLE_THRESHOLD = 0.7
@@ -59,7 +58,8 @@ _SECONDS_PER_DAY = 86_400.0
 # Decimal numbers ("14.2", "2,500") stay whole; everything else splits on
 # anything that is not a letter or digit.
 _WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
-_SUFFIX_SEPARATORS = (" - ", " | ", " \u2013 ", " \u2014 ")
+# Titles are folded first, so typographic dashes are already ASCII here.
+_SUFFIX_SEPARATORS = (" - ", " | ")
 _VOWELS = frozenset("aeiouy")
 _CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
 STOP_WORDS = frozenset(
@@ -110,15 +110,7 @@ def stem(word: str) -> str:
     return w
 
 
-def _fold(text: str) -> str:
-    text = text.casefold()
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-_SUFFIX = re.compile(" [-|\u2013\u2014] ")
+_SUFFIX = re.compile(" [-|] ")
 _provider_cache: dict[tuple[str, str], frozenset[str]] = {}
 
 
@@ -126,8 +118,8 @@ def _provider_names(provider: str, domain: str) -> frozenset[str]:
     """The ways a title may name its provider: "gulf news", "gulfnews.com", "gulfnews"."""
     names = _provider_cache.get((provider, domain))
     if names is None:
-        found = {_fold(provider).strip()}
-        host = _fold(domain).removeprefix("www.")
+        found = {fold(provider).strip()}
+        host = fold(domain).removeprefix("www.")
         found.update((host, host.split(".", 1)[0]))
         found.discard("")
         if len(_provider_cache) > 10_000:
@@ -184,7 +176,7 @@ def title_words(title: str, provider: str = "", domain: str = "") -> frozenset[s
     ):
         tokens: list[str] | list[bytes] = title.encode().translate(_ASCII_WORDS).split()
     else:
-        tokens = _WORD.findall(_drop_provider_suffix(_fold(title), provider, domain))
+        tokens = _WORD.findall(_drop_provider_suffix(fold(title), provider, domain))
     return frozenset(filter(None, map(_words.__getitem__, tokens)))
 
 

@@ -1,14 +1,19 @@
-"""Cleaning of untrusted text and links from seed files.
+"""Cleaning of untrusted text and links from seed files, and the one text fold.
 
 Everything a seed file says passes through here before it is stored, so the
 rest of the program can assume: no control characters, no HTML entities, no
 runs of whitespace, and links in one canonical form for identity.
+
+``fold`` is how text is compared wherever case and accents must not matter:
+the search (``reader.query``) and story grouping (``reader.stories``).
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi
@@ -128,3 +133,61 @@ def is_web_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+# ------------------------------------------------------------------ folding
+
+
+def fold(text: str) -> str:
+    """Text as search and story grouping compare it: casefolded, accents stripped, spaces collapsed.
+
+    Typographic quotes and dashes become their ASCII forms, so ``don't`` finds
+    "don’t" (and most texts stay ASCII, which Python searches fastest).
+    """
+    if text.isascii():
+        folded = text.lower()
+    else:
+        # NFKD splits "é" into "e" + a combining mark; casefold maps "ß" to "ss".
+        folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+        if not folded.isascii():
+            # Fast C passes for the usual cases (typographic punctuation, Latin
+            # accents); whatever is left goes through the general rule.
+            for char, plain in _PUNCTUATION.items():
+                if char in folded:
+                    folded = folded.replace(char, plain)
+            folded = _LATIN_MARKS.sub("", folded)
+            if not folded.isascii():
+                folded = _NON_ASCII_RUN.sub(_fold_run, folded)
+    return " ".join(folded.split())
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# Combining Diacritical Marks, except U+034F (a grapheme joiner, not a mark).
+_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")
+_PUNCTUATION = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+}
+
+
+@lru_cache(maxsize=4096)
+def _fold_marks(run: str) -> str:
+    # Drop combining marks and make typographic punctuation ASCII.
+    return "".join(_PUNCTUATION.get(c, c) for c in run if not unicodedata.combining(c))
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    # Only the few non-ASCII runs are looked at; a character class of every
+    # combining mark makes `re` about twenty times slower than this.
+    return _fold_marks(match.group())
+
+
+@lru_cache(maxsize=8192)
+def fold_char(char: str) -> str:
+    """One character as ``fold`` makes it (without the space collapsing): for highlighting."""
+    if char < "\x80":
+        return char.lower()
+    return _fold_marks(
+        unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", char).casefold())
+    )

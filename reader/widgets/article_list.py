@@ -142,10 +142,6 @@ class ArticleList(ScrollView, can_focus=True):
                 return True
         return False
 
-    def refresh_rows(self) -> None:
-        """Repaint after read/starred marks changed."""
-        self.refresh()
-
     # -- cursor -------------------------------------------------------------
 
     def validate_cursor(self, value: int) -> int:

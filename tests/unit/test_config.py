@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tomllib
 from dataclasses import FrozenInstanceError
 from pathlib import Path
@@ -75,11 +73,6 @@ def test_the_default_config_path_is_read(xdg: Path) -> None:
     path.parent.mkdir(parents=True)
     path.write_text('sort = "quality"\n', encoding="utf-8")
     assert load_config() == (Config(sort="quality"), [])
-
-
-def test_the_config_module_does_not_import_textual() -> None:
-    code = "import sys, reader.config; sys.exit('textual' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
 # ------------------------------------------------------------------ each setting

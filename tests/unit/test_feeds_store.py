@@ -12,7 +12,8 @@ from feed_samples import ATOM_10, JSON_11, RSS_20, item, rss
 from reader.feeds.articles import html_to_text, records_for
 from reader.feeds.parse import parse_feed
 from reader.feeds.store import article_files, write_articles
-from reader.loader import load_collection, read_seed_file
+from reader.ingest import Ingest
+from reader.loader import read_seed_file
 from reader.model import Article
 from reader.text import normalize_url
 
@@ -27,7 +28,7 @@ def write(folder: Path, body: bytes, topic: str = "", now: datetime = NOW, **opt
 
 
 def load(folder: Path) -> list[Article]:
-    result = load_collection([folder], workers=1)
+    result = Ingest([folder], workers=1).load_all()
     assert result.problems == []
     return sorted(result.articles, key=lambda a: a.title)
 
@@ -136,7 +137,7 @@ def test_guid_only_items_keep_their_file_and_id_across_refetches(tmp_path: Path)
 def test_loaded_ids_are_the_links_of_the_items(tmp_path: Path) -> None:
     write(tmp_path, RSS_20)
     write(tmp_path, RSS_20)
-    ids = {a.id for a in load_collection([tmp_path], workers=1).articles}
+    ids = {a.id for a in Ingest([tmp_path], workers=1).load_all().articles}
     assert ids == {"https://feed.example/posts/1", "https://twenty.example/posts/2"}
 
 

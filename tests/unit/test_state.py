@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import reader.state as state_module
+import reader.state.database as state_database
 from reader import cli, paths
 from reader.state import ReadState
 
@@ -290,7 +290,7 @@ def test_a_read_only_data_dir_keeps_marks_in_memory(tmp_path: Path) -> None:
 def test_a_locked_database_keeps_the_mark_and_writes_it_later(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(state_module, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(state_database, "BUSY_TIMEOUT_MS", 200)
     state = ReadState(db)
     state.mark_read(["before"])
     blocker = sqlite3.connect(db, isolation_level=None)
@@ -314,7 +314,7 @@ def test_a_locked_database_keeps_the_mark_and_writes_it_later(
 def test_a_lock_released_on_the_next_write_writes_both(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(state_module, "BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr(state_database, "BUSY_TIMEOUT_MS", 100)
     state = ReadState(db)
     state.mark_read(["before"])
     blocker = sqlite3.connect(db, isolation_level=None)
@@ -415,11 +415,6 @@ def test_a_malformed_import_merges_nothing(db: Path) -> None:
     with pytest.raises(ValueError, match="true or false"):
         state.import_marks([{"id": "x", "read": "yes"}])
     assert state.read_ids == set() and not db.exists()
-
-
-def test_state_module_does_not_import_textual() -> None:
-    code = "import sys, reader.state; sys.exit('textual' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
 
 
 # ------------------------------------------------------------------ the command line

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -506,11 +504,6 @@ def test_cli_stories_follow_sort_and_limit(capsys, write_seed, tmp_path, private
     assert titles() == [jury, court]  # by the lead's date: b (Jan 2) leads its story
     assert titles("--sort", "quality") == [court, jury]
     assert titles("--limit", "1") == [jury]
-
-
-def test_the_stories_module_does_not_import_textual() -> None:
-    code = "import sys, reader.stories; sys.exit('textual' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
 def test_related_links_do_not_join_a_whole_collection() -> None:

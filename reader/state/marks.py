@@ -1,4 +1,4 @@
-"""Read and starred marks, saved searches and small settings, kept in SQLite.
+"""Read and starred marks, saved searches and small settings: ReadState, undo, export and import.
 
 Marks are keyed by article id (the normalised link), never by file path, and
 marks of articles that are not loaded now are kept. Every change is committed
@@ -9,15 +9,13 @@ database keep each other's marks; ``refresh()`` picks up the other's writes.
 
 Nothing here raises for a damaged, read-only or locked database: the marks stay
 in memory, unsaved changes are retried on the next write or refresh, and
-``warning`` holds one sentence for the user. The database and its directory
-are created on the first write; opening and reading create nothing.
+``warning`` holds one sentence for the user. The file itself (connection,
+schema, damaged files, locks) is ``reader.state.database``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import sqlite3
 import threading
 import time
 from collections import deque
@@ -25,53 +23,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import quote
+from typing import Any
 
 from reader import paths
+from reader.state.database import Batch, Contents, Kind, StateDatabase
 
-SCHEMA_VERSION = 1
 UNDO_LEVELS = 100
-# Waiting this long for another writer is "retry briefly"; once a write has
-# failed, retries wait much less so a busy database cannot freeze the UI.
-BUSY_TIMEOUT_MS = 2000
-RETRY_BUSY_TIMEOUT_MS = 50
-
-Kind = Literal["read", "starred"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS marks (
-    id TEXT PRIMARY KEY,
-    read INTEGER NOT NULL DEFAULT 0,
-    starred INTEGER NOT NULL DEFAULT 0,
-    read_at REAL,
-    starred_at REAL,
-    updated_at REAL
-);
-CREATE TABLE IF NOT EXISTS saved_searches (
-    name TEXT PRIMARY KEY,
-    query TEXT NOT NULL,
-    created_at REAL
-);
-CREATE TABLE IF NOT EXISTS settings (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-"""
-
-# One upsert per kind: a mark touches only its own columns, so another
-# instance's star on the same article survives this instance's read mark.
-_UPSERT = {
-    "read": "INSERT INTO marks (id, read, read_at, updated_at) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT(id) DO UPDATE SET read = excluded.read, read_at = excluded.read_at, "
-    "updated_at = excluded.updated_at",
-    "starred": "INSERT INTO marks (id, starred, starred_at, updated_at) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT(id) DO UPDATE SET starred = excluded.starred, "
-    "starred_at = excluded.starred_at, updated_at = excluded.updated_at",
-}
-
-_CORRUPT = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
-_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +83,6 @@ class ReadState:
     ) -> None:
         self.path = Path(path) if path is not None else paths.state_db_path()
         self.readonly = readonly
-        self.warning: str | None = None
         self.read_ids: set[str] = set()
         self.starred_ids: set[str] = set()
         self._clock = clock
@@ -138,12 +94,25 @@ class ReadState:
         self._dirty_searches: set[str] = set()
         self._dirty_settings: set[str] = set()
         self._undo: deque[Change] = deque(maxlen=UNDO_LEVELS)
-        self._conn: sqlite3.Connection | None = None
-        self._data_version: int | None = None
-        self._write_failed = False
+        self._db = StateDatabase(
+            self.path,
+            readonly=readonly,
+            clock=clock,
+            loaded=self._load,
+            restarted=self._rewrite_all,
+        )
         self._lock = threading.RLock()
         if self.path.exists():
-            self._open(create=False)
+            self._db.open(create=False)
+
+    @property
+    def warning(self) -> str | None:
+        """One sentence for the user about the database, or None."""
+        return self._db.warning
+
+    @warning.setter
+    def warning(self, text: str | None) -> None:
+        self._db.warning = text
 
     # ------------------------------------------------------------ reading
 
@@ -215,11 +184,6 @@ class ReadState:
             self._dirty[change.kind].update(change.ids)
             self._write()
             return change
-
-    @property
-    def can_undo(self) -> bool:
-        """True when there is a change to undo."""
-        return bool(self._undo)
 
     def _set(self, kind: Kind, ids: Iterable[str], value: bool, label: str) -> Change:
         self._check_writable()
@@ -345,20 +309,16 @@ class ReadState:
         with self._lock:
             if not self.readonly:
                 self._write()
-            if self._conn is None:
+            if not self._db.is_open:
                 if not self.path.exists():
                     return False
                 before = self._snapshot()
-                self._open(create=False)
+                self._db.open(create=False)
                 return self._snapshot() != before
-            try:
-                version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-            except sqlite3.Error:
-                return False
-            if version == self._data_version:
+            if not self._db.changed():
                 return False
             before = self._snapshot()
-            self._load(self._conn)
+            self._db.read()
             return self._snapshot() != before
 
     def flush(self) -> bool:
@@ -375,15 +335,12 @@ class ReadState:
         """
         with self._lock:
             if not self.readonly and self.unsaved:
-                if self._conn is not None:
-                    self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                self._db.be_patient()
                 if not self._write():
                     self.warning = (
                         f"{self.unsaved:,} read mark(s) could not be saved to {self.path}."
                     )
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            self._db.close()
 
     def __enter__(self) -> ReadState:
         return self
@@ -391,7 +348,7 @@ class ReadState:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # ------------------------------------------------------------ the database
+    # ------------------------------------------------------------ memory and the database
 
     def _check_writable(self) -> None:
         if self.readonly:
@@ -405,121 +362,10 @@ class ReadState:
             dict(self._settings),
         )
 
-    def _open(self, *, create: bool) -> bool:
-        """Connect, prepare the schema and load; False when there is no usable database."""
-        if create:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                self._unwritable(error.strerror or str(error))
-                return False
-        # mode=rw never creates the file: a plain read leaves the disk as it was.
-        uri = f"file:{quote(str(self.path))}?mode={'rwc' if create else 'rw'}"
-        try:
-            conn = sqlite3.connect(
-                uri, uri=True, isolation_level=None, check_same_thread=False, timeout=0
-            )
-        except sqlite3.Error as error:
-            if create:
-                self._unwritable(str(error))
-            return False
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._prepare(conn)
-        except sqlite3.Error as error:
-            conn.close()
-            if error.sqlite_errorcode & 0xFF in _CORRUPT:
-                return self._damaged(create=create)
-            if error.sqlite_errorcode & 0xFF in _BUSY:
-                self._busy()
-                return False
-            # Typically a read-only folder where SQLite cannot create its -shm file.
-            if not create and not self._load_immutable() and self.readonly:
-                self.warning = f"Cannot read the read-state file {self.path} ({error})."
-            if not self.readonly:
-                self._unwritable(str(error))
-            return False
-        self._conn = conn
-        return True
-
-    def _prepare(self, conn: sqlite3.Connection) -> None:
-        """WAL mode, schema and first read, retried while another instance holds a lock.
-
-        Switching to WAL (and creating the schema) when two instances open a new
-        database at the same moment can fail with "locked" at once, without
-        SQLite's busy handler: retry for up to BUSY_TIMEOUT_MS.
-        """
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-        while True:
-            try:
-                conn.execute("PRAGMA user_version").fetchone()
-                if not self.readonly:
-                    conn.execute("PRAGMA journal_mode = WAL").fetchone()
-                    conn.execute("PRAGMA synchronous = NORMAL")
-                    self._migrate(conn)
-                self._load(conn)
-                return
-            except sqlite3.Error as error:
-                if error.sqlite_errorcode & 0xFF not in _BUSY or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
-
-    def _load_immutable(self) -> bool:
-        """Read a database this process cannot lock: marks show, nothing is written."""
-        uri = f"file:{quote(str(self.path))}?mode=ro&immutable=1"
-        try:
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-            try:
-                self._load(conn)
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            return False
-        return True
-
-    def _migrate(self, conn: sqlite3.Connection) -> None:
-        if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
-            return
-        # Idempotent, so two instances creating the database at once both succeed.
-        try:
-            conn.executescript(
-                f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-            )
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-
-    def _load(self, conn: sqlite3.Connection) -> None:
+    def _load(self, contents: Contents) -> None:
         """Replace the mirror with the database, keeping changes not yet written."""
-        read: set[str] = set()
-        starred: set[str] = set()
-        times: dict[Kind, dict[str, float | None]] = {"read": {}, "starred": {}}
-        searches: dict[str, tuple[str, float | None]] = {}
-        settings: dict[str, str] = {}
-        conn.execute("BEGIN")  # one snapshot of all three tables
-        try:
-            self._data_version = conn.execute("PRAGMA data_version").fetchone()[0]
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-            if "marks" in tables:
-                rows = conn.execute(
-                    "SELECT id, read, starred, read_at, starred_at FROM marks "
-                    "WHERE read != 0 OR starred != 0"
-                )
-                for article_id, is_read, is_starred, read_at, starred_at in rows:
-                    if is_read:
-                        read.add(article_id)
-                        times["read"][article_id] = read_at
-                    if is_starred:
-                        starred.add(article_id)
-                        times["starred"][article_id] = starred_at
-            if "saved_searches" in tables:
-                for name, query, created in conn.execute("SELECT * FROM saved_searches"):
-                    searches[name] = (query, created)
-            if "settings" in tables:
-                settings = dict(conn.execute("SELECT key, value FROM settings"))
-        finally:
-            conn.execute("COMMIT")
+        read, starred, times = contents.read, contents.starred, contents.times
+        searches, settings = contents.searches, contents.settings
         for kind, target in (("read", read), ("starred", starred)):
             mine = self._ids(kind)
             for article_id in self._dirty[kind]:
@@ -540,118 +386,39 @@ class ReadState:
         self._searches = searches
         self._settings = settings
 
-    def _write(self) -> bool:
-        """Write every unsaved change in one transaction; False if it stays in memory."""
-        if self.unsaved == 0:
-            return True
-        if self._conn is None and not self._open(create=True):
-            return False
-        conn = self._conn
-        assert conn is not None
-        now = self._clock()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for kind in ("read", "starred"):
-                    mine, times = self._ids(kind), self._times[kind]
-                    conn.executemany(
-                        _UPSERT[kind],
-                        (
-                            (article_id, int(article_id in mine), times.get(article_id), now)
-                            for article_id in self._dirty[kind]
-                        ),
-                    )
-                for name in self._dirty_searches:
-                    if name in self._searches:
-                        query, created = self._searches[name]
-                        conn.execute(
-                            "INSERT OR REPLACE INTO saved_searches VALUES (?, ?, ?)",
-                            (name, query, created),
-                        )
-                    else:
-                        conn.execute("DELETE FROM saved_searches WHERE name = ?", (name,))
-                conn.executemany(
-                    "INSERT OR REPLACE INTO settings VALUES (?, ?)",
-                    ((key, self._settings[key]) for key in self._dirty_settings),
-                )
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as error:
-            code = error.sqlite_errorcode & 0xFF
-            if code in _BUSY:
-                self._busy()
-            elif code in _CORRUPT:
-                conn.close()
-                self._conn = None
-                if self._damaged(create=True):
-                    return self._write()
-            else:
-                self._unwritable(str(error))
-            return False
-        for dirty in (*self._dirty.values(), self._dirty_searches, self._dirty_settings):
-            dirty.clear()
-        if self._write_failed:
-            self._write_failed = False
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.warning = f"Read marks are being saved again to {self.path}."
-        return True
-
-    # ------------------------------------------------------------ faults
-
-    def _damaged(self, *, create: bool) -> bool:
-        """Move a damaged database aside and (when writing) start a fresh one."""
-        if self.readonly:
-            self.warning = (
-                f"The read-state file {self.path} is damaged; start newsreader to set it aside."
-            )
-            return False
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self._clock()))
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        for n in range(1, 100):
-            if not aside.exists():
-                break
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
-        try:
-            self.path.rename(aside)
-        except OSError as error:
-            self._unwritable(f"it is damaged and could not be moved aside: {error.strerror}")
-            return False
-        # A leftover WAL of the old file must not be replayed into the new one.
-        for suffix in ("-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                Path(f"{self.path}{suffix}").rename(f"{aside}{suffix}")
-        # Marks this session already holds are written into the fresh file.
+    def _rewrite_all(self) -> bool:
+        """The file was replaced by a fresh one: mark everything held as unsaved."""
         self._dirty["read"].update(self.read_ids)
         self._dirty["starred"].update(self.starred_ids)
         self._dirty_searches.update(self._searches)
         self._dirty_settings.update(self._settings)
-        lost = "" if self.unsaved else " Earlier read marks are not restored."
-        self.warning = (
-            f"The read-state file was damaged; it was moved to {aside} and a fresh one "
-            f"started.{lost}"
+        return self.unsaved > 0
+
+    def _write(self) -> bool:
+        """Write every unsaved change in one transaction; False if it stays in memory."""
+        if self.unsaved == 0:
+            return True
+        if not self._db.is_open and not self._db.open(create=True):
+            return False
+        batch = Batch(
+            {
+                kind: [
+                    (article_id, article_id in self._ids(kind), self._times[kind].get(article_id))
+                    for article_id in self._dirty[kind]
+                ]
+                for kind in ("read", "starred")
+            },
+            {name: self._searches.get(name) for name in self._dirty_searches},
+            {key: self._settings[key] for key in self._dirty_settings},
         )
-        return self._open(create=True) if create else False
-
-    def _busy(self) -> None:
-        if self._conn is not None:
-            self._conn.execute(f"PRAGMA busy_timeout = {RETRY_BUSY_TIMEOUT_MS}")
-        if not self._write_failed:
-            self._write_failed = True
-            self.warning = (
-                f"The read-state database {self.path} is locked by another program; "
-                "marks are kept in memory and will be saved when it is free."
-            )
-
-    def _unwritable(self, reason: str) -> None:
-        if not self._write_failed:
-            self._write_failed = True
-            self.warning = (
-                f"Read marks will not be saved: cannot write {self.path} ({reason}). "
-                "They are kept until you quit."
-            )
+        result = self._db.write(batch)
+        if result == "restarted":
+            return self._write()
+        if result == "failed":
+            return False
+        for dirty in (*self._dirty.values(), self._dirty_searches, self._dirty_settings):
+            dirty.clear()
+        return True
 
 
 def _carry(target: dict[str, Any], source: dict[str, Any], key: str) -> None:

@@ -1,0 +1,112 @@
+"""Running a query over many articles fast: SearchIndex and what it remembers."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+
+from reader.model import Article
+from reader.query.records import _ARTICLE, _Columns, _Record, _record
+from reader.query.tree import And, MatchAll, MatchContext, Node, Not, Query, Text
+from reader.text import fold
+
+
+def _narrowing(new: Node, old: Node) -> Node | None:
+    """What is left to check of ``new`` among the matches of ``old``.
+
+    None unless every article that matches ``new`` also matches ``old`` (a
+    cheap, safe test over the top-level AND terms); then ``new`` without the
+    terms that ``old`` already guarantees.
+    """
+    new_parts = new.children if isinstance(new, And) else (new,)
+    old_parts = old.children if isinstance(old, And) else (old,)
+    if not all(any(_part_implies(n, o) for n in new_parts) for o in old_parts):
+        return None
+    rest = [n for n in new_parts if not any(_part_implies(o, n) for o in old_parts)]
+    if not rest:
+        return MatchAll()
+    return rest[0] if len(rest) == 1 else And(tuple(rest))
+
+
+def _part_implies(new: Node, old: Node) -> bool:
+    if isinstance(old, MatchAll) or new == old:
+        return True
+    if isinstance(new, Text) and isinstance(old, Text):
+        return old.value in new.value  # containing "faci" implies containing "fac"
+    if isinstance(new, Not) and isinstance(old, Not):
+        new_child, old_child = new.child, old.child
+        if isinstance(new_child, Text) and isinstance(old_child, Text):
+            return new_child.value in old_child.value  # lacking "pol" implies lacking "police"
+    return False
+
+
+class SearchIndex:
+    """Folded search texts per article, computed once, and a fast ``filter``.
+
+    Records are cached by article id (and recomputed if the article object for
+    an id changes). Results of recent queries over the same articles are kept,
+    so a query that narrows a previous one (typing "fac" then "faci") only
+    scans the previous matches. Not thread-safe: use it from one thread at a time.
+    """
+
+    _KEEP_RESULTS = 16
+
+    def __init__(self, articles: Iterable[Article] = ()) -> None:
+        self._records: dict[str, _Record] = {}
+        self._pending = list(articles)
+        self._folded: dict[str, str] = {}
+        self._source: list[Article] | None = None
+        self._columns = _Columns([])
+        self._results: OrderedDict[Node, Sequence[int]] = OrderedDict()
+
+    def _fold(self, text: str) -> str:
+        # Providers, domains, topics and types repeat: fold each distinct one once.
+        folded = self._folded.get(text)
+        if folded is None:
+            folded = self._folded[text] = fold(text)
+        return folded
+
+    def _record(self, article: Article) -> _Record:
+        record = self._records.get(article.id)
+        if record is None or record[_ARTICLE] is not article:
+            record = self._records[article.id] = _record(article, self._fold)
+        return record
+
+    def warm(self) -> None:
+        """Fold the articles given to the constructor now (say, in a worker thread)."""
+        for article in self._pending:
+            self._record(article)
+        self._pending = []
+
+    def _use(self, articles: list[Article]) -> None:
+        # Comparing lists checks identity first, so an unchanged list costs a pointer scan.
+        if self._source is not None and articles == self._source:
+            return
+        self._source = list(articles)
+        self._columns = _Columns([self._record(article) for article in articles])
+        self._results.clear()
+
+    def filter(self, articles: Sequence[Article], query: Query, ctx: MatchContext) -> list[Article]:
+        """The articles that match, in input order; same answer as Query.matches."""
+        if query.is_empty:
+            return list(articles)
+        articles = articles if isinstance(articles, list) else list(articles)
+        self._use(articles)
+        root = query.root
+        rows = self._results.get(root) if root.context_free else None
+        if rows is None:
+            start: Sequence[int] = range(len(articles))
+            rest = root
+            for old_root, old_rows in self._results.items():
+                if len(old_rows) < len(start):
+                    narrowed = _narrowing(root, old_root)
+                    if narrowed is not None:
+                        start, rest = old_rows, narrowed
+            rows = rest.select(self._columns, start, ctx)
+            if root.context_free:
+                self._results[root] = rows
+                if len(self._results) > self._KEEP_RESULTS:
+                    self._results.popitem(last=False)
+        else:
+            self._results.move_to_end(root)
+        return list(map(articles.__getitem__, rows))
