@@ -57,6 +57,24 @@ class IngestReport(Message):
         self.manual = manual  # a check the user asked for (r)
 
 
+class FeedsProgress(Message):
+    """One more feed fetched (or failed) in the background."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+
+class FeedsFetched(Message):
+    """Every feed has been fetched; ``results`` has one FeedResult per feed."""
+
+    def __init__(self, results: list, error: str = "") -> None:
+        super().__init__()
+        self.results = results
+        self.error = error
+
+
 class StoriesReady(Message):
     """Stories grouped off the event loop."""
 
@@ -107,6 +125,7 @@ class NewsReaderApp(App[int]):
         Binding("o", "open_link", "Open link", show=False, id="app.open_link"),
         Binding("y", "copy_link", "Copy link", show=False, id="app.copy_link"),
         Binding("r", "rescan", "Rescan folders", show=False, id="app.rescan"),
+        Binding("R", "fetch_feeds", "Fetch feeds", show=False, id="app.fetch_feeds"),
         Binding("slash", "search", "Search", key_display="/", id="app.search"),
         Binding("ctrl+s", "save_search", "Save search", show=False, id="app.save_search"),
         Binding("m", "toggle_read", "Read/unread", show=False, id="app.toggle_read"),
@@ -165,6 +184,11 @@ class NewsReaderApp(App[int]):
         self.detail_debounce = DETAIL_DEBOUNCE
         self._detail_timer: Timer | None = None
         self.checking = False  # a cached index shown, not yet checked against the folders
+        self.feeds_enabled = False
+        self.feeds_list: Path | None = None
+        self.fetch_interval = 0.0  # seconds between automatic fetches (0: only on R)
+        self.fetching: tuple[int, int] | None = None  # feeds fetched so far, of how many
+        self.feed_failures: list[str] = []
         self._current_id: str | None = None
         self._restore: dict[str, object] = {}
 
@@ -215,6 +239,9 @@ class NewsReaderApp(App[int]):
         self.set_interval(DWELL_CHECK, self.check_dwell, name="dwell")
         self.set_interval(STATE_POLL, self.poll_state, name="state-poll")
         self.load_articles()
+        if self.feeds_enabled and self.fetch_interval > 0:
+            self.call_later(self.action_fetch_feeds)
+            self.set_interval(self.fetch_interval, self.action_fetch_feeds, name="fetch")
 
     def on_unmount(self) -> None:
         self.save_view()
@@ -452,6 +479,64 @@ class NewsReaderApp(App[int]):
                 timeout=15,
             )
 
+    # -- feeds ----------------------------------------------------------------
+
+    def action_fetch_feeds(self) -> None:
+        if not self.feeds_enabled:
+            self.notify(
+                "Feeds are read into the default library: run newsreader without a path.",
+                timeout=4,
+            )
+            return
+        if self.fetching is not None:
+            self.notify("Already fetching feeds.", timeout=2)
+            return
+        self.fetching = (0, 0)
+        self._update_status()
+        self.fetch_feeds()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="fetch", description="fetch")
+    def fetch_feeds(self) -> None:
+        """Fetch every subscribed feed; the folder check then brings the articles in."""
+        from reader.feeds.refresh import refresh  # feedparser: only when feeds are fetched
+        from reader.feeds.subscriptions import FeedListError
+
+        def progress(done: int, total: int, _result: object) -> None:
+            self.post_message(FeedsProgress(done, total))
+
+        try:
+            results = refresh(feeds_list=self.feeds_list, progress=progress)
+        except (FeedListError, OSError) as error:
+            self.post_message(FeedsFetched([], str(error)))
+            return
+        self.post_message(FeedsFetched(results))
+
+    @on(FeedsProgress)
+    def _feeds_progress(self, message: FeedsProgress) -> None:
+        self.fetching = (message.done, message.total)
+        self._update_status()
+
+    @on(FeedsFetched)
+    def _feeds_fetched(self, message: FeedsFetched) -> None:
+        self.fetching = None
+        self._update_status()
+        if message.error:
+            self.notify(message.error, title="Feeds", severity="error", timeout=8)
+            return
+        results = message.results
+        if not results:
+            self.notify("No feeds yet: add one with 'newsreader feed add URL'.", timeout=5)
+            return
+        self.feed_failures = [r.describe() for r in results if r.failed]
+        new = sum(r.new for r in results)
+        text = f"Fetched {plural(len(results), 'feed')}: {plural(new, 'new article')}."
+        if self.feed_failures:
+            text += f" {plural(len(self.feed_failures), 'feed')} failed: press ! to see."
+        self.notify(
+            text, title="Feeds", severity="warning" if self.feed_failures else "information"
+        )
+        self.check_folders()  # the new files come in through the one ingest path
+
     # -- the view -----------------------------------------------------------
 
     @property
@@ -517,6 +602,12 @@ class NewsReaderApp(App[int]):
             text.append(self.query_text, style="bold")
         if self.checking:
             text.append("  │  checking for changes…", style="italic")
+        if self.fetching is not None:
+            done, total = self.fetching
+            text.append(
+                f"  │  fetching feeds {done}/{total}" if total else "  │  fetching feeds…",
+                style="italic",
+            )
         if self.loading:
             done, total = self._progress
             percent = f" {done * 100 // total}%" if total else ""
@@ -838,10 +929,12 @@ class NewsReaderApp(App[int]):
 
     def action_problems(self) -> None:
         result = self.result
-        if not (result.problems or result.ignored or result.duplicates):
+        if not (result.problems or result.ignored or result.duplicates or self.feed_failures):
             self.notify("Every file was read.", timeout=2)
             return
-        self.push_screen(ProblemsScreen(result.problems, result.ignored, result.duplicates))
+        self.push_screen(
+            ProblemsScreen(result.problems, result.ignored, result.duplicates, self.feed_failures)
+        )
 
     # -- bindings as data ---------------------------------------------------
 
@@ -902,6 +995,7 @@ class NewsReaderApp(App[int]):
             ("Open link", "Open the article's link in the browser", self.action_open_link),
             ("Copy link", "Copy the article's link to the clipboard", self.action_copy_link),
             ("Rescan folders", "Pick up new, changed and deleted files now", self.action_rescan),
+            ("Fetch feeds", "Fetch every subscribed feed now", self.action_fetch_feeds),
             ("Search", "Filter the list with a query", self.action_search),
             ("Save search", "Keep the current search in the sidebar", self.action_save_search),
             ("Clear search", "Show every article again", self.clear_search),
@@ -938,6 +1032,8 @@ def make_app(
     config: Config | None = None,
     notes: Sequence[str] = (),
     use_cache: bool = True,
+    optional_paths: Sequence[Path] = (),
+    feeds_list: Path | None = None,
 ) -> NewsReaderApp:
     """The one factory for the app: the CLI, the Pilot tests and the snapshots use it.
 
@@ -946,9 +1042,8 @@ def make_app(
     arguments win over it. ``notes`` are shown once at start (config problems).
     """
     config = config or Config()
-    ingest = Ingest(
-        seed_paths, cache=IndexCache(seed_paths) if use_cache else None, workers=load_workers
-    )
+    cache = IndexCache([*seed_paths, *optional_paths]) if use_cache else None
+    ingest = Ingest(seed_paths, cache=cache, workers=load_workers, optional=optional_paths)
     app = NewsReaderApp(
         ingest,
         now=now or (lambda: datetime.now(UTC)),
@@ -959,6 +1054,10 @@ def make_app(
         mark_story_read=config.mark_story_read if mark_story_read is None else mark_story_read,
     )
     app.config_theme = config.theme
+    # Fetched feeds are part of the default library (their folder is optional).
+    app.feeds_enabled = bool(optional_paths) or feeds_list is not None
+    app.feeds_list = feeds_list
+    app.fetch_interval = config.fetch_interval_minutes * 60
     app.keymap = dict(config.keymap)
     app.notes = list(notes)
     app.set_reactive(NewsReaderApp.sort, config.sort)

@@ -142,8 +142,9 @@ def _load(given: Sequence[str], *, use_cache: bool = True) -> LoadResult:
     """The library at ``given`` through the one ingest path, the index cache included."""
     seed_paths = _seed_paths(given)
     _require_existing(seed_paths)
-    cache = IndexCache(seed_paths) if use_cache else None
-    return Ingest(seed_paths, cache=cache).load_all()
+    optional = [] if given else paths.default_optional_paths()
+    cache = IndexCache([*seed_paths, *optional]) if use_cache else None
+    return Ingest(seed_paths, cache=cache, optional=optional).load_all()
 
 
 def _require_existing(seed_paths: Sequence[Path]) -> None:
@@ -430,7 +431,8 @@ def run_tui(given: Sequence[str]) -> int:
                 notes.append(f"seed folder {folder} (from seed_folders) does not exist")
     from reader.app import make_app  # textual is imported only for the TUI
 
-    app = make_app(seed_paths, config=config, notes=notes)
+    optional = [] if given else paths.default_optional_paths()
+    app = make_app(seed_paths, config=config, notes=notes, optional_paths=optional)
     app.run()
     return app.return_code or 0
 

@@ -160,7 +160,8 @@ class Ingest:
 
     ``cache`` is the index cache to start from and keep up to date (None: read
     every file, write nothing); ``workers`` the processes that parse (None: one
-    per core).
+    per core); ``optional`` folders are read when they exist and silently left
+    out when they do not (the feeds folder, made by the first fetch).
     """
 
     def __init__(
@@ -169,8 +170,10 @@ class Ingest:
         *,
         cache: IndexCache | None = None,
         workers: int | None = None,
+        optional: Sequence[str | os.PathLike[str]] = (),
     ) -> None:
         self.seed_paths = [os.fspath(p) for p in seed_paths]
+        self.optional = [os.fspath(p) for p in optional]
         self.cache = cache
         self.workers = workers
         self.result = LoadResult()
@@ -282,8 +285,9 @@ class Ingest:
     # -- inside ---------------------------------------------------------------
 
     def _scan(self) -> tuple[FileList, list[Problem]]:
+        present = [path for path in self.optional if os.path.isdir(path)]
         try:
-            return scan_paths(self.seed_paths)
+            return scan_paths([*self.seed_paths, *present])
         except MissingPath as missing:
             return [], [Problem(str(missing), "no such file or folder")]
 

@@ -66,12 +66,17 @@ def cache_dir() -> Path:
 
 
 def default_seed_paths() -> list[Path]:
-    """What ``newsreader`` reads when given no path."""
+    """What ``newsreader`` reads when given no path (with ``default_optional_paths``)."""
     paths = [bundled_seeds_dir()]
     user = user_seeds_dir()
     if user.is_dir():
         paths.append(user)
-    feeds = feeds_dir()
-    if feeds.is_dir():
-        paths.append(feeds)
     return paths
+
+
+def default_optional_paths() -> list[Path]:
+    """Folders of the default library that may not exist yet: fetched feeds.
+
+    Read when they exist, watched for when they do not (the first fetch makes it).
+    """
+    return [feeds_dir()]

@@ -29,8 +29,10 @@ class ProblemsScreen(ModalScreen[None]):
         problems: list[Problem],
         ignored: list[Problem],
         duplicates: list[Duplicate],
+        feed_failures: list[str] = (),  # type: ignore[assignment]
     ) -> None:
         super().__init__()
+        self.feed_failures = list(feed_failures)
         self.problems = problems
         self.ignored = ignored
         self.duplicates = duplicates
@@ -41,6 +43,10 @@ class ProblemsScreen(ModalScreen[None]):
         text.append("  (Esc closes)\n\n", style="dim")
         for problem in self.problems:
             text.append(str(problem) + "\n")
+        if self.feed_failures:
+            text.append(f"\n{len(self.feed_failures)} feeds failed\n", style="bold")
+            for line in self.feed_failures:
+                text.append(line + "\n")
         if self.ignored:
             text.append(f"\n{len(self.ignored)} files ignored (not articles)\n", style="bold")
             for problem in self.ignored:

@@ -74,7 +74,7 @@ def test_add_fetch_list_and_read_through_the_loader(capsys, server: FeedServer) 
     assert (code, err) == (0, "")
     assert out == f"subscribed to {server.url('/feed')}\nTwenty & Co: 2 new articles\n"
 
-    assert paths.feeds_dir() in paths.default_seed_paths()
+    assert paths.feeds_dir() in paths.default_optional_paths()
     code, out, _ = run(capsys, "list", "--json", "--topic", "Tech")
     articles = json_lines(out)
     assert [a["title"] for a in articles] == ["Second post", "First post"]

@@ -1,0 +1,62 @@
+"""R in the TUI: feeds fetched in the background come in through the one ingest path."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from reader import paths
+from reader.feeds.subscriptions import add_feed
+from reader.screens.problems import ProblemsScreen
+
+from .conftest import SEEDS, wait_workers
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))  # the feed test server
+from feed_samples import RSS_20  # noqa: E402
+from feed_server import FeedServer  # noqa: E402
+
+
+async def _settle(app, pilot) -> None:
+    for _ in range(3):
+        await wait_workers(app)
+        await pilot.pause()
+
+
+async def test_fetch_brings_new_articles_in_and_names_failures(app_factory):
+    server = FeedServer().start()
+    try:
+        server.serve("/good.xml", RSS_20)
+        add_feed(server.url("/good.xml"), topic="Fetched")
+        add_feed(server.url("/missing.xml"))  # a 404
+        app = app_factory(SEEDS, optional_paths=paths.default_optional_paths())
+        async with app.run_test(size=(140, 30)) as pilot:
+            await _settle(app, pilot)
+            before = len(app.store)
+            await pilot.press("R")
+            await _settle(app, pilot)
+            assert app.fetching is None
+            titles = {a.title for a in app.store}
+            assert {"First post", "Second post"} <= titles
+            assert len(app.store) == before + 2
+            assert any(e.label == "Fetched" for e in app.sidebar.entries)
+            assert len(app.feed_failures) == 1 and "404" in app.feed_failures[0]
+            await pilot.press("exclamation_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, ProblemsScreen)
+            await pilot.press("escape")
+            # Fetching again duplicates nothing.
+            await pilot.press("R")
+            await _settle(app, pilot)
+            assert len(app.store) == before + 2
+    finally:
+        server.stop()
+
+
+async def test_fetch_outside_the_default_library_says_where_feeds_go(app_factory, many_dir):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        assert app.fetching is None
+        assert not app.workers or all(w.group != "fetch" for w in app.workers)
