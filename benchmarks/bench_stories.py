@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 
 from reader.model import Article
 from reader.stories import group_stories
+from reader.text import related_keys
 
 COMPANIES = """Amazon Microsoft Google Apple Meta Nvidia IBM Intel Oracle Samsung Tesla Netflix
 Uber Airbnb Spotify Adobe Salesforce Cisco Dell Sony Huawei Alibaba Tencent Baidu Xiaomi
@@ -192,7 +193,7 @@ def build(count: int, seed: int = 7) -> tuple[list[Article], dict[str, int], dic
                 provider=provider,
                 published=published,
                 quality=rng.randrange(0, 120),
-                related_ids=tuple(related),
+                related_keys=related_keys(related),
             )
             articles.append(article)
             truth[url] = story

@@ -425,12 +425,14 @@ class NewsReaderApp(App[int]):
         self._refresh_view()
         self._finish_restore()
         if event.from_cache:
-            self.checking = True  # the cached index is shown; check it against the folders now
+            # The cached index is shown; check it against the folders now, and group
+            # stories and index search only after (they would slow the check down).
+            self.checking = True
             self._update_status()
             self.check_folders()
         else:
             self._schedule_check(event.seconds)
-        self._index_library(event.result.articles)
+            self._index_library(event.result.articles)
 
     def _folders_checked(self, changes: Changes, manual: bool) -> None:
         if changes.result is not None:
@@ -442,9 +444,11 @@ class NewsReaderApp(App[int]):
                 self.notify(summary, title="Library", timeout=4)
         elif manual:
             self.notify("No changes in the seed folders.", timeout=2)
-        if self.checking:
+        if self.checking:  # the first check of a cached start
             self.checking = False
             self._update_status()
+            if changes.result is None:
+                self._index_library(self.result.articles)
         self._schedule_check(changes.seconds)
 
     @on(StoriesReady)

@@ -35,7 +35,7 @@ from reader import __version__, loader, model, paths, text
 from reader.model import Article, Problem
 from reader.watch import Signature
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAGIC = b"NRINDEX\n"
 _HEADER_SIZE = struct.Struct("<I")
 # A file changed again within the mtime granularity of the file system (up to
@@ -55,14 +55,13 @@ _ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
 _PROBLEM_FIELDS = tuple(f.name for f in dataclasses.fields(Problem))
 # Values that repeat across articles are stored once and loaded as one object.
 _SHARED_FIELDS = frozenset({"id", "url", "provider", "domain", "type"})
-_SHARED_TUPLES = frozenset({"topics", "related_ids"})
+_SHARED_TUPLES = frozenset({"topics"})
 
 
 def _field_groups() -> tuple[tuple[str, ...], ...]:
-    """Article fields by chunk of the file: ids, links and related ids share strings
-    (a link is most often its article's id; related ids often name other articles),
-    so they go together; every other field alone."""
-    linked = tuple(name for name in ("id", "url", "related_ids") if name in _ARTICLE_FIELDS)
+    """Article fields by chunk of the file: ids and links share strings (a link is
+    most often its article's id), so they go together; every other field alone."""
+    linked = tuple(name for name in ("id", "url") if name in _ARTICLE_FIELDS)
     return (linked, *((name,) for name in _ARTICLE_FIELDS if name not in linked))
 
 

@@ -180,7 +180,7 @@ def article_json(article: Article) -> dict[str, object]:
         "topics": list(article.topics),
         "type": article.type,
         "excerpt": article.excerpt,
-        "related": len(article.related_ids),
+        "related": article.related_count,
         "path": article.path,
     }
 

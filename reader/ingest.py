@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from reader.cache import SCAN_PROBLEM, CacheEntry, IndexCache
 from reader.loader import MissingPath, iter_load, scan_paths
 from reader.model import Article, Duplicate, LoadResult, Problem
-from reader.watch import Signature, diff, snapshot
+from reader.watch import Signature, diff
 
 Outcome = Article | Problem
 FileList = list[tuple[str, bool]]  # (path, named by the user) in scan order
@@ -197,8 +197,8 @@ class Ingest:
                 self._adopt(*_from_entries(entries))
                 yield Loaded(self.result, True, time.perf_counter() - started)
                 return
-            files, scan_problems = self._scan()
-            signatures = snapshot(files)  # before parsing: a file changed meanwhile is read again
+            # Signatures before parsing: a file changed meanwhile is read again later.
+            files, scan_problems, signatures = self._scan()
             collector = Collector(scan_problems)
             outcomes: list[Outcome] = []
             yield Progress(0, len(files))
@@ -237,8 +237,7 @@ class Ingest:
         with self._lock:
             started = time.perf_counter()
             known = self._known
-            files, scan_problems = self._scan()
-            signatures = snapshot(files)
+            files, scan_problems, signatures = self._scan()
             named = _named(files)
             found = diff(known.signatures, files, signatures, known.named)
             stale, removed = found.to_read, found.removed
@@ -284,12 +283,15 @@ class Ingest:
 
     # -- inside ---------------------------------------------------------------
 
-    def _scan(self) -> tuple[FileList, list[Problem]]:
+    def _scan(self) -> tuple[FileList, list[Problem], dict[str, Signature]]:
+        """Every file in scan order, the problems met, and each file's signature."""
         present = [path for path in self.optional if os.path.isdir(path)]
+        signatures: dict[str, Signature] = {}
         try:
-            return scan_paths([*self.seed_paths, *present])
+            files, problems = scan_paths([*self.seed_paths, *present], signatures)
         except MissingPath as missing:
-            return [], [Problem(str(missing), "no such file or folder")]
+            return [], [Problem(str(missing), "no such file or folder")], {}
+        return files, problems, signatures
 
     def _adopt(self, known: _Known, result: LoadResult, outcomes: Iterable[Outcome]) -> None:
         """Keep a new result, and the duplicates that lost (to be able to rebuild it)."""

@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -28,6 +29,7 @@ from reader.text import (
     host_of,
     loose_url_key,
     normalize_url,
+    related_keys,
 )
 
 SEED_SUFFIXES = frozenset({".txt", ".md"})
@@ -509,7 +511,7 @@ def build_article(data: dict[str, Any], path: str, body: str = "") -> tuple[Arti
         topics=_topics(data.get("topics")),
         type=clean_line(_text(data, "type"), 40).lower() or "article",
         excerpt=clean_paragraphs(_text(data, "excerpt")),
-        related_ids=tuple(item.id for item in related),
+        related_keys=related_keys(item.id for item in related),
     )
     detail = ArticleDetail(
         related=related,
@@ -561,72 +563,110 @@ class MissingPath(Exception):
 
 
 def _is_seed_name(name: str) -> bool:
-    return os.path.splitext(name)[1].lower() in SEED_SUFFIXES
+    # The common names first, without splitext: this runs for every file of a library.
+    if name.endswith((".txt", ".md")):
+        return True
+    tail = name[-4:].lower()
+    return tail == ".txt" or tail[1:] == ".md"
 
 
 def scan_paths(
     paths: Iterable[str | os.PathLike[str]],
+    signatures: dict[str, tuple[int, int]] | None = None,
 ) -> tuple[list[tuple[str, bool]], list[Problem]]:
     """Find seed files: (path, explicit) pairs in a stable order, and problems met.
 
     Folders are walked recursively; hidden entries are skipped; symbolic links
     to folders are followed once. Raises MissingPath for a named path that does
-    not exist.
+    not exist. With ``signatures``, the (size, mtime) of every file found is
+    put there in the same walk (one stat each, before anything is read).
     """
     found: list[tuple[str, bool]] = []
     problems: list[Problem] = []
-    for given in paths:
-        name = os.fspath(given)
+    given = [os.fspath(p) for p in paths]
+    for name in given:
         if os.path.isdir(name):
-            _walk(name, found, problems, set())
+            _walk(name, found, problems, set(), signatures)
         elif os.path.lexists(name):
             if os.path.islink(name) and not os.path.exists(name):
                 problems.append(Problem(name, "broken symbolic link"))
             else:
                 found.append((name, True))
+                if signatures is not None:
+                    try:
+                        st = os.stat(name)
+                    except OSError:
+                        continue
+                    signatures[name] = (st.st_size, st.st_mtime_ns)
         else:
             raise MissingPath(name)
+    if len(given) == 1:
+        return found, problems  # one path cannot name a file twice
     # A file named twice (``seeds seeds/a.txt``) is read once, not reported as
     # a duplicate of itself.
     unique: dict[str, tuple[str, bool]] = {}
     for entry in found:
         unique.setdefault(os.path.normcase(os.path.abspath(entry[0])), entry)
+    if signatures is not None and len(unique) != len(found):
+        kept = {entry[0] for entry in unique.values()}
+        for path in [p for p in signatures if p not in kept]:
+            del signatures[path]
     return list(unique.values()), problems
 
 
 def _walk(
-    folder: str, found: list[tuple[str, bool]], problems: list[Problem], seen: set[str]
+    folder: str,
+    found: list[tuple[str, bool]],
+    problems: list[Problem],
+    seen: set[str],
+    signatures: dict[str, tuple[int, int]] | None,
 ) -> None:
     real = os.path.realpath(folder)
     if real in seen:
         return
     seen.add(real)
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=_entry_name)
     except OSError as error:
         problems.append(Problem(folder, f"cannot list the folder ({error.strerror or error})"))
         return
-    for entry in entries:
-        if entry.name.startswith("."):
+    append = found.append
+    for number, entry in enumerate(entries):
+        if not number & 511:
+            time.sleep(0)  # a walk of 100,000 files must not hold the GIL from the UI
+        name = entry.name
+        if name[0] == ".":
             continue
         try:
             is_dir = entry.is_dir()
-            is_file = entry.is_file()
+            is_file = not is_dir and entry.is_file()
         except OSError:
             is_dir = is_file = False
         if is_dir:
-            if _is_seed_name(entry.name):
+            if _is_seed_name(name):
                 problems.append(Problem(entry.path, "is a directory, not a file", ignored=True))
-            _walk(entry.path, found, problems, seen)
-        elif _is_seed_name(entry.name):
+            _walk(entry.path, found, problems, seen, signatures)
+        elif _is_seed_name(name):
             if is_file:
-                found.append((entry.path, False))
+                path = entry.path
+                append((path, False))
+                if signatures is not None:
+                    try:
+                        st = entry.stat()
+                    except OSError:
+                        continue  # gone already: it will be a problem when read
+                    signatures[path] = (st.st_size, st.st_mtime_ns)
             elif entry.is_symlink() and not os.path.exists(entry.path):
                 problems.append(Problem(entry.path, "broken symbolic link"))
             else:
                 problems.append(
                     Problem(entry.path, "not a regular file (a device, pipe or socket)")
                 )
+
+
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 # -------------------------------------------------------------- collections

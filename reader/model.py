@@ -50,7 +50,13 @@ class Article:
     topics: tuple[str, ...] = ()
     type: str = "article"
     excerpt: str = ""
-    related_ids: tuple[str, ...] = ()
+    # What grouping stories needs of the related stories, packed (text.related_keys):
+    # the related stories themselves are read with the detail.
+    related_keys: bytes = b""
+
+    @property
+    def related_count(self) -> int:
+        return len(self.related_keys) // 16
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ from itertools import chain
 
 from reader.model import Article
 from reader.store import date_key
-from reader.text import fold, loose_url_key
+from reader.text import fold, iter_related_keys, link_digest, link_key, loose_url_key
 
 #: The share of the longer title's words the shorter must hold (Jaccard).
 TITLE_THRESHOLD = 0.7
@@ -203,22 +203,6 @@ def titles_match(shorter: frozenset[str], longer: frozenset[str]) -> bool:
 # --------------------------------------------------------------------------- links
 
 
-def link_key(link: str) -> str:
-    """``loose_url_key`` of a normalised link, with a fast path for plain ones.
-
-    Article ids and related ids are already normalised (lower-case host, no
-    fragment), so for the common shape the loose key is a few string
-    operations; anything unusual goes through ``loose_url_key`` itself.
-    """
-    scheme, sep, rest = link.partition("://")
-    if scheme not in ("http", "https") or "?" in rest or "&" in rest or "@" in rest or "#" in rest:
-        return loose_url_key(link)
-    host, slash, path = rest.partition("/")
-    if not host.islower() or ":" in host or "[" in host or "%" in host:
-        return loose_url_key(link)
-    return (host.removeprefix("www.") + slash + path).rstrip("/").removesuffix("/amp").rstrip("/")
-
-
 # --------------------------------------------------------------------------- stories
 
 
@@ -340,20 +324,20 @@ class _UnionFind:
 
 
 def _merge_links(articles: list[Article], groups: _UnionFind) -> None:
-    by_id = {a.id: i for i, a in enumerate(articles)}
-    by_link: dict[str, int] = {}
+    by_id = {link_digest(a.id): i for i, a in enumerate(articles)}
+    by_link: dict[int, int] = {}
     for i, article in enumerate(articles):
         if not article.url:
             continue
         key = link_key(article.id) if "://" in article.id else loose_url_key(article.url)
-        j = by_link.setdefault(key, i)
+        j = by_link.setdefault(link_digest(key), i)
         if j != i:  # the same page under two links
             groups.union(i, j)
     for i, article in enumerate(articles):
-        for related_id in article.related_ids:
-            j = by_id.get(related_id)
-            if j is None and "://" in related_id:  # not a link-less fallback id
-                j = by_link.get(link_key(related_id))
+        for id_digest, key_digest in iter_related_keys(article.related_keys):
+            j = by_id.get(id_digest)
+            if j is None and key_digest:  # not a link-less fallback id
+                j = by_link.get(key_digest)
             if j is not None:
                 groups.union(i, j, MAX_LINKED)
 

@@ -13,6 +13,7 @@ import reader.cache as cache_module
 from reader import loader
 from reader.cache import IndexCache
 from reader.model import Article, Problem
+from reader.text import related_keys
 
 OLD = 1_600_000_000 * 10**9  # an mtime well outside the racy window
 
@@ -31,7 +32,7 @@ def _article(n: int, **changes: object) -> Article:
         "topics": ("AI", "AWS AI"),
         "type": "article",
         "excerpt": "An excerpt\n\nin two paragraphs.",
-        "related_ids": ("https://example.com/1", "https://other.org/x"),
+        "related_keys": related_keys(("https://example.com/1", "https://other.org/x")),
     }
     values.update(changes)
     return Article(**values)  # type: ignore[arg-type]
@@ -41,7 +42,7 @@ def _entries() -> dict[str, cache_module.CacheEntry]:
     outcomes: list[Article | Problem] = [
         _article(1),
         Problem("/news/002.txt", "front matter is not valid YAML: oops", 3),
-        _article(3, published=None, quality=None, topics=(), related_ids=(), url=""),
+        _article(3, published=None, quality=None, topics=(), related_keys=b"", url=""),
         _article(4, published=datetime(2021, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)),
         # Dates a float timestamp cannot carry exactly.
         _article(5, published=datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)),
