@@ -1,0 +1,45 @@
+"""Every benchmark runs once on a tiny corpus, so that none of them can rot.
+
+The figures are not checked (timings never decide a test): only that each
+script runs to the end and prints its table.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+RUNS = {
+    "bench_load.py": ["-n", "120", "--pure-n", "20"],
+    "bench_query.py": ["--articles", "2000", "--repeat", "1"],
+    "bench_stories.py": ["--articles", "2000"],
+    "bench_app.py": ["--sizes", "150", "--runs", "1", "--serial-max", "150"],
+    "bench_ingest.py": ["--sizes", "150", "--runs", "1", "--no-newsboat"],
+}
+
+
+def test_every_benchmark_is_listed():
+    assert sorted(RUNS) == sorted(p.name for p in BENCHMARKS.glob("bench_*.py"))
+
+
+@pytest.mark.parametrize("script", sorted(RUNS))
+def test_benchmark_runs_on_a_tiny_corpus(script: str, tmp_path: Path):
+    if script == "bench_ingest.py" and shutil.which("tmux") is None:
+        pytest.skip("bench_ingest drives the app in tmux, which is not installed")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    env.update(TMPDIR=str(tmp_path), HOME=str(tmp_path), TEXTUAL_ANIMATIONS="none")
+    argv = [sys.executable, str(BENCHMARKS / script), *RUNS[script]]
+    if script in ("bench_app.py", "bench_ingest.py"):
+        argv += ["--corpus-root", str(tmp_path / "corpora")]
+    if script == "bench_load.py":
+        argv += ["--dir", str(tmp_path / "corpora")]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=600, env=env)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    assert "|" in done.stdout  # a table was printed
