@@ -865,3 +865,49 @@ def test_every_corpus_file_loads_without_problems():
     for article in result.articles:
         assert article.title and article.id
         assert article.published is None or article.published.utcoffset().total_seconds() == 0
+
+
+# ------------------------------------------------- the lean path for the list
+
+LEAN_CASES = {
+    "images.txt": "title: t\nimages:\n  - url: https://e.com/a.jpg\n    width: 10\n",
+    "anchored.txt": "title: t\nimages: &i [{url: x}]\nrelated: [{title: r, images: *i}]\n",
+    "merge.txt": "b: &b {name: B}\ntitle: t\nprovider: {<<: *b, domain: b.example}\n",
+    "tagged.txt": "title: t\nimages: !!python/object:os.system [x]\n",
+    "custom-tag.txt": "title: t\nimages: !thing {a: 1}\n",
+    "deep-images.txt": "title: t\nimages: " + "[" * 70 + "]" * 70 + "\n",
+    "int-key.txt": "title: t\n1: one\n",
+    "related-int-key.txt": "title: t\nrelated:\n  - {title: r, 2: x, webUrl: https://r.example/}\n",
+    "dup-related-key.txt": "title: t\nrelated:\n  - {title: a, excerpt: e, title: b}\n",
+    "dup-top.txt": "title: first\nimages: []\ntitle: second\n",
+    "bad-date.txt": "title: t\nrelated:\n  - {title: r, publishedDateTime: 2020-13-45}\n",
+    "related-map.txt": "title: t\nrelated: {title: one, webUrl: 'https://one.example/x'}\n",
+    "related-scalars.txt": "title: t\nrelated: [1, two, {title: three}]\n",
+    "self-related.txt": (
+        "title: t\nwebUrl: https://www.a.example/x/\nrelated:\n"
+        "  - {title: me, webUrl: 'https://a.example/x/amp'}\n"
+        "  - {title: other, webUrl: 'https://b.example/y', excerpt: [not, text]}\n"
+    ),
+    "no-title.txt": "images: [{url: x}]\n",
+    "list.txt": "- a\n- b\n",
+    "scalar.txt": "just text\n",
+    "value-key.txt": "title: t\n=: x\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LEAN_CASES))
+def test_the_list_path_gives_what_the_full_read_gives(write_seed, name):
+    path = write_seed(LEAN_CASES[name], name)
+    full = read_seed_file(path)
+    expected = full if isinstance(full, Problem) else full[0]
+    assert load_seed_file(path) == expected
+
+
+def test_the_list_path_agrees_on_the_seeds_and_the_corpus(seeds_dir):
+    folders = [seeds_dir] + ([CORPUS] if CORPUS.is_dir() else [])
+    paths = [p for folder in folders for p in sorted(folder.glob("*.txt"))]
+    assert paths
+    for path in paths:
+        full = read_seed_file(path)
+        expected = full if isinstance(full, Problem) else full[0]
+        assert load_seed_file(path) == expected, path
