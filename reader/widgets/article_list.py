@@ -107,6 +107,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.highlighter: Highlighter | None = None
         self.empty_text = "No articles."
         self._now = now()
+        self._styles: dict[str, Style] | None = None
 
     # -- data ---------------------------------------------------------------
 
@@ -148,8 +149,14 @@ class ArticleList(ScrollView, can_focus=True):
         return max(0, min(value, len(self.articles) - 1)) if self.articles else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
+        top = round(self.scroll_y)
         self._scroll_cursor_into_view()
-        self.refresh()
+        if round(self.scroll_y) == top and old != new:
+            # Only the two rows whose cursor mark changed are painted again.
+            self.refresh_line(old)
+            self.refresh_line(new)
+        else:
+            self.refresh()
         self.post_message(self.Highlighted(self, self.article))
 
     def _scroll_cursor_into_view(self) -> None:
@@ -199,7 +206,26 @@ class ArticleList(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._now = self.now()  # one clock reading per repaint, not per row
+        self._styles = None  # styles are worked out once per repaint, not per row
         return super().render_lines(crop)
+
+    def _row_styles(self) -> dict[str, Style]:
+        styles = self._styles
+        if styles is None:
+            base = self.rich_style
+            get = self.get_component_rich_style
+            cursor = get("article-list--cursor")
+            styles = {
+                "read": base + get("article-list--read"),
+                "unread": base + get("article-list--unread"),
+                "meta": base + get("article-list--meta"),
+                "marker": base + get("article-list--marker"),
+                "match": get("article-list--match"),
+            }
+            for name in ("read", "unread", "meta", "marker"):
+                styles[name + "-cursor"] = styles[name] + cursor
+            self._styles = styles
+        return styles
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -214,20 +240,12 @@ class ArticleList(ScrollView, can_focus=True):
         return self._render_row(self.articles[index], index == self.cursor, width)
 
     def _render_row(self, article: Article, selected: bool, width: int) -> Strip:
-        base = self.rich_style
+        styles = self._row_styles()
         read = self.is_read(article.id)
-        text_style = base + self.get_component_rich_style(
-            "article-list--read" if read else "article-list--unread"
-        )
-        meta_style = base + self.get_component_rich_style("article-list--meta")
-        marker_style = base + self.get_component_rich_style("article-list--marker")
-        if selected:
-            cursor = self.get_component_rich_style("article-list--cursor")
-            text_style, meta_style, marker_style = (
-                text_style + cursor,
-                meta_style + cursor,
-                marker_style + cursor,
-            )
+        suffix = "-cursor" if selected else ""
+        text_style = styles[("read" if read else "unread") + suffix]
+        meta_style = styles["meta" + suffix]
+        marker_style = styles["marker" + suffix]
         marker = ("★" if self.is_starred(article.id) else " ") + (" " if read else "●")
         quality = f"{article.quality:>4}" if article.quality is not None else "    "
         show_date = width >= 36
@@ -253,7 +271,7 @@ class ArticleList(ScrollView, can_focus=True):
         spans = self.highlighter(text) if self.highlighter else []
         if not spans:
             return [Segment(text, style)]
-        match = style + self.get_component_rich_style("article-list--match")
+        match = style + self._row_styles()["match"]
         segments: list[Segment] = []
         position = 0
         for start, end in spans:

@@ -10,13 +10,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from rich.console import Console
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
+from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -25,6 +30,8 @@ from reader.model import Article, ArticleDetail, Related
 from reader.text import is_web_url
 
 MAX_ALSO_SHOWN = 12  # more coverage than this is for the stories view
+# Wraps related rows ahead of time; measuring needs no terminal (never printed to).
+_CONSOLE = Console(width=200, file=None, color_system=None, legacy_windows=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +53,43 @@ def link_text(url: str) -> Text:
 
 def _meta_line(*parts: str) -> Text:
     return Text(" · ".join(part for part in parts if part), style="dim")
+
+
+class HangingIndent(Visual):
+    """A marker, then text whose wrapped lines are indented under the marker's end.
+
+    Wrapped at whatever width the list gives (a Rich table did the same, but was
+    rendered again on every measure: most of a keystroke's time).
+    """
+
+    def __init__(self, marker: str, text: Text) -> None:
+        self.marker = marker
+        self.text = text
+        self._by_width: dict[int, Content] = {}
+
+    def _content(self, width: int) -> Content:
+        content = self._by_width.get(width)
+        if content is None:
+            prompt = Text()
+            prompt.append(f"{self.marker or ' '} ", style="bold")
+            for number, line in enumerate(self.text.wrap(_CONSOLE, max(1, width - 2))):
+                if number:
+                    prompt.append("\n  ")
+                line.rstrip()
+                prompt.append_text(line)
+            content = self._by_width[width] = Content.from_rich_text(prompt, console=_CONSOLE)
+        return content
+
+    def render_strips(
+        self, width: int, height: int | None, style: VisualStyle, options: RenderOptions
+    ) -> list[Strip]:
+        return self._content(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return 2 + max((_CONSOLE.measure(line).maximum for line in self.text.split()), default=0)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self._content(width).get_height(rules, width)
 
 
 class RelatedList(OptionList):
@@ -255,12 +299,7 @@ class DetailPane(Vertical):
         ]
         text = Text(related.title)
         text.append("\n" + " · ".join(part for part in meta if part), style="dim")
-        # A grid gives wrapped titles a hanging indent under the marker.
-        prompt = Table.grid(padding=(0, 1), expand=True)
-        prompt.add_column(width=1, no_wrap=True)
-        prompt.add_column(ratio=1)
-        prompt.add_row(Text("◆" if in_library else " ", style="bold"), text)
-        return Option(prompt, id=f"entry:{index}")
+        return Option(HangingIndent("◆" if in_library else "", text), id=f"entry:{index}")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

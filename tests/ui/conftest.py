@@ -98,9 +98,6 @@ async def wait_loaded(app: NewsReaderApp, pilot: Any) -> None:
 
 
 def prompt_text(prompt: Any) -> str:
-    """The plain text of an option's prompt (a Text, or a grid of Texts)."""
-    from rich.table import Table
-
-    if isinstance(prompt, Table):
-        return " ".join(str(cell) for column in prompt.columns for cell in column.cells)
-    return str(prompt)
+    """The plain text of an option's prompt, its wrapping undone (runs of spaces and
+    line breaks read as one space)."""
+    return " ".join(str(prompt).split())
