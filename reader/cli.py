@@ -17,7 +17,7 @@ from typing import NoReturn, TextIO
 from reader import __version__, paths
 from reader.cache import IndexCache
 from reader.feeds import cli as feeds_cli
-from reader.formatting import plural
+from reader.formatting import fit, plural
 from reader.ingest import Ingest
 from reader.model import Article, LoadResult
 from reader.query import MatchContext, QueryError, SearchIndex, parse
@@ -189,8 +189,10 @@ def article_line(article: Article) -> str:
     """One readable line: date, quality, provider, title."""
     when = article.published.strftime("%Y-%m-%d %H:%M") if article.published else "    (no date)   "
     quality = f"q{article.quality:<3}" if article.quality is not None else "q-  "
-    provider = (article.provider or "-")[:20]
-    return f"{when}  {quality}  {provider:<20}  {article.title}"
+    # Cut and padded in terminal cells (as Textual measures them): a wide
+    # provider name such as "한겨레" or an emoji sequence keeps titles aligned.
+    provider = fit(article.provider or "-", 20)
+    return f"{when}  {quality}  {provider}  {article.title}"
 
 
 def story_json(story: Story) -> dict[str, object]:

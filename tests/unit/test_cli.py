@@ -373,3 +373,35 @@ def test_list_says_on_stderr_when_nothing_matches(capsys, seeds_dir) -> None:
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "no article matches (of 2)" in captured.err
+
+
+# ------------------------------------------------- polish from a new user's tryout
+
+WIDE_PROVIDERS = {
+    "한겨레": "Korean",
+    "Alpha": "Latin",
+    "한겨레 신문 인터넷판 뉴스 서비스": "long Korean",
+    "❤️" * 12: "variation selectors",
+    "👨‍👩‍👧" * 11: "ZWJ sequences",
+    "a" + "👨‍👩‍👧" * 10: "ZWJ sequence across the cut",
+    "Cafe\u0301 " * 6: "combining accents",
+}
+
+
+def test_list_aligns_titles_whatever_the_provider_width(capsys, write_seed, tmp_path):
+    from rich.cells import cell_len
+
+    for n, (provider, title) in enumerate(WIDE_PROVIDERS.items()):
+        write_seed(
+            f"title: {title}\nwebUrl: https://w.example/{n}\n"
+            f"publishedDateTime: 2020-01-0{n + 1}T00:00:00Z\nprovider: {{name: '{provider}'}}\n",
+            f"{n}.txt",
+        )
+    code, out, _ = run(capsys, "list", tmp_path)
+    assert code == 0
+    columns = {}
+    for line in out.splitlines():
+        title = next(t for t in WIDE_PROVIDERS.values() if line.endswith("  " + t))
+        columns[title] = cell_len(line[: -len(title)])
+    assert len(columns) == len(WIDE_PROVIDERS)
+    assert set(columns.values()) == {len("2020-01-01 00:00  q-    ") + 20 + 2}, columns
