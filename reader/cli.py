@@ -418,12 +418,23 @@ def run_config(args: argparse.Namespace, out: TextIO) -> int:
 # ------------------------------------------------------------------ main
 
 
+def _require_terminal() -> None:
+    """The TUI draws on stdout and reads keys from stdin; without a terminal it would hang."""
+    for name, stream in (("output", sys.stdout), ("input", sys.stdin)):
+        if stream is None or not stream.isatty():
+            raise UsageError(
+                f"the reader needs a terminal, and its {name} is not one; "
+                "to print articles, use 'newsreader list'"
+            )
+
+
 def run_tui(given: Sequence[str]) -> int:
     from reader.config import load_config
 
     config, problems = load_config()
     seed_paths = _seed_paths(given)
-    _require_existing(seed_paths)
+    _require_existing(seed_paths)  # a mistyped path is the more useful message
+    _require_terminal()
     notes = [str(problem) for problem in problems]
     if not given:
         for folder in config.seed_folders:

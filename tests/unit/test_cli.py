@@ -405,3 +405,30 @@ def test_list_aligns_titles_whatever_the_provider_width(capsys, write_seed, tmp_
         columns[title] = cell_len(line[: -len(title)])
     assert len(columns) == len(WIDE_PROVIDERS)
     assert set(columns.values()) == {len("2020-01-01 00:00  q-    ") + 20 + 2}, columns
+
+
+@pytest.mark.parametrize("redirected", ["stdout", "stdin"])
+def test_tui_without_a_terminal_says_so_instead_of_hanging(tmp_path, redirected):
+    import pty
+
+    # The other stream is a real terminal, so each check is tested alone.
+    leader, follower = pty.openpty()
+    out_file = tmp_path / "out.txt"
+    try:
+        with out_file.open("w") as out:
+            done = subprocess.run(
+                [sys.executable, "-m", "reader"],
+                stdin=subprocess.DEVNULL if redirected == "stdin" else follower,
+                stdout=out if redirected == "stdout" else follower,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=30,
+            )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert done.returncode == 2
+    assert out_file.read_text() == ""
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith("newsreader: the reader needs a terminal")
+    assert "newsreader list" in done.stderr
