@@ -56,10 +56,53 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line (and exit 2), not a usage dump."""
+    """argparse, but a usage mistake is one line (and exit 2), not a usage dump.
+
+    The line points to the help of the command that was mistyped
+    (``newsreader state export --help``), and a missing or unknown action is
+    named with the choices, never with argparse's ``dest``.
+    """
+
+    _actions_wanted: argparse._SubParsersAction | None = None
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    def add_subparsers(self, **kwargs) -> argparse._SubParsersAction:
+        required = kwargs.pop("required", False)
+        # argparse would say "required: state_command"; parse_known_args says it in words.
+        actions = super().add_subparsers(required=False, **kwargs)
+        if required:
+            self._actions_wanted = actions
+        return actions
+
+    def parse_known_args(
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        namespace, extras = super().parse_known_args(args, namespace)
+        # A subcommand's parser hands unknown options up to the top one, whose
+        # error would point to 'newsreader --help'; reject them here instead.
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        wanted = self._actions_wanted
+        if wanted is not None and getattr(namespace, wanted.dest, None) is None:
+            command = self.prog.removeprefix("newsreader ")
+            self.error(f"say what '{command}' should do: {_one_of(wanted.choices)}")
+        return namespace, extras
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        if isinstance(action, argparse._SubParsersAction) and value not in action.choices:
+            # Without this the message names the action by its dest ("feed_command").
+            raise argparse.ArgumentError(
+                None, f"invalid choice {value!r}: say {_one_of(action.choices)}"
+            )
+        super()._check_value(action, value)
+
+
+def _one_of(choices: Sequence[str]) -> str:
+    """``path, export or import``."""
+    *rest, last = choices
+    return f"{', '.join(rest)} or {last}" if rest else last
 
 
 def _paths_help() -> str:

@@ -432,3 +432,40 @@ def test_tui_without_a_terminal_says_so_instead_of_hanging(tmp_path, redirected)
     assert done.stderr.count("\n") == 1
     assert done.stderr.startswith("newsreader: the reader needs a terminal")
     assert "newsreader list" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "help_of"),
+    [
+        (["check", "--bogus"], "check"),
+        (["list", "--bogus"], "list"),
+        (["fetch", "--bogus"], "fetch"),
+        (["state", "export", "--bogus"], "state export"),
+        (["config", "check", "--bogus"], "config check"),
+        (["feed", "add", "https://a.example/rss", "--bogus"], "feed add"),
+        (["state", "nope"], "state"),
+    ],
+)
+def test_a_mistyped_option_points_to_its_command_help(capsys, argv, help_of):
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith("newsreader: ") and err.count("\n") == 1
+    assert err.endswith(f" (see 'newsreader {help_of} --help')\n")
+    assert "_command" not in err
+
+
+@pytest.mark.parametrize(
+    ("command", "choices"),
+    [
+        ("state", "path, export or import"),
+        ("config", "path, default or check"),
+        ("feed", "add, remove, list, import or export"),
+    ],
+)
+def test_a_missing_action_is_named_with_its_choices(capsys, command, choices):
+    code, out, err = run(capsys, command)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"newsreader: say what '{command}' should do: {choices} "
+        f"(see 'newsreader {command} --help')\n"
+    )
