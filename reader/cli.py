@@ -259,10 +259,19 @@ def story_line(story: Story) -> str:
     return article_line(story.lead) + more
 
 
-def _write_stories(articles: list[Article], args: argparse.Namespace, out: TextIO) -> None:
-    # Stories follow the order of the listing (--sort, --query) by their lead.
-    rank = {a.id: n for n, a in enumerate(articles)}
-    stories = sorted(group_stories(articles), key=lambda story: rank[story.id])
+def _write_stories(
+    store: Store, listed: list[Article], args: argparse.Namespace, out: TextIO
+) -> None:
+    # Grouped over the whole library, then filtered: a story with any listed
+    # article is kept whole, every source named (regrouping only the listed
+    # articles would split it). Stories follow --sort by their lead.
+    library = store.view(None, args.sort)
+    rank = {a.id: n for n, a in enumerate(library)}
+    listed_ids = {a.id for a in listed}
+    stories = sorted(
+        (s for s in group_stories(library) if any(a.id in listed_ids for a in s.articles)),
+        key=lambda story: rank[story.id],
+    )
     for story in stories[: args.limit]:
         line = json.dumps(story_json(story), ensure_ascii=False) if args.json else story_line(story)
         out.write(line + "\n")
@@ -289,7 +298,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
         # Nothing on stdout keeps pipes clean; say why on stderr, exit 0.
         sys.stderr.write(f"newsreader: no article matches (of {len(store):,})\n")
     if args.stories:
-        _write_stories(articles, args, out)
+        _write_stories(store, articles, args, out)
         articles = []  # printed as stories
     elif args.limit is not None:
         articles = articles[: args.limit]

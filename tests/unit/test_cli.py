@@ -469,3 +469,27 @@ def test_a_missing_action_is_named_with_its_choices(capsys, command, choices):
         f"newsreader: say what '{command}' should do: {choices} "
         f"(see 'newsreader {command} --help')\n"
     )
+
+
+def _story_json(capsys, *flags: str) -> list[dict]:
+    code, out, _ = run(capsys, "list", "--stories", "--json", *flags)
+    assert code == 0
+    return json_lines(out)
+
+
+def test_list_stories_filters_stories_and_keeps_every_source(capsys, seeds_dir):
+    from reader.state import ReadState
+
+    whole = _story_json(capsys, seeds_dir)
+    assert [story["sources"] for story in whole] == [["Gulf News", "The Grio"]]
+    gulf_lead, grio = whole[0]["articles"]
+    # The Grio's article alone passes each filter; its story keeps both sources.
+    assert _story_json(capsys, "--query", "provider:grio", seeds_dir) == whole
+    state = ReadState()
+    state.mark_read([gulf_lead])
+    state.close()
+    assert _story_json(capsys, "--unread", seeds_dir) == whole
+    state = ReadState()
+    state.mark_read([grio])
+    state.close()
+    assert _story_json(capsys, "--unread", seeds_dir) == []
