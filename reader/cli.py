@@ -22,8 +22,9 @@ from reader.ingest import Ingest
 from reader.model import Article, LoadResult
 from reader.query import MatchContext, QueryError, SearchIndex, parse
 from reader.state import ReadState
-from reader.store import SORTS, Store
+from reader.store import SORTS, Sort, Store
 from reader.stories import Story, group_stories
+from reader.text import fold
 
 COMMANDS = ("list", "check", "state", "config", *feeds_cli.COMMANDS)
 
@@ -132,7 +133,9 @@ def _command_parser() -> argparse.ArgumentParser:
         description="Print articles, newest first unless --sort says otherwise.",
     )
     listing.add_argument("paths", nargs="*", metavar="PATH", help=_paths_help())
-    listing.add_argument("--topic", help="only articles of this topic (exact name)")
+    listing.add_argument(
+        "--topic", help="only articles of this topic (its whole name, in any case)"
+    )
     listing.add_argument(
         "--query",
         help="only articles matching a search, like 'facial -police topic:AI' "
@@ -277,6 +280,16 @@ def _write_stories(
         out.write(line + "\n")
 
 
+def _topic_view(store: Store, topic: str | None, sort: Sort) -> list[Article]:
+    """The listing for ``--topic``, compared folded as the query's ``topic:`` is."""
+    if topic is None:
+        return store.view(None, sort)
+    wanted = fold(topic)
+    # Several spellings ("AI", "ai") are one topic here, as they are for topic:.
+    names = {name for name in store.topic_totals() if fold(name) == wanted}
+    return [a for a in store.view(None, sort) if not names.isdisjoint(a.topics)]
+
+
 def run_list(args: argparse.Namespace, out: TextIO) -> int:
     try:
         query = parse(args.query) if args.query is not None else None
@@ -284,7 +297,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"invalid query: {error.message}") from None
     result = _load(args.paths, use_cache=not args.no_cache)
     store = Store(result.articles)
-    articles = store.view(args.topic, args.sort)
+    articles = _topic_view(store, args.topic, args.sort)
     needs_marks = query is not None and query.needs_marks
     state = _read_state() if args.json or args.unread or args.starred or needs_marks else None
     if state is not None and args.unread:

@@ -493,3 +493,14 @@ def test_list_stories_filters_stories_and_keeps_every_source(capsys, seeds_dir):
     state.mark_read([grio])
     state.close()
     assert _story_json(capsys, "--unread", seeds_dir) == []
+
+
+def test_list_topic_ignores_case_as_the_query_does(capsys, folder):
+    def titles(*flags: str) -> list[str]:
+        code, out, _ = run(capsys, "list", "--json", *flags, folder)
+        assert code == 0
+        return [record["title"] for record in json_lines(out)]
+
+    assert titles("--topic", "AI") == ["Newest", "Old but good"]
+    assert titles("--topic", "ai") == titles("--query", "topic:ai") == ["Newest", "Old but good"]
+    assert titles("--topic", "computer  VISION") == ["Old but good"]
