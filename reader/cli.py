@@ -258,7 +258,7 @@ def story_json(story: Story) -> dict[str, object]:
 def story_line(story: Story) -> str:
     """The lead article's line, and how many other providers cover the story."""
     others = len([p for p in story.sources if p != story.lead.provider])
-    more = f"  +{others} source{'' if others == 1 else 's'}" if others else ""
+    more = f"  +{plural(others, 'source')}" if others else ""
     return article_line(story.lead) + more
 
 

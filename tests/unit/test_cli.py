@@ -504,3 +504,29 @@ def test_list_topic_ignores_case_as_the_query_does(capsys, folder):
     assert titles("--topic", "AI") == ["Newest", "Old but good"]
     assert titles("--topic", "ai") == titles("--query", "topic:ai") == ["Newest", "Old but good"]
     assert titles("--topic", "computer  VISION") == ["Old but good"]
+
+
+def test_one_of_each_is_counted_in_the_singular(capsys, write_seed, tmp_path):
+    from reader.model import Duplicate, Problem
+    from reader.screens.problems import problems_text
+
+    one = [Problem("a.txt", "no title")], [Problem("README.md", "no front matter", ignored=True)]
+    duplicate = [Duplicate("b.txt", "c.txt", "https://x.example/")]
+    text = problems_text(*one, duplicate, ["https://f.example/rss: timed out"]).plain
+    headings = [line for line in text.splitlines() if line and ":" not in line]
+    assert headings == [
+        "1 file skipped  (Esc closes)",
+        "1 feed failed",
+        "1 file ignored (not articles)",
+        "1 duplicate merged",
+    ]
+    assert problems_text([], [], duplicate * 2, []).plain.startswith("0 files skipped")
+    assert "\n2 duplicates merged\n" in problems_text([], [], duplicate * 2, []).plain
+
+    for name in ("b.txt", "c.txt"):
+        write_seed("title: Twice\nwebUrl: https://x.example/\n", name)
+    code, out, _ = run(capsys, "check", tmp_path)
+    assert (code, out) == (
+        0,
+        "2 files read: 1 article, 0 problems (1 duplicate merged; --verbose lists them)\n",
+    )
