@@ -17,13 +17,14 @@ from typing import NoReturn, TextIO
 from reader import __version__, paths
 from reader.cache import IndexCache
 from reader.feeds import cli as feeds_cli
-from reader.formatting import plural
+from reader.formatting import fit, plural
 from reader.ingest import Ingest
 from reader.model import Article, LoadResult
 from reader.query import MatchContext, QueryError, SearchIndex, parse
 from reader.state import ReadState
-from reader.store import SORTS, Store
+from reader.store import SORTS, Sort, Store
 from reader.stories import Story, group_stories
+from reader.text import fold
 
 COMMANDS = ("list", "check", "state", "config", *feeds_cli.COMMANDS)
 
@@ -56,10 +57,53 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line (and exit 2), not a usage dump."""
+    """argparse, but a usage mistake is one line (and exit 2), not a usage dump.
+
+    The line points to the help of the command that was mistyped
+    (``newsreader state export --help``), and a missing or unknown action is
+    named with the choices, never with argparse's ``dest``.
+    """
+
+    _actions_wanted: argparse._SubParsersAction | None = None
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    def add_subparsers(self, **kwargs) -> argparse._SubParsersAction:
+        required = kwargs.pop("required", False)
+        # argparse would say "required: state_command"; parse_known_args says it in words.
+        actions = super().add_subparsers(required=False, **kwargs)
+        if required:
+            self._actions_wanted = actions
+        return actions
+
+    def parse_known_args(
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        namespace, extras = super().parse_known_args(args, namespace)
+        # A subcommand's parser hands unknown options up to the top one, whose
+        # error would point to 'newsreader --help'; reject them here instead.
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        wanted = self._actions_wanted
+        if wanted is not None and getattr(namespace, wanted.dest, None) is None:
+            command = self.prog.removeprefix("newsreader ")
+            self.error(f"say what '{command}' should do: {_one_of(wanted.choices)}")
+        return namespace, extras
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        if isinstance(action, argparse._SubParsersAction) and value not in action.choices:
+            # Without this the message names the action by its dest ("feed_command").
+            raise argparse.ArgumentError(
+                None, f"invalid choice {value!r}: say {_one_of(action.choices)}"
+            )
+        super()._check_value(action, value)
+
+
+def _one_of(choices: Sequence[str]) -> str:
+    """``path, export or import``."""
+    *rest, last = choices
+    return f"{', '.join(rest)} or {last}" if rest else last
 
 
 def _paths_help() -> str:
@@ -89,7 +133,9 @@ def _command_parser() -> argparse.ArgumentParser:
         description="Print articles, newest first unless --sort says otherwise.",
     )
     listing.add_argument("paths", nargs="*", metavar="PATH", help=_paths_help())
-    listing.add_argument("--topic", help="only articles of this topic (exact name)")
+    listing.add_argument(
+        "--topic", help="only articles of this topic (its whole name, in any case)"
+    )
     listing.add_argument(
         "--query",
         help="only articles matching a search, like 'facial -police topic:AI' "
@@ -189,8 +235,10 @@ def article_line(article: Article) -> str:
     """One readable line: date, quality, provider, title."""
     when = article.published.strftime("%Y-%m-%d %H:%M") if article.published else "    (no date)   "
     quality = f"q{article.quality:<3}" if article.quality is not None else "q-  "
-    provider = (article.provider or "-")[:20]
-    return f"{when}  {quality}  {provider:<20}  {article.title}"
+    # Cut and padded in terminal cells (as Textual measures them): a wide
+    # provider name such as "한겨레" or an emoji sequence keeps titles aligned.
+    provider = fit(article.provider or "-", 20)
+    return f"{when}  {quality}  {provider}  {article.title}"
 
 
 def story_json(story: Story) -> dict[str, object]:
@@ -210,17 +258,36 @@ def story_json(story: Story) -> dict[str, object]:
 def story_line(story: Story) -> str:
     """The lead article's line, and how many other providers cover the story."""
     others = len([p for p in story.sources if p != story.lead.provider])
-    more = f"  +{others} source{'' if others == 1 else 's'}" if others else ""
+    more = f"  +{plural(others, 'source')}" if others else ""
     return article_line(story.lead) + more
 
 
-def _write_stories(articles: list[Article], args: argparse.Namespace, out: TextIO) -> None:
-    # Stories follow the order of the listing (--sort, --query) by their lead.
-    rank = {a.id: n for n, a in enumerate(articles)}
-    stories = sorted(group_stories(articles), key=lambda story: rank[story.id])
+def _write_stories(
+    store: Store, listed: list[Article], args: argparse.Namespace, out: TextIO
+) -> None:
+    # Grouped over the whole library, then filtered: a story with any listed
+    # article is kept whole, every source named (regrouping only the listed
+    # articles would split it). Stories follow --sort by their lead.
+    library = store.view(None, args.sort)
+    rank = {a.id: n for n, a in enumerate(library)}
+    listed_ids = {a.id for a in listed}
+    stories = sorted(
+        (s for s in group_stories(library) if any(a.id in listed_ids for a in s.articles)),
+        key=lambda story: rank[story.id],
+    )
     for story in stories[: args.limit]:
         line = json.dumps(story_json(story), ensure_ascii=False) if args.json else story_line(story)
         out.write(line + "\n")
+
+
+def _topic_view(store: Store, topic: str | None, sort: Sort) -> list[Article]:
+    """The listing for ``--topic``, compared folded as the query's ``topic:`` is."""
+    if topic is None:
+        return store.view(None, sort)
+    wanted = fold(topic)
+    # Several spellings ("AI", "ai") are one topic here, as they are for topic:.
+    names = {name for name in store.topic_totals() if fold(name) == wanted}
+    return [a for a in store.view(None, sort) if not names.isdisjoint(a.topics)]
 
 
 def run_list(args: argparse.Namespace, out: TextIO) -> int:
@@ -230,7 +297,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"invalid query: {error.message}") from None
     result = _load(args.paths, use_cache=not args.no_cache)
     store = Store(result.articles)
-    articles = store.view(args.topic, args.sort)
+    articles = _topic_view(store, args.topic, args.sort)
     needs_marks = query is not None and query.needs_marks
     state = _read_state() if args.json or args.unread or args.starred or needs_marks else None
     if state is not None and args.unread:
@@ -244,7 +311,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
         # Nothing on stdout keeps pipes clean; say why on stderr, exit 0.
         sys.stderr.write(f"newsreader: no article matches (of {len(store):,})\n")
     if args.stories:
-        _write_stories(articles, args, out)
+        _write_stories(store, articles, args, out)
         articles = []  # printed as stories
     elif args.limit is not None:
         articles = articles[: args.limit]
@@ -416,12 +483,23 @@ def run_config(args: argparse.Namespace, out: TextIO) -> int:
 # ------------------------------------------------------------------ main
 
 
+def _require_terminal() -> None:
+    """The TUI draws on stdout and reads keys from stdin; without a terminal it would hang."""
+    for name, stream in (("output", sys.stdout), ("input", sys.stdin)):
+        if stream is None or not stream.isatty():
+            raise UsageError(
+                f"the reader needs a terminal, and its {name} is not one; "
+                "to print articles, use 'newsreader list'"
+            )
+
+
 def run_tui(given: Sequence[str]) -> int:
     from reader.config import load_config
 
     config, problems = load_config()
     seed_paths = _seed_paths(given)
-    _require_existing(seed_paths)
+    _require_existing(seed_paths)  # a mistyped path is the more useful message
+    _require_terminal()
     notes = [str(problem) for problem in problems]
     if not given:
         for folder in config.seed_folders:

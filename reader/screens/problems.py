@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reader.formatting import plural
 from reader.model import Duplicate, Problem
 
 
@@ -38,22 +39,33 @@ class ProblemsScreen(ModalScreen[None]):
         self.duplicates = duplicates
 
     def compose(self) -> ComposeResult:
-        text = Text()
-        text.append(f"{len(self.problems)} files skipped", style="bold")
-        text.append("  (Esc closes)\n\n", style="dim")
-        for problem in self.problems:
-            text.append(str(problem) + "\n")
-        if self.feed_failures:
-            text.append(f"\n{len(self.feed_failures)} feeds failed\n", style="bold")
-            for line in self.feed_failures:
-                text.append(line + "\n")
-        if self.ignored:
-            text.append(f"\n{len(self.ignored)} files ignored (not articles)\n", style="bold")
-            for problem in self.ignored:
-                text.append(str(problem) + "\n", style="dim")
-        if self.duplicates:
-            text.append(f"\n{len(self.duplicates)} duplicates merged\n", style="bold")
-            for duplicate in self.duplicates:
-                text.append(str(duplicate) + "\n", style="dim")
+        text = problems_text(self.problems, self.ignored, self.duplicates, self.feed_failures)
         with VerticalScroll():
             yield Static(text, markup=False)
+
+
+def problems_text(
+    problems: list[Problem],
+    ignored: list[Problem],
+    duplicates: list[Duplicate],
+    feed_failures: list[str],
+) -> Text:
+    """The screen's text: a counted heading over each non-empty list."""
+    text = Text()
+    text.append(f"{plural(len(problems), 'file')} skipped", style="bold")
+    text.append("  (Esc closes)\n\n", style="dim")
+    for problem in problems:
+        text.append(str(problem) + "\n")
+    if feed_failures:
+        text.append(f"\n{plural(len(feed_failures), 'feed')} failed\n", style="bold")
+        for line in feed_failures:
+            text.append(line + "\n")
+    if ignored:
+        text.append(f"\n{plural(len(ignored), 'file')} ignored (not articles)\n", style="bold")
+        for problem in ignored:
+            text.append(str(problem) + "\n", style="dim")
+    if duplicates:
+        text.append(f"\n{plural(len(duplicates), 'duplicate')} merged\n", style="bold")
+        for duplicate in duplicates:
+            text.append(str(duplicate) + "\n", style="dim")
+    return text

@@ -373,3 +373,160 @@ def test_list_says_on_stderr_when_nothing_matches(capsys, seeds_dir) -> None:
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "no article matches (of 2)" in captured.err
+
+
+# ------------------------------------------------- polish from a new user's tryout
+
+WIDE_PROVIDERS = {
+    "한겨레": "Korean",
+    "Alpha": "Latin",
+    "한겨레 신문 인터넷판 뉴스 서비스": "long Korean",
+    "❤️" * 12: "variation selectors",
+    "👨‍👩‍👧" * 11: "ZWJ sequences",
+    "a" + "👨‍👩‍👧" * 10: "ZWJ sequence across the cut",
+    "Cafe\u0301 " * 6: "combining accents",
+}
+
+
+def test_list_aligns_titles_whatever_the_provider_width(capsys, write_seed, tmp_path):
+    from rich.cells import cell_len
+
+    for n, (provider, title) in enumerate(WIDE_PROVIDERS.items()):
+        write_seed(
+            f"title: {title}\nwebUrl: https://w.example/{n}\n"
+            f"publishedDateTime: 2020-01-0{n + 1}T00:00:00Z\nprovider: {{name: '{provider}'}}\n",
+            f"{n}.txt",
+        )
+    code, out, _ = run(capsys, "list", tmp_path)
+    assert code == 0
+    columns = {}
+    for line in out.splitlines():
+        title = next(t for t in WIDE_PROVIDERS.values() if line.endswith("  " + t))
+        columns[title] = cell_len(line[: -len(title)])
+    assert len(columns) == len(WIDE_PROVIDERS)
+    assert set(columns.values()) == {len("2020-01-01 00:00  q-    ") + 20 + 2}, columns
+
+
+@pytest.mark.parametrize("redirected", ["stdout", "stdin"])
+def test_tui_without_a_terminal_says_so_instead_of_hanging(tmp_path, redirected):
+    import pty
+
+    # The other stream is a real terminal, so each check is tested alone.
+    leader, follower = pty.openpty()
+    out_file = tmp_path / "out.txt"
+    try:
+        with out_file.open("w") as out:
+            done = subprocess.run(
+                [sys.executable, "-m", "reader"],
+                stdin=subprocess.DEVNULL if redirected == "stdin" else follower,
+                stdout=out if redirected == "stdout" else follower,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=30,
+            )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert done.returncode == 2
+    assert out_file.read_text() == ""
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith("newsreader: the reader needs a terminal")
+    assert "newsreader list" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "help_of"),
+    [
+        (["check", "--bogus"], "check"),
+        (["list", "--bogus"], "list"),
+        (["fetch", "--bogus"], "fetch"),
+        (["state", "export", "--bogus"], "state export"),
+        (["config", "check", "--bogus"], "config check"),
+        (["feed", "add", "https://a.example/rss", "--bogus"], "feed add"),
+        (["state", "nope"], "state"),
+    ],
+)
+def test_a_mistyped_option_points_to_its_command_help(capsys, argv, help_of):
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith("newsreader: ") and err.count("\n") == 1
+    assert err.endswith(f" (see 'newsreader {help_of} --help')\n")
+    assert "_command" not in err
+
+
+@pytest.mark.parametrize(
+    ("command", "choices"),
+    [
+        ("state", "path, export or import"),
+        ("config", "path, default or check"),
+        ("feed", "add, remove, list, import or export"),
+    ],
+)
+def test_a_missing_action_is_named_with_its_choices(capsys, command, choices):
+    code, out, err = run(capsys, command)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"newsreader: say what '{command}' should do: {choices} "
+        f"(see 'newsreader {command} --help')\n"
+    )
+
+
+def _story_json(capsys, *flags: str) -> list[dict]:
+    code, out, _ = run(capsys, "list", "--stories", "--json", *flags)
+    assert code == 0
+    return json_lines(out)
+
+
+def test_list_stories_filters_stories_and_keeps_every_source(capsys, seeds_dir):
+    from reader.state import ReadState
+
+    whole = _story_json(capsys, seeds_dir)
+    assert [story["sources"] for story in whole] == [["Gulf News", "The Grio"]]
+    gulf_lead, grio = whole[0]["articles"]
+    # The Grio's article alone passes each filter; its story keeps both sources.
+    assert _story_json(capsys, "--query", "provider:grio", seeds_dir) == whole
+    state = ReadState()
+    state.mark_read([gulf_lead])
+    state.close()
+    assert _story_json(capsys, "--unread", seeds_dir) == whole
+    state = ReadState()
+    state.mark_read([grio])
+    state.close()
+    assert _story_json(capsys, "--unread", seeds_dir) == []
+
+
+def test_list_topic_ignores_case_as_the_query_does(capsys, folder):
+    def titles(*flags: str) -> list[str]:
+        code, out, _ = run(capsys, "list", "--json", *flags, folder)
+        assert code == 0
+        return [record["title"] for record in json_lines(out)]
+
+    assert titles("--topic", "AI") == ["Newest", "Old but good"]
+    assert titles("--topic", "ai") == titles("--query", "topic:ai") == ["Newest", "Old but good"]
+    assert titles("--topic", "computer  VISION") == ["Old but good"]
+
+
+def test_one_of_each_is_counted_in_the_singular(capsys, write_seed, tmp_path):
+    from reader.model import Duplicate, Problem
+    from reader.screens.problems import problems_text
+
+    one = [Problem("a.txt", "no title")], [Problem("README.md", "no front matter", ignored=True)]
+    duplicate = [Duplicate("b.txt", "c.txt", "https://x.example/")]
+    text = problems_text(*one, duplicate, ["https://f.example/rss: timed out"]).plain
+    headings = [line for line in text.splitlines() if line and ":" not in line]
+    assert headings == [
+        "1 file skipped  (Esc closes)",
+        "1 feed failed",
+        "1 file ignored (not articles)",
+        "1 duplicate merged",
+    ]
+    assert problems_text([], [], duplicate * 2, []).plain.startswith("0 files skipped")
+    assert "\n2 duplicates merged\n" in problems_text([], [], duplicate * 2, []).plain
+
+    for name in ("b.txt", "c.txt"):
+        write_seed("title: Twice\nwebUrl: https://x.example/\n", name)
+    code, out, _ = run(capsys, "check", tmp_path)
+    assert (code, out) == (
+        0,
+        "2 files read: 1 article, 0 problems (1 duplicate merged; --verbose lists them)\n",
+    )
