@@ -22,6 +22,7 @@ RUNS = {
     "bench_stories.py": ["--articles", "2000"],
     "bench_app.py": ["--sizes", "150", "--runs", "1", "--serial-max", "150"],
     "bench_ingest.py": ["--sizes", "150", "--runs", "1", "--no-newsboat"],
+    "bench_keys.py": ["--articles", "150", "--presses", "3", "--starts", "1"],
 }
 
 
@@ -31,12 +32,12 @@ def test_every_benchmark_is_listed():
 
 @pytest.mark.parametrize("script", sorted(RUNS))
 def test_benchmark_runs_on_a_tiny_corpus(script: str, tmp_path: Path):
-    if script == "bench_ingest.py" and shutil.which("tmux") is None:
-        pytest.skip("bench_ingest drives the app in tmux, which is not installed")
+    if script in ("bench_ingest.py", "bench_keys.py") and shutil.which("tmux") is None:
+        pytest.skip(f"{script} drives the app in tmux, which is not installed")
     env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
     env.update(TMPDIR=str(tmp_path), HOME=str(tmp_path), TEXTUAL_ANIMATIONS="none")
     argv = [sys.executable, str(BENCHMARKS / script), *RUNS[script]]
-    if script in ("bench_app.py", "bench_ingest.py"):
+    if script in ("bench_app.py", "bench_ingest.py", "bench_keys.py"):
         argv += ["--corpus-root", str(tmp_path / "corpora")]
     if script == "bench_load.py":
         argv += ["--dir", str(tmp_path / "corpora")]
