@@ -25,9 +25,11 @@ from reader.cache import IndexCache
 from reader.config import Config
 from reader.formatting import plural
 from reader.ingest import Changes, Ingest, Loaded, Progress
+from reader.library import Library, ViewSpec
 from reader.loader import load_detail
 from reader.model import Article, LoadResult
 from reader.query import Query, QueryError, SearchIndex, highlight_spans, parse
+from reader.scope import ALL, SavedSearch, Scope, Story, is_remembered, scope_from_key
 from reader.screens.help import HelpScreen, help_rows
 from reader.screens.problems import ProblemsScreen
 from reader.screens.save_search import SaveSearchScreen
@@ -35,9 +37,8 @@ from reader.state import ReadState
 from reader.store import Sort, Store
 from reader.stories import Stories, group_stories
 from reader.text import is_web_url
-from reader.view import ALL, Library, ViewSpec, story_key
 from reader.widgets.article_list import ArticleList
-from reader.widgets.detail_pane import DetailPane, RelatedEntry, RelatedList
+from reader.widgets.detail_pane import DetailPane, RelatedList
 from reader.widgets.search_bar import SearchBar
 from reader.widgets.topic_sidebar import TopicSidebar
 
@@ -98,7 +99,7 @@ class SearchReady(Message):
 class Place:
     """Where the user was: for the back key."""
 
-    topic: str
+    scope: Scope
     article_id: str | None
 
 
@@ -142,7 +143,7 @@ class NewsReaderApp(App[int]):
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
     ]
 
-    topic: reactive[str] = reactive(ALL, init=False)
+    scope: reactive[Scope] = reactive(ALL, init=False)
     sort: reactive[Sort] = reactive("date", init=False)
     hide_read: reactive[bool] = reactive(False, init=False)
     stories_mode: reactive[bool] = reactive(False, init=False)
@@ -275,17 +276,16 @@ class NewsReaderApp(App[int]):
             self.set_reactive(NewsReaderApp.hide_read, saved["hide_read"])
         if isinstance(saved.get("stories"), bool):
             self.set_reactive(NewsReaderApp.stories_mode, saved["stories"])
-        topic = saved.get("topic")
-        if isinstance(topic, str) and not topic.startswith("story:"):
-            self.set_reactive(NewsReaderApp.topic, topic)
+        # "topic" holds the scope's key: the name and format of older versions.
+        scope = scope_from_key(saved.get("topic"))
+        if scope is not None and is_remembered(scope):
+            self.set_reactive(NewsReaderApp.scope, scope)
 
     def _finish_restore(self) -> None:
         """Once loaded: fall back to All for a topic that is gone; reselect the article."""
         saved, self._restore = self._restore, {}
-        if self.topic.startswith("topic:") and not self.store.view(
-            self.topic.removeprefix("topic:")
-        ):
-            self.topic = ALL
+        if not self.library.contains(self.scope):
+            self.scope = ALL
         article_id = saved.get("article")
         if isinstance(article_id, str):
             self.article_list.set_articles(self.current_articles(), article_id)
@@ -293,7 +293,7 @@ class NewsReaderApp(App[int]):
     def save_view(self) -> None:
         current = self._current_id
         view = {
-            "topic": self.topic if not self.topic.startswith("story:") else ALL,
+            "topic": (self.scope if is_remembered(self.scope) else ALL).key,
             "sort": self.sort,
             "hide_read": self.hide_read,
             "stories": self.stories_mode,
@@ -549,7 +549,7 @@ class NewsReaderApp(App[int]):
 
     def view_spec(self) -> ViewSpec:
         return ViewSpec(
-            topic=self.topic,
+            scope=self.scope,
             sort=self.sort,
             hide_read=self.hide_read,
             stories=self.stories_mode,
@@ -571,20 +571,20 @@ class NewsReaderApp(App[int]):
         if counts:
             self._update_sidebar()
         else:
-            self.sidebar.select(self.topic)
+            self.sidebar.select(self.scope)
         self._update_status()
         if self.article_list.article is None:
             self._show_article(None)
 
     def _update_sidebar(self) -> None:
-        self.sidebar.set_entries(self.library.sidebar(self.stories_mode), self.topic)
+        self.sidebar.set_entries(self.library.sidebar(self.stories_mode), self.scope)
 
     def _update_status(self) -> None:
         shown = self.article_list.articles
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("newsreader", style="bold")
         text.append("  │  ")
-        label = self.library.label(self.topic)
+        label = self.library.label(self.scope)
         text.append(label if len(label) <= 40 else label[:39] + "…", style="bold")
         text.append(f"  │  by {self.sort}")
         by_story = self.view_spec().story_rows
@@ -624,7 +624,7 @@ class NewsReaderApp(App[int]):
     def watch_sort(self) -> None:
         self._refresh_view(counts=False)
 
-    def watch_topic(self) -> None:
+    def watch_scope(self) -> None:
         self._refresh_view(counts=False)
 
     def watch_stories_mode(self) -> None:
@@ -637,8 +637,8 @@ class NewsReaderApp(App[int]):
 
     @on(TopicSidebar.Selected)
     def _topic_selected(self, message: TopicSidebar.Selected) -> None:
-        if message.key != self.topic:
-            self.topic = message.key
+        if message.scope != self.scope:
+            self.scope = message.scope
 
     @on(TopicSidebar.Entered)
     def _topic_entered(self) -> None:
@@ -678,13 +678,13 @@ class NewsReaderApp(App[int]):
 
     def open_story(self, lead: Article) -> None:
         """Enter on a story in the stories view: list its articles (Esc returns)."""
-        self.history.append(Place(self.topic, lead.id))
-        self.topic = story_key(lead.id)
+        self.history.append(Place(self.scope, lead.id))
+        self.scope = Story(lead.id)
 
     @on(DetailPane.RelatedChosen)
     def _related_chosen(self, message: DetailPane.RelatedChosen) -> None:
         current = self.article_list.article
-        self.history.append(Place(self.topic, current.id if current else None))
+        self.history.append(Place(self.scope, current.id if current else None))
         if message.article is not None:
             self.go_to_article(message.article)
         else:
@@ -698,9 +698,9 @@ class NewsReaderApp(App[int]):
         self.detail.focus_body()
 
     def go_to_article(self, article: Article) -> None:
-        """Select an article in the list, switching to All when it is not in this topic."""
+        """Select an article in the list, switching to All when it is not in this scope."""
         if not self.article_list.select_id(article.id):
-            self.topic = ALL
+            self.scope = ALL
             self.article_list.set_articles(self.current_articles(), article.id)
         self._show_article(article)
         self.article_list.focus()
@@ -715,14 +715,7 @@ class NewsReaderApp(App[int]):
         if self.detail.article is article and self.detail.related_shown is None:
             return
         detail = load_detail(article)
-        also = self.library.also_covered(article) if self.stories is not None else ()
-        covered = {a.id for a in also}
-        related = [
-            RelatedEntry(item, found)
-            for item in detail.related
-            if (found := self.store.resolve(item, build_index=False)) is None
-            or found.id not in covered
-        ]  # a story already listed under "Also covered by" is not listed twice
+        related, also = self.library.coverage(article, detail.related)
         self.detail.show_article(article, detail, related=related, also_covered=also)
 
     # -- search -------------------------------------------------------------
@@ -787,12 +780,12 @@ class NewsReaderApp(App[int]):
 
     @on(TopicSidebar.DeleteRequested)
     def _delete_saved_search(self, message: TopicSidebar.DeleteRequested) -> None:
-        if message.key.startswith("search:"):
-            name = message.key.removeprefix("search:")
+        if isinstance(message.scope, SavedSearch):
+            name = message.scope.name
             self.state.delete_search(name)
             self.library.forget_saved_search(name)
-            if self.topic == message.key:
-                self.topic = ALL
+            if self.scope == message.scope:
+                self.scope = ALL
             self._update_sidebar()
             self.notify(f"Deleted saved search “{name}”.", timeout=3)
 
@@ -874,8 +867,8 @@ class NewsReaderApp(App[int]):
         if self.stories is None:
             self.notify("Stories are grouped once loading finishes.", timeout=2)
             return
-        if self.topic.startswith("story:"):
-            self.topic = ALL
+        if isinstance(self.scope, Story):
+            self.scope = ALL
         self.stories_mode = not self.stories_mode
         self.notify("Stories view" if self.stories_mode else "Articles view", timeout=1.5)
 
@@ -911,8 +904,8 @@ class NewsReaderApp(App[int]):
             return
         if self.history:
             place = self.history.pop()
-            if place.topic != self.topic:
-                self.topic = place.topic
+            if place.scope != self.scope:
+                self.scope = place.scope
             if place.article_id:
                 self.article_list.set_articles(self.current_articles(), place.article_id)
             self.detail.article = None

@@ -7,7 +7,6 @@ never parsed as markup; only http(s) links are made clickable.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from rich.style import Style
@@ -21,18 +20,11 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.formatting import age, long_date, short_date
+from reader.library import RelatedEntry
 from reader.model import Article, ArticleDetail, Related
 from reader.text import is_web_url
 
 MAX_ALSO_SHOWN = 12  # more coverage than this is for the stories view
-
-
-@dataclass(frozen=True, slots=True)
-class RelatedEntry:
-    """A row of the related list: a story, and the library article it is, if any."""
-
-    related: Related
-    article: Article | None
 
 
 def link_text(url: str) -> Text:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reader.scope import Topic
 from reader.state import ReadState
 from reader.widgets.article_list import ArticleList
 from reader.widgets.topic_sidebar import TopicSidebar
@@ -76,7 +77,7 @@ async def test_mark_all_in_topic_only(app_factory, many_dir: Path):
     app = app_factory(many_dir)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(app, pilot)
-        app.topic = "topic:Even"
+        app.scope = Topic("Even")
         await pilot.pause()
         await pilot.press("A")
         assert counts(app)["Even"] == (0, 30)
