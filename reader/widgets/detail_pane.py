@@ -13,7 +13,6 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import OptionList, Static
@@ -23,6 +22,7 @@ from reader.formatting import age, long_date, short_date
 from reader.library import RelatedEntry
 from reader.model import Article, ArticleDetail, Related
 from reader.text import is_web_url
+from reader.widgets.keys import bindings_for
 
 MAX_ALSO_SHOWN = 12  # more coverage than this is for the stories view
 
@@ -43,11 +43,7 @@ def _meta_line(*parts: str) -> Text:
 class RelatedList(OptionList):
     """Related stories and other coverage; Enter opens one."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="related.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="related.up"),
-        Binding("enter", "select", "Open story", id="related.open"),
-    ]
+    BINDINGS = bindings_for("related")
 
 
 class DetailPane(Vertical):

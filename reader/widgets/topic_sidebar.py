@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -12,18 +11,13 @@ from textual.widgets.option_list import Option
 from reader.formatting import fit
 from reader.library import SidebarEntry
 from reader.scope import ALL, Scope, is_deletable, scope_from_key
+from reader.widgets.keys import bindings_for
 
 
 class TopicSidebar(OptionList):
     """A list of sidebar entries; posts Selected when the highlight moves."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="sidebar.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="sidebar.up"),
-        Binding("g", "first", "First topic", show=False, id="sidebar.first"),
-        Binding("G", "last", "Last topic", show=False, id="sidebar.last"),
-        Binding("delete,x", "delete_entry", "Delete saved search", id="sidebar.delete"),
-    ]
+    BINDINGS = bindings_for("sidebar")
 
     DEFAULT_CSS = """
     TopicSidebar { scrollbar-size-vertical: 1; }
