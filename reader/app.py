@@ -1,4 +1,13 @@
-"""NewsReaderApp: owns the store and the view state; widgets post messages up."""
+"""NewsReaderApp: owns the view state (scope, sort, hide-read, stories, search).
+
+Widgets post messages up; the app asks the Textual-free core what to show
+(``reader.library``: a scope's articles, counts, labels, coverage;
+``reader.status``: the top line; ``reader.bindings``: keys, palette, help)
+and passes the answers down. It stays near 1,000 lines because it is the one
+place where every message, action and worker meets: each handler is a few
+lines over a core call, and splitting them into mixins would hide the state
+they share (see STYLE.md, "Not a small App, but thin workers").
+"""
 
 from __future__ import annotations
 

@@ -11,63 +11,66 @@ No Textual here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
+
+
+class _Keyed:
+    """A scope's ``key``: its kind, then ``:`` and its one field when it has one."""
+
+    __slots__ = ()
+    kind: ClassVar[str]
+    __match_args__: ClassVar[tuple[str, ...]]
+
+    @property
+    def key(self) -> str:
+        if not self.__match_args__:
+            return self.kind
+        return f"{self.kind}:{getattr(self, self.__match_args__[0])}"
 
 
 @dataclass(frozen=True, slots=True)
-class All:
+class All(_Keyed):
     """Every article."""
 
-    @property
-    def key(self) -> str:
-        return "all"
+    kind = "all"
 
 
 @dataclass(frozen=True, slots=True)
-class Starred:
+class Starred(_Keyed):
     """The starred articles."""
 
-    @property
-    def key(self) -> str:
-        return "starred"
+    kind = "starred"
 
 
 @dataclass(frozen=True, slots=True)
-class Topic:
+class Topic(_Keyed):
     """The articles of one topic."""
 
+    kind = "topic"
     name: str
-
-    @property
-    def key(self) -> str:
-        return f"topic:{self.name}"
 
 
 @dataclass(frozen=True, slots=True)
-class SavedSearch:
+class SavedSearch(_Keyed):
     """The articles a saved search matches."""
 
+    kind = "search"
     name: str
-
-    @property
-    def key(self) -> str:
-        return f"search:{self.name}"
 
 
 @dataclass(frozen=True, slots=True)
-class Story:
+class Story(_Keyed):
     """One story opened from the stories view: its lead and the other coverage."""
 
+    kind = "story"
     article_id: str
-
-    @property
-    def key(self) -> str:
-        return f"story:{self.article_id}"
 
 
 Scope = All | Starred | Topic | SavedSearch | Story
 
 ALL = All()
 STARRED = Starred()
+_WITH_FIELD = {cls.kind: cls for cls in (Topic, SavedSearch, Story)}
 
 
 def scope_from_key(key: object) -> Scope | None:
@@ -81,7 +84,7 @@ def scope_from_key(key: object) -> Scope | None:
     kind, sep, rest = key.partition(":")
     if not sep:
         return None
-    make = {"topic": Topic, "search": SavedSearch, "story": Story}.get(kind)
+    make = _WITH_FIELD.get(kind)
     return make(rest) if make is not None else None
 
 
