@@ -253,7 +253,7 @@ class NewsReaderApp(App[int]):
     VIEW_SETTING = "view"
 
     def restore_view(self) -> None:
-        """Bring back topic, sort, hide-read and stories mode from the last run."""
+        """Bring back scope, sort, hide-read and stories mode from the last run."""
         saved = self.state.get_setting(self.VIEW_SETTING, {})
         if not isinstance(saved, dict):
             return
@@ -270,7 +270,7 @@ class NewsReaderApp(App[int]):
             self.set_reactive(NewsReaderApp.scope, scope)
 
     def _finish_restore(self) -> None:
-        """Once loaded: fall back to All for a topic that is gone; reselect the article."""
+        """Once loaded: fall back to All for a scope that is gone; reselect the article."""
         saved, self._restore = self._restore, {}
         if not self.library.contains(self.scope):
             self.scope = ALL
