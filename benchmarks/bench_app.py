@@ -124,11 +124,10 @@ if ARGS["variant"] == "app":
     resource_tracker.ensure_running()
 from textual import work
 from textual.screen import Screen
-import reader.app as app_module
 from reader.app import NewsReaderApp, make_app
+from reader.scope import ALL, Topic
 from reader.widgets.article_list import ArticleList
 
-ALL = getattr(app_module, "ALL", "all")
 IMPORTED = _time.time()
 if ARGS["expect_cache"]:
     from reader.cache import IndexCache
@@ -140,7 +139,7 @@ if ARGS["expect_cache"]:
         raise SystemExit(1)
 
 target = ARGS["articles"]
-frames = []  # (perf_counter, time, rows painted, cursor, sort, topic, query)
+frames = []  # (perf_counter, time, rows painted, cursor, sort, scope, query)
 painted = [0]
 first_rows = [None]
 full_list = [None]
@@ -167,7 +166,7 @@ def compositor_refresh(self):
             cursor = app.article_list.cursor
         except Exception:
             cursor = None
-        frames.append((now, wall, rows, cursor, app.sort, app.topic, app.query_text))
+        frames.append((now, wall, rows, cursor, app.sort, app.scope, app.query_text))
 Screen._compositor_refresh = compositor_refresh
 
 if ARGS["variant"] == "floor":
@@ -220,12 +219,12 @@ async def interactions(app, pilot):
         await pilot.pause(0.05)
     times = []
     for _, (name, _count) in zip(budget(6), app.store.topics()):
-        want = f"topic:{name}"
+        want = Topic(name)
         started = _time.perf_counter()
-        app.topic = want
+        app.scope = want
         times.append(await until(pilot, started, lambda f: f[5] == want and f[2] > 0))
         await pilot.pause(0.05)
-        app.topic = ALL
+        app.scope = ALL
         await pilot.pause(0.05)
     out["topic"] = times
     times = []

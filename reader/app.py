@@ -1,4 +1,13 @@
-"""NewsReaderApp: owns the store and the view state; widgets post messages up."""
+"""NewsReaderApp: owns the view state (scope, sort, hide-read, stories, search).
+
+Widgets post messages up; the app asks the Textual-free core what to show
+(``reader.library``: a scope's articles, counts, labels, coverage;
+``reader.status``: the top line; ``reader.bindings``: keys, palette, help)
+and passes the answers down. It stays near 1,000 lines because it is the one
+place where every message, action and worker meets: each handler is a few
+lines over a core call, and splitting them into mixins would hide the state
+they share (see STYLE.md, "Not a small App, but thin workers").
+"""
 
 from __future__ import annotations
 
@@ -7,12 +16,12 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -21,23 +30,27 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from reader import bindings
 from reader.cache import IndexCache
 from reader.config import Config
 from reader.formatting import plural
 from reader.ingest import Changes, Ingest, Loaded, Progress
+from reader.library import Library, ViewSpec
 from reader.loader import load_detail
 from reader.model import Article, LoadResult
 from reader.query import Query, QueryError, SearchIndex, highlight_spans, parse
-from reader.screens.help import HelpScreen, help_rows
+from reader.scope import ALL, SavedSearch, Scope, Story, is_remembered, scope_from_key
+from reader.screens.help import HelpScreen
 from reader.screens.problems import ProblemsScreen
 from reader.screens.save_search import SaveSearchScreen
 from reader.state import ReadState
+from reader.status import StatusLine
 from reader.store import Sort, Store
 from reader.stories import Stories, group_stories
 from reader.text import is_web_url
-from reader.view import ALL, Library, ViewSpec, story_key
 from reader.widgets.article_list import ArticleList
-from reader.widgets.detail_pane import DetailPane, RelatedEntry, RelatedList
+from reader.widgets.detail_pane import DetailPane, RelatedList
+from reader.widgets.keys import bindings_for
 from reader.widgets.search_bar import SearchBar
 from reader.widgets.topic_sidebar import TopicSidebar
 
@@ -98,7 +111,7 @@ class SearchReady(Message):
 class Place:
     """Where the user was: for the back key."""
 
-    topic: str
+    scope: Scope
     article_id: str | None
 
 
@@ -117,32 +130,9 @@ class NewsReaderApp(App[int]):
     TITLE = "newsreader"
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (100, "-wide")]
 
-    BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-        Binding("s", "toggle_sort", "Sort", id="app.sort"),
-        Binding("c", "toggle_stories", "Stories", id="app.stories"),
-        Binding("o", "open_link", "Open link", show=False, id="app.open_link"),
-        Binding("y", "copy_link", "Copy link", show=False, id="app.copy_link"),
-        Binding("r", "rescan", "Rescan folders", show=False, id="app.rescan"),
-        Binding("R", "fetch_feeds", "Fetch feeds", show=False, id="app.fetch_feeds"),
-        Binding("slash", "search", "Search", key_display="/", id="app.search"),
-        Binding("ctrl+s", "save_search", "Save search", show=False, id="app.save_search"),
-        Binding("m", "toggle_read", "Read/unread", show=False, id="app.toggle_read"),
-        Binding("f", "toggle_star", "Star", show=False, id="app.toggle_star"),
-        Binding("A", "mark_all_read", "Mark all read", show=False, id="app.mark_all_read"),
-        Binding("u", "undo", "Undo", show=False, id="app.undo"),
-        Binding("h", "toggle_hide_read", "Hide read", show=False, id="app.hide_read"),
-        Binding("n", "next_unread", "Next unread", show=False, id="app.next_unread"),
-        Binding("N", "previous_unread", "Previous unread", show=False, id="app.prev_unread"),
-        Binding("escape,backspace", "back", "Back", show=False, id="app.back"),
-        Binding("tab", "focus_next", "Next pane", show=False, id="app.next_pane"),
-        Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="app.prev_pane"),
-        Binding("exclamation_mark", "problems", "Skipped files", show=False, id="app.problems"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
-    ]
+    BINDINGS = bindings_for("app")
 
-    topic: reactive[str] = reactive(ALL, init=False)
+    scope: reactive[Scope] = reactive(ALL, init=False)
     sort: reactive[Sort] = reactive("date", init=False)
     hide_read: reactive[bool] = reactive(False, init=False)
     stories_mode: reactive[bool] = reactive(False, init=False)
@@ -231,7 +221,6 @@ class NewsReaderApp(App[int]):
         self._warn_state()
         if self.keymap:
             self.set_keymap(self.keymap)
-            self.notes.extend(self.keymap_problems())
         for note in self.notes:
             self.notify(note, title="Settings", severity="warning", timeout=10)
         self.apply_theme()
@@ -264,7 +253,7 @@ class NewsReaderApp(App[int]):
     VIEW_SETTING = "view"
 
     def restore_view(self) -> None:
-        """Bring back topic, sort, hide-read and stories mode from the last run."""
+        """Bring back scope, sort, hide-read and stories mode from the last run."""
         saved = self.state.get_setting(self.VIEW_SETTING, {})
         if not isinstance(saved, dict):
             return
@@ -275,17 +264,16 @@ class NewsReaderApp(App[int]):
             self.set_reactive(NewsReaderApp.hide_read, saved["hide_read"])
         if isinstance(saved.get("stories"), bool):
             self.set_reactive(NewsReaderApp.stories_mode, saved["stories"])
-        topic = saved.get("topic")
-        if isinstance(topic, str) and not topic.startswith("story:"):
-            self.set_reactive(NewsReaderApp.topic, topic)
+        # "topic" holds the scope's key: the name and format of older versions.
+        scope = scope_from_key(saved.get("topic"))
+        if scope is not None and is_remembered(scope):
+            self.set_reactive(NewsReaderApp.scope, scope)
 
     def _finish_restore(self) -> None:
-        """Once loaded: fall back to All for a topic that is gone; reselect the article."""
+        """Once loaded: fall back to All for a scope that is gone; reselect the article."""
         saved, self._restore = self._restore, {}
-        if self.topic.startswith("topic:") and not self.store.view(
-            self.topic.removeprefix("topic:")
-        ):
-            self.topic = ALL
+        if not self.library.contains(self.scope):
+            self.scope = ALL
         article_id = saved.get("article")
         if isinstance(article_id, str):
             self.article_list.set_articles(self.current_articles(), article_id)
@@ -293,7 +281,7 @@ class NewsReaderApp(App[int]):
     def save_view(self) -> None:
         current = self._current_id
         view = {
-            "topic": self.topic if not self.topic.startswith("story:") else ALL,
+            "topic": (self.scope if is_remembered(self.scope) else ALL).key,
             "sort": self.sort,
             "hide_read": self.hide_read,
             "stories": self.stories_mode,
@@ -553,7 +541,7 @@ class NewsReaderApp(App[int]):
 
     def view_spec(self) -> ViewSpec:
         return ViewSpec(
-            topic=self.topic,
+            scope=self.scope,
             sort=self.sort,
             hide_read=self.hide_read,
             stories=self.stories_mode,
@@ -575,52 +563,33 @@ class NewsReaderApp(App[int]):
         if counts:
             self._update_sidebar()
         else:
-            self.sidebar.select(self.topic)
+            self.sidebar.select(self.scope)
         self._update_status()
         if self.article_list.article is None:
             self._show_article(None)
 
     def _update_sidebar(self) -> None:
-        self.sidebar.set_entries(self.library.sidebar(self.stories_mode), self.topic)
+        self.sidebar.set_entries(self.library.sidebar(self.stories_mode), self.scope)
 
     def _update_status(self) -> None:
-        shown = self.article_list.articles
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("newsreader", style="bold")
-        text.append("  │  ")
-        label = self.library.label(self.topic)
-        text.append(label if len(label) <= 40 else label[:39] + "…", style="bold")
-        text.append(f"  │  by {self.sort}")
         by_story = self.view_spec().story_rows
-        unread, total = self.library.counts(shown, by_story)
-        count = (
-            plural(total, "story").replace("storys", "stories")
-            if by_story
-            else plural(total, "article")
+        unread, total = self.library.counts(self.article_list.articles, by_story)
+        status = StatusLine(
+            label=self.library.label(self.scope),
+            sort=self.sort,
+            unread=unread,
+            total=total,
+            by_story=by_story,
+            hide_read=self.hide_read,
+            query=self.query_text,
+            checking=self.checking,
+            fetching=self.fetching,
+            loading=self._progress if self.loading else None,
+            skipped=len(self.result.problems),
         )
-        text.append(f"  │  {count}, {unread:,} unread")
-        if self.hide_read:
-            text.append("  │  read hidden")
-        if self.query_text:
-            text.append("  │  search: ")
-            text.append(self.query_text, style="bold")
-        if self.checking:
-            text.append("  │  checking for changes…", style="italic")
-        if self.fetching is not None:
-            done, total = self.fetching
-            text.append(
-                f"  │  fetching feeds {done}/{total}" if total else "  │  fetching feeds…",
-                style="italic",
-            )
-        if self.loading:
-            done, total = self._progress
-            percent = f" {done * 100 // total}%" if total else ""
-            text.append(f"  │  loading {done:,}/{total:,} files{percent}", style="italic")
-        problems = len(self.result.problems)
-        if problems:
-            skipped = f"{plural(problems, 'file')} skipped, press ! to see"
-            text.append("  │  ")
-            text.append(skipped, style="bold yellow")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for part, style in status.parts():
+            text.append(part, style=style)
         self.query_one(StatusBar).update(text)
 
     # -- reactions ----------------------------------------------------------
@@ -628,7 +597,7 @@ class NewsReaderApp(App[int]):
     def watch_sort(self) -> None:
         self._refresh_view(counts=False)
 
-    def watch_topic(self) -> None:
+    def watch_scope(self) -> None:
         self._refresh_view(counts=False)
 
     def watch_stories_mode(self) -> None:
@@ -641,8 +610,8 @@ class NewsReaderApp(App[int]):
 
     @on(TopicSidebar.Selected)
     def _topic_selected(self, message: TopicSidebar.Selected) -> None:
-        if message.key != self.topic:
-            self.topic = message.key
+        if message.scope != self.scope:
+            self.scope = message.scope
 
     @on(TopicSidebar.Entered)
     def _topic_entered(self) -> None:
@@ -682,13 +651,13 @@ class NewsReaderApp(App[int]):
 
     def open_story(self, lead: Article) -> None:
         """Enter on a story in the stories view: list its articles (Esc returns)."""
-        self.history.append(Place(self.topic, lead.id))
-        self.topic = story_key(lead.id)
+        self.history.append(Place(self.scope, lead.id))
+        self.scope = Story(lead.id)
 
     @on(DetailPane.RelatedChosen)
     def _related_chosen(self, message: DetailPane.RelatedChosen) -> None:
         current = self.article_list.article
-        self.history.append(Place(self.topic, current.id if current else None))
+        self.history.append(Place(self.scope, current.id if current else None))
         if message.article is not None:
             self.go_to_article(message.article)
         else:
@@ -702,9 +671,9 @@ class NewsReaderApp(App[int]):
         self.detail.focus_body()
 
     def go_to_article(self, article: Article) -> None:
-        """Select an article in the list, switching to All when it is not in this topic."""
+        """Select an article in the list, switching to All when it is not in this scope."""
         if not self.article_list.select_id(article.id):
-            self.topic = ALL
+            self.scope = ALL
             self.article_list.set_articles(self.current_articles(), article.id)
         self._show_article(article)
         self.article_list.focus()
@@ -719,14 +688,7 @@ class NewsReaderApp(App[int]):
         if self.detail.article is article and self.detail.related_shown is None:
             return
         detail = load_detail(article)
-        also = self.library.also_covered(article) if self.stories is not None else ()
-        covered = {a.id for a in also}
-        related = [
-            RelatedEntry(item, found)
-            for item in detail.related
-            if (found := self.store.resolve(item, build_index=False)) is None
-            or found.id not in covered
-        ]  # a story already listed under "Also covered by" is not listed twice
+        related, also = self.library.coverage(article, detail.related)
         self.detail.show_article(article, detail, related=related, also_covered=also)
 
     # -- search -------------------------------------------------------------
@@ -791,12 +753,12 @@ class NewsReaderApp(App[int]):
 
     @on(TopicSidebar.DeleteRequested)
     def _delete_saved_search(self, message: TopicSidebar.DeleteRequested) -> None:
-        if message.key.startswith("search:"):
-            name = message.key.removeprefix("search:")
+        if isinstance(message.scope, SavedSearch):
+            name = message.scope.name
             self.state.delete_search(name)
             self.library.forget_saved_search(name)
-            if self.topic == message.key:
-                self.topic = ALL
+            if self.scope == message.scope:
+                self.scope = ALL
             self._update_sidebar()
             self.notify(f"Deleted saved search “{name}”.", timeout=3)
 
@@ -878,8 +840,8 @@ class NewsReaderApp(App[int]):
         if self.stories is None:
             self.notify("Stories are grouped once loading finishes.", timeout=2)
             return
-        if self.topic.startswith("story:"):
-            self.topic = ALL
+        if isinstance(self.scope, Story):
+            self.scope = ALL
         self.stories_mode = not self.stories_mode
         self.notify("Stories view" if self.stories_mode else "Articles view", timeout=1.5)
 
@@ -915,8 +877,8 @@ class NewsReaderApp(App[int]):
             return
         if self.history:
             place = self.history.pop()
-            if place.topic != self.topic:
-                self.topic = place.topic
+            if place.scope != self.scope:
+                self.scope = place.scope
             if place.article_id:
                 self.article_list.set_articles(self.current_articles(), place.article_id)
             self.detail.article = None
@@ -929,7 +891,7 @@ class NewsReaderApp(App[int]):
             self.clear_search()
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(help_rows(self.binding_sections(), self.keymap)))
+        self.push_screen(HelpScreen(bindings.help_rows(self.keymap)))
 
     def action_problems(self) -> None:
         result = self.result
@@ -940,86 +902,30 @@ class NewsReaderApp(App[int]):
             ProblemsScreen(result.problems, result.ignored, result.duplicates, self.feed_failures)
         )
 
-    # -- bindings as data ---------------------------------------------------
-
-    def keymap_problems(self) -> list[str]:
-        """Unknown binding ids, and remapped keys that another binding already uses."""
-        sections = self.binding_sections()
-        known = {b.id for _name, bindings in sections for b in bindings if b.id}
-        problems = [
-            f'keymap: "{binding_id}" is not a binding id '
-            "(newsreader config default lists them); ignored"
-            for binding_id in self.keymap
-            if binding_id not in known
-        ]
-        # Who holds each key, per section; app keys clash with every pane's keys
-        # (a focused pane's binding wins), pane keys only within their pane.
-        holders: dict[tuple[str, str], set[str]] = {}
-        for name, bindings in sections:
-            for binding in bindings:
-                keys = self.keymap.get(binding.id or "", binding.key)
-                for key in keys.split(","):
-                    holders.setdefault((name, key.strip()), set()).add(binding.id or "")
-        app_section = sections[0][0]
-        for binding_id, keys in self.keymap.items():
-            if binding_id not in known:
-                continue
-            mine = next(
-                name for name, bindings in sections if any(b.id == binding_id for b in bindings)
-            )
-            scopes = [name for name, _ in sections] if mine == app_section else [app_section, mine]
-            for key in (k.strip() for k in keys.split(",")):
-                others = sorted(
-                    other
-                    for scope in scopes
-                    for other in holders.get((scope, key), ())
-                    if other != binding_id
-                )
-                if others:
-                    problems.append(
-                        f'keymap: "{key}" for "{binding_id}" is also bound to '
-                        f"{', '.join(others)}; one of them will not work"
-                    )
-        return problems
-
-    def binding_sections(self) -> list[tuple[str, list[Binding]]]:
-        """Every binding, grouped by where it works: the help and palette use it."""
-        return [
-            ("Everywhere", [b for b in self.BINDINGS if isinstance(b, Binding)]),
-            ("Article list", list(ArticleList.BINDINGS)),
-            ("Topics", list(TopicSidebar.BINDINGS)),
-            ("Related stories", list(RelatedList.BINDINGS)),
-        ]
+    # -- bindings as data (reader.bindings) ---------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands, then ours: generated from the binding table."""
         yield from super().get_system_commands(screen)
-        commands = [
-            ("Toggle sort", "Sort by date or by quality", self.action_toggle_sort),
-            ("Toggle stories", "One row per story, or per article", self.action_toggle_stories),
-            ("Open link", "Open the article's link in the browser", self.action_open_link),
-            ("Copy link", "Copy the article's link to the clipboard", self.action_copy_link),
-            ("Rescan folders", "Pick up new, changed and deleted files now", self.action_rescan),
-            ("Fetch feeds", "Fetch every subscribed feed now", self.action_fetch_feeds),
-            ("Search", "Filter the list with a query", self.action_search),
-            ("Save search", "Keep the current search in the sidebar", self.action_save_search),
-            ("Clear search", "Show every article again", self.clear_search),
-            ("Toggle read", "Mark the article read or unread", self.action_toggle_read),
-            ("Toggle star", "Star or unstar the article", self.action_toggle_star),
-            ("Mark all read", "Mark every article in this view read", self.action_mark_all_read),
-            ("Undo", "Undo the last mark or bulk mark", self.action_undo),
-            ("Toggle hide read", "Hide or show read articles", self.action_toggle_hide_read),
-            ("Next unread", "Jump to the next unread article", self.action_next_unread),
-            ("Previous unread", "Jump to the previous unread", self.action_previous_unread),
-            ("Show help", "Every key, by pane", self.action_help),
-            ("Show skipped files", "Files that could not be read, and why", self.action_problems),
-            ("Go back", "Return to where you came from", self.action_back),
-            ("Focus topics", "Move to the topic sidebar", self.sidebar.focus),
-            ("Focus articles", "Move to the article list", self.article_list.focus),
-            ("First article", "Jump to the top of the list", self.article_list.action_first),
-            ("Last article", "Jump to the bottom of the list", self.article_list.action_last),
-        ]
-        for title, help_text, callback in commands:
-            yield SystemCommand(title, help_text, callback)
+        targets = {"app": self, "list": self.article_list, "sidebar": self.sidebar}
+        for binding in bindings.TABLE:
+            if binding.palette:
+                target = targets[binding.pane]
+                run = partial(self.run_action, binding.action, target)
+                yield SystemCommand(binding.palette, binding.help, run)
+        for command in bindings.PALETTE_ONLY:
+            yield SystemCommand(
+                command.title, command.help, partial(self.run_action, command.action)
+            )
+
+    def action_clear_search(self) -> None:
+        self.clear_search()
+
+    def action_focus_topics(self) -> None:
+        self.sidebar.focus()
+
+    def action_focus_articles(self) -> None:
+        self.article_list.focus()
 
 
 def make_app(

@@ -500,13 +500,10 @@ def run_tui(given: Sequence[str]) -> int:
     seed_paths = _seed_paths(given)
     _require_existing(seed_paths)  # a mistyped path is the more useful message
     _require_terminal()
+    # The same problems 'newsreader config check' prints (a missing seed folder among them).
     notes = [str(problem) for problem in problems]
     if not given:
-        for folder in config.seed_folders:
-            if folder.is_dir():
-                seed_paths.append(folder)
-            else:
-                notes.append(f"seed folder {folder} (from seed_folders) does not exist")
+        seed_paths.extend(folder for folder in config.seed_folders if folder.is_dir())
     from reader.app import make_app  # textual is imported only for the TUI
 
     optional = [] if given else paths.default_optional_paths()

@@ -2,8 +2,12 @@
 
 A bad file never stops newsreader: every value that cannot be used keeps its
 default and becomes a :class:`ConfigProblem` that names the key, the line and
-what to do. Nothing here imports Textual; the app checks theme names and
-binding ids against what it really has.
+what to do. ``load_config`` is the one check: ``newsreader config check``
+prints its problems and the TUI shows the same ones at start (unknown binding
+ids, keys Textual never sends, clashing keys, unknown themes, seed folders that
+do not exist). Nothing here imports Textual: binding ids and key names come
+from ``reader.bindings``, theme names from ``THEMES`` (a UI test compares them
+with Textual's).
 """
 
 from __future__ import annotations
@@ -13,15 +17,24 @@ import json
 import math
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal
 
-from reader import paths
+from reader import bindings, paths
+from reader.bindings import key_name
+
+__all__ = ["THEMES", "Config", "ConfigProblem", "default_config_text", "key_name", "load_config"]
 
 SORTS = ("date", "quality")
+# Textual's built-in themes (App().available_themes; tests/ui compares them).
+THEMES = (
+    "ansi-dark", "ansi-light", "atom-one-dark", "atom-one-light", "catppuccin-frappe",
+    "catppuccin-latte", "catppuccin-macchiato", "catppuccin-mocha", "dracula", "flexoki",
+    "gruvbox", "monokai", "nord", "rose-pine", "rose-pine-dawn", "rose-pine-moon",
+    "solarized-dark", "solarized-light", "textual-dark", "textual-light", "tokyo-night",
+)  # fmt: skip
 MAX_DWELL_SECONDS = 3600.0
 # Feeds are fetched at most every 5 minutes (servers rarely change faster) and
 # at least once a week when the interval is on at all.
@@ -209,8 +222,18 @@ class _Validator:
         return _INVALID
 
     def check_theme(self, value: object) -> object:
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, str) and value.strip() in THEMES:
             return value.strip()
+        if isinstance(value, str) and value.strip():
+            close = difflib.get_close_matches(value.strip(), THEMES, n=1)
+            hint = f', did you mean "{close[0]}"?' if close else ""
+            self.problem(
+                "theme",
+                ("theme",),
+                f"unknown theme {_shown(value)}{hint} (known: {', '.join(THEMES)}); "
+                "the theme picked last time stays",
+            )
+            return _INVALID
         self.problem(
             "theme",
             ("theme",),
@@ -240,6 +263,13 @@ class _Validator:
                 )
             elif folder not in folders:
                 folders.append(folder)
+                if not folder.is_dir():
+                    self.problem(
+                        "seed_folders",
+                        ("seed_folders",),
+                        f"seed folder {folder} (from seed_folders) does not exist; "
+                        "create it or remove it from the list",
+                    )
         return tuple(folders)
 
     def _folder(self, entry: object) -> Path | None:
@@ -261,6 +291,7 @@ class _Validator:
             )
             return _INVALID
         keymap: dict[str, str] = {}
+        wheres: dict[str, tuple[str, ...]] = {}
         for key_path, keys in _flatten(value):
             binding_id = ".".join(key_path)
             where = ("keymap", *key_path)
@@ -286,6 +317,12 @@ class _Validator:
                 normalized = self._keys(label, where, binding_id, keys)
                 if normalized is not None:
                     keymap[binding_id] = normalized
+                    wheres[binding_id] = where
+        for problem in bindings.keymap_problems(keymap):
+            label = f"keymap.{problem.binding_id}"
+            self.problem(label, wheres[problem.binding_id], problem.message)
+            if not problem.usable:
+                keymap.pop(problem.binding_id, None)
         return keymap
 
     def _keys(
@@ -345,29 +382,6 @@ def _shown(value: object) -> str:
     else:
         text = str(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-# Single characters as Textual names their keys (textual.keys._character_to_key):
-# set_keymap compares key names, so "?" must become "question_mark".
-_KEY_NAME_REPLACEMENTS = {
-    "solidus": "slash",
-    "reverse_solidus": "backslash",
-    "commercial_at": "at",
-    "hyphen_minus": "minus",
-    "plus_sign": "plus",
-    "low_line": "underscore",
-}
-
-
-def key_name(key: str) -> str:
-    """The Textual key name for ``key``: ``"?"`` -> ``"question_mark"``; names pass through."""
-    if len(key) != 1 or key.isalnum():
-        return key
-    try:
-        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
-    except ValueError:
-        name = {"\t": "tab"}.get(key, key)
-    return _KEY_NAME_REPLACEMENTS.get(name, name)
 
 
 # ------------------------------------------------------------------ where keys are
@@ -434,32 +448,6 @@ class _KeyLines:
 
 # ------------------------------------------------------------------ default file
 
-# The main bindings, as the app defines them (tests keep the two in step).
-DEFAULT_KEYS: tuple[tuple[str, str, str], ...] = (
-    ("app.quit", "q", "quit"),
-    ("app.help", "?", "every key, by pane"),
-    ("app.sort", "s", "sort by date or by quality"),
-    ("app.search", "/", "filter the list with a query"),
-    ("app.toggle_read", "m", "mark read or unread"),
-    ("app.toggle_star", "f", "star or unstar"),
-    ("app.mark_all_read", "A", "mark every article in the view read"),
-    ("app.undo", "u", "undo the last mark"),
-    ("app.hide_read", "h", "hide or show read articles"),
-    ("app.next_unread", "n", "next unread article"),
-    ("app.prev_unread", "N", "previous unread article"),
-    ("app.stories", "c", "one row per story, or per article"),
-    ("app.open_link", "o", "open the link in the browser"),
-    ("app.copy_link", "y", "copy the link"),
-    ("app.rescan", "r", "pick up new and changed files now"),
-    ("list.down", "j,down", "next article"),
-    ("list.up", "k,up", "previous article"),
-    ("list.first", "g,home", "first article"),
-    ("list.last", "G,end", "last article"),
-    ("list.open", "enter", "open the article"),
-    ("sidebar.down", "j", "next topic"),
-    ("sidebar.up", "k", "previous topic"),
-)
-
 _DEFAULT_HEAD = """\
 # newsreader settings. Every line is commented out: uncomment one to change it.
 # `newsreader config path` prints where this file goes, and
@@ -493,16 +481,12 @@ _DEFAULT_HEAD = """\
 
 # Keys: binding id = "keys", several keys separated by commas. Single characters
 # ("?", "/") or Textual key names ("ctrl+s", "pagedown", "question_mark").
-# The help screen (?) shows the keys in use. The main ids and their default keys:
+# The help screen (?) shows the keys in use and each binding's id. Every id and
+# its default keys, by pane:
 # [keymap]
 """
 
 
 def default_config_text() -> str:
     """A fully commented ``config.toml``: loading it gives exactly ``Config()``."""
-    width = max(len(binding_id) for binding_id, _, _ in DEFAULT_KEYS) + 2
-    lines = [
-        f"# {json.dumps(binding_id):<{width}} = {json.dumps(keys):<10} # {what}"
-        for binding_id, keys, what in DEFAULT_KEYS
-    ]
-    return _DEFAULT_HEAD + "\n".join(lines) + "\n"
+    return _DEFAULT_HEAD + bindings.default_keymap_text()

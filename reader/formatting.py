@@ -75,4 +75,9 @@ def fit(text: str, width: int) -> str:
 
 
 def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+    """``3 stories``, ``1 file``: the count, then the word (its last word made plural)."""
+    if count == 1:
+        return f"{count:,} {word}"
+    if word.endswith("y") and word[-2:-1] not in ("", *"aeiou"):
+        return f"{count:,} {word[:-1]}ies"  # story -> stories, not storys
+    return f"{count:,} {word}s"

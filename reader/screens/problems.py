@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.formatting import plural
 from reader.model import Duplicate, Problem
+from reader.widgets.keys import bindings_for
 
 
 class ProblemsScreen(ModalScreen[None]):
     """Lists problems first, then ignored files and merged duplicates."""
 
-    BINDINGS = [Binding("escape,q,exclamation_mark", "dismiss", "Close", id="problems.close")]
+    BINDINGS = bindings_for("problems")
 
     DEFAULT_CSS = """
     ProblemsScreen { align: center middle; }

@@ -5,16 +5,17 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+
+from reader.widgets.keys import bindings_for
 
 
 class SaveSearchScreen(ModalScreen[str | None]):
     """Returns the name typed, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="save_search.cancel")]
+    BINDINGS = bindings_for("save_search")
 
     DEFAULT_CSS = """
     SaveSearchScreen { align: center middle; }

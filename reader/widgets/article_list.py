@@ -12,7 +12,6 @@ from datetime import UTC, datetime, tzinfo
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -21,6 +20,7 @@ from textual.strip import Strip
 
 from reader.formatting import compact_date, fit
 from reader.model import Article
+from reader.widgets.keys import bindings_for
 
 Highlighter = Callable[[str], list[tuple[int, int]]]
 
@@ -28,15 +28,7 @@ Highlighter = Callable[[str], list[tuple[int, int]]]
 class ArticleList(ScrollView, can_focus=True):
     """Rows of articles with a cursor; posts Highlighted and Opened."""
 
-    BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("g,home", "first", "First article", show=False, id="list.first"),
-        Binding("G,end", "last", "Last article", show=False, id="list.last"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("enter", "open", "Open", id="list.open"),
-    ]
+    BINDINGS = bindings_for("list")
 
     COMPONENT_CLASSES = {
         "article-list--cursor",

@@ -7,14 +7,12 @@ never parsed as markup; only http(s) links are made clickable.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.styles import RulesMap
@@ -26,20 +24,14 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.formatting import age, long_date, short_date
+from reader.library import RelatedEntry
 from reader.model import Article, ArticleDetail, Related
 from reader.text import is_web_url
+from reader.widgets.keys import bindings_for
 
 MAX_ALSO_SHOWN = 12  # more coverage than this is for the stories view
 # Wraps related rows ahead of time; measuring needs no terminal (never printed to).
 _CONSOLE = Console(width=200, file=None, color_system=None, legacy_windows=False)
-
-
-@dataclass(frozen=True, slots=True)
-class RelatedEntry:
-    """A row of the related list: a story, and the library article it is, if any."""
-
-    related: Related
-    article: Article | None
 
 
 def link_text(url: str) -> Text:
@@ -95,11 +87,7 @@ class HangingIndent(Visual):
 class RelatedList(OptionList):
     """Related stories and other coverage; Enter opens one."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="related.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="related.up"),
-        Binding("enter", "select", "Open story", id="related.open"),
-    ]
+    BINDINGS = bindings_for("related")
 
 
 class DetailPane(Vertical):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
+
+from reader.widgets.keys import bindings_for
 
 DEBOUNCE = 0.15  # seconds of quiet typing before the list is filtered
 
@@ -17,9 +18,7 @@ DEBOUNCE = 0.15  # seconds of quiet typing before the list is filtered
 class SearchBar(Vertical):
     """Posts Changed (debounced) while typing, Submitted on Enter, Cancelled on Esc."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Clear search", id="search.cancel"),
-    ]
+    BINDINGS = bindings_for("search")
 
     DEFAULT_CSS = """
     SearchBar { height: auto; display: none; background: $panel; }

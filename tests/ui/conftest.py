@@ -67,6 +67,20 @@ def app_factory() -> Callable[..., NewsReaderApp]:
 
 
 @pytest.fixture
+def notices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every message the app notifies, in order (Textual's own list is private)."""
+    shown: list[str] = []
+    notify = NewsReaderApp.notify
+
+    def recording(self: NewsReaderApp, message: str, *args: Any, **kwargs: Any) -> None:
+        shown.append(message)
+        notify(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(NewsReaderApp, "notify", recording)
+    return shown
+
+
+@pytest.fixture
 def many_dir(tmp_path: Path) -> Path:
     """Sixty articles in two topics, with quality equal to their number."""
     folder = tmp_path / "many"

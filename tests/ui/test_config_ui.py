@@ -7,7 +7,7 @@ from pathlib import Path
 from reader.config import parse_config
 from reader.screens.help import HelpScreen
 
-from .conftest import wait_loaded
+from .conftest import SEEDS, wait_loaded
 
 
 def config(text: str):
@@ -41,26 +41,52 @@ async def test_config_defaults_apply(app_factory, many_dir: Path):
         assert app.dwell == 0
 
 
-async def test_config_notes_are_shown(app_factory, many_dir: Path):
+async def test_config_notes_are_shown(app_factory, many_dir: Path, notices):
     app = app_factory(many_dir, notes=["config.toml:3: sort must be date or quality"])
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_loaded(app, pilot)
-        messages = [n.message for n in app._notifications]
-        assert any("sort must be" in m for m in messages)
+        assert any("sort must be" in m for m in notices)
 
 
-async def test_keymap_problems_are_named(app_factory, many_dir: Path):
-    text = '[keymap]\n"app.nosuch" = "z"\n"app.quit" = "j"\n'
-    app = app_factory(many_dir, config=config(text))
+async def test_the_keymap_problems_of_config_check_are_the_notes_at_start(
+    monkeypatch, tmp_path: Path, notices
+):
+    """The TUI shows exactly what 'newsreader config check' prints: one check, two callers."""
+    from reader import cli
+    from reader.app import NewsReaderApp
+
+    config_file = tmp_path / "config" / "newsreader" / "config.toml"
+    config_file.parent.mkdir(parents=True)
+    config_file.write_text('[keymap]\n"app.nosuch" = "z"\n"app.quit" = "j"\n"app.help" = "F1"\n')
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    shown: list[str] = []
+    monkeypatch.setattr(NewsReaderApp, "run", lambda self: shown.extend(self.notes))
+    assert cli.main([str(SEEDS)]) == 0
+    checked = _config_check(cli, config_file)[:-1]  # the last line counts them
+    assert shown == checked and len(shown) == 3
+    assert '"app.nosuch" is not a binding id' in shown[0]
+    assert 'did you mean "f1"?' in shown[1]
+    assert '"j" for "app.quit" is also bound to' in shown[2] and "list.down" in shown[2]
+
+
+def _config_check(cli, path: Path) -> list[str]:
+    import io
+    import sys
+
+    out = io.StringIO()
+    stdout, sys.stdout = sys.stdout, out
+    try:
+        cli.main(["config", "check", str(path)])
+    finally:
+        sys.stdout = stdout
+    return out.getvalue().splitlines()
+
+
+async def test_a_keymap_with_a_bad_key_keeps_the_default(app_factory, many_dir: Path):
+    parsed, problems = parse_config('[keymap]\n"app.help" = "ctrl+shift+alt+zz"\n', Path("c"))
+    assert len(problems) == 1
+    app = app_factory(many_dir, config=parsed)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_loaded(app, pilot)
-        messages = " ".join(n.message for n in app._notifications)
-        assert '"app.nosuch" is not a binding id' in messages
-        assert '"j" for "app.quit" is also bound to' in messages and "list.down" in messages
-
-
-async def test_a_clean_keymap_has_no_problems(app_factory, many_dir: Path):
-    app = app_factory(many_dir, config=config('[keymap]\n"app.sort" = "S"\n'))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_loaded(app, pilot)
-        assert app.keymap_problems() == []
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)

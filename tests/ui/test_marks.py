@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reader.scope import Topic
 from reader.state import ReadState
 from reader.widgets.article_list import ArticleList
 from reader.widgets.topic_sidebar import TopicSidebar
@@ -76,7 +77,7 @@ async def test_mark_all_in_topic_only(app_factory, many_dir: Path):
     app = app_factory(many_dir)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(app, pilot)
-        app.topic = "topic:Even"
+        app.scope = Topic("Even")
         await pilot.pause()
         await pilot.press("A")
         assert counts(app)["Even"] == (0, 30)
@@ -164,11 +165,10 @@ async def test_another_instance_marks_show_up(app_factory, many_dir: Path, tmp_p
         assert counts(app)["All"] == (58, 60)
 
 
-async def test_mark_all_and_undo_say_the_same_count(app_factory, many_dir: Path):
+async def test_mark_all_and_undo_say_the_same_count(app_factory, many_dir: Path, notices):
     app = app_factory(many_dir)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("m", "A", "u")
-        messages = [n.message for n in app._notifications]
-        assert any("Marked 59 articles read" in m for m in messages)
-        assert any(m == "Undid: mark 59 articles read" for m in messages)
+        assert any("Marked 59 articles read" in m for m in notices)
+        assert "Undid: mark 59 articles read" in notices

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import events
 from textual.widgets import Static
 
+from reader.scope import All, Topic
 from reader.screens.help import HelpScreen
 from reader.screens.problems import ProblemsScreen
 from reader.widgets.article_list import ArticleList
@@ -123,7 +124,7 @@ async def test_topic_switch_and_tab_between_panes(app_factory, many_dir: Path):
         await pilot.press("shift+tab")
         assert app.focused is sidebar
         await pilot.press("j", "j")
-        assert app.topic == "topic:Even"
+        assert app.scope == Topic("Even")
         assert len(articles.articles) == 30
         assert all("Even" in a.topics for a in articles.articles)
         await pilot.press("enter")
@@ -143,7 +144,7 @@ async def test_topic_switch_keeps_article_when_in_view(app_factory, many_dir: Pa
             a for a in articles.articles if "Even" in a.topics and a is not articles.article
         )
         articles.select_id(even.id)
-        app.topic = "topic:Even"
+        app.scope = Topic("Even")
         await pilot.pause()
         assert articles.article == even
 
@@ -175,17 +176,17 @@ async def test_related_in_library_opens_it_and_back_returns(app_factory, tmp_pat
         await wait_loaded(app, pilot)
         articles = app.query_one(ArticleList)
         await pilot.press("shift+tab", "j", "j")  # topic Alpha (first by name among equals)
-        assert app.topic == "topic:Alpha"
+        assert app.scope == Topic("Alpha")
         await pilot.press("enter")  # back to the list
         await pilot.press("enter")  # open: focus moves into the related list
         related = app.query_one(RelatedList)
         assert app.focused is related
         await pilot.press("enter")  # the related story is in the library, topic Beta
-        assert app.topic == "all"
+        assert app.scope == All()
         assert articles.article.title == "Child in library"
         assert app.focused is articles
         await pilot.press("escape")
-        assert app.topic == "topic:Alpha"
+        assert app.scope == Topic("Alpha")
         assert articles.article.title == "Parent story"
         # An outside story shows its own excerpt and link; backspace goes back.
         await pilot.press("enter")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
+from reader.scope import SavedSearch
 from reader.widgets.article_list import ArticleList
 from reader.widgets.search_bar import SearchBar
 from reader.widgets.topic_sidebar import TopicSidebar
@@ -76,15 +77,15 @@ async def test_field_query_and_save_search(app_factory, many_dir: Path):
         await pilot.pause()
         assert app.state.saved_searches() == {"top": "quality:>49"}
         sidebar = app.query_one(TopicSidebar)
-        entry = next(e for e in sidebar.entries if e.key == "search:top")
+        entry = next(e for e in sidebar.entries if e.scope == SavedSearch("top"))
         assert (entry.unread, entry.total) == (10, 10)
         await pilot.press("escape")  # clear the search
         assert len(articles.articles) == 60
-        app.topic = "search:top"
+        app.scope = SavedSearch("top")
         await pilot.pause()
         assert len(articles.articles) == 10
         await pilot.press("m")
-        entry = next(e for e in sidebar.entries if e.key == "search:top")
+        entry = next(e for e in sidebar.entries if e.scope == SavedSearch("top"))
         assert entry.unread == 9
 
 
@@ -99,5 +100,7 @@ async def test_is_unread_search_follows_marks(app_factory, many_dir: Path):
         assert len(articles.articles) == 60
         await pilot.press("m")
         assert len(articles.articles) == 59
-        entry = next(e for e in app.query_one(TopicSidebar).entries if e.key == "search:unread")
+        entry = next(
+            e for e in app.query_one(TopicSidebar).entries if e.scope == SavedSearch("unread")
+        )
         assert (entry.unread, entry.total) == (59, 59)

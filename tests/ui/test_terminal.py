@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from reader.scope import Topic
 from reader.widgets.article_list import ArticleList
 
 from .conftest import article_fields, wait_loaded, wait_workers, write_seed
@@ -76,7 +77,7 @@ async def test_view_is_remembered(app_factory, many_dir: Path, tmp_path: Path):
     app = app_factory(many_dir, state_path=db)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(app, pilot)
-        app.topic = "topic:Odd"
+        app.scope = Topic("Odd")
         await pilot.pause()
         await pilot.press("s", "j")
         chosen = app.query_one(ArticleList).article
@@ -86,7 +87,7 @@ async def test_view_is_remembered(app_factory, many_dir: Path, tmp_path: Path):
     again = app_factory(many_dir, state_path=db)
     async with again.run_test(size=(120, 30)) as pilot:
         await wait_loaded(again, pilot)
-        assert again.topic == "topic:Odd"
+        assert again.scope == Topic("Odd")
         assert again.sort == "quality"
         assert again.hide_read
         assert again.query_one(ArticleList).article == chosen

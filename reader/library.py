@@ -1,8 +1,9 @@
-"""What the screen shows, computed without Textual: the list, the sidebar, the counts.
+"""The library: what the screen shows, computed without Textual.
 
-The app owns the view settings (topic, sort, hide-read, stories, search) and
-passes them down as a ``ViewSpec``; ``Library`` turns them into articles and
-counts from the store, the read state and the stories.
+The app owns the view settings (scope, sort, hide-read, stories, search) and
+passes them down as a ``ViewSpec``; ``Library`` turns them into the list, the
+sidebar entries and their counts, a scope's label, and an article's related
+stories and other coverage, from the store, the read state and the stories.
 """
 
 from __future__ import annotations
@@ -12,43 +13,38 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from reader.model import Article
+from reader.model import Article, Related
 from reader.query import MatchContext, Query, QueryError, SearchIndex, parse
+from reader.scope import ALL, STARRED, All, SavedSearch, Scope, Starred, Topic
+from reader.scope import Story as StoryScope
 from reader.state import ReadState
 from reader.store import Sort, Store, date_key, quality_key
 from reader.stories import Stories, Story
 
-ALL = "all"
-STARRED = "starred"
-
-
-def topic_key(topic: str) -> str:
-    return f"topic:{topic}"
-
-
-def search_key(name: str) -> str:
-    return f"search:{name}"
-
-
-def story_key(article_id: str) -> str:
-    return f"story:{article_id}"
-
 
 @dataclass(frozen=True, slots=True)
 class SidebarEntry:
-    """One row of the sidebar. ``key`` is what the view filters by."""
+    """One row of the sidebar: the scope it selects, its label and counts."""
 
-    key: str
+    scope: Scope
     label: str
     unread: int
     total: int
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedEntry:
+    """A row of the related list: a story, and the library article it is, if any."""
+
+    related: Related
+    article: Article | None
+
+
+@dataclass(frozen=True, slots=True)
 class ViewSpec:
     """Everything that decides which articles the list shows, and how."""
 
-    topic: str = ALL
+    scope: Scope = ALL
     sort: Sort = "date"
     hide_read: bool = False
     stories: bool = False
@@ -58,7 +54,7 @@ class ViewSpec:
     @property
     def story_rows(self) -> bool:
         """One row per story (the stories view, outside one opened story)."""
-        return self.stories and not self.topic.startswith("story:")
+        return self.stories and not isinstance(self.scope, StoryScope)
 
 
 class Library:
@@ -72,6 +68,7 @@ class Library:
         self._index: SearchIndex | None = None
         self._saved: dict[str, list[Article]] = {}
         self.generation = 0  # bumped whenever the articles change
+        # Counts are kept by scope key (a str hashes faster than a dataclass).
         self._keys: dict[str, tuple[str, ...]] | None = None
         self._keys_generation = -1
         self._totals: Counter[str] | None = None
@@ -155,19 +152,7 @@ class Library:
 
     def articles(self, spec: ViewSpec) -> list[Article]:
         """The list for ``spec``: entry, search, hide-read, then one row per story."""
-        store, topic = self.store, spec.topic
-        if topic.startswith("topic:"):
-            articles = store.view(topic.removeprefix("topic:"), spec.sort)
-        elif topic == STARRED:
-            articles = [a for a in store.ordered(spec.sort) if self.state.is_starred(a.id)]
-        elif topic.startswith("search:"):
-            members = {a.id for a in self.saved_search_articles(topic.removeprefix("search:"))}
-            articles = [a for a in store.ordered(spec.sort) if a.id in members]
-        elif topic.startswith("story:") and (lead := store.get(topic.removeprefix("story:"))):
-            articles = [lead, *self.also_covered(lead)]
-            articles.sort(key=date_key)
-        else:
-            articles = store.view(None, spec.sort)
+        articles = self.scope_articles(spec.scope, spec.sort)
         if spec.search is not None:
             articles = self.filter(articles, spec.search)
         if spec.hide_read:
@@ -176,6 +161,32 @@ class Library:
         if spec.story_rows and self.stories is not None:
             articles = self._story_leads(articles, spec.sort)
         return articles
+
+    def scope_articles(self, scope: Scope, sort: Sort = "date") -> list[Article]:
+        """Every article ``scope`` holds, in ``sort`` order (an opened story: by date)."""
+        store = self.store
+        match scope:
+            case Topic(name):
+                return store.view(name, sort)
+            case Starred():
+                return [a for a in store.ordered(sort) if self.state.is_starred(a.id)]
+            case SavedSearch(name):
+                members = {a.id for a in self.saved_search_articles(name)}
+                return [a for a in store.ordered(sort) if a.id in members]
+            case StoryScope(article_id) if (lead := store.get(article_id)) is not None:
+                return sorted([lead, *self.also_covered(lead)], key=date_key)
+        return store.view(None, sort)
+
+    def contains(self, scope: Scope) -> bool:
+        """Whether ``scope`` still names something: a topic, saved search or story may go."""
+        match scope:
+            case Topic(name):
+                return bool(self.store.view(name))
+            case SavedSearch(name):
+                return name in self.state.saved_searches()
+            case StoryScope(article_id):
+                return article_id in self.store
+        return True
 
     def _story_leads(self, articles: list[Article], sort: Sort) -> list[Article]:
         """One row per story with an article in ``articles``: its lead, in sort order."""
@@ -224,22 +235,27 @@ class Library:
         else:
             counts = self._article_counts()
         entries = [
-            SidebarEntry(ALL, "All", *counts[ALL]),
-            SidebarEntry(STARRED, "Starred", *counts[STARRED]),
+            SidebarEntry(ALL, self.label(ALL), *counts[ALL.key]),
+            SidebarEntry(STARRED, self.label(STARRED), *counts[STARRED.key]),
         ]
         for name in self.state.saved_searches():
             matches = self.saved_search_articles(name)
+            search = SavedSearch(name)
             entries.append(
-                SidebarEntry(search_key(name), f"⌕ {name}", *self.counts(matches, by_story))
+                SidebarEntry(search, self.label(search), *self.counts(matches, by_story))
             )
-        for topic, _total in self.store.topics():
-            entries.append(SidebarEntry(topic_key(topic), topic, *counts[topic_key(topic)]))
+        for name, _total in self.store.topics():
+            topic = Topic(name)
+            entries.append(SidebarEntry(topic, name, *counts[topic.key]))
         return entries
 
     def _article_keys(self) -> dict[str, tuple[str, ...]]:
-        """The sidebar keys (All and topics) of every article, once per store change."""
+        """The sidebar scope keys (All and topics) of every article, once per store change."""
         if self._keys is None or self._keys_generation != self.generation:
-            self._keys = {a.id: (ALL, *map(topic_key, a.topics)) for a in self.store}
+            every = ALL.key
+            self._keys = {
+                a.id: (every, *(Topic(topic).key for topic in a.topics)) for a in self.store
+            }
             self._keys_generation = self.generation
         return self._keys
 
@@ -254,39 +270,63 @@ class Library:
         read = Counter(key for i in self.state.read_ids if i in keys for key in keys[i])
         unread = totals - read
         starred = [i for i in self.state.starred_ids if i in keys]
-        totals[STARRED] = len(starred)
-        unread[STARRED] = sum(1 for i in starred if i not in self.state.read_ids)
+        totals[STARRED.key] = len(starred)
+        unread[STARRED.key] = sum(1 for i in starred if i not in self.state.read_ids)
         return _pairs(totals, unread)
 
     def _story_counts(self) -> dict[str, tuple[int, int]]:
         read, starred = self.state.read_ids, self.state.starred_ids
         members: dict[str, set[str]] = defaultdict(set)
+        topic_keys: dict[str, str] = {}
         unread_story: dict[str, bool] = {}
         for article in self.store:
             story = self.story_of(article)
             if story.id not in unread_story:
                 unread_story[story.id] = any(a.id not in read for a in story.articles)
-            members[ALL].add(story.id)
+            members[ALL.key].add(story.id)
             if article.id in starred:
-                members[STARRED].add(story.id)
+                members[STARRED.key].add(story.id)
             for topic in article.topics:
-                members[topic_key(topic)].add(story.id)
+                key = topic_keys.get(topic) or topic_keys.setdefault(topic, Topic(topic).key)
+                members[key].add(story.id)
         totals = Counter({key: len(ids) for key, ids in members.items()})
         unread = Counter({key: sum(unread_story[i] for i in ids) for key, ids in members.items()})
         return _pairs(totals, unread)
 
-    def label(self, topic: str) -> str:
-        """How the header names a sidebar entry or an opened story."""
-        if topic == ALL:
-            return "All"
-        if topic == STARRED:
-            return "Starred"
-        if topic.startswith("search:"):
-            return "⌕ " + topic.removeprefix("search:")
-        if topic.startswith("story:"):
-            article = self.store.get(topic.removeprefix("story:"))
-            return "Story: " + (article.title if article else "?")
-        return topic.split(":", 1)[1]
+    def label(self, scope: Scope) -> str:
+        """How the sidebar and the status line name a scope."""
+        match scope:
+            case All():
+                return "All"
+            case Starred():
+                return "Starred"
+            case SavedSearch(name):
+                return "⌕ " + name
+            case StoryScope(article_id):
+                article = self.store.get(article_id)
+                return "Story: " + (article.title if article else "?")
+            case Topic(name):
+                return name
+
+    # -- the detail ---------------------------------------------------------
+
+    def coverage(
+        self, article: Article, related: Iterable[Related]
+    ) -> tuple[list[RelatedEntry], tuple[Article, ...]]:
+        """The detail's related stories and "Also covered by" for ``article``.
+
+        A related story that is already listed under "Also covered by" (the
+        other articles of its story) is not listed twice.
+        """
+        also = self.also_covered(article) if self.stories is not None else ()
+        covered = {a.id for a in also}
+        entries = [
+            RelatedEntry(item, found)
+            for item in related
+            if (found := self.store.resolve(item, build_index=False)) is None
+            or found.id not in covered
+        ]
+        return entries, also
 
 
 def _pairs(totals: Counter[str], unread: Counter[str]) -> dict[str, tuple[int, int]]:

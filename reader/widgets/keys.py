@@ -1,0 +1,22 @@
+"""Textual ``Binding`` lists, generated from the binding table in ``reader.bindings``."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from reader.bindings import pane_bindings
+
+
+def bindings_for(pane: str) -> list[Binding]:
+    """The ``BINDINGS`` of one pane ("app", "list", "sidebar", ...)."""
+    return [
+        Binding(
+            b.keys,
+            b.action,
+            b.description,
+            show=b.show,
+            key_display=b.key_display,
+            id=b.id,
+        )
+        for b in pane_bindings(pane)
+    ]

@@ -1,0 +1,164 @@
+"""The library: what a scope shows, its label, the sidebar counts, stories, the status line."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from reader.formatting import plural
+from reader.library import Library, RelatedEntry, ViewSpec
+from reader.model import Article, Related
+from reader.query import parse
+from reader.scope import ALL, STARRED, SavedSearch, Story, Topic
+from reader.state import ReadState
+from reader.status import StatusLine
+from reader.store import Store
+from reader.stories import Stories
+from reader.stories import Story as StoryGroup
+
+NOW = datetime(2020, 6, 10, tzinfo=UTC)
+
+
+def make(ident: str, day: int, quality: int, *topics: str) -> Article:
+    return Article(
+        id=ident,
+        title=f"Title {ident}",
+        path=f"/seeds/{ident}.txt",
+        published=datetime(2020, 6, day, tzinfo=UTC),
+        quality=quality,
+        topics=topics,
+    )
+
+
+ARTICLES = [
+    make("a", 1, 50, "AI"),
+    make("b", 3, 10, "AI", "Cloud"),
+    make("c", 2, 90, "Cloud"),
+    make("d", 4, 30, "Space"),
+]
+
+
+@pytest.fixture
+def library(tmp_path: Path):
+    state = ReadState(tmp_path / "state.db")
+    library = Library(Store(ARTICLES), state, lambda: NOW)
+    yield library
+    state.close()
+
+
+def ids(articles) -> list[str]:
+    return [a.id for a in articles]
+
+
+def with_stories(library: Library) -> Library:
+    # a, b and c are one story (lead c: best quality); d is alone
+    library.stories = Stories([StoryGroup(ARTICLES[:3]), StoryGroup([ARTICLES[3]])])
+    return library
+
+
+def test_what_each_scope_shows(library: Library) -> None:
+    library.state.set_starred(["c"])
+    library.state.save_search("cloudy", "topic:Cloud")
+    assert ids(library.articles(ViewSpec(ALL))) == ["d", "b", "c", "a"]
+    assert ids(library.articles(ViewSpec(ALL, sort="quality"))) == ["c", "a", "d", "b"]
+    assert ids(library.articles(ViewSpec(Topic("AI")))) == ["b", "a"]
+    assert ids(library.articles(ViewSpec(STARRED))) == ["c"]
+    assert ids(library.articles(ViewSpec(SavedSearch("cloudy")))) == ["b", "c"]
+    assert ids(library.articles(ViewSpec(Topic("Nothing")))) == []
+    assert ids(library.articles(ViewSpec(Story("c")))) == ["c"]  # no stories grouped yet
+    assert ids(with_stories(library).articles(ViewSpec(Story("c")))) == ["b", "c", "a"]
+
+
+def test_search_hide_read_and_the_kept_article(library: Library) -> None:
+    library.state.mark_read(["a", "b"])
+    assert ids(library.articles(ViewSpec(ALL, search=parse("topic:AI")))) == ["b", "a"]
+    assert ids(library.articles(ViewSpec(ALL, hide_read=True))) == ["d", "c"]
+    assert ids(library.articles(ViewSpec(ALL, hide_read=True, keep_id="a"))) == ["d", "c", "a"]
+
+
+def test_labels(library: Library) -> None:
+    assert library.label(ALL) == "All"
+    assert library.label(STARRED) == "Starred"
+    assert library.label(Topic("AI")) == "AI"
+    assert library.label(SavedSearch("top")) == "⌕ top"
+    assert library.label(Story("a")) == "Story: Title a"
+    assert library.label(Story("gone")) == "Story: ?"
+
+
+def test_a_scope_that_is_gone(library: Library) -> None:
+    library.state.save_search("s", "x")
+    assert library.contains(ALL) and library.contains(Topic("AI"))
+    assert library.contains(SavedSearch("s")) and library.contains(Story("a"))
+    assert not library.contains(Topic("Nothing"))
+    assert not library.contains(SavedSearch("other"))
+    assert not library.contains(Story("gone"))
+
+
+def test_sidebar_counts_articles(library: Library) -> None:
+    library.state.mark_read(["a"])
+    library.state.set_starred(["a", "d"])
+    entries = {e.scope: (e.label, e.unread, e.total) for e in library.sidebar(by_story=False)}
+    assert entries[ALL] == ("All", 3, 4)
+    assert entries[STARRED] == ("Starred", 1, 2)
+    assert entries[Topic("AI")] == ("AI", 1, 2)
+    assert entries[Topic("Cloud")] == ("Cloud", 2, 2)
+    assert [e.scope for e in library.sidebar(False)][:2] == [ALL, STARRED]
+
+
+def test_stories_count_once_and_are_unread_while_any_article_is(library: Library) -> None:
+    with_stories(library)
+    library.state.mark_read(["a", "b"])
+    entries = {e.scope: (e.unread, e.total) for e in library.sidebar(by_story=True)}
+    assert entries[ALL] == (2, 2)  # the story of a, b, c: c is unread
+    assert entries[Topic("AI")] == (1, 1)
+    assert library.counts(ARTICLES, by_story=True) == (2, 2)
+    library.state.mark_read(["c"])
+    assert library.counts(ARTICLES, by_story=True) == (1, 2)
+    assert library.counts(ARTICLES, by_story=False) == (1, 4)
+
+
+def test_story_rows_badges_and_coverage(library: Library) -> None:
+    with_stories(library)
+    spec = ViewSpec(ALL, stories=True)
+    assert spec.story_rows and not ViewSpec(Story("c"), stories=True).story_rows
+    assert ids(library.articles(spec)) == ["d", "c"]
+    assert library.story_badge(ARTICLES[2], spec) == "+2"
+    assert library.story_badge(ARTICLES[3], spec) == ""
+    related = [Related(id="b", title="Title b"), Related(id="x", title="Elsewhere")]
+    entries, also = library.coverage(ARTICLES[2], related)
+    assert ids(also) == ["b", "a"]
+    assert entries == [RelatedEntry(related[1], None)]  # b is already under "Also covered by"
+
+
+def test_the_status_line() -> None:
+    line = StatusLine(label="AI", sort="date", unread=3, total=12, by_story=True)
+    assert "".join(text for text, _ in line.parts()) == (
+        "newsreader  │  AI  │  by date  │  12 stories, 3 unread"
+    )
+    busy = StatusLine(
+        label="x" * 50,
+        sort="quality",
+        unread=0,
+        total=1,
+        hide_read=True,
+        query="facial",
+        checking=True,
+        fetching=(2, 5),
+        loading=(50, 200),
+        skipped=2,
+    )
+    text = "".join(text for text, _ in busy.parts())
+    assert "x" * 39 + "…" in text
+    assert "1 article, 0 unread  │  read hidden  │  search: facial" in text
+    assert "fetching feeds 2/5  │  loading 50/200 files 25%" in text
+    assert ("2 files skipped, press ! to see", "bold yellow") in busy.parts()
+
+
+def test_plural_of_irregular_nouns() -> None:
+    assert plural(2, "story") == "2 stories"
+    assert plural(1, "story") == "1 story"
+    assert plural(1_000, "new article") == "1,000 new articles"
+    assert plural(2, "day") == "2 days"
+    assert plural(0, "file") == "0 files"
