@@ -324,7 +324,7 @@ class NewsReaderApp(App[int]):
 
     def check_dwell(self) -> None:
         """Mark the shown article read once it has stayed in the detail long enough."""
-        if self.dwell <= 0 or self._shown is None:
+        if self.dwell <= 0 or self._shown is None or not self._reading():
             return
         article_id, since = self._shown
         if self.clock() - since >= self.dwell:
@@ -332,6 +332,13 @@ class NewsReaderApp(App[int]):
             article = self.store.get(article_id)
             if article is not None:
                 self.mark_read(article)
+
+    def _reading(self) -> bool:
+        """The user is on the list or in the detail (not in the sidebar, a search, a screen)."""
+        focused = self.focused
+        if focused is None or self.screen is not self.screen_stack[0]:
+            return False
+        return focused is self.article_list or self.detail in focused.ancestors_with_self
 
     def poll_state(self) -> None:
         if self.state.refresh():
@@ -621,7 +628,14 @@ class NewsReaderApp(App[int]):
     def _article_highlighted(self, message: ArticleList.Highlighted) -> None:
         article = message.article
         self._current_id = article.id if article else None
-        self._shown = (article.id, self.clock()) if article else None
+        # Only a move the user made starts the dwell timer: a new list, a topic
+        # switch or a deleted file moves the cursor without anyone reading.
+        if article is None:
+            self._shown = None
+        elif message.by_user:
+            self._shown = (article.id, self.clock())
+        elif self._shown is not None and self._shown[0] != article.id:
+            self._shown = None  # kept only when the user chose this very article
         # Holding j: the list moves at once, the detail (a re-layout, the costly
         # part of a step) follows when the cursor pauses.
         now = time.monotonic()
@@ -676,6 +690,7 @@ class NewsReaderApp(App[int]):
             self.scope = ALL
             self.article_list.set_articles(self.current_articles(), article.id)
         self._show_article(article)
+        self._shown = (article.id, self.clock())  # the user chose it: reading starts
         self.article_list.focus()
 
     def _show_article(self, article: Article | None) -> None:
@@ -862,7 +877,7 @@ class NewsReaderApp(App[int]):
         index = self.article_list.cursor + step
         while 0 <= index < len(articles):
             if not self.is_read(articles[index].id):
-                self.article_list.cursor = index
+                self.article_list.move_to(index)  # n/N: the user's move
                 return
             index += step
         self.notify("No more unread articles " + ("below." if step > 0 else "above."), timeout=2)

@@ -59,12 +59,16 @@ class ArticleList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
     class Highlighted(Message):
-        """The cursor is on a new article."""
+        """The cursor is on a new article; ``by_user`` when a key or click moved it
+        (not a new list, a topic switch or a file that went away)."""
 
-        def __init__(self, article_list: ArticleList, article: Article | None) -> None:
+        def __init__(
+            self, article_list: ArticleList, article: Article | None, by_user: bool = False
+        ) -> None:
             super().__init__()
             self.article_list = article_list
             self.article = article
+            self.by_user = by_user
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, ArticleList.Highlighted)
@@ -100,6 +104,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.empty_text = "No articles."
         self._now = now()
         self._styles: dict[str, Style] | None = None
+        self._moved_by_user = False  # the next cursor change comes from a key or a click
 
     # -- data ---------------------------------------------------------------
 
@@ -149,7 +154,13 @@ class ArticleList(ScrollView, can_focus=True):
             self.refresh_line(new)
         else:
             self.refresh()
-        self.post_message(self.Highlighted(self, self.article))
+        by_user, self._moved_by_user = self._moved_by_user, False
+        self.post_message(self.Highlighted(self, self.article, by_user))
+
+    def move_to(self, cursor: int) -> None:
+        """A move the user asked for (a key or a click)."""
+        self._moved_by_user = True
+        self.cursor = cursor
 
     def _scroll_cursor_into_view(self) -> None:
         height = self.scrollable_content_region.height
@@ -166,22 +177,22 @@ class ArticleList(ScrollView, can_focus=True):
         self.call_after_refresh(self._scroll_cursor_into_view)
 
     def action_cursor_down(self) -> None:
-        self.cursor += 1
+        self.move_to(self.cursor + 1)
 
     def action_cursor_up(self) -> None:
-        self.cursor -= 1
+        self.move_to(self.cursor - 1)
 
     def action_first(self) -> None:
-        self.cursor = 0
+        self.move_to(0)
 
     def action_last(self) -> None:
-        self.cursor = len(self.articles) - 1
+        self.move_to(len(self.articles) - 1)
 
     def action_page_down(self) -> None:
-        self.cursor += max(1, self.scrollable_content_region.height - 1)
+        self.move_to(self.cursor + max(1, self.scrollable_content_region.height - 1))
 
     def action_page_up(self) -> None:
-        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+        self.move_to(self.cursor - max(1, self.scrollable_content_region.height - 1))
 
     def action_open(self) -> None:
         if self.article is not None:
@@ -192,7 +203,7 @@ class ArticleList(ScrollView, can_focus=True):
         if 0 <= index < len(self.articles):
             if index == self.cursor and event.chain >= 2:
                 self.action_open()
-            self.cursor = index
+            self.move_to(index)
 
     # -- rendering ----------------------------------------------------------
 

@@ -59,6 +59,9 @@ class HangingIndent(Visual):
         self.text = text
         self._by_width: dict[int, Content] = {}
 
+    def __str__(self) -> str:
+        return f"{self.marker or ' '} {self.text.plain}"
+
     def _content(self, width: int) -> Content:
         content = self._by_width.get(width)
         if content is None:
