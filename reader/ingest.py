@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reader.cache import SCAN_PROBLEM, CacheEntry, IndexCache
+from reader.formatting import plural
 from reader.loader import MissingPath, iter_load, scan_paths
 from reader.model import Article, Duplicate, LoadResult, Problem
 from reader.watch import Signature, diff
@@ -73,18 +74,14 @@ class Changes:
         """One sentence for the user: "2 new articles, 1 file moved." ("" when none)."""
         parts = []
         if self.added:
-            parts.append(_plural(self.added, "new article"))
+            parts.append(plural(self.added, "new article"))
         if self.changed:
-            parts.append(f"{_plural(self.changed, 'file')} changed")
+            parts.append(f"{plural(self.changed, 'file')} changed")
         if self.moved:
-            parts.append(f"{_plural(self.moved, 'file')} renamed or moved")
+            parts.append(f"{plural(self.moved, 'file')} renamed or moved")
         if self.removed:
-            parts.append(f"{_plural(self.removed, 'file')} removed")
+            parts.append(f"{plural(self.removed, 'file')} removed")
         return (", ".join(parts) + ".").capitalize() if parts else ""
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 # ------------------------------------------------------------ the one collector

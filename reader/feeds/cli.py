@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from reader.formatting import plural
+
 if TYPE_CHECKING:
     from reader.feeds.refresh import FeedResult
     from reader.feeds.subscriptions import Feed
@@ -133,7 +135,8 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
         topic = f"  [{feed.topic}]" if feed.topic else ""
         error = f"  (last fetch failed: {feed.last_error})" if feed.last_error else ""
         name = feed.title or "(not fetched yet)"
-        out.write(f"{feed.url}\n  {name}{topic}  {feed.articles} articles, fetched {when}{error}\n")
+        count = plural(feed.articles, "article")
+        out.write(f"{feed.url}\n  {name}{topic}  {count}, fetched {when}{error}\n")
     return 0
 
 
@@ -156,7 +159,7 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     for problem in result.invalid:
         sys.stderr.write(f"newsreader: skipped {problem}\n")
     out.write(
-        f"{len(result.added)} feeds added, {result.duplicates} already subscribed, "
+        f"{plural(len(result.added), 'feed')} added, {result.duplicates:,} already subscribed, "
         f"{len(result.invalid)} skipped; 'newsreader fetch' fetches them\n"
     )
     return 0
@@ -207,7 +210,7 @@ def _report(results: list[FeedResult], out: TextIO) -> int:
     new = sum(result.new for result in results)
     if len(results) > 1:
         failures = f", {failed} failed" if failed else ""
-        out.write(f"{len(results)} feeds: {new} new articles{failures}\n")
+        out.write(f"{plural(len(results), 'feed')}: {plural(new, 'new article')}{failures}\n")
     return 1 if failed else 0
 
 
