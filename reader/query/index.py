@@ -55,6 +55,7 @@ class SearchIndex:
         self._records: dict[str, _Record] = {}
         self._pending = list(articles)
         self._folded: dict[str, str] = {}
+        self._shared: dict = {}
         self._source: list[Article] | None = None
         self._columns = _Columns([])
         self._results: OrderedDict[Node, Sequence[int]] = OrderedDict()
@@ -69,7 +70,7 @@ class SearchIndex:
     def _record(self, article: Article) -> _Record:
         record = self._records.get(article.id)
         if record is None or record[_ARTICLE] is not article:
-            record = self._records[article.id] = _record(article, self._fold)
+            record = self._records[article.id] = _record(article, self._fold, self._shared)
         return record
 
     def warm(self) -> None:
