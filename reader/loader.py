@@ -165,7 +165,9 @@ def _lean_document(text: str) -> dict[str, Any] | None:
         loader = _YAML_LOADER(text)
         try:
             node = loader.get_single_node()
-            if not isinstance(node, yaml.MappingNode) or not _plain_graph(node):
+            if not isinstance(node, yaml.MappingNode):
+                return None
+            if not _plain_graph(node):
                 return None
             construct = loader.construct_object
             data: dict[str, Any] = {}
@@ -219,7 +221,7 @@ def _plain_graph(root: yaml.Node) -> bool:
         deeper = depth + 1
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                if key.tag == _MERGE:
+                if key.tag == _MERGE or not isinstance(key, yaml.ScalarNode):
                     return False
                 stack.append((key, deeper))
                 stack.append((value, deeper))

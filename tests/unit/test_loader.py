@@ -892,6 +892,18 @@ LEAN_CASES = {
     "list.txt": "- a\n- b\n",
     "scalar.txt": "just text\n",
     "value-key.txt": "title: t\n=: x\n",
+    "complex-key.txt": "title: t\nimages:\n  - ? [a, b]\n    : c\n",
+    "block-complex-key.txt": "title: t\nimages:\n  ? a\n  : b\n",
+    "deep-block.txt": "title: t\nimages:\n" + "".join(" " * i + f"k{i}:\n" for i in range(70)),
+    "compact-seqs.txt": "title: t\nimages:\n" + "- " * 70 + "x\n",
+    "alias-in-images.txt": "title: &t T\nimages: [*t]\n",
+    "quoted-brackets.txt": 'title: "[WIP] a * b & c"\nexcerpt: "x ? y = z"\n',
+    "flow-in-images.txt": "title: t\nimages: [{url: a, w: [1, [2, [3]]]}]\n",
+    "flow-key.txt": "title: t\nimages: {[a]: b}\n",
+    "anchor-after-dash.txt": "title: t\nrelated:\n  - &r {title: x}\n  - *r\n",
+    "tag-after-key.txt": "title: t\nrelated:\n  - title: !!binary aGVsbG8=\n",
+    "merge-in-related.txt": "title: t\nrelated:\n  - <<: {title: m}\n    webUrl: 'https://m.example/'\n",
+    "entity-text.txt": "title: t\nexcerpt: \"it &#8217;s [not] a {flow} & *x*\"\n",
 }
 
 
