@@ -193,8 +193,8 @@ class NewsReaderApp(App[int]):
                 yield ArticleList(
                     badge=self.story_badge,
                     id="articles",
-                    is_read=self.is_read,
-                    is_starred=self.is_starred,
+                    is_read=self.row_is_read,
+                    is_starred=self.row_is_starred,
                     tz=self.tz,
                     now=self.now,
                 )
@@ -298,6 +298,16 @@ class NewsReaderApp(App[int]):
 
     def is_starred(self, article_id: str) -> bool:
         return self.state.is_starred(article_id)
+
+    def row_ids(self, article: Article) -> list[str]:
+        """What a mark on this row marks: the whole story in the stories view."""
+        return self.library.row_ids(article, self.view_spec())
+
+    def row_is_read(self, article: Article) -> bool:
+        return self.library.row_is_read(article, self.view_spec())
+
+    def row_is_starred(self, article: Article) -> bool:
+        return self.library.row_is_starred(article, self.view_spec())
 
     def _warn_state(self) -> None:
         warning = self.state.take_warning()
@@ -784,18 +794,18 @@ class NewsReaderApp(App[int]):
         if article is None:
             return
         self._shown = None  # an explicit choice overrides the dwell timer
-        self.state.mark_read([article.id], not self.is_read(article.id))
+        self.state.mark_read(self.row_ids(article), not self.row_is_read(article))
         self._marks_changed()
 
     def action_toggle_star(self) -> None:
         article = self.article_list.article
         if article is not None:
-            self.state.set_starred([article.id], not self.is_starred(article.id))
+            self.state.set_starred(self.row_ids(article), not self.row_is_starred(article))
             self._marks_changed()
 
     def action_mark_all_read(self) -> None:
-        articles = self.article_list.articles
-        change = self.state.mark_read(a.id for a in articles)
+        ids = [i for article in self.article_list.articles for i in self.row_ids(article)]
+        change = self.state.mark_read(ids)
         if change:
             self.notify(f"Marked {plural(len(change), 'article')} read. u undoes.", timeout=3)
         self._marks_changed()
@@ -876,7 +886,7 @@ class NewsReaderApp(App[int]):
         articles = self.article_list.articles
         index = self.article_list.cursor + step
         while 0 <= index < len(articles):
-            if not self.is_read(articles[index].id):
+            if not self.row_is_read(articles[index]):
                 self.article_list.move_to(index)  # n/N: the user's move
                 return
             index += step

@@ -199,6 +199,20 @@ class Library:
             leads.setdefault(lead.id, lead)
         return sorted(leads.values(), key=date_key if sort == "date" else quality_key)
 
+    def row_ids(self, article: Article, spec: ViewSpec) -> list[str]:
+        """The articles a list row stands for: its whole story in the stories view."""
+        if spec.story_rows and self.stories is not None:
+            return [a.id for a in self.story_of(article).articles]
+        return [article.id]
+
+    def row_is_read(self, article: Article, spec: ViewSpec) -> bool:
+        """A row is read when every article it stands for is (as the counts say)."""
+        return all(map(self.state.is_read, self.row_ids(article, spec)))
+
+    def row_is_starred(self, article: Article, spec: ViewSpec) -> bool:
+        """A row is starred when any article it stands for is."""
+        return any(map(self.state.is_starred, self.row_ids(article, spec)))
+
     def story_badge(self, article: Article, spec: ViewSpec) -> str:
         """``+2`` before a story's lead in the stories view: how many more sources."""
         if not spec.story_rows or self.stories is None or article.id not in self.store:

@@ -84,8 +84,8 @@ class ArticleList(ScrollView, can_focus=True):
     def __init__(
         self,
         *,
-        is_read: Callable[[str], bool] = lambda _id: False,
-        is_starred: Callable[[str], bool] = lambda _id: False,
+        is_read: Callable[[Article], bool] = lambda _article: False,
+        is_starred: Callable[[Article], bool] = lambda _article: False,
         tz: tzinfo | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         badge: Callable[[Article], str] = lambda _article: "",
@@ -244,12 +244,12 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _render_row(self, article: Article, selected: bool, width: int) -> Strip:
         styles = self._row_styles()
-        read = self.is_read(article.id)
+        read = self.is_read(article)
         suffix = "-cursor" if selected else ""
         text_style = styles[("read" if read else "unread") + suffix]
         meta_style = styles["meta" + suffix]
         marker_style = styles["marker" + suffix]
-        marker = ("★" if self.is_starred(article.id) else " ") + (" " if read else "●")
+        marker = ("★" if self.is_starred(article) else " ") + (" " if read else "●")
         quality = f"{article.quality:>4}" if article.quality is not None else "    "
         show_date = width >= 36
         show_provider = width >= 76
