@@ -31,9 +31,10 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader import bindings
+from reader.browser import NO_BROWSER_HELP, open_in_browser
 from reader.cache import IndexCache
 from reader.config import Config
-from reader.formatting import plural
+from reader.formatting import plural, short_url
 from reader.ingest import Changes, Ingest, Loaded, Progress
 from reader.library import Library, ViewSpec
 from reader.loader import load_detail
@@ -843,13 +844,22 @@ class NewsReaderApp(App[int]):
             return
         if not is_web_url(url):
             self.notify(
-                f"Not opening {url[:60]}: only http and https links are opened.",
+                f"Not opening {short_url(url, 60)}: only http and https links are opened.",
                 severity="warning",
                 timeout=5,
             )
             return
-        self.open_url(url)
-        self.notify(f"Opening {url[:80]}", timeout=2)
+        if self.is_web:
+            self.open_url(url)  # textual-serve: the user's own browser opens it
+        elif not open_in_browser(url):
+            self.notify(
+                f"Not opened: {short_url(url)}\n{NO_BROWSER_HELP}",
+                title="No browser",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        self.notify(f"Opened in the browser: {short_url(url)}", timeout=3)
         if article is not None:
             self.mark_read(article)
 
@@ -859,7 +869,12 @@ class NewsReaderApp(App[int]):
             self._say_no_link()
             return
         self.copy_to_clipboard(url)
-        self.notify(f"Copied {url[:80]}", timeout=2)
+        # OSC 52 has no reply: a terminal that ignores it cannot say so.
+        self.notify(
+            f"Sent the link to the terminal's clipboard (OSC 52): {short_url(url)}\n"
+            "Some terminals ignore OSC 52; then nothing was copied.",
+            timeout=5,
+        )
 
     def action_toggle_stories(self) -> None:
         if self.stories is None:
