@@ -128,7 +128,7 @@ class ArticleList(ScrollView, can_focus=True):
         height = self.scrollable_content_region.height
         if height > 0 and index < height:
             # The selection fits on the first page: show the list from its top.
-            self.scroll_to(y=0, animate=False, immediate=True)
+            self.scroll_to(y=0, animate=False, immediate=True, force=True)
         self.cursor = index
         self.refresh()
 
@@ -167,10 +167,12 @@ class ArticleList(ScrollView, can_focus=True):
         if height <= 0:
             return
         top = round(self.scroll_y)
+        # force: a list that was too short for a scrollbar refuses to scroll
+        # until the next layout, and the selection would sit off-screen.
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
         elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True, force=True)
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.articles))

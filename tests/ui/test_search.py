@@ -104,3 +104,26 @@ async def test_is_unread_search_follows_marks(app_factory, many_dir: Path):
             e for e in app.query_one(TopicSidebar).entries if e.scope == SavedSearch("unread")
         )
         assert (entry.unread, entry.total) == (59, 59)
+
+
+def cursor_visible(articles: ArticleList) -> bool:
+    top = round(articles.scroll_y)
+    return top <= articles.cursor < top + articles.scrollable_content_region.height
+
+
+async def test_the_selection_stays_visible_when_a_kept_search_is_cleared(app_factory, many_dir):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        articles = app.query_one(ArticleList)
+        for query, moves in (("topic:Odd", ("G", "k")), ("topic:Even", ("g", "j")), ("4", ("G",))):
+            await pilot.press("slash")
+            await type_query(pilot, query)
+            await pilot.press("enter", *moves)
+            chosen = articles.article
+            assert cursor_visible(articles)
+            await pilot.press("escape")  # clears the kept search
+            await pilot.pause()
+            assert app.query_text == "" and len(articles.articles) == 60
+            assert articles.article is chosen
+            assert cursor_visible(articles), (query, articles.cursor, articles.scroll_y)
