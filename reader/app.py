@@ -765,7 +765,7 @@ class NewsReaderApp(App[int]):
         if not self.query_text:
             self.notify("Search first (/), then save the search.", timeout=3)
             return
-        query = self.query_text
+        query, covers = self.library.scoped_search(self.scope, self.query_text)
 
         def save(name: str | None) -> None:
             if name:
@@ -775,7 +775,7 @@ class NewsReaderApp(App[int]):
                 self._update_sidebar()
                 self.notify(f"Saved search “{name}” in the sidebar.", timeout=3)
 
-        self.push_screen(SaveSearchScreen(query), save)
+        self.push_screen(SaveSearchScreen(query, covers, self.query_text), save)
 
     @on(TopicSidebar.DeleteRequested)
     def _delete_saved_search(self, message: TopicSidebar.DeleteRequested) -> None:

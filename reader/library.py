@@ -148,6 +148,23 @@ class Library:
             self._saved[name] = matches
         return matches
 
+    def scoped_search(self, scope: Scope, query: str) -> tuple[str, str]:
+        """What to save for ``query`` typed in ``scope``: the query, and what it covers.
+
+        A saved search is listed beside the topics, so it must carry its scope
+        in its own words: ``topic:"AI" (…)`` in a topic, ``is:starred (…)`` in
+        Starred, both queries in a saved search. An opened story cannot be said
+        in the query language, and neither can a topic name with a ``"``.
+        """
+        match scope:
+            case Topic(name) if '"' not in name:
+                return f'topic:"{name}" ({query})', f"the topic “{name}”"
+            case Starred():
+                return f"is:starred ({query})", "the starred articles"
+            case SavedSearch(name) if saved := self.state.saved_searches().get(name):
+                return f"({saved}) ({query})", f"the saved search “{name}”"
+        return query, "every article"
+
     # -- the list -----------------------------------------------------------
 
     def articles(self, spec: ViewSpec) -> list[Article]:

@@ -162,3 +162,17 @@ def test_plural_of_irregular_nouns() -> None:
     assert plural(1_000, "new article") == "1,000 new articles"
     assert plural(2, "day") == "2 days"
     assert plural(0, "file") == "0 files"
+
+
+def test_a_saved_search_carries_its_scope(library: Library) -> None:
+    library.state.save_search("cheap", "quality:<40")
+    assert library.scoped_search(ALL, "x OR y") == ("x OR y", "every article")
+    query, covers = library.scoped_search(Topic("AI"), "title OR nothing")
+    assert query == 'topic:"AI" (title OR nothing)' and covers == "the topic “AI”"
+    assert [a.id for a in library.filter(list(library.store), parse(query))] == ["a", "b"]
+    assert library.scoped_search(STARRED, "x")[0] == "is:starred (x)"
+    query, covers = library.scoped_search(SavedSearch("cheap"), "topic:Cloud")
+    assert [a.id for a in library.filter(list(library.store), parse(query))] == ["b"]
+    assert covers == "the saved search “cheap”"
+    assert library.scoped_search(Story("a"), "x") == ("x", "every article")
+    assert library.scoped_search(Topic('say "hi"'), "x") == ("x", "every article")
