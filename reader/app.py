@@ -117,11 +117,28 @@ class Place:
 
 
 class StatusBar(Static):
-    """The top line: where you are, how many, and what went wrong."""
+    """The top line: where you are, how many, and what went wrong; fitted to its width."""
 
     DEFAULT_CSS = """
     StatusBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
+
+    status: StatusLine | None = None
+
+    def show(self, status: StatusLine) -> None:
+        self.status = status
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        if self.status is None:
+            return
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for part, style in self.status.parts(self.content_region.width or None):
+            text.append(part, style=style)
+        self.update(text)
 
 
 class NewsReaderApp(App[int]):
@@ -129,6 +146,7 @@ class NewsReaderApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "newsreader"
+    # Under 60 columns the sidebar is hidden (app.tcss, Screen.-tiny).
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (100, "-wide")]
 
     BINDINGS = bindings_for("app")
@@ -225,6 +243,7 @@ class NewsReaderApp(App[int]):
         for note in self.notes:
             self.notify(note, title="Settings", severity="warning", timeout=10)
         self.apply_theme()
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._layout_refreshed)
         self.restore_view()
         self.set_interval(DWELL_CHECK, self.check_dwell, name="dwell")
         self.set_interval(STATE_POLL, self.poll_state, name="state-poll")
@@ -605,10 +624,7 @@ class NewsReaderApp(App[int]):
             loading=self._progress if self.loading else None,
             skipped=len(self.result.problems),
         )
-        text = Text(no_wrap=True, overflow="ellipsis")
-        for part, style in status.parts():
-            text.append(part, style=style)
-        self.query_one(StatusBar).update(text)
+        self.query_one(StatusBar).show(status)
 
     # -- reactions ----------------------------------------------------------
 
@@ -962,7 +978,15 @@ class NewsReaderApp(App[int]):
         self.clear_search()
 
     def action_focus_topics(self) -> None:
+        if not self.sidebar.display:
+            self.notify("The topics are hidden under 60 columns: widen the terminal.", timeout=3)
+            return
         self.sidebar.focus()
+
+    def _layout_refreshed(self, _screen: Screen) -> None:
+        """A narrower terminal hid the sidebar: keys must not move in it unseen."""
+        if self.focused is self.sidebar and not self.sidebar.display:
+            self.article_list.focus()
 
     def action_focus_articles(self) -> None:
         self.article_list.focus()

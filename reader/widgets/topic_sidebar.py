@@ -44,6 +44,10 @@ class TopicSidebar(OptionList):
             super().__init__()
             self.scope = scope
 
+    def allow_focus(self) -> bool:
+        # Hidden under 60 columns (app.tcss): Tab and clicks pass it by.
+        return self.display and super().allow_focus()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "delete_entry":
             return True if is_deletable(self.selected_scope) else None

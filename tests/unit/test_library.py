@@ -176,3 +176,23 @@ def test_a_saved_search_carries_its_scope(library: Library) -> None:
     assert covers == "the saved search “cheap”"
     assert library.scoped_search(Story("a"), "x") == ("x", "every article")
     assert library.scoped_search(Topic('say "hi"'), "x") == ("x", "every article")
+
+
+@pytest.mark.parametrize("width", [120, 80, 60, 40, 30, 24])
+def test_the_status_line_keeps_the_view_and_unread_count_at_every_width(width: int) -> None:
+    line = StatusLine(
+        label="Artificial Intelligence",
+        sort="quality",
+        unread=1234,
+        total=5678,
+        hide_read=True,
+        query="facial",
+        loading=(50, 200),
+        skipped=2,
+    )
+    text = "".join(text for text, _ in line.parts(width))
+    assert len(text) <= width, text
+    assert "1,234 unread" in text
+    assert text.startswith("Art") or "Artificial" in text
+    if width >= 80:
+        assert "Artificial Intelligence" in text and "search: facial" in text
