@@ -23,6 +23,7 @@ from reader.model import Article
 from reader.widgets.keys import bindings_for
 
 Highlighter = Callable[[str], list[tuple[int, int]]]
+MIN_TITLE_WITH_PROVIDER = 24  # cells of title the provider column must leave
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -254,11 +255,13 @@ class ArticleList(ScrollView, can_focus=True):
         marker = ("★" if self.is_starred(article) else " ") + (" " if read else "●")
         quality = f"{article.quality:>4}" if article.quality is not None else "    "
         show_date = width >= 36
-        show_provider = width >= 76
         date = f"  {compact_date(article.published, self._now, self.tz):<7}" if show_date else ""
-        provider_width = min(18, max(10, width // 5)) if show_provider else 0
-        fixed = 3 + (provider_width + 2 if show_provider else 0) + len(date) + len(quality)
-        title_width = max(1, width - fixed)
+        provider_width = min(18, max(10, width // 5))
+        title_width = max(1, width - 3 - len(date) - len(quality))
+        # The provider whenever the title keeps room enough to read.
+        show_provider = title_width - provider_width - 2 >= MIN_TITLE_WITH_PROVIDER
+        if show_provider:
+            title_width -= provider_width + 2
         segments = [Segment(marker + " ", marker_style)]
         badge = self.badge(article)
         if badge:

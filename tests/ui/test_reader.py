@@ -366,3 +366,25 @@ async def test_the_top_line_keeps_the_view_and_unread_count(app_factory, many_di
         await pilot.pause()
         line = app.query_one("#status", Static).render_line(0).text
         assert "Even" in line and "30 unread" in line, line
+
+
+async def test_layout_at_120_by_40(app_factory, many_dir: Path):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        sidebar = app.query_one(TopicSidebar)
+        assert sidebar.outer_size.width == 16  # "All 60/60", "Starred 0/0": short names
+        articles = app.query_one(ArticleList)
+        assert "Provider" in articles.render_line(0).text  # the list has room for it
+
+
+async def test_the_related_list_follows_the_text(app_factory):
+    app = app_factory()  # the seeds: an article with "Also covered by" and related stories
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        body = app.query_one("#detail-body", Static)
+        related = app.query_one(RelatedList)
+        scroll = body.parent
+        assert scroll.max_scroll_y == 0  # the whole text, link included, is on screen
+        assert related.region.y - body.region.bottom <= 1  # no gap above "Also covered by"
+        assert related.region.bottom <= app.query_one("#detail").region.bottom
