@@ -5,33 +5,19 @@ from __future__ import annotations
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, ScreenResultType
 
+# scroll_by's moves (reader.bindings.SCROLL_MOVES) -> VerticalScroll's methods
+_METHODS = {
+    "down": "scroll_down",
+    "up": "scroll_up",
+    "home": "scroll_home",
+    "end": "scroll_end",
+    "page_down": "scroll_page_down",
+    "page_up": "scroll_page_up",
+}
+
 
 class ScrollingScreen(ModalScreen[ScreenResultType]):
-    """Its scroll actions move its one ``VerticalScroll``, whatever has focus.
+    """Its list keys scroll its one ``VerticalScroll``, whatever has focus."""
 
-    The screen itself never scrolls, so Widget's own scroll actions would do
-    nothing here; the binding table names these for the help and skipped-files
-    screens.
-    """
-
-    @property
-    def _scroll(self) -> VerticalScroll:
-        return self.query_one(VerticalScroll)
-
-    def action_scroll_down(self) -> None:
-        self._scroll.scroll_down(animate=False)
-
-    def action_scroll_up(self) -> None:
-        self._scroll.scroll_up(animate=False)
-
-    def action_scroll_home(self) -> None:
-        self._scroll.scroll_home(animate=False)
-
-    def action_scroll_end(self) -> None:
-        self._scroll.scroll_end(animate=False)
-
-    def action_page_down(self) -> None:
-        self._scroll.scroll_page_down(animate=False)
-
-    def action_page_up(self) -> None:
-        self._scroll.scroll_page_up(animate=False)
+    def action_scroll_by(self, move: str) -> None:
+        getattr(self.query_one(VerticalScroll), _METHODS[move])(animate=False)
