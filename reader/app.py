@@ -31,9 +31,10 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader import bindings
+from reader.browser import NO_BROWSER_HELP, open_in_browser
 from reader.cache import IndexCache
 from reader.config import Config
-from reader.formatting import plural
+from reader.formatting import plural, short_url
 from reader.ingest import Changes, Ingest, Loaded, Progress
 from reader.library import Library, ViewSpec
 from reader.loader import load_detail
@@ -116,11 +117,28 @@ class Place:
 
 
 class StatusBar(Static):
-    """The top line: where you are, how many, and what went wrong."""
+    """The top line: where you are, how many, and what went wrong; fitted to its width."""
 
     DEFAULT_CSS = """
     StatusBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
+
+    status: StatusLine | None = None
+
+    def show(self, status: StatusLine) -> None:
+        self.status = status
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        if self.status is None:
+            return
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for part, style in self.status.parts(self.content_region.width or None):
+            text.append(part, style=style)
+        self.update(text)
 
 
 class NewsReaderApp(App[int]):
@@ -128,6 +146,7 @@ class NewsReaderApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "newsreader"
+    # Under 60 columns the sidebar is hidden (app.tcss, Screen.-tiny).
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (100, "-wide")]
 
     BINDINGS = bindings_for("app")
@@ -193,8 +212,8 @@ class NewsReaderApp(App[int]):
                 yield ArticleList(
                     badge=self.story_badge,
                     id="articles",
-                    is_read=self.is_read,
-                    is_starred=self.is_starred,
+                    is_read=self.row_is_read,
+                    is_starred=self.row_is_starred,
                     tz=self.tz,
                     now=self.now,
                 )
@@ -224,6 +243,7 @@ class NewsReaderApp(App[int]):
         for note in self.notes:
             self.notify(note, title="Settings", severity="warning", timeout=10)
         self.apply_theme()
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._layout_refreshed)
         self.restore_view()
         self.set_interval(DWELL_CHECK, self.check_dwell, name="dwell")
         self.set_interval(STATE_POLL, self.poll_state, name="state-poll")
@@ -298,6 +318,16 @@ class NewsReaderApp(App[int]):
 
     def is_starred(self, article_id: str) -> bool:
         return self.state.is_starred(article_id)
+
+    def row_ids(self, article: Article) -> list[str]:
+        """What a mark on this row marks: the whole story in the stories view."""
+        return self.library.row_ids(article, self.view_spec())
+
+    def row_is_read(self, article: Article) -> bool:
+        return self.library.row_is_read(article, self.view_spec())
+
+    def row_is_starred(self, article: Article) -> bool:
+        return self.library.row_is_starred(article, self.view_spec())
 
     def _warn_state(self) -> None:
         warning = self.state.take_warning()
@@ -594,10 +624,7 @@ class NewsReaderApp(App[int]):
             loading=self._progress if self.loading else None,
             skipped=len(self.result.problems),
         )
-        text = Text(no_wrap=True, overflow="ellipsis")
-        for part, style in status.parts():
-            text.append(part, style=style)
-        self.query_one(StatusBar).update(text)
+        self.query_one(StatusBar).show(status)
 
     # -- reactions ----------------------------------------------------------
 
@@ -754,7 +781,7 @@ class NewsReaderApp(App[int]):
         if not self.query_text:
             self.notify("Search first (/), then save the search.", timeout=3)
             return
-        query = self.query_text
+        query, covers = self.library.scoped_search(self.scope, self.query_text)
 
         def save(name: str | None) -> None:
             if name:
@@ -764,7 +791,7 @@ class NewsReaderApp(App[int]):
                 self._update_sidebar()
                 self.notify(f"Saved search “{name}” in the sidebar.", timeout=3)
 
-        self.push_screen(SaveSearchScreen(query), save)
+        self.push_screen(SaveSearchScreen(query, covers, self.query_text), save)
 
     @on(TopicSidebar.DeleteRequested)
     def _delete_saved_search(self, message: TopicSidebar.DeleteRequested) -> None:
@@ -784,18 +811,18 @@ class NewsReaderApp(App[int]):
         if article is None:
             return
         self._shown = None  # an explicit choice overrides the dwell timer
-        self.state.mark_read([article.id], not self.is_read(article.id))
+        self.state.mark_read(self.row_ids(article), not self.row_is_read(article))
         self._marks_changed()
 
     def action_toggle_star(self) -> None:
         article = self.article_list.article
         if article is not None:
-            self.state.set_starred([article.id], not self.is_starred(article.id))
+            self.state.set_starred(self.row_ids(article), not self.row_is_starred(article))
             self._marks_changed()
 
     def action_mark_all_read(self) -> None:
-        articles = self.article_list.articles
-        change = self.state.mark_read(a.id for a in articles)
+        ids = [i for article in self.article_list.articles for i in self.row_ids(article)]
+        change = self.state.mark_read(ids)
         if change:
             self.notify(f"Marked {plural(len(change), 'article')} read. u undoes.", timeout=3)
         self._marks_changed()
@@ -833,13 +860,22 @@ class NewsReaderApp(App[int]):
             return
         if not is_web_url(url):
             self.notify(
-                f"Not opening {url[:60]}: only http and https links are opened.",
+                f"Not opening {short_url(url, 60)}: only http and https links are opened.",
                 severity="warning",
                 timeout=5,
             )
             return
-        self.open_url(url)
-        self.notify(f"Opening {url[:80]}", timeout=2)
+        if self.is_web:
+            self.open_url(url)  # textual-serve: the user's own browser opens it
+        elif not open_in_browser(url):
+            self.notify(
+                f"Not opened: {short_url(url)}\n{NO_BROWSER_HELP}",
+                title="No browser",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        self.notify(f"Opened in the browser: {short_url(url)}", timeout=3)
         if article is not None:
             self.mark_read(article)
 
@@ -849,7 +885,12 @@ class NewsReaderApp(App[int]):
             self._say_no_link()
             return
         self.copy_to_clipboard(url)
-        self.notify(f"Copied {url[:80]}", timeout=2)
+        # OSC 52 has no reply: a terminal that ignores it cannot say so.
+        self.notify(
+            f"Sent the link to the terminal's clipboard (OSC 52): {short_url(url)}\n"
+            "Some terminals ignore OSC 52; then nothing was copied.",
+            timeout=5,
+        )
 
     def action_toggle_stories(self) -> None:
         if self.stories is None:
@@ -876,7 +917,7 @@ class NewsReaderApp(App[int]):
         articles = self.article_list.articles
         index = self.article_list.cursor + step
         while 0 <= index < len(articles):
-            if not self.is_read(articles[index].id):
+            if not self.row_is_read(articles[index]):
                 self.article_list.move_to(index)  # n/N: the user's move
                 return
             index += step
@@ -937,7 +978,15 @@ class NewsReaderApp(App[int]):
         self.clear_search()
 
     def action_focus_topics(self) -> None:
+        if not self.sidebar.display:
+            self.notify("The topics are hidden under 60 columns: widen the terminal.", timeout=3)
+            return
         self.sidebar.focus()
+
+    def _layout_refreshed(self, _screen: Screen) -> None:
+        """A narrower terminal hid the sidebar: keys must not move in it unseen."""
+        if self.focused is self.sidebar and not self.sidebar.display:
+            self.article_list.focus()
 
     def action_focus_articles(self) -> None:
         self.article_list.focus()

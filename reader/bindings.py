@@ -72,6 +72,31 @@ class PaletteCommand:
     action: str
 
 
+# The actions of j/k, g/G (Home/End) and PgDn/PgUp: in a list, and on a text screen.
+LIST_MOVES = ("cursor_down", "cursor_up", "first", "last", "page_down", "page_up")
+SCROLL_MOVES = tuple(
+    f"scroll_by('{move}')" for move in ("down", "up", "home", "end", "page_down", "page_up")
+)
+
+
+def moves(
+    pane: str, item: str, actions: tuple[str, ...] = LIST_MOVES, *, palette: bool = False
+) -> tuple[KeyBinding, ...]:
+    """The six moves every list-like pane answers; ``item`` is what it moves over."""
+    down, up, first, last, page_down, page_up = actions
+    first_title, last_title = f"First {item}", f"Last {item}"
+    return (
+        KeyBinding(f"{pane}.down", "j,down", down, "Down", f"Next {item}"),
+        KeyBinding(f"{pane}.up", "k,up", up, "Up", f"Previous {item}"),
+        KeyBinding(f"{pane}.first", "g,home", first, first_title, f"Jump to the first {item}",
+                   palette=first_title if palette else ""),
+        KeyBinding(f"{pane}.last", "G,end", last, last_title, f"Jump to the last {item}",
+                   palette=last_title if palette else ""),
+        KeyBinding(f"{pane}.page_down", "pagedown", page_down, "Page down", "One screen down"),
+        KeyBinding(f"{pane}.page_up", "pageup", page_up, "Page up", "One screen up"),
+    )  # fmt: skip
+
+
 K = KeyBinding
 TABLE: tuple[KeyBinding, ...] = (
     K("app.quit", "q", "quit", "Quit", "Quit newsreader", show=True),
@@ -114,30 +139,21 @@ TABLE: tuple[KeyBinding, ...] = (
     K("app.problems", "exclamation_mark", "problems", "Skipped files",
       "Files that could not be read, and why", palette="Show skipped files"),
     K("app.palette", "ctrl+p", "command_palette", "Commands", "Search every command"),
-    K("list.down", "j,down", "cursor_down", "Down", "Next article"),
-    K("list.up", "k,up", "cursor_up", "Up", "Previous article"),
-    K("list.first", "g,home", "first", "First article", "Jump to the top of the list",
-      palette="First article"),
-    K("list.last", "G,end", "last", "Last article", "Jump to the bottom of the list",
-      palette="Last article"),
-    K("list.page_down", "pagedown", "page_down", "Page down", "One screen down"),
-    K("list.page_up", "pageup", "page_up", "Page up", "One screen up"),
+    *moves("list", "article", palette=True),
     K("list.open", "enter", "open", "Open", "Open the article (or the story)", show=True),
-    K("sidebar.down", "j", "cursor_down", "Down", "Next topic"),
-    K("sidebar.up", "k", "cursor_up", "Up", "Previous topic"),
-    K("sidebar.first", "g", "first", "First topic", "Jump to the first entry"),
-    K("sidebar.last", "G", "last", "Last topic", "Jump to the last entry"),
+    *moves("sidebar", "topic"),
     K("sidebar.delete", "delete,x", "delete_entry", "Delete saved search",
       "Delete the highlighted saved search", show=True),
-    K("related.down", "j", "cursor_down", "Down", "Next related story"),
-    K("related.up", "k", "cursor_up", "Up", "Previous related story"),
+    *moves("related", "story"),
     K("related.open", "enter", "select", "Open story", "Open the related story", show=True),
     K("search.cancel", "escape", "cancel", "Clear search",
       "Close the search and show every article", show=True),
     K("save_search.cancel", "escape", "dismiss(None)", "Cancel", "Close without saving",
       show=True),
+    *moves("problems", "line", SCROLL_MOVES),
     K("problems.close", "escape,q,exclamation_mark", "dismiss", "Close",
       "Close the list of skipped files", show=True),
+    *moves("help", "line", SCROLL_MOVES),
     K("help.close", "escape,q,question_mark", "dismiss", "Close help", "Close this screen",
       show=True),
 )  # fmt: skip

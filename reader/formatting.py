@@ -81,3 +81,29 @@ def plural(count: int, word: str) -> str:
     if word.endswith("y") and word[-2:-1] not in ("", *"aeiou"):
         return f"{count:,} {word[:-1]}ies"  # story -> stories, not storys
     return f"{count:,} {word}s"
+
+
+def short_url(url: str, limit: int = 72) -> str:
+    """``url`` in at most ``limit`` characters, shortened in the middle at a ``/``.
+
+    Keeps the scheme and host (where it goes) and the last path segments (what
+    it is): ``https://example.com/…/the-article-title``. A URL with no ``/``
+    to cut at is cut in the middle.
+    """
+    if len(url) <= limit:
+        return url
+    scheme, sep, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    head = scheme + sep + host
+    if sep and slash and len(head) + 3 < limit:
+        segments = path.split("/")
+        tail = ""
+        for segment in reversed(segments[1:]):
+            candidate = segment + ("/" + tail if tail else "")
+            if len(head) + 3 + len(candidate) > limit:
+                break
+            tail = candidate
+        if tail:
+            return f"{head}/…/{tail}"
+    keep = limit - 1
+    return url[: keep - keep // 2] + "…" + url[len(url) - keep // 2 :]

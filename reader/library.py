@@ -148,6 +148,23 @@ class Library:
             self._saved[name] = matches
         return matches
 
+    def scoped_search(self, scope: Scope, query: str) -> tuple[str, str]:
+        """What to save for ``query`` typed in ``scope``: the query, and what it covers.
+
+        A saved search is listed beside the topics, so it must carry its scope
+        in its own words: ``topic:"AI" (…)`` in a topic, ``is:starred (…)`` in
+        Starred, both queries in a saved search. An opened story cannot be said
+        in the query language, and neither can a topic name with a ``"``.
+        """
+        match scope:
+            case Topic(name) if '"' not in name:
+                return f'topic:"{name}" ({query})', f"the topic “{name}”"
+            case Starred():
+                return f"is:starred ({query})", "the starred articles"
+            case SavedSearch(name) if saved := self.state.saved_searches().get(name):
+                return f"({saved}) ({query})", f"the saved search “{name}”"
+        return query, "every article"
+
     # -- the list -----------------------------------------------------------
 
     def articles(self, spec: ViewSpec) -> list[Article]:
@@ -198,6 +215,20 @@ class Library:
                 lead = article
             leads.setdefault(lead.id, lead)
         return sorted(leads.values(), key=date_key if sort == "date" else quality_key)
+
+    def row_ids(self, article: Article, spec: ViewSpec) -> list[str]:
+        """The articles a list row stands for: its whole story in the stories view."""
+        if spec.story_rows and self.stories is not None:
+            return [a.id for a in self.story_of(article).articles]
+        return [article.id]
+
+    def row_is_read(self, article: Article, spec: ViewSpec) -> bool:
+        """A row is read when every article it stands for is (as the counts say)."""
+        return all(map(self.state.is_read, self.row_ids(article, spec)))
+
+    def row_is_starred(self, article: Article, spec: ViewSpec) -> bool:
+        """A row is starred when any article it stands for is."""
+        return any(map(self.state.is_starred, self.row_ids(article, spec)))
 
     def story_badge(self, article: Article, spec: ViewSpec) -> str:
         """``+2`` before a story's lead in the stories view: how many more sources."""

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reader.formatting import plural
+from rich.cells import cell_len
+
+from reader.formatting import fit, plural
 
 SEPARATOR = "  │  "
 MAX_LABEL = 40  # cells of the scope's name before it is cut with an ellipsis
@@ -30,34 +32,76 @@ class StatusLine:
     loading: tuple[int, int] | None = None  # files read so far, of how many
     skipped: int = 0  # files that could not be read
 
-    def parts(self) -> list[tuple[str, str]]:
-        """The line as ``(text, style)`` pieces; style "" is plain."""
+    def parts(self, width: int | None = None) -> list[tuple[str, str]]:
+        """The line as ``(text, style)`` pieces; style "" is plain.
+
+        Given a ``width`` in cells, the line is shortened to fit, least needed
+        parts first (the name, the sort, the notes, then the wording), so the
+        view's name and its unread count always stay.
+        """
+        pieces = self._pieces()
+        separator = SEPARATOR
+        if width is not None:
+            for name in SHORTENING:
+                if _length(pieces, separator) <= width:
+                    break
+                if name == "separator":
+                    separator = " │ "
+                elif name == "count":
+                    pieces["count"] = [(f"{self.unread:,} unread", "")]
+                elif name == "skipped_short" and "skipped" in pieces:
+                    pieces["skipped"] = [(f"{self.skipped} skipped (!)", "bold yellow")]
+                else:
+                    pieces.pop(name, None)
+            over = _length(pieces, separator) - width
+            if over > 0:
+                label = pieces["label"][0][0]
+                pieces["label"] = [(fit(label, max(2, cell_len(label) - over)), "bold")]
+        parts: list[tuple[str, str]] = []
+        for number, piece in enumerate(pieces.values()):
+            if number:
+                parts.append((separator, ""))
+            parts += piece
+        return parts
+
+    def _pieces(self) -> dict[str, list[tuple[str, str]]]:
+        """Every part of the full line, by name, in order."""
         label = self.label if len(self.label) <= MAX_LABEL else self.label[: MAX_LABEL - 1] + "…"
         count = plural(self.total, "story" if self.by_story else "article")
-        parts = [
-            ("newsreader", "bold"),
-            (SEPARATOR, ""),
-            (label, "bold"),
-            (f"{SEPARATOR}by {self.sort}", ""),
-            (f"{SEPARATOR}{count}, {self.unread:,} unread", ""),
-        ]
+        pieces: dict[str, list[tuple[str, str]]] = {
+            "brand": [("newsreader", "bold")],
+            "label": [(label, "bold")],
+            "sort": [(f"by {self.sort}", "")],
+            "count": [(f"{count}, {self.unread:,} unread", "")],
+        }
         if self.hide_read:
-            parts.append((f"{SEPARATOR}read hidden", ""))
+            pieces["hide_read"] = [("read hidden", "")]
         if self.query:
-            parts += [(f"{SEPARATOR}search: ", ""), (self.query, "bold")]
+            pieces["query"] = [("search: ", ""), (self.query, "bold")]
         if self.checking:
-            parts.append((f"{SEPARATOR}checking for changes…", "italic"))
+            pieces["checking"] = [("checking for changes…", "italic")]
         if self.fetching is not None:
             done, total = self.fetching
             text = f"fetching feeds {done}/{total}" if total else "fetching feeds…"
-            parts.append((SEPARATOR + text, "italic"))
+            pieces["fetching"] = [(text, "italic")]
         if self.loading is not None:
             done, total = self.loading
             percent = f" {done * 100 // total}%" if total else ""
-            parts.append((f"{SEPARATOR}loading {done:,}/{total:,} files{percent}", "italic"))
+            pieces["loading"] = [(f"loading {done:,}/{total:,} files{percent}", "italic")]
         if self.skipped:
-            parts += [
-                (SEPARATOR, ""),
-                (f"{plural(self.skipped, 'file')} skipped, press ! to see", "bold yellow"),
-            ]
-        return parts
+            text = f"{plural(self.skipped, 'file')} skipped, press ! to see"
+            pieces["skipped"] = [(text, "bold yellow")]
+        return pieces
+
+
+# What goes first when the line is too wide; the label and the count stay.
+SHORTENING = (
+    "brand", "sort", "checking", "fetching", "skipped_short", "hide_read", "loading",
+    "separator", "count", "skipped", "query",
+)  # fmt: skip
+
+
+def _length(pieces: dict[str, list[tuple[str, str]]], separator: str) -> int:
+    """Cells of the line."""
+    text = sum(cell_len(text) for piece in pieces.values() for text, _ in piece)
+    return text + len(separator) * (len(pieces) - 1)

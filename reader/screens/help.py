@@ -10,14 +10,14 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.bindings import HelpRow
+from reader.screens.scrolling import ScrollingScreen
 from reader.widgets.keys import bindings_for
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ScrollingScreen[None]):
     """Every key, by pane."""
 
     BINDINGS = bindings_for("help")

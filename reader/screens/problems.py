@@ -5,15 +5,15 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.formatting import plural
 from reader.model import Duplicate, Problem
+from reader.screens.scrolling import ScrollingScreen
 from reader.widgets.keys import bindings_for
 
 
-class ProblemsScreen(ModalScreen[None]):
+class ProblemsScreen(ScrollingScreen[None]):
     """Lists problems first, then ignored files and merged duplicates."""
 
     BINDINGS = bindings_for("problems")

@@ -25,15 +25,21 @@ class SaveSearchScreen(ModalScreen[str | None]):
     }
     """
 
-    def __init__(self, query: str) -> None:
+    def __init__(self, query: str, covers: str = "every article", typed: str = "") -> None:
         super().__init__()
-        self.search_query = query
+        self.search_query = query  # what is saved: the typed query within its scope
+        self.covers = covers  # the scope, in words: "the topic “AI”"
+        self.typed = typed or query  # what the user typed: the name it suggests
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text("Save this search in the sidebar as:", style="bold"), markup=False)
-            yield Static(Text(self.search_query, style="dim"), markup=False)
-            yield Input(value=self.search_query[:40], id="search-name")
+            covers = Text("Covers ", style="dim")
+            covers.append(self.covers)
+            covers.append(": ", style="dim")
+            covers.append(self.search_query, style="dim")
+            yield Static(covers, markup=False)
+            yield Input(value=self.typed[:40], id="search-name")
             yield Static(Text("Enter saves, Esc cancels.", style="dim"), markup=False)
 
     @on(Input.Submitted)

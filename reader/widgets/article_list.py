@@ -23,6 +23,7 @@ from reader.model import Article
 from reader.widgets.keys import bindings_for
 
 Highlighter = Callable[[str], list[tuple[int, int]]]
+MIN_TITLE_WITH_PROVIDER = 24  # cells of title the provider column must leave
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -84,8 +85,8 @@ class ArticleList(ScrollView, can_focus=True):
     def __init__(
         self,
         *,
-        is_read: Callable[[str], bool] = lambda _id: False,
-        is_starred: Callable[[str], bool] = lambda _id: False,
+        is_read: Callable[[Article], bool] = lambda _article: False,
+        is_starred: Callable[[Article], bool] = lambda _article: False,
         tz: tzinfo | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         badge: Callable[[Article], str] = lambda _article: "",
@@ -128,7 +129,7 @@ class ArticleList(ScrollView, can_focus=True):
         height = self.scrollable_content_region.height
         if height > 0 and index < height:
             # The selection fits on the first page: show the list from its top.
-            self.scroll_to(y=0, animate=False, immediate=True)
+            self.scroll_to(y=0, animate=False, immediate=True, force=True)
         self.cursor = index
         self.refresh()
 
@@ -167,10 +168,12 @@ class ArticleList(ScrollView, can_focus=True):
         if height <= 0:
             return
         top = round(self.scroll_y)
+        # force: a list that was too short for a scrollbar refuses to scroll
+        # until the next layout, and the selection would sit off-screen.
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
         elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True, force=True)
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.articles))
@@ -244,19 +247,21 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _render_row(self, article: Article, selected: bool, width: int) -> Strip:
         styles = self._row_styles()
-        read = self.is_read(article.id)
+        read = self.is_read(article)
         suffix = "-cursor" if selected else ""
         text_style = styles[("read" if read else "unread") + suffix]
         meta_style = styles["meta" + suffix]
         marker_style = styles["marker" + suffix]
-        marker = ("★" if self.is_starred(article.id) else " ") + (" " if read else "●")
+        marker = ("★" if self.is_starred(article) else " ") + (" " if read else "●")
         quality = f"{article.quality:>4}" if article.quality is not None else "    "
         show_date = width >= 36
-        show_provider = width >= 76
         date = f"  {compact_date(article.published, self._now, self.tz):<7}" if show_date else ""
-        provider_width = min(18, max(10, width // 5)) if show_provider else 0
-        fixed = 3 + (provider_width + 2 if show_provider else 0) + len(date) + len(quality)
-        title_width = max(1, width - fixed)
+        provider_width = min(18, max(10, width // 5))
+        title_width = max(1, width - 3 - len(date) - len(quality))
+        # The provider whenever the title keeps room enough to read.
+        show_provider = title_width - provider_width - 2 >= MIN_TITLE_WITH_PROVIDER
+        if show_provider:
+            title_width -= provider_width + 2
         segments = [Segment(marker + " ", marker_style)]
         badge = self.badge(article)
         if badge:

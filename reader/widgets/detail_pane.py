@@ -96,11 +96,14 @@ class RelatedList(OptionList):
 class DetailPane(Vertical):
     """Shows an article or a related story; posts RelatedChosen."""
 
+    # The related list follows the text (no gap between them) and takes the
+    # rest of the pane; a long text scrolls in its own part, at most 70%.
     DEFAULT_CSS = """
-    DetailPane #detail-scroll { height: 1fr; }
+    DetailPane #detail-scroll { height: auto; max-height: 70%; }
+    DetailPane.-no-related #detail-scroll { height: 1fr; max-height: 100%; }
     DetailPane #detail-scroll:focus { background-tint: $foreground 6%; }
     DetailPane #detail-body { padding: 0 1; }
-    DetailPane RelatedList { height: auto; max-height: 50%; border-top: hkey $panel-lighten-2; }
+    DetailPane RelatedList { height: 1fr; min-height: 4; border-top: hkey $panel-lighten-2; }
     DetailPane RelatedList.-empty { display: none; }
     """
 
@@ -276,6 +279,7 @@ class DetailPane(Vertical):
                 options.append(self._option(len(self._entries) - 1, entry.article is not None))
         related_list.set_options(options)
         related_list.set_class(not options, "-empty")
+        self.set_class(not options, "-no-related")
         if self._entries:
             first = next(i for i, option in enumerate(options) if not option.disabled)
             related_list.highlighted = first

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.message import Message
@@ -12,6 +13,13 @@ from reader.formatting import fit
 from reader.library import SidebarEntry
 from reader.scope import ALL, Scope, is_deletable, scope_from_key
 from reader.widgets.keys import bindings_for
+
+MIN_WIDTH = 16  # cells, border and scrollbar included
+MAX_WIDTH = 28  # a longer name is cut: the list and the detail need the room more
+
+
+def _counts(entry: SidebarEntry) -> str:
+    return f"{entry.unread:,}/{entry.total:,}"
 
 
 class TopicSidebar(OptionList):
@@ -44,6 +52,10 @@ class TopicSidebar(OptionList):
             super().__init__()
             self.scope = scope
 
+    def allow_focus(self) -> bool:
+        # Hidden under 60 columns (app.tcss): Tab and clicks pass it by.
+        return self.display and super().allow_focus()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "delete_entry":
             return True if is_deletable(self.selected_scope) else None
@@ -72,6 +84,7 @@ class TopicSidebar(OptionList):
         if entries == self.entries and self.selected_scope == selected:
             return
         self.entries = entries
+        self._fit_width(entries)
         width = max(10, self.scrollable_content_region.width or 24)
         scopes = [entry.scope for entry in entries]
         self._programmatic = selected if selected in scopes else None
@@ -88,8 +101,17 @@ class TopicSidebar(OptionList):
             self._programmatic = scope
             self.highlighted = scopes.index(scope)
 
+    def _fit_width(self, entries: list[SidebarEntry]) -> None:
+        """As wide as the longest entry needs, within MIN_WIDTH..MAX_WIDTH cells."""
+        # Sized by the totals: reading (unread 10 -> 9) must not make it jump.
+        needed = max((cell_len(e.label) + 2 + 2 * len(f"{e.total:,}") for e in entries), default=0)
+        # + the border and the scrollbar; app.tcss caps it at 30% of the screen.
+        width = max(MIN_WIDTH, min(MAX_WIDTH, needed + 2))
+        if self.styles.width is None or self.styles.width.value != width:
+            self.styles.width = width
+
     def _prompt(self, entry: SidebarEntry, width: int) -> Text:
-        counts = f"{entry.unread:,}/{entry.total:,}"
+        counts = _counts(entry)
         label_width = max(1, width - len(counts) - 1)
         text = Text(no_wrap=True, overflow="ellipsis")
         style = "bold" if entry.unread else "dim"

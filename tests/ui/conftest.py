@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import webbrowser
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +47,32 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(var, str(home / var.lower()))
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+class FakeBrowser:
+    """Stands in for webbrowser's browser: records what it was asked to open."""
+
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+        self.available = True
+
+    def get(self, using: str | None = None) -> FakeBrowser:
+        if not self.available:
+            raise webbrowser.Error("could not locate runnable browser")
+        return self
+
+    def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+        self.opened.append(url)
+        return True
+
+
+@pytest.fixture(autouse=True)
+def browser(monkeypatch: pytest.MonkeyPatch) -> FakeBrowser:
+    """Tests never start a real browser; ``browser.opened`` lists the links opened."""
+    fake = FakeBrowser()
+    monkeypatch.setattr(webbrowser, "get", fake.get)
+    monkeypatch.setattr(webbrowser, "open", fake.open)
+    return fake
 
 
 @pytest.fixture

@@ -96,3 +96,59 @@ async def test_the_palette_and_help_come_from_the_table(app_factory, many_dir: P
         assert [row.id for row in app.screen.rows] == [
             b.id for pane in bindings.PANES for b in bindings.pane_bindings(pane.name)
         ]
+
+
+NAVIGATION = ("j", "k", "g", "G", "home", "end", "pageup", "pagedown")
+
+
+@pytest.mark.parametrize("pane", ["list", "sidebar", "related", "help", "problems"])
+def test_every_list_like_pane_answers_the_navigation_keys(pane: str) -> None:
+    keys = {k for b in bindings.pane_bindings(pane) for k in b.keys.split(",")}
+    assert set(NAVIGATION) <= keys
+
+
+async def test_g_and_G_move_in_the_related_list(app_factory, tmp_path: Path):
+    from .conftest import article_fields, write_seed
+
+    folder = tmp_path / "rel"
+    folder.mkdir()
+    related = [{"title": f"Story {n}", "webUrl": f"https://else.org/{n}"} for n in range(5)]
+    write_seed(folder, "a.txt", **article_fields(1, related=related))
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("enter")
+        related_list = app.query_one(RelatedList)
+        assert app.focused is related_list
+        first = related_list.highlighted
+        await pilot.press("G")
+        assert related_list.highlighted == related_list.option_count - 1
+        await pilot.press("g")
+        assert related_list.highlighted == first
+
+
+async def test_help_and_skipped_files_scroll_with_j_k_g_G(app_factory, tmp_path: Path):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    for n in range(80):
+        (folder / f"bad{n}.txt").write_text("---\ntitle: [unclosed\n---\n")
+    app = app_factory(folder)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_loaded(app, pilot)
+        for key in ("question_mark", "exclamation_mark"):
+            await pilot.press(key)
+            scroll = app.screen.query_one("VerticalScroll")
+            assert scroll.max_scroll_y > 0
+            await pilot.press("j", "j")
+            await pilot.pause()
+            assert scroll.scroll_y == 2
+            await pilot.press("G")
+            await pilot.pause()
+            assert scroll.scroll_y == scroll.max_scroll_y
+            await pilot.press("k")
+            await pilot.pause()
+            assert scroll.scroll_y == scroll.max_scroll_y - 1
+            await pilot.press("g")
+            await pilot.pause()
+            assert scroll.scroll_y == 0
+            await pilot.press("escape")

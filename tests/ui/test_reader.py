@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rich.text import Text
 from textual import events
 from textual.widgets import Static
@@ -333,3 +334,57 @@ async def test_resort_from_the_bottom_shows_the_top(app_factory, many_dir: Path)
         await pilot.press("s")
         assert articles.article.quality == 56 and articles.cursor == 3
         assert articles.scroll_y == 0, "the three better articles above it stay visible"
+
+
+async def test_a_hidden_sidebar_is_never_driven_blind(app_factory, many_dir: Path):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        sidebar = app.query_one(TopicSidebar)
+        await pilot.press("shift+tab")
+        assert app.focused is sidebar
+        await pilot.resize_terminal(50, 20)
+        await pilot.pause()
+        assert app.focused is not sidebar  # the sidebar went away: focus left it
+        scope = app.scope
+        for _ in range(6):
+            await pilot.press("tab")
+            assert app.focused is not sidebar
+        await pilot.press("escape", "j", "j", "G")
+        await app.run_action("focus_topics")
+        await pilot.press("j", "j")
+        assert app.focused is not sidebar and app.scope == scope
+
+
+@pytest.mark.parametrize("width", [40, 50, 80, 120])
+async def test_the_top_line_keeps_the_view_and_unread_count(app_factory, many_dir: Path, width):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("h")  # "read hidden" makes the line longer
+        app.scope = Topic("Even")
+        await pilot.pause()
+        line = app.query_one("#status", Static).render_line(0).text
+        assert "Even" in line and "30 unread" in line, line
+
+
+async def test_layout_at_120_by_40(app_factory, many_dir: Path):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        sidebar = app.query_one(TopicSidebar)
+        assert sidebar.outer_size.width == 16  # "All 60/60", "Starred 0/0": short names
+        articles = app.query_one(ArticleList)
+        assert "Provider" in articles.render_line(0).text  # the list has room for it
+
+
+async def test_the_related_list_follows_the_text(app_factory):
+    app = app_factory()  # the seeds: an article with "Also covered by" and related stories
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        body = app.query_one("#detail-body", Static)
+        related = app.query_one(RelatedList)
+        scroll = body.parent
+        assert scroll.max_scroll_y == 0  # the whole text, link included, is on screen
+        assert related.region.y - body.region.bottom <= 1  # no gap above "Also covered by"
+        assert related.region.bottom <= app.query_one("#detail").region.bottom

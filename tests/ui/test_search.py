@@ -104,3 +104,56 @@ async def test_is_unread_search_follows_marks(app_factory, many_dir: Path):
             e for e in app.query_one(TopicSidebar).entries if e.scope == SavedSearch("unread")
         )
         assert (entry.unread, entry.total) == (59, 59)
+
+
+def cursor_visible(articles: ArticleList) -> bool:
+    top = round(articles.scroll_y)
+    return top <= articles.cursor < top + articles.scrollable_content_region.height
+
+
+async def test_the_selection_stays_visible_when_a_kept_search_is_cleared(app_factory, many_dir):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        articles = app.query_one(ArticleList)
+        for query, moves in (("topic:Odd", ("G", "k")), ("topic:Even", ("g", "j")), ("4", ("G",))):
+            await pilot.press("slash")
+            await type_query(pilot, query)
+            await pilot.press("enter", *moves)
+            chosen = articles.article
+            assert cursor_visible(articles)
+            await pilot.press("escape")  # clears the kept search
+            await pilot.pause()
+            assert app.query_text == "" and len(articles.articles) == 60
+            assert articles.article is chosen
+            assert cursor_visible(articles), (query, articles.cursor, articles.scroll_y)
+
+
+async def test_a_search_saved_in_a_topic_keeps_the_topic(app_factory, many_dir):
+    from reader.scope import Topic
+    from reader.screens.save_search import SaveSearchScreen
+
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        articles = app.query_one(ArticleList)
+        app.scope = Topic("Odd")
+        await pilot.pause()
+        await pilot.press("slash")
+        await type_query(pilot, "quality:>49")
+        await pilot.press("enter")
+        assert sorted(a.quality for a in articles.articles) == [51, 53, 55, 57, 59]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveSearchScreen)
+        said = " ".join(str(s.content) for s in app.screen.query(Static))
+        assert "topic “Odd”" in said
+        await pilot.press(*"odd", "enter")
+        await pilot.pause()
+        sidebar = app.query_one(TopicSidebar)
+        entry = next(e for e in sidebar.entries if e.scope == SavedSearch("odd"))
+        assert (entry.unread, entry.total) == (5, 5)
+        await pilot.press("escape")
+        app.scope = SavedSearch("odd")
+        await pilot.pause()
+        assert sorted(a.quality for a in articles.articles) == [51, 53, 55, 57, 59]

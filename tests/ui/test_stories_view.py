@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Static
 
 from reader.widgets.article_list import ArticleList
@@ -57,3 +58,76 @@ async def test_mark_story_read_option(app_factory):
         await wait_loaded(app, pilot)
         await pilot.press("enter")
         assert all(app.is_read(a.id) for a in app.store)
+
+
+def story_folder(tmp_path):
+    """Two stories of two articles each, and one article alone."""
+    from datetime import UTC, datetime
+
+    from .conftest import article_fields, write_seed
+
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    titles = [
+        "Amazon stops police use of facial recognition",
+        "Amazon stops police using facial recognition",
+        "Volcano erupts near remote island village",
+        "Volcano erupts near remote island villages",
+        "Markets close higher after quiet trading session",
+    ]
+    for n, title in enumerate(titles):
+        day = datetime(2026, 1, 10 + n // 2, n, tzinfo=UTC)
+        fields = article_fields(n, title=title, publishedDateTime=day, related=[])
+        write_seed(folder, f"{n}.txt", **fields)
+    return folder
+
+
+def row_text(articles: ArticleList, row: int) -> str:
+    """What the list shows on one row (the list is scrolled to its top)."""
+    return articles.render_line(row).text
+
+
+def status_text(app) -> str:
+    return str(app.query_one("#status", Static).content)
+
+
+@pytest.mark.parametrize("mark_story_read", [False, True])
+async def test_marks_in_the_stories_view_act_on_whole_stories(
+    app_factory, tmp_path, mark_story_read
+):
+    app = app_factory(story_folder(tmp_path), mark_story_read=mark_story_read)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        articles = app.query_one(ArticleList)
+        await pilot.press("c")
+        assert len(articles.articles) == 3
+        assert "3 stories, 3 unread" in status_text(app)
+        await pilot.press("j")  # newest first: the lone article, then two stories
+        head = articles.article
+        assert app.story_badge(head) == "+1"
+        story = [a.id for a in app.library.story_of(head).articles]
+        await pilot.press("m")  # the whole story: row, counts and every article agree
+        assert all(app.is_read(i) for i in story)
+        assert "●" not in row_text(articles, 1)
+        assert "3 stories, 2 unread" in status_text(app)
+        await pilot.press("u")
+        assert not any(app.is_read(i) for i in story)
+        assert "3 stories, 3 unread" in status_text(app)
+        await pilot.press("f")
+        assert all(app.is_starred(i) for i in story)
+        await pilot.press("f")
+        assert not any(app.is_starred(i) for i in story)
+        # Only the head read: the row stays unread, and n finds it.
+        app.state.mark_read([head.id])
+        app._marks_changed()
+        assert "●" in row_text(articles, 1)
+        await pilot.press("g", "n")
+        assert articles.cursor == 1
+        await pilot.press("g", "A")
+        assert all(app.is_read(a.id) for a in app.store)
+        assert "3 stories, 0 unread" in status_text(app)
+        assert not any("●" in row_text(articles, row) for row in range(3))
+        await pilot.press("u")
+        assert "3 stories, 3 unread" in status_text(app)
+        await pilot.press("g", "n")
+        assert articles.cursor == 1

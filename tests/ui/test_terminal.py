@@ -11,40 +11,69 @@ from reader.widgets.article_list import ArticleList
 from .conftest import article_fields, wait_loaded, wait_workers, write_seed
 
 
-async def test_open_link_opens_http_and_marks_read(app_factory, many_dir: Path, monkeypatch):
+async def test_open_link_opens_http_and_marks_read(app_factory, many_dir: Path, browser):
     app = app_factory(many_dir)
-    opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **_kw: opened.append(url))
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(app, pilot)
         article = app.query_one(ArticleList).article
         await pilot.press("o")
-        assert opened == [article.url]
+        assert browser.opened == [article.url]
         assert app.is_read(article.id)
 
 
-async def test_open_link_refuses_other_schemes(app_factory, tmp_path: Path, monkeypatch):
+async def test_open_link_without_a_browser_says_how_to_set_one(
+    app_factory, many_dir: Path, browser, notices
+):
+    browser.available = False
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        article = app.query_one(ArticleList).article
+        await pilot.press("o")
+        assert not any(n.startswith("Open") for n in notices)
+        assert "No browser could be started" in notices[-1]
+        assert "$BROWSER" in notices[-1]
+        assert not app.is_read(article.id)  # nothing was read
+
+
+async def test_open_link_refuses_other_schemes(app_factory, tmp_path: Path, browser):
     folder = tmp_path / "js"
     folder.mkdir()
     write_seed(folder, "a.txt", **article_fields(1, webUrl="javascript:alert(1)"))
     write_seed(folder, "b.txt", **article_fields(2, webUrl="file:///etc/passwd"))
     app = app_factory(folder)
-    opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **_kw: opened.append(url))
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("o", "j", "o")
-        assert opened == []
+        assert browser.opened == []
         assert not any(app.is_read(a.id) for a in app.store)
 
 
-async def test_copy_link(app_factory, many_dir: Path):
+async def test_copy_link(app_factory, many_dir: Path, notices):
     app = app_factory(many_dir)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(app, pilot)
         article = app.query_one(ArticleList).article
         await pilot.press("y")
         assert app.clipboard == article.url
+        assert "Copied" not in notices[-1]  # OSC 52 has no answer: say what was sent
+        assert notices[-1].startswith("Sent the link to the terminal's clipboard (OSC 52)")
+
+
+async def test_copy_link_shortens_a_long_link_at_a_slash(app_factory, tmp_path: Path, notices):
+    folder = tmp_path / "long"
+    folder.mkdir()
+    url = "https://example.com/" + "/".join(f"section-{n}" for n in range(12)) + "/the-story"
+    write_seed(folder, "a.txt", **article_fields(1, webUrl=url))
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("y")
+        assert app.clipboard == url
+        assert "https://example.com/…/" in notices[-1]
+        shown = notices[-1].split(": ", 1)[1].split("\n")[0]
+        assert shown.endswith("/the-story")
+        assert all(part in url.split("/") for part in shown.split("/") if part != "…")
 
 
 async def test_rescan_picks_up_new_changed_and_deleted_files(app_factory, tmp_path: Path):

@@ -162,3 +162,37 @@ def test_plural_of_irregular_nouns() -> None:
     assert plural(1_000, "new article") == "1,000 new articles"
     assert plural(2, "day") == "2 days"
     assert plural(0, "file") == "0 files"
+
+
+def test_a_saved_search_carries_its_scope(library: Library) -> None:
+    library.state.save_search("cheap", "quality:<40")
+    assert library.scoped_search(ALL, "x OR y") == ("x OR y", "every article")
+    query, covers = library.scoped_search(Topic("AI"), "title OR nothing")
+    assert query == 'topic:"AI" (title OR nothing)' and covers == "the topic “AI”"
+    assert [a.id for a in library.filter(list(library.store), parse(query))] == ["a", "b"]
+    assert library.scoped_search(STARRED, "x")[0] == "is:starred (x)"
+    query, covers = library.scoped_search(SavedSearch("cheap"), "topic:Cloud")
+    assert [a.id for a in library.filter(list(library.store), parse(query))] == ["b"]
+    assert covers == "the saved search “cheap”"
+    assert library.scoped_search(Story("a"), "x") == ("x", "every article")
+    assert library.scoped_search(Topic('say "hi"'), "x") == ("x", "every article")
+
+
+@pytest.mark.parametrize("width", [120, 80, 60, 40, 30, 24])
+def test_the_status_line_keeps_the_view_and_unread_count_at_every_width(width: int) -> None:
+    line = StatusLine(
+        label="Artificial Intelligence",
+        sort="quality",
+        unread=1234,
+        total=5678,
+        hide_read=True,
+        query="facial",
+        loading=(50, 200),
+        skipped=2,
+    )
+    text = "".join(text for text, _ in line.parts(width))
+    assert len(text) <= width, text
+    assert "1,234 unread" in text
+    assert text.startswith("Art") or "Artificial" in text
+    if width >= 80:
+        assert "Artificial Intelligence" in text and "search: facial" in text

@@ -112,3 +112,15 @@ def test_host_of_and_is_web_url():
     assert is_web_url("HTTP://example.com")
     for bad in ("javascript:alert(1)", "file:///etc/passwd", "/assets/logo.png", "https://", ""):
         assert not is_web_url(bad)
+
+
+def test_short_url_cuts_in_the_middle_at_a_slash():
+    from reader.formatting import short_url
+
+    url = "https://example.com/" + "/".join(f"part{n}" for n in range(30)) + "/last-words"
+    short = short_url(url, 48)
+    assert len(short) <= 48
+    assert short.startswith("https://example.com/…/") and short.endswith("/last-words")
+    assert short_url("https://example.com/a", 48) == "https://example.com/a"
+    no_slash = "x" * 100
+    assert len(short_url(no_slash, 21)) == 21 and "…" in short_url(no_slash, 21)
