@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     term = Terminal([*NEWSREADER, str(corpus)], env)
     try:
         term.wait_for(settled(count), 120)
-        time.sleep(3)  # stories and the search index are built after the check
+        time.sleep(max(3.0, count / 10_000))  # stories and search are indexed after the check
         results["newsreader j"] = press_j(term, args.presses)
     finally:
         term.close()
