@@ -49,6 +49,10 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from common import corpus_dir, cpu_model  # noqa: E402
+
 BIG = 100_000  # corpora this large are measured once
 CHILD_TIMEOUT = 1_800
 
@@ -273,22 +277,6 @@ asyncio.run(main())
 # ------------------------------------------------------------------ corpora
 
 
-def corpus_dir(n: int, seed: int, root: Path) -> Path:
-    """A generated corpus of n files, made on first use and reused after."""
-    folder = root / f"corpus-{n}-seed{seed}"
-    done = folder / ".complete"  # hidden: the loader skips it
-    if not done.exists():
-        sys.path.insert(0, str(HERE))
-        from generate import generate
-
-        started = time.perf_counter()
-        paths = generate(folder, n, seed)
-        done.write_text(str(len(paths)))
-        print(f"generated {n:,} files in {time.perf_counter() - started:.1f} s: {folder}")
-        time.sleep(2.1)  # files changed this recently are not cached (racy mtimes)
-    return folder
-
-
 # ------------------------------------------------------------------ children
 
 
@@ -474,15 +462,7 @@ def measure(
 
 
 def machine() -> str:
-    model = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
+    model = cpu_model()
     try:
         import textual
 

@@ -41,7 +41,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from common import corpus_dir, cpu_model  # noqa: E402
 
 BIN = Path(sys.executable).parent
 NEWSREADER = (
@@ -58,18 +58,6 @@ POLL = 0.02  # seconds between looks at the screen
 
 
 # ------------------------------------------------------------------ corpora
-
-
-def corpus_dir(n: int, seed: int, root: Path) -> Path:
-    folder = root / f"corpus-{n}-seed{seed}"
-    done = folder / ".complete"  # hidden: the loader skips it
-    if not done.exists():
-        started = time.perf_counter()
-        paths = generate(folder, n, seed)
-        done.write_text(str(len(paths)))
-        print(f"generated {n:,} files in {time.perf_counter() - started:.1f} s: {folder}")
-        time.sleep(2.1)  # files changed this recently are not cached (racy mtimes)
-    return folder
 
 
 def write_feeds(corpus: Path, out: Path) -> int:
@@ -418,15 +406,7 @@ def _fmt(value: float | None, unit: str) -> str:
 
 
 def machine() -> str:
-    model = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
+    model = cpu_model()
     version = "not installed"
     if shutil.which("newsboat"):
         done = subprocess.run(["newsboat", "-v"], capture_output=True, text=True)

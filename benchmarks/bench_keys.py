@@ -30,7 +30,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_ingest import NEWSREADER, Terminal, corpus_dir, settled, xdg_env  # noqa: E402
+from bench_ingest import NEWSREADER, Terminal, settled, xdg_env  # noqa: E402
+from common import corpus_dir  # noqa: E402
 
 BARE_APP = textwrap.dedent(
     """

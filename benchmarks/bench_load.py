@@ -17,27 +17,13 @@ import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
-
-
-def corpus_dir(n: int, seed: int, root: Path | None) -> Path:
-    """A generated corpus of n files, made on first use and reused after."""
-    base = root or Path(tempfile.gettempdir()) / "newsreader-bench"
-    folder = base / f"corpus-{n}-seed{seed}"
-    done = folder / ".complete"  # hidden: the loader skips it
-    if not done.exists():
-        started = time.perf_counter()
-        paths = generate(folder, n, seed)
-        done.write_text(str(len(paths)))
-        print(f"generated {n:,} files in {time.perf_counter() - started:.1f} s: {folder}")
-    return folder
+from common import corpus_dir  # noqa: E402
 
 
 def _peak_mb(who: int) -> float:
