@@ -318,7 +318,12 @@ async def test_holding_j_defers_the_detail_until_the_cursor_rests(app_factory, m
             articles.action_cursor_down()  # as fast as a held key: no pause between
         await pilot.pause()
         assert articles.cursor == 5
-        await pilot.pause(0.2)
+        # The detail catches up once the cursor rests (bounded wait: a busy
+        # machine may run the 0.08 s timer late, never not at all).
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if articles.article.title in body_plain(app):
+                break
         assert articles.article.title in body_plain(app)
 
 
