@@ -34,11 +34,12 @@ from reader import bindings
 from reader.browser import NO_BROWSER_HELP, open_in_browser
 from reader.cache import IndexCache
 from reader.config import Config
+from reader.details import DetailCache
 from reader.formatting import plural, short_url
 from reader.ingest import Changes, Ingest, Loaded, Progress
 from reader.library import Library, ViewSpec
 from reader.loader import load_detail
-from reader.model import Article, LoadResult
+from reader.model import Article, ArticleDetail, LoadResult
 from reader.query import Query, QueryError, SearchIndex, highlight_spans, parse
 from reader.scope import ALL, SavedSearch, Scope, Story, is_remembered, scope_from_key
 from reader.screens.help import HelpScreen
@@ -87,6 +88,14 @@ class FeedsFetched(Message):
         super().__init__()
         self.results = results
         self.error = error
+
+
+class DetailsRead(Message):
+    """Details of the articles next to the cursor, read ahead in a worker."""
+
+    def __init__(self, details: list[tuple[Article, ArticleDetail]]) -> None:
+        super().__init__()
+        self.details = details
 
 
 class StoriesReady(Message):
@@ -179,6 +188,7 @@ class NewsReaderApp(App[int]):
         self.dwell = dwell
         self.clock = clock
         self._shown: tuple[str, float] | None = None  # (article id, when it was shown)
+        self._details = DetailCache()
         self._sticky_id: str | None = None  # a read article kept in view until left
         self.query_text = ""
         self.search: Query | None = None
@@ -729,9 +739,44 @@ class NewsReaderApp(App[int]):
             return
         if self.detail.article is article and self.detail.related_shown is None:
             return
-        detail = load_detail(article)
+        detail = self._details.get(article)
+        if detail is None:
+            detail = load_detail(article)
+            self._details.put(article, detail)
         related, also = self.library.coverage(article, detail.related)
         self.detail.show_article(article, detail, related=related, also_covered=also)
+        self._prefetch_around(article)
+
+    def _prefetch_around(self, article: Article) -> None:
+        """Read the details of the next few articles ahead of the keys, off the event loop."""
+        articles = self.article_list.articles
+        cursor = self.article_list.cursor
+        if not (0 <= cursor < len(articles)) or articles[cursor] is not article:
+            return
+        ahead = [
+            articles[i]
+            for i in (cursor + 1, cursor + 2, cursor + 3, cursor - 1)
+            if 0 <= i < len(articles) and self._details.get(articles[i]) is None
+        ]
+        if ahead:
+            self.prefetch_details(ahead)
+
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="prefetch", description="prefetch"
+    )
+    def prefetch_details(self, articles: list[Article]) -> None:
+        worker = get_current_worker()
+        details = []
+        for article in articles:
+            if worker.is_cancelled:
+                return
+            details.append((article, load_detail(article)))
+        self.post_message(DetailsRead(details))
+
+    @on(DetailsRead)
+    def _details_read(self, message: DetailsRead) -> None:
+        for article, detail in message.details:
+            self._details.put(article, detail)
 
     # -- search -------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import RelatedList
 from reader.widgets.topic_sidebar import TopicSidebar
 
-from .conftest import article_fields, prompt_text, wait_loaded, write_seed
+from .conftest import article_fields, prompt_text, wait_loaded, wait_workers, write_seed
 
 GRIO = "Amazon stops police use of facial recognition technology"
 GULF = "Amazon stops police using its face-recognition technology"
@@ -393,3 +393,22 @@ async def test_the_related_list_follows_the_text(app_factory):
         assert scroll.max_scroll_y == 0  # the whole text, link included, is on screen
         assert related.region.y - body.region.bottom <= 1  # no gap above "Also covered by"
         assert related.region.bottom <= app.query_one("#detail").region.bottom
+
+
+async def test_the_next_articles_details_are_read_ahead(app_factory, many_dir: Path, monkeypatch):
+    """j shows the next article without reading its file on the event loop."""
+    import reader.app as app_module
+
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        await wait_workers(app)  # the prefetch that followed the first article
+        await pilot.pause()
+
+        def no_reading(article):
+            raise AssertionError(f"read {article.path} on the event loop")
+
+        monkeypatch.setattr(app_module, "load_detail", no_reading)
+        await pilot.press("j")
+        articles = app.query_one(ArticleList)
+        assert articles.article.title in body_plain(app)
