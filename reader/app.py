@@ -50,7 +50,7 @@ from reader.store import Sort, Store
 from reader.stories import Stories, group_stories
 from reader.text import is_web_url
 from reader.widgets.article_list import ArticleList
-from reader.widgets.detail_pane import DetailPane, RelatedList
+from reader.widgets.detail_pane import DetailPane
 from reader.widgets.keys import bindings_for
 from reader.widgets.search_bar import SearchBar
 from reader.widgets.topic_sidebar import TopicSidebar
@@ -837,8 +837,8 @@ class NewsReaderApp(App[int]):
         self._marks_changed()
 
     def _target_link(self) -> tuple[str, Article | None]:
-        """The link the user means: the highlighted related story when that list has focus."""
-        if isinstance(self.focused, RelatedList):
+        """The link the user means: the highlighted related story when the detail has focus."""
+        if self.focused is self.detail:
             entry = self.detail.highlighted_related
             if entry is not None:
                 return entry.related.url, entry.article
