@@ -89,7 +89,7 @@ class DetailPane(Widget, can_focus=True):
     DetailPane { scrollbar-size-vertical: 1; }
     DetailPane.-no-related:focus { background-tint: $foreground 6%; }
     DetailPane > .detail-pane--related { background: $surface; }
-    DetailPane > .detail-pane--heading { color: $text-disabled; text-style: bold; }
+    DetailPane > .detail-pane--heading { color: $text-disabled; }
     DetailPane > .detail-pane--rule { color: $panel-lighten-2; }
     DetailPane > .detail-pane--cursor {
         color: $foreground;
@@ -260,7 +260,7 @@ class DetailPane(Widget, can_focus=True):
         self._entries = []
         rows: list[RelatedRow] = []
         if also:
-            rows.append(RelatedRow(Text("Also covered by")))
+            rows.append(RelatedRow(Text("Also covered by", style="bold")))
             for article in also[:MAX_ALSO_SHOWN]:
                 rows.append(self._entry_row(RelatedEntry(_as_related(article), article)))
             if len(also) > MAX_ALSO_SHOWN:
@@ -268,7 +268,7 @@ class DetailPane(Widget, can_focus=True):
                 note = f"  … and {more} more: c, then Enter on the story, lists them all"
                 rows.append(RelatedRow(Text(note, style="dim italic")))
         if related:
-            rows.append(RelatedRow(Text(f"Related stories ({len(related)})")))
+            rows.append(RelatedRow(Text(f"Related stories ({len(related)})", style="bold")))
             rows.extend(self._entry_row(entry) for entry in related)
         self.related_rows = rows
         self._cursor = 0 if self._entries else None
@@ -294,22 +294,32 @@ class DetailPane(Widget, can_focus=True):
     # -- wrapping -----------------------------------------------------------
 
     def _lines(self) -> list[_Line]:
-        """The pane's lines at its width: wrapped once per width."""
+        """The pane's lines at its size: the text wrapped once per width, the
+        related rows once more when a scrollbar takes their last column."""
         width, height = self.size
         lines = self._wrapped.get((width, height))
         if lines is None:
-            lines = self._wrap(width, scrollbar=False)
-            if len(lines) > height:  # the related rows leave the scrollbar its column
-                lines = self._wrap(width, scrollbar=True)
-            self._wrapped[width, height] = lines
+            body = self._body_lines(width)
+            # A story takes two lines at least: past the bottom, wrap the rows once.
+            least = len(body) + 1 + len(self.related_rows) + len(self._entries)
+            related = self._related_lines(width, scrollbar=least > height)
+            if least <= height < len(body) + len(related):
+                related = self._related_lines(width, scrollbar=True)
+            lines = self._wrapped[width, height] = body + related
         return lines
 
-    def _wrap(self, width: int, *, scrollbar: bool) -> list[_Line]:
+    def _body_lines(self, width: int) -> list[_Line]:
         # One column of padding each side of the text; the right one holds the scrollbar.
-        text_width = max(1, width - 2)
-        lines = [_Line(line, "body") for line in self._wrap_text(self.body, text_width)]
-        if self.related_rows:
-            lines.append(_Line(Text("─" * width), "rule"))
+        lines = self._wrapped.get((width, -1))
+        if lines is None:
+            wrapped = self._wrap_text(self.body, max(1, width - 2))
+            lines = self._wrapped[width, -1] = [_Line(line, "body") for line in wrapped]
+        return lines
+
+    def _related_lines(self, width: int, *, scrollbar: bool) -> list[_Line]:
+        if not self.related_rows:
+            return []
+        lines = [_Line(Text("─" * width), "rule")]
         row_width = max(1, width - 2 - scrollbar)  # after the marker's two columns
         for row in self.related_rows:
             if row.entry is None:
