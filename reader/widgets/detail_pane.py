@@ -382,7 +382,10 @@ class DetailPane(Widget, can_focus=True):
         if line.entry is not None and line.entry == self._cursor:
             part = "cursor"
         style = styles[part]
-        segments = list(Segment.apply_style(line.text.render(_CONSOLE), style))
+        text_style = style
+        if line.text.style:  # Text.render leaves the text's own style to its caller
+            text_style += _CONSOLE.get_style(line.text.style)
+        segments = list(Segment.apply_style(line.text.render(_CONSOLE), text_style))
         if line.part == "body":
             segments.insert(0, Segment(" ", style))
         if len(lines) <= self.size.height:  # no scrollbar: the full width
