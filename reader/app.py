@@ -663,8 +663,8 @@ class NewsReaderApp(App[int]):
             self._shown = (article.id, self.clock())
         elif self._shown is not None and self._shown[0] != article.id:
             self._shown = None  # kept only when the user chose this very article
-        # Holding j: the list moves at once, the detail (a re-layout, the costly
-        # part of a step) follows when the cursor pauses.
+        # Holding j: the list moves at once, the detail (reading the seed file,
+        # wrapping its text: the costly part of a step) follows when the cursor pauses.
         now = time.monotonic()
         rapid = now - self._last_highlight < self.detail_debounce
         self._last_highlight = now

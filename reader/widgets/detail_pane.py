@@ -1,7 +1,7 @@
 """The detail pane: one article (or one related story) and its related stories.
 
-Every piece of seed text is appended to a ``rich.text.Text`` as plain text,
-never parsed as markup; only http(s) links are made clickable.
+What it says is built in ``reader.widgets.detail_text`` (seed text is never
+markup; only http(s) links are clickable).
 
 The pane is drawn line by line in the area the stylesheet gives it (as the
 article list is): a new article changes what the lines say, never the pane's
@@ -25,29 +25,19 @@ from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
 
-from reader.formatting import age, long_date, short_date
 from reader.library import RelatedEntry
 from reader.model import Article, ArticleDetail, Related
-from reader.text import is_web_url
+from reader.widgets.detail_text import (
+    RelatedRow,
+    article_text,
+    related_rows,
+    related_story_text,
+)
 from reader.widgets.keys import bindings_for
 
-MAX_ALSO_SHOWN = 12  # more coverage than this is for the stories view
 WHEEL_LINES = 3  # lines one notch of the mouse wheel scrolls
 # Wraps and renders text without a terminal (never printed to).
 _CONSOLE = Console(width=200, file=None, color_system=None, legacy_windows=False)
-
-
-def link_text(url: str) -> Text:
-    """A link: clickable only when it is http or https."""
-    if not url:
-        return Text("no link", style="dim italic")
-    if is_web_url(url):
-        return Text(url, style=Style(underline=True, link=url))
-    return Text(url + "  (not a web link: not opened)", style="dim")
-
-
-def _meta_line(*parts: str) -> Text:
-    return Text(" · ".join(part for part in parts if part), style="dim")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +47,6 @@ class _Line:
     text: Text
     part: str  # "body", "rule", "heading" or "related"
     entry: int | None = None  # index into the entries, for the rows of a related story
-
-
-@dataclass(frozen=True, slots=True)
-class RelatedRow:
-    """One row of the related section before wrapping: a heading, a note or an entry."""
-
-    text: Text
-    entry: int | None = None
-    marker: str = ""
 
 
 class DetailPane(Widget, can_focus=True):
@@ -152,70 +133,15 @@ class DetailPane(Widget, can_focus=True):
         """Show one article of the library with its related stories."""
         self.article = article
         self.related_shown = None
-        body = Text()
-        body.append_text(self._highlighted(article.title, "bold"))
-        body.append("\n")
-        body.append_text(_meta_line(article.provider, article.domain))
-        body.append("\n")
-        body.append_text(
-            _meta_line(long_date(article.published, self.tz), age(article.published, self.now()))
+        body = article_text(
+            article, detail, tz=self.tz, now=self.now(), highlighter=self.highlighter
         )
-        body.append("\n")
-        numbers = []
-        if article.quality is not None:
-            numbers.append(f"quality {article.quality}")
-        if article.heat is not None:
-            numbers.append(f"heat {article.heat}")
-        if article.type != "article":
-            numbers.append(article.type)
-        if numbers:
-            body.append_text(_meta_line(*numbers))
-            body.append("\n")
-        if article.topics:
-            body.append("Topics: ", style="dim")
-            body.append(", ".join(article.topics) + "\n")
-        body.append("\n")
-        if article.excerpt:
-            body.append_text(self._highlighted(article.excerpt, ""))
-        else:
-            body.append("(no excerpt)", style="dim")
-        body.append("\n")
-        if detail.body:
-            body.append("\n" + detail.body + "\n")
-        body.append("\n")
-        body.append_text(link_text(article.url))
-        body.append("\n")
-        if detail.original_url and detail.original_url != article.url:
-            body.append("original: ", style="dim")
-            body.append_text(link_text(detail.original_url))
-            body.append("\n")
-        for image in detail.images[:1]:
-            size = f"{image.width}×{image.height}" if image.width and image.height else ""
-            body.append_text(_meta_line("image", size, image.title))
-            body.append("\n")
         self._show(body, related, also_covered)
 
     def show_related(self, related: Related) -> None:
         """Show a related story that is not in the library: its own excerpt and link."""
         self.related_shown = related
-        body = Text()
-        body.append("Related story (not in your library)\n", style="dim italic")
-        body.append(related.title + "\n", style="bold")
-        body.append_text(_meta_line(related.provider, related.domain))
-        body.append("\n")
-        body.append_text(
-            _meta_line(
-                long_date(related.published, self.tz),
-                age(related.published, self.now()),
-                f"quality {related.quality}" if related.quality is not None else "",
-            )
-        )
-        body.append("\n\n")
-        body.append(related.excerpt or "(no excerpt)")
-        body.append("\n\n")
-        body.append_text(link_text(related.url))
-        body.append("\n\n")
-        body.append("Esc or Backspace goes back.", style="dim")
+        body = related_story_text(related, tz=self.tz, now=self.now())
         self._show(body, [], [])
 
     def focus_body(self) -> None:
@@ -248,48 +174,15 @@ class DetailPane(Widget, can_focus=True):
 
     # -- content ------------------------------------------------------------
 
-    def _highlighted(self, value: str, style: str) -> Text:
-        text = Text(value, style=style)
-        if self.highlighter is not None:
-            for start, end in self.highlighter(value):
-                text.stylize("bold reverse", start, end)
-        return text
-
     def _show(self, body: Text, related: Sequence[RelatedEntry], also: Sequence[Article]) -> None:
         self.body = body
-        self._entries = []
-        rows: list[RelatedRow] = []
-        if also:
-            rows.append(RelatedRow(Text("Also covered by", style="bold")))
-            for article in also[:MAX_ALSO_SHOWN]:
-                rows.append(self._entry_row(RelatedEntry(_as_related(article), article)))
-            if len(also) > MAX_ALSO_SHOWN:
-                more = len(also) - MAX_ALSO_SHOWN
-                note = f"  … and {more} more: c, then Enter on the story, lists them all"
-                rows.append(RelatedRow(Text(note, style="dim italic")))
-        if related:
-            rows.append(RelatedRow(Text(f"Related stories ({len(related)})", style="bold")))
-            rows.extend(self._entry_row(entry) for entry in related)
+        rows, self._entries = related_rows(related, also, tz=self.tz)
         self.related_rows = rows
         self._cursor = 0 if self._entries else None
         self._top = 0
         self._wrapped.clear()
         self.set_class(not rows, "-no-related")
         self.refresh()
-
-    def _entry_row(self, entry: RelatedEntry) -> RelatedRow:
-        self._entries.append(entry)
-        related = entry.related
-        in_library = entry.article is not None
-        meta = [
-            related.provider,
-            short_date(related.published, self.tz),
-            f"q{related.quality}" if related.quality is not None else "",
-            "in library" if in_library else "",
-        ]
-        text = Text(related.title)
-        text.append("\n" + " · ".join(part for part in meta if part), style="dim")
-        return RelatedRow(text, len(self._entries) - 1, "◆" if in_library else "")
 
     # -- wrapping -----------------------------------------------------------
 
@@ -537,17 +430,3 @@ class DetailPane(Widget, can_focus=True):
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()
         self._scroll_to(self._top - WHEEL_LINES)
-
-
-def _as_related(article: Article) -> Related:
-    return Related(
-        id=article.id,
-        title=article.title,
-        url=article.url,
-        excerpt=article.excerpt,
-        provider=article.provider,
-        domain=article.domain,
-        published=article.published,
-        quality=article.quality,
-        type=article.type,
-    )
