@@ -51,7 +51,7 @@ from reader.store import Sort, Store
 from reader.stories import Stories, group_stories
 from reader.text import is_web_url
 from reader.widgets.article_list import ArticleList
-from reader.widgets.detail_pane import DetailPane, RelatedList
+from reader.widgets.detail_pane import DetailPane
 from reader.widgets.keys import bindings_for
 from reader.widgets.search_bar import SearchBar
 from reader.widgets.topic_sidebar import TopicSidebar
@@ -673,8 +673,8 @@ class NewsReaderApp(App[int]):
             self._shown = (article.id, self.clock())
         elif self._shown is not None and self._shown[0] != article.id:
             self._shown = None  # kept only when the user chose this very article
-        # Holding j: the list moves at once, the detail (a re-layout, the costly
-        # part of a step) follows when the cursor pauses.
+        # Holding j: the list moves at once, the detail (reading the seed file,
+        # wrapping its text: the costly part of a step) follows when the cursor pauses.
         now = time.monotonic()
         rapid = now - self._last_highlight < self.detail_debounce
         self._last_highlight = now
@@ -882,8 +882,8 @@ class NewsReaderApp(App[int]):
         self._marks_changed()
 
     def _target_link(self) -> tuple[str, Article | None]:
-        """The link the user means: the highlighted related story when that list has focus."""
-        if isinstance(self.focused, RelatedList):
+        """The link the user means: the highlighted related story when the detail has focus."""
+        if self.focused is self.detail:
             entry = self.detail.highlighted_related
             if entry is not None:
                 return entry.related.url, entry.article

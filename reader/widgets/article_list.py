@@ -57,7 +57,8 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList > .article-list--empty { color: $text-muted; text-style: italic; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    # repaint=False: watch_cursor repaints only the rows whose cursor mark changed.
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     class Highlighted(Message):
         """The cursor is on a new article; ``by_user`` when a key or click moved it

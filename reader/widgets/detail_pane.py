@@ -1,110 +1,86 @@
 """The detail pane: one article (or one related story) and its related stories.
 
-Every piece of seed text is appended to a ``rich.text.Text`` as plain text,
-never parsed as markup; only http(s) links are made clickable.
+What it says is built in ``reader.widgets.detail_text`` (seed text is never
+markup; only http(s) links are clickable).
+
+The pane is drawn line by line in the area the stylesheet gives it (as the
+article list is): a new article changes what the lines say, never the pane's
+size, so showing one costs a repaint and no layout of the screen. The text is
+wrapped once per width; the related stories follow it, with a cursor.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
-from textual.content import Content
-from textual.css.styles import RulesMap
+from textual import events
 from textual.message import Message
+from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
-from textual.style import Style as VisualStyle
-from textual.visual import RenderOptions, Visual
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widget import Widget
 
-from reader.formatting import age, long_date, short_date
 from reader.library import RelatedEntry
 from reader.model import Article, ArticleDetail, Related
-from reader.text import is_web_url
+from reader.widgets.detail_text import (
+    RelatedRow,
+    article_text,
+    related_rows,
+    related_story_text,
+)
 from reader.widgets.keys import bindings_for
 
-MAX_ALSO_SHOWN = 12  # more coverage than this is for the stories view
-# Wraps related rows ahead of time; measuring needs no terminal (never printed to).
+WHEEL_LINES = 3  # lines one notch of the mouse wheel scrolls
+# Wraps and renders text without a terminal (never printed to).
 _CONSOLE = Console(width=200, file=None, color_system=None, legacy_windows=False)
 
 
-def link_text(url: str) -> Text:
-    """A link: clickable only when it is http or https."""
-    if not url:
-        return Text("no link", style="dim italic")
-    if is_web_url(url):
-        return Text(url, style=Style(underline=True, link=url))
-    return Text(url + "  (not a web link: not opened)", style="dim")
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One wrapped line: its text, its part of the pane and its related entry."""
+
+    text: Text
+    part: str  # "body", "rule", "heading" or "related"
+    entry: int | None = None  # index into the entries, for the rows of a related story
 
 
-def _meta_line(*parts: str) -> Text:
-    return Text(" · ".join(part for part in parts if part), style="dim")
+class DetailPane(Widget, can_focus=True):
+    """Shows an article or a related story; posts RelatedChosen.
 
-
-class HangingIndent(Visual):
-    """A marker, then text whose wrapped lines are indented under the marker's end.
-
-    Wrapped at whatever width the list gives (a Rich table did the same, but was
-    rendered again on every measure: most of a keystroke's time).
+    j/k/g/G/PgUp/PgDn move the cursor over the related stories, scrolling the
+    text as needed (over a text alone they scroll it); Enter opens the story.
     """
-
-    def __init__(self, marker: str, text: Text) -> None:
-        self.marker = marker
-        self.text = text
-        self._by_width: dict[int, Content] = {}
-
-    def __str__(self) -> str:
-        return f"{self.marker or ' '} {self.text.plain}"
-
-    def _content(self, width: int) -> Content:
-        content = self._by_width.get(width)
-        if content is None:
-            prompt = Text()
-            prompt.append(f"{self.marker or ' '} ", style="bold")
-            for number, line in enumerate(self.text.wrap(_CONSOLE, max(1, width - 2))):
-                if number:
-                    prompt.append("\n  ")
-                line.rstrip()
-                prompt.append_text(line)
-            content = self._by_width[width] = Content.from_rich_text(prompt, console=_CONSOLE)
-        return content
-
-    def render_strips(
-        self, width: int, height: int | None, style: VisualStyle, options: RenderOptions
-    ) -> list[Strip]:
-        return self._content(width).render_strips(width, height, style, options)
-
-    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return 2 + max((_CONSOLE.measure(line).maximum for line in self.text.split()), default=0)
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        return self._content(width).get_height(rules, width)
-
-
-class RelatedList(OptionList):
-    """Related stories and other coverage; Enter opens one."""
 
     BINDINGS = bindings_for("related")
 
+    COMPONENT_CLASSES = {
+        "detail-pane--related",
+        "detail-pane--heading",
+        "detail-pane--rule",
+        "detail-pane--cursor",
+        "detail-pane--cursor-focus",
+    }
 
-class DetailPane(Vertical):
-    """Shows an article or a related story; posts RelatedChosen."""
-
-    # The related list follows the text (no gap between them) and takes the
-    # rest of the pane; a long text scrolls in its own part, at most 70%.
     DEFAULT_CSS = """
-    DetailPane #detail-scroll { height: auto; max-height: 70%; }
-    DetailPane.-no-related #detail-scroll { height: 1fr; max-height: 100%; }
-    DetailPane #detail-scroll:focus { background-tint: $foreground 6%; }
-    DetailPane #detail-body { padding: 0 1; }
-    DetailPane RelatedList { height: 1fr; min-height: 4; border-top: hkey $panel-lighten-2; }
-    DetailPane RelatedList.-empty { display: none; }
+    DetailPane { scrollbar-size-vertical: 1; }
+    DetailPane.-no-related:focus { background-tint: $foreground 6%; }
+    DetailPane > .detail-pane--related { background: $surface; }
+    DetailPane > .detail-pane--heading { color: $text-disabled; }
+    DetailPane > .detail-pane--rule { color: $panel-lighten-2; }
+    DetailPane > .detail-pane--cursor {
+        color: $foreground;
+        background: $block-cursor-blurred-background;
+    }
+    DetailPane > .detail-pane--cursor-focus {
+        color: $block-cursor-foreground;
+        background: $block-cursor-background;
+        text-style: $block-cursor-text-style;
+    }
     """
 
     class RelatedChosen(Message):
@@ -128,22 +104,23 @@ class DetailPane(Vertical):
         self.tz = tz
         self.article: Article | None = None
         self.related_shown: Related | None = None
-        self._entries: list[RelatedEntry] = []
         # Search highlighting: text -> spans to emphasise (set by the app).
         self.highlighter: Callable[[str], list[tuple[int, int]]] | None = None
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="detail-scroll"):
-            yield Static(id="detail-body", markup=False)
-        yield RelatedList(id="related", classes="-empty", compact=True)
+        self.body = Text()
+        self.related_rows: list[RelatedRow] = []
+        self._entries: list[RelatedEntry] = []
+        self._cursor: int | None = None  # the highlighted entry
+        self._top = 0  # the first line shown: the pane's own scroll offset
+        self._wrapped: dict[tuple[int, int], list[_Line]] = {}  # (width, height) -> lines
+        self._styles: dict[str, Style] | None = None
+        self._scrollbar: tuple[tuple[int, int, int], list[Segment]] | None = None
 
     # -- public -------------------------------------------------------------
 
     def show_empty(self, message: str) -> None:
         self.article = None
         self.related_shown = None
-        self._set_body(Text(message, style="dim italic"))
-        self._set_related([], [])
+        self._show(Text(message, style="dim italic"), [], [])
 
     def show_article(
         self,
@@ -156,162 +133,300 @@ class DetailPane(Vertical):
         """Show one article of the library with its related stories."""
         self.article = article
         self.related_shown = None
-        body = Text()
-        body.append_text(self._highlighted(article.title, "bold"))
-        body.append("\n")
-        body.append_text(_meta_line(article.provider, article.domain))
-        body.append("\n")
-        body.append_text(
-            _meta_line(long_date(article.published, self.tz), age(article.published, self.now()))
+        body = article_text(
+            article, detail, tz=self.tz, now=self.now(), highlighter=self.highlighter
         )
-        body.append("\n")
-        numbers = []
-        if article.quality is not None:
-            numbers.append(f"quality {article.quality}")
-        if article.heat is not None:
-            numbers.append(f"heat {article.heat}")
-        if article.type != "article":
-            numbers.append(article.type)
-        if numbers:
-            body.append_text(_meta_line(*numbers))
-            body.append("\n")
-        if article.topics:
-            body.append("Topics: ", style="dim")
-            body.append(", ".join(article.topics) + "\n")
-        body.append("\n")
-        if article.excerpt:
-            body.append_text(self._highlighted(article.excerpt, ""))
-        else:
-            body.append("(no excerpt)", style="dim")
-        body.append("\n")
-        if detail.body:
-            body.append("\n" + detail.body + "\n")
-        body.append("\n")
-        body.append_text(link_text(article.url))
-        body.append("\n")
-        if detail.original_url and detail.original_url != article.url:
-            body.append("original: ", style="dim")
-            body.append_text(link_text(detail.original_url))
-            body.append("\n")
-        for image in detail.images[:1]:
-            size = f"{image.width}×{image.height}" if image.width and image.height else ""
-            body.append_text(_meta_line("image", size, image.title))
-            body.append("\n")
-        self._set_body(body)
-        self._set_related(related, also_covered)
+        self._show(body, related, also_covered)
 
     def show_related(self, related: Related) -> None:
         """Show a related story that is not in the library: its own excerpt and link."""
         self.related_shown = related
-        body = Text()
-        body.append("Related story (not in your library)\n", style="dim italic")
-        body.append(related.title + "\n", style="bold")
-        body.append_text(_meta_line(related.provider, related.domain))
-        body.append("\n")
-        body.append_text(
-            _meta_line(
-                long_date(related.published, self.tz),
-                age(related.published, self.now()),
-                f"quality {related.quality}" if related.quality is not None else "",
-            )
-        )
-        body.append("\n\n")
-        body.append(related.excerpt or "(no excerpt)")
-        body.append("\n\n")
-        body.append_text(link_text(related.url))
-        body.append("\n\n")
-        body.append("Esc or Backspace goes back.", style="dim")
-        self._set_body(body)
-        self._set_related([], [])
+        body = related_story_text(related, tz=self.tz, now=self.now())
+        self._show(body, [], [])
 
     def focus_body(self) -> None:
-        """Move focus into the pane: the related list when it has entries, else the text."""
-        related_list = self.query_one(RelatedList)
-        if self._entries:
-            related_list.focus()
-        else:
-            self.query_one("#detail-scroll", VerticalScroll).focus()
+        """Move focus into the pane (onto the highlighted related story, if any)."""
+        self.focus()
 
     @property
     def highlighted_related(self) -> RelatedEntry | None:
-        related_list = self.query_one(RelatedList)
-        option = (
-            related_list.get_option_at_index(related_list.highlighted)
-            if related_list.highlighted is not None
-            else None
+        """The related story under the cursor."""
+        return self._entries[self._cursor] if self._cursor is not None else None
+
+    @property
+    def related_entries(self) -> list[RelatedEntry]:
+        """The related stories shown, in order (coverage first)."""
+        return list(self._entries)
+
+    @property
+    def cursor(self) -> int | None:
+        """The index of the highlighted related story among ``related_entries``."""
+        return self._cursor
+
+    @property
+    def scroll_line(self) -> int:
+        """The first line shown."""
+        return self._top
+
+    def text_lines(self) -> list[str]:
+        """Every line of the pane as plain text, wrapped at its width (for tests)."""
+        return [line.text.plain for line in self._lines()]
+
+    # -- content ------------------------------------------------------------
+
+    def _show(self, body: Text, related: Sequence[RelatedEntry], also: Sequence[Article]) -> None:
+        self.body = body
+        rows, self._entries = related_rows(related, also, tz=self.tz)
+        self.related_rows = rows
+        self._cursor = 0 if self._entries else None
+        self._top = 0
+        self._wrapped.clear()
+        self.set_class(not rows, "-no-related")
+        self.refresh()
+
+    # -- wrapping -----------------------------------------------------------
+
+    def _lines(self) -> list[_Line]:
+        """The pane's lines at its size: the text wrapped once per width, the
+        related rows once more when a scrollbar takes their last column."""
+        width, height = self.size
+        lines = self._wrapped.get((width, height))
+        if lines is None:
+            body = self._body_lines(width)
+            # A story takes two lines at least: past the bottom, wrap the rows once.
+            least = len(body) + 1 + len(self.related_rows) + len(self._entries)
+            related = self._related_lines(width, scrollbar=least > height)
+            if least <= height < len(body) + len(related):
+                related = self._related_lines(width, scrollbar=True)
+            lines = self._wrapped[width, height] = body + related
+        return lines
+
+    def _body_lines(self, width: int) -> list[_Line]:
+        # One column of padding each side of the text; the right one holds the scrollbar.
+        lines = self._wrapped.get((width, -1))
+        if lines is None:
+            wrapped = self._wrap_text(self.body, max(1, width - 2))
+            lines = self._wrapped[width, -1] = [_Line(line, "body") for line in wrapped]
+        return lines
+
+    def _related_lines(self, width: int, *, scrollbar: bool) -> list[_Line]:
+        if not self.related_rows:
+            return []
+        lines = [_Line(Text("─" * width), "rule")]
+        row_width = max(1, width - 2 - scrollbar)  # after the marker's two columns
+        for row in self.related_rows:
+            if row.entry is None:
+                for line in self._wrap_text(row.text, max(1, width - scrollbar)):
+                    lines.append(_Line(line, "heading"))
+                continue
+            for number, line in enumerate(self._wrap_text(row.text, row_width)):
+                prefix = Text(f"{row.marker or ' '} " if not number else "  ", style="bold")
+                lines.append(_Line(Text.assemble(prefix, line), "related", row.entry))
+        return lines
+
+    @staticmethod
+    def _wrap_text(text: Text, width: int) -> list[Text]:
+        if not text.plain:
+            return []
+        wrapped = list(text.wrap(_CONSOLE, width))
+        for line in wrapped:
+            line.rstrip()
+        while wrapped and not wrapped[-1].plain:  # the text's last newline
+            wrapped.pop()
+        return wrapped
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._styles = None
+        self._scroll_to(self._top)  # a wider pane has fewer lines
+        self.refresh()
+
+    # -- rendering ----------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None  # focus, theme: work the styles out again
+        self._scrollbar = None
+
+    def _line_styles(self) -> dict[str, Style]:
+        styles = self._styles
+        if styles is None:
+            base = self.rich_style
+            get = self.get_component_rich_style
+            related = base + get("detail-pane--related")
+            cursor = get("detail-pane--cursor-focus" if self.has_focus else "detail-pane--cursor")
+            styles = self._styles = {
+                "body": base,
+                "rule": base + get("detail-pane--rule"),
+                "heading": related + get("detail-pane--heading"),
+                "related": related,
+                "cursor": related + cursor,
+            }
+        return styles
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        lines = self._lines()
+        styles = self._line_styles()
+        index = self._top + y
+        if index >= len(lines):  # the related section's background reaches the bottom
+            return Strip.blank(width, styles["related" if self.related_rows else "body"])
+        line = lines[index]
+        part = line.part
+        if line.entry is not None and line.entry == self._cursor:
+            part = "cursor"
+        style = styles[part]
+        text_style = style
+        if line.text.style:  # Text.render leaves the text's own style to its caller
+            text_style += _CONSOLE.get_style(line.text.style)
+        segments = list(Segment.apply_style(line.text.render(_CONSOLE), text_style))
+        if line.part == "body":
+            segments.insert(0, Segment(" ", style))
+        if len(lines) <= self.size.height:  # no scrollbar: the full width
+            return Strip(segments).adjust_cell_length(width, style)
+        strip = Strip(segments).adjust_cell_length(width - 1, style)
+        return Strip([*strip, self._scrollbar_cell(y, len(lines), style)], width)
+
+    def _scrollbar_cell(self, y: int, total: int, style: Style) -> Segment:
+        cells = self._scrollbar_cells(total)
+        return cells[y] if y < len(cells) else Segment(" ", style)
+
+    def _scrollbar_cells(self, total: int) -> list[Segment]:
+        """The scrollbar's column, one cell a line: worked out once per repaint."""
+        height = self.size.height
+        key = (height, total, self._top)
+        if self._scrollbar is not None and self._scrollbar[0] == key:
+            return self._scrollbar[1]
+        background = self.background_colors[1]
+        bar = ScrollBarRender.render_bar(
+            size=height,
+            virtual_size=total,
+            window_size=height,
+            position=self._top,
+            back_color=(background + self.styles.scrollbar_background).rich_color,
+            bar_color=(background + self.styles.scrollbar_color).rich_color,
         )
-        if option is None or option.id is None or not option.id.startswith("entry:"):
-            return None
-        return self._entries[int(option.id.removeprefix("entry:"))]
+        cells = []
+        for cell in bar.segments:
+            if cell.text != "\n":  # its look, without the scrollbar widget's click actions
+                look = cell.style or Style()
+                cells.append(
+                    Segment(
+                        cell.text,
+                        Style(color=look.color, bgcolor=look.bgcolor, reverse=look.reverse),
+                    )
+                )
+        self._scrollbar = (key, cells)
+        return cells
 
-    # -- internals ----------------------------------------------------------
+    # -- scrolling and the cursor ---------------------------------------------
 
-    def _highlighted(self, value: str, style: str) -> Text:
-        text = Text(value, style=style)
-        if self.highlighter is not None:
-            for start, end in self.highlighter(value):
-                text.stylize("bold reverse", start, end)
-        return text
+    @property
+    def _max_top(self) -> int:
+        return max(0, len(self._lines()) - self.size.height)
 
-    def _set_body(self, body: Text) -> None:
-        self.query_one("#detail-body", Static).update(body)
-        self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
+    def _scroll_to(self, top: int) -> None:
+        top = max(0, min(top, self._max_top))
+        if top != self._top:
+            self._top = top
+            self.refresh()
 
-    def _set_related(self, related: Sequence[RelatedEntry], also: Sequence[Article]) -> None:
-        related_list = self.query_one(RelatedList)
-        self._entries = []
-        options: list[Option] = []
-        if also:
-            options.append(Option(Text("Also covered by", style="bold"), disabled=True))
-            for article in also[:MAX_ALSO_SHOWN]:
-                self._entries.append(RelatedEntry(_as_related(article), article))
-                options.append(self._option(len(self._entries) - 1, in_library=True))
-            if len(also) > MAX_ALSO_SHOWN:
-                more = len(also) - MAX_ALSO_SHOWN
-                note = f"  … and {more} more: c, then Enter on the story, lists them all"
-                options.append(Option(Text(note, style="dim italic"), disabled=True))
-        if related:
-            options.append(
-                Option(Text(f"Related stories ({len(related)})", style="bold"), disabled=True)
-            )
-            for entry in related:
-                self._entries.append(entry)
-                options.append(self._option(len(self._entries) - 1, entry.article is not None))
-        related_list.set_options(options)
-        related_list.set_class(not options, "-empty")
-        self.set_class(not options, "-no-related")
+    def _entry_span(self, entry: int) -> tuple[int, int]:
+        """The first line of an entry and the line after its last."""
+        indexes = [n for n, line in enumerate(self._lines()) if line.entry == entry]
+        return (indexes[0], indexes[-1] + 1) if indexes else (0, 0)
+
+    def _is_visible(self, entry: int) -> bool:
+        start, _end = self._entry_span(entry)
+        return self._top <= start < self._top + self.size.height
+
+    def _move_cursor(self, entry: int) -> None:
+        """Highlight an entry and scroll the fewest lines that show all of it."""
+        entry = max(0, min(entry, len(self._entries) - 1))
+        self._cursor = entry
+        start, end = self._entry_span(entry)
+        if end > self._top + self.size.height:
+            self._top = min(start, max(0, end - self.size.height))
+        if start < self._top:
+            self._top = start
+        self.refresh()
+
+    def _visible_entries(self) -> list[int]:
+        return [n for n in range(len(self._entries)) if self._is_visible(n)]
+
+    def action_cursor_down(self) -> None:
+        cursor = self._cursor
+        if cursor is None or cursor == len(self._entries) - 1:
+            self._scroll_to(self._top + 1)
+        elif self._is_visible(cursor):
+            self._move_cursor(cursor + 1)
+        elif self._entry_span(cursor)[0] < self._top:  # scrolled past it: take the first shown
+            visible = self._visible_entries()
+            if visible:
+                self._move_cursor(visible[0])
+            else:
+                self._scroll_to(self._top + 1)
+        else:  # still below: read on towards it
+            self._scroll_to(self._top + 1)
+
+    def action_cursor_up(self) -> None:
+        cursor = self._cursor
+        if cursor and self._is_visible(cursor):
+            self._move_cursor(cursor - 1)
+        else:
+            self._scroll_to(self._top - 1)
+
+    def action_first(self) -> None:
+        self._top = 0
+        self._cursor = 0 if self._entries else None
+        self.refresh()
+
+    def action_last(self) -> None:
+        self._scroll_to(self._max_top)
         if self._entries:
-            first = next(i for i, option in enumerate(options) if not option.disabled)
-            related_list.highlighted = first
+            self._move_cursor(len(self._entries) - 1)
 
-    def _option(self, index: int, in_library: bool) -> Option:
-        related = self._entries[index].related
-        meta = [
-            related.provider,
-            short_date(related.published, self.tz),
-            f"q{related.quality}" if related.quality is not None else "",
-            "in library" if in_library else "",
-        ]
-        text = Text(related.title)
-        text.append("\n" + " · ".join(part for part in meta if part), style="dim")
-        return Option(HangingIndent("◆" if in_library else "", text), id=f"entry:{index}")
+    def action_page_down(self) -> None:
+        self._page(+1)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
+    def action_page_up(self) -> None:
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        top = self._top
+        self._scroll_to(top + direction * max(1, self.size.height - 1))
+        if self._cursor is None:
+            return
+        visible = self._visible_entries()
+        if self._top == top:  # the end of the text: the cursor goes to the end too
+            self._move_cursor(len(self._entries) - 1 if direction > 0 else 0)
+        elif visible and not self._is_visible(self._cursor):
+            self._move_cursor(visible[0] if direction > 0 else visible[-1])
+
+    def action_select(self) -> None:
         entry = self.highlighted_related
         if entry is not None:
             self.post_message(self.RelatedChosen(entry.related, entry.article))
 
+    def on_focus(self) -> None:
+        self._styles = None
+        self.refresh()
 
-def _as_related(article: Article) -> Related:
-    return Related(
-        id=article.id,
-        title=article.title,
-        url=article.url,
-        excerpt=article.excerpt,
-        provider=article.provider,
-        domain=article.domain,
-        published=article.published,
-        quality=article.quality,
-        type=article.type,
-    )
+    def on_blur(self) -> None:
+        self._styles = None
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        lines = self._lines()
+        index = self._top + event.y
+        if 0 <= index < len(lines) and lines[index].entry is not None:
+            event.stop()
+            self._move_cursor(lines[index].entry)
+            self.action_select()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self._scroll_to(self._top + WHEEL_LINES)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self._scroll_to(self._top - WHEEL_LINES)

@@ -138,6 +138,13 @@ async def wait_loaded(app: NewsReaderApp, pilot: Any) -> None:
     assert not app.loading
 
 
+def related_prompts(app: Any) -> list[str]:
+    """The related section's rows (headings, notes, stories) as plain text."""
+    from reader.widgets.detail_pane import DetailPane
+
+    return [prompt_text(row.text.plain) for row in app.query_one(DetailPane).related_rows]
+
+
 def prompt_text(prompt: Any) -> str:
     """The plain text of an option's prompt, its wrapping undone (runs of spaces and
     line breaks read as one space)."""

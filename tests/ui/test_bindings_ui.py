@@ -20,7 +20,7 @@ from reader.screens.help import HelpScreen
 from reader.screens.problems import ProblemsScreen
 from reader.screens.save_search import SaveSearchScreen
 from reader.widgets.article_list import ArticleList
-from reader.widgets.detail_pane import RelatedList
+from reader.widgets.detail_pane import DetailPane
 from reader.widgets.search_bar import SearchBar
 from reader.widgets.topic_sidebar import TopicSidebar
 
@@ -63,7 +63,7 @@ def test_textual_sends_modifiers_in_the_order_the_grammar_asks(sequence: str, ke
         (NewsReaderApp, "app"),
         (ArticleList, "list"),
         (TopicSidebar, "sidebar"),
-        (RelatedList, "related"),
+        (DetailPane, "related"),
         (SearchBar, "search"),
         (SaveSearchScreen, "save_search"),
         (ProblemsScreen, "problems"),
@@ -118,13 +118,13 @@ async def test_g_and_G_move_in_the_related_list(app_factory, tmp_path: Path):
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("enter")
-        related_list = app.query_one(RelatedList)
-        assert app.focused is related_list
-        first = related_list.highlighted
+        detail = app.query_one(DetailPane)
+        assert app.focused is detail
+        assert detail.cursor == 0
         await pilot.press("G")
-        assert related_list.highlighted == related_list.option_count - 1
+        assert detail.cursor == len(detail.related_entries) - 1
         await pilot.press("g")
-        assert related_list.highlighted == first
+        assert detail.cursor == 0
 
 
 async def test_help_and_skipped_files_scroll_with_j_k_g_G(app_factory, tmp_path: Path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rich.text import Text
 from textual import events
 from textual.widgets import Static
 
@@ -13,18 +12,17 @@ from reader.scope import All, Topic
 from reader.screens.help import HelpScreen
 from reader.screens.problems import ProblemsScreen
 from reader.widgets.article_list import ArticleList
-from reader.widgets.detail_pane import RelatedList
+from reader.widgets.detail_pane import DetailPane
 from reader.widgets.topic_sidebar import TopicSidebar
 
-from .conftest import article_fields, prompt_text, wait_loaded, wait_workers, write_seed
+from .conftest import article_fields, related_prompts, wait_loaded, wait_workers, write_seed
 
 GRIO = "Amazon stops police use of facial recognition technology"
 GULF = "Amazon stops police using its face-recognition technology"
 
 
 def body_plain(app) -> str:
-    content = app.query_one("#detail-body", Static).content
-    return content.plain if isinstance(content, Text) else str(content)
+    return app.detail.body.plain
 
 
 async def test_seeds_main_view(app_factory):
@@ -43,19 +41,14 @@ async def test_seeds_main_view(app_factory):
         assert articles.article.title == GRIO
         assert app.focused is articles
         assert "Amid nationwide protests" in body_plain(app)
-        related = app.query_one(RelatedList)
-        prompts = [
-            prompt_text(related.get_option_at_index(i).prompt) for i in range(related.option_count)
-        ]
-        assert any("Biden campaign calls on Facebook" in p for p in prompts)
+        assert any("Biden campaign calls on Facebook" in p for p in related_prompts(app))
 
         await pilot.press("j")
         assert articles.article.title == GULF
         assert "Washington County" in body_plain(app)
         assert any(
-            "Amazon bans police use of its face recognition tech for 1 year"
-            in prompt_text(related.get_option_at_index(i).prompt)
-            for i in range(related.option_count)
+            "Amazon bans police use of its face recognition tech for 1 year" in p
+            for p in related_prompts(app)
         )
 
         await pilot.press("s")
@@ -180,7 +173,7 @@ async def test_related_in_library_opens_it_and_back_returns(app_factory, tmp_pat
         assert app.scope == Topic("Alpha")
         await pilot.press("enter")  # back to the list
         await pilot.press("enter")  # open: focus moves into the related list
-        related = app.query_one(RelatedList)
+        related = app.query_one(DetailPane)
         assert app.focused is related
         await pilot.press("enter")  # the related story is in the library, topic Beta
         assert app.scope == All()
@@ -270,7 +263,7 @@ async def test_markup_and_controls_shown_literally(app_factory, tmp_path: Path):
         assert "[b]markup[/b]" in plain
         assert "\x1b" not in plain and "\x9b" not in plain and "\x07" not in plain
         assert "javascript:alert(1)" in plain
-        body = app.query_one("#detail-body", Static).content
+        body = app.detail.body
         assert all(
             span.style is None
             or "link" not in str(span.style)
@@ -387,12 +380,13 @@ async def test_the_related_list_follows_the_text(app_factory):
     app = app_factory()  # the seeds: an article with "Also covered by" and related stories
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        body = app.query_one("#detail-body", Static)
-        related = app.query_one(RelatedList)
-        scroll = body.parent
-        assert scroll.max_scroll_y == 0  # the whole text, link included, is on screen
-        assert related.region.y - body.region.bottom <= 1  # no gap above "Also covered by"
-        assert related.region.bottom <= app.query_one("#detail").region.bottom
+        detail = app.detail
+        lines = detail.text_lines()[: detail.size.height]  # what shows without scrolling
+        link = next(n for n, line in enumerate(lines) if line.strip().startswith("https://"))
+        heading = lines.index("Also covered by")
+        assert lines[heading - 1].startswith("─")  # the rule, then the coverage: no gap
+        assert all(line.strip() for line in lines[link : heading - 1])  # nor above the rule
+        assert lines[heading + 1].startswith("◆ ")  # the first related story is on screen
 
 
 async def test_the_next_articles_details_are_read_ahead(app_factory, many_dir: Path, monkeypatch):

@@ -39,7 +39,7 @@ async def test_typing_filters_enter_keeps_esc_clears(app_factory):
         # highlighted in the list row and in the detail
         spans = articles.highlighter("Rekognition here")
         assert spans == [(0, 11)]
-        body = app.query_one("#detail-body", Static).content
+        body = app.detail.body
         assert any("reverse" in str(span.style) for span in body.spans)
         await pilot.press("slash")
         assert bar.query_one(Input).value == "rekognition"

@@ -6,17 +6,12 @@ import pytest
 from textual.widgets import Static
 
 from reader.widgets.article_list import ArticleList
-from reader.widgets.detail_pane import RelatedList
+from reader.widgets.detail_pane import DetailPane
 
-from .conftest import prompt_text, wait_loaded
+from .conftest import related_prompts, wait_loaded
 
 GRIO = "Amazon stops police use of facial recognition technology"
 GULF = "Amazon stops police using its face-recognition technology"
-
-
-def related_prompts(app) -> list[str]:
-    related = app.query_one(RelatedList)
-    return [prompt_text(related.get_option_at_index(i).prompt) for i in range(related.option_count)]
 
 
 async def test_also_covered_by_and_stories_view(app_factory):
@@ -47,7 +42,7 @@ async def test_also_covered_entry_opens_the_other_article(app_factory):
         await wait_loaded(app, pilot)
         articles = app.query_one(ArticleList)
         await pilot.press("enter")  # focus moves to the related list, on Gulf News
-        assert app.focused is app.query_one(RelatedList)
+        assert app.focused is app.query_one(DetailPane)
         await pilot.press("enter")
         assert articles.article.title == GULF
 

@@ -903,7 +903,7 @@ LEAN_CASES = {
     "anchor-after-dash.txt": "title: t\nrelated:\n  - &r {title: x}\n  - *r\n",
     "tag-after-key.txt": "title: t\nrelated:\n  - title: !!binary aGVsbG8=\n",
     "merge-in-related.txt": "title: t\nrelated:\n  - <<: {title: m}\n    webUrl: 'https://m.example/'\n",
-    "entity-text.txt": "title: t\nexcerpt: \"it &#8217;s [not] a {flow} & *x*\"\n",
+    "entity-text.txt": 'title: t\nexcerpt: "it &#8217;s [not] a {flow} & *x*"\n',
 }
 
 
