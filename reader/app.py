@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -224,6 +225,11 @@ class NewsReaderApp(App[int]):
         self._restore: dict[str, object] = {}
 
     # -- composition --------------------------------------------------------
+
+    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
+        """Notices carry seed and user text (links, titles, search names, feed errors):
+        never markup, so "[bold]" or "[/]" in a link shows as it is."""
+        super().notify(message, markup=markup, **kwargs)
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status", markup=False)

@@ -252,3 +252,24 @@ async def test_skipped_files_show_the_same_cold_warm_and_after_a_rescan(
         await pilot.pause()
         assert any(a.title == "Arrived" for a in warm.store)
         assert "2 files skipped" in _status(warm)
+
+
+async def test_notices_never_read_seed_text_as_markup(app_factory, many_dir: Path, monkeypatch):
+    """A link like https://e.com/[bold]x[/] is shown as it is in the "copied" notice."""
+    from textual.app import App
+
+    seen: list[tuple[str, bool]] = []
+    real = App.notify
+
+    def recording(self, message, *args, markup=True, **kwargs):
+        seen.append((message, markup))
+        return real(self, message, *args, markup=markup, **kwargs)
+
+    monkeypatch.setattr(App, "notify", recording)
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        app.notify("https://e.com/[bold]x[/]")
+        await pilot.pause()
+    assert ("https://e.com/[bold]x[/]", False) in seen
+    assert all(markup is False for _message, markup in seen)
