@@ -1,35 +1,15 @@
-"""Noticing what changed in the seed folders: a cheap stat of every file, diffed.
+"""Noticing what changed in the seed folders: two sets of file signatures, diffed.
 
-No file is parsed to find out what changed; only new and changed files are
+The signatures come from the scan (loader.scan_paths stats each file as it
+finds it). No file is parsed to find out what changed; only new and changed files are
 read again. No Textual here.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 Signature = tuple[int, int]  # (size, mtime in ns)
-
-
-def signature(path: str) -> Signature | None:
-    """What identifies a version of a file, or None when it is gone."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns)
-
-
-def snapshot(files: Iterable[tuple[str, bool]]) -> dict[str, Signature]:
-    """The signature of every file that still exists."""
-    result: dict[str, Signature] = {}
-    for path, _explicit in files:
-        sig = signature(path)
-        if sig is not None:
-            result[path] = sig
-    return result
 
 
 @dataclass(slots=True)
