@@ -244,6 +244,7 @@ class NewsReaderApp(App[int]):
                     is_starred=self.row_is_starred,
                     tz=self.tz,
                     now=self.now,
+                    on_highlight=self._article_highlighted,
                 )
                 yield DetailPane(id="detail", now=self.now, tz=self.tz)
         yield Footer()
@@ -683,15 +684,14 @@ class NewsReaderApp(App[int]):
     def _topic_entered(self) -> None:
         self.article_list.focus()
 
-    @on(ArticleList.Highlighted)
-    def _article_highlighted(self, message: ArticleList.Highlighted) -> None:
-        article = message.article
+    def _article_highlighted(self, article: Article | None, by_user: bool) -> None:
+        """The list's cursor moved (called inside the move: see ArticleList)."""
         self._current_id = article.id if article else None
         # Only a move the user made starts the dwell timer: a new list, a topic
         # switch or a deleted file moves the cursor without anyone reading.
         if article is None:
             self._shown = None
-        elif message.by_user:
+        elif by_user:
             self._shown = (article.id, self.clock())
         elif self._shown is not None and self._shown[0] != article.id:
             self._shown = None  # kept only when the user chose this very article
@@ -767,7 +767,9 @@ class NewsReaderApp(App[int]):
             self._details.put(article, detail)
         related, also = self.library.coverage(article, detail.related)
         self.detail.show_article(article, detail, related=related, also_covered=also)
-        self._prefetch_around(article)
+        # Read ahead once this frame is on screen: a worker parsing YAML beside
+        # the frame would hold the GIL while the frame is drawn.
+        self.call_after_refresh(self._prefetch_around, article)
 
     def _prefetch_around(self, article: Article) -> None:
         """Read the details of the next few articles ahead of the keys, off the event loop."""

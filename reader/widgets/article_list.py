@@ -27,7 +27,15 @@ MIN_TITLE_WITH_PROVIDER = 24  # cells of title the provider column must leave
 
 
 class ArticleList(ScrollView, can_focus=True):
-    """Rows of articles with a cursor; posts Highlighted and Opened."""
+    """Rows of articles with a cursor; tells ``on_highlight`` of every move, posts Opened.
+
+    ``on_highlight(article, by_user)`` is called at once, inside the move, not
+    posted: the owner draws the article's detail in the same frame as the
+    cursor. A bubbling message would reach the app four hops later, after the
+    screen had painted the list rows, and every j would cost two frames.
+    ``by_user`` is true when a key or a click moved the cursor (not a new
+    list, a topic switch or a file that went away).
+    """
 
     BINDINGS = bindings_for("list")
 
@@ -60,21 +68,6 @@ class ArticleList(ScrollView, can_focus=True):
     # repaint=False: watch_cursor repaints only the rows whose cursor mark changed.
     cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
-    class Highlighted(Message):
-        """The cursor is on a new article; ``by_user`` when a key or click moved it
-        (not a new list, a topic switch or a file that went away)."""
-
-        def __init__(
-            self, article_list: ArticleList, article: Article | None, by_user: bool = False
-        ) -> None:
-            super().__init__()
-            self.article_list = article_list
-            self.article = article
-            self.by_user = by_user
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, ArticleList.Highlighted)
-
     class Opened(Message):
         """The user opened an article (Enter, or a click on the selected row)."""
 
@@ -91,6 +84,7 @@ class ArticleList(ScrollView, can_focus=True):
         tz: tzinfo | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         badge: Callable[[Article], str] = lambda _article: "",
+        on_highlight: Callable[[Article | None, bool], None] = lambda _article, _by_user: None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -102,6 +96,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.tz = tz
         self.now = now
         self.badge = badge
+        self.on_highlight = on_highlight
         self.highlighter: Highlighter | None = None
         self.empty_text = "No articles."
         self._now = now()
@@ -157,7 +152,7 @@ class ArticleList(ScrollView, can_focus=True):
         else:
             self.refresh()
         by_user, self._moved_by_user = self._moved_by_user, False
-        self.post_message(self.Highlighted(self, self.article, by_user))
+        self.on_highlight(self.article, by_user)
 
     def move_to(self, cursor: int) -> None:
         """A move the user asked for (a key or a click)."""
