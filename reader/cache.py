@@ -194,6 +194,13 @@ class IndexCache:
             if enabled:
                 gc.enable()
 
+    def size(self) -> int | None:
+        """The cache file's size in bytes; None when there is none."""
+        try:
+            return os.stat(self.path).st_size
+        except OSError:
+            return None
+
     def is_current(self) -> bool:
         """Whether the cache file was written by this code for these seed paths.
 

@@ -20,7 +20,6 @@ from reader.feeds import cli as feeds_cli
 from reader.formatting import fit, plural
 from reader.ingest import Ingest
 from reader.model import Article, LoadResult
-from reader.query import MatchContext, QueryError, SearchIndex, parse
 from reader.state import ReadState
 from reader.store import SORTS, Sort, Store
 from reader.stories import Story, group_stories
@@ -291,6 +290,8 @@ def _topic_view(store: Store, topic: str | None, sort: Sort) -> list[Article]:
 
 
 def run_list(args: argparse.Namespace, out: TextIO) -> int:
+    from reader.query import MatchContext, QueryError, SearchIndex, parse  # `list` alone searches
+
     try:
         query = parse(args.query) if args.query is not None else None
     except QueryError as error:

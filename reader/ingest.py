@@ -28,7 +28,7 @@ from reader.cache import SCAN_PROBLEM, CacheEntry, IndexCache
 from reader.formatting import plural
 from reader.loader import MissingPath, iter_load, scan_paths
 from reader.model import Article, Duplicate, LoadResult, Problem
-from reader.watch import Signature, diff
+from reader.watch import FolderChanges, Signature, diff
 
 Outcome = Article | Problem
 FileList = list[tuple[str, bool]]  # (path, named by the user) in scan order
@@ -46,11 +46,13 @@ class Progress:
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
-    """The collection is complete (from the cache: not yet checked against the folders)."""
+    """The collection is complete. From the cache it is not yet checked against
+    the folders, unless ``checked`` (a small library, by ``quick_load``)."""
 
     result: LoadResult
     from_cache: bool
     seconds: float
+    checked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +212,27 @@ class Ingest:
             yield Loaded(self.result, False, time.perf_counter() - started)
             self._save(files, outcomes)
 
+    def quick_load(self, max_bytes: int) -> Loaded | None:
+        """A small cached library at once, for the first paint: None unless the
+        cache file is at most ``max_bytes``.
+
+        The files are also scanned (a stat each): when nothing changed the
+        result is ``checked`` and up to date; otherwise it is the cached index,
+        to be brought up to date by ``check`` in the background (nothing is
+        parsed here, so this never takes long).
+        """
+        size = self.cache.size() if self.cache is not None else None
+        if size is None or size > max_bytes:
+            return None
+        with self._lock:
+            started = time.perf_counter()
+            entries = self.cache.load()  # type: ignore[union-attr]
+            if not entries:
+                return None
+            self._adopt(*_from_entries(entries))
+            checked = self._changes_found(*self._scan()) is None
+            return Loaded(self.result, True, time.perf_counter() - started, checked=checked)
+
     def load_all(self) -> LoadResult:
         """Load and bring up to date in one go (the CLI): the cache for what it holds
         unchanged, the parser for the rest; the cache is saved only when something changed."""
@@ -224,23 +247,24 @@ class Ingest:
 
     # -- checking -------------------------------------------------------------
 
-    def check(self) -> Changes:
+    def check(self, breathe: Callable[[], None] | None = None) -> Changes:
         """Stat every file, read only new and changed ones, and say what changed.
 
         Cheap when nothing changed: a scan and a stat of every file, no parse,
         no save. Otherwise the whole result is collected again in scan order,
         exactly as a fresh load would make it, and the cache is saved.
+        ``breathe`` is called every few folder entries of the walk (the reader
+        waits there while the user is pressing keys).
         """
         with self._lock:
             started = time.perf_counter()
             known = self._known
-            files, scan_problems, signatures = self._scan()
-            named = _named(files)
-            found = diff(known.signatures, files, signatures, known.named)
-            stale, removed = found.to_read, found.removed
-            if not stale and not removed and tuple(scan_problems) == known.scan_problems:
-                self._known = _Known(signatures, named, known.scan_problems, known.losers)
+            files, scan_problems, signatures = self._scan(breathe)
+            found = self._changes_found(files, scan_problems, signatures)
+            if found is None:
                 return Changes(None, seconds=time.perf_counter() - started)
+            named = _named(files)
+            stale, removed = found.to_read, found.removed
             outcomes_by_path = self._outcomes()
             # Never expected, but a file known without an outcome is read rather than lost.
             stale += [e for e in files if e[0] not in outcomes_by_path and e not in stale]
@@ -280,15 +304,33 @@ class Ingest:
 
     # -- inside ---------------------------------------------------------------
 
-    def _scan(self) -> tuple[FileList, list[Problem], dict[str, Signature]]:
+    def _scan(
+        self, breathe: Callable[[], None] | None = None
+    ) -> tuple[FileList, list[Problem], dict[str, Signature]]:
         """Every file in scan order, the problems met, and each file's signature."""
         present = [path for path in self.optional if os.path.isdir(path)]
         signatures: dict[str, Signature] = {}
         try:
-            files, problems = scan_paths([*self.seed_paths, *present], signatures)
+            paths = [*self.seed_paths, *present]
+            if breathe is None:
+                files, problems = scan_paths(paths, signatures)
+            else:
+                files, problems = scan_paths(paths, signatures, breathe)
         except MissingPath as missing:
             return [], [Problem(str(missing), "no such file or folder")], {}
         return files, problems, signatures
+
+    def _changes_found(
+        self, files: FileList, scan_problems: list[Problem], signatures: dict[str, Signature]
+    ) -> FolderChanges | None:
+        """What a scan found against what is known; None when nothing changed
+        (the scan's signatures are then the known ones)."""
+        known = self._known
+        found = diff(known.signatures, files, signatures, known.named)
+        if found.to_read or found.removed or tuple(scan_problems) != known.scan_problems:
+            return found
+        self._known = _Known(signatures, _named(files), known.scan_problems, known.losers)
+        return None
 
     def _adopt(self, known: _Known, result: LoadResult, outcomes: Iterable[Outcome]) -> None:
         """Keep a new result, and the duplicates that lost (to be able to rebuild it)."""

@@ -12,14 +12,19 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from reader.model import Article, Related
-from reader.query import MatchContext, Query, QueryError, SearchIndex, parse
 from reader.scope import ALL, STARRED, All, SavedSearch, Scope, Starred, Topic
 from reader.scope import Story as StoryScope
 from reader.state import ReadState
 from reader.store import Sort, Store, date_key, quality_key
 from reader.stories import Stories, Story
+
+if TYPE_CHECKING:
+    from reader.query import Query, SearchIndex
+
+# reader.query is imported where a search runs: the first screen needs none.
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,8 @@ class Library:
 
     def marks_changed(self) -> None:
         """Forget saved-search results that depend on read/starred marks (is: terms)."""
+        from reader.query import QueryError, parse
+
         for name, text in self.state.saved_searches().items():
             try:
                 needs_marks = parse(text).needs_marks
@@ -128,6 +135,8 @@ class Library:
     # -- search -------------------------------------------------------------
 
     def filter(self, articles: list[Article], query: Query) -> list[Article]:
+        from reader.query import MatchContext, SearchIndex
+
         if self._index is None:
             self._index = SearchIndex(self.store)
         context = MatchContext(
@@ -139,6 +148,8 @@ class Library:
         """Every article a saved search matches, newest first (cached until the store changes)."""
         matches = self._saved.get(name)
         if matches is None:
+            from reader.query import QueryError, parse
+
             try:
                 query = parse(self.state.saved_searches().get(name, ""))
             except QueryError:

@@ -325,3 +325,58 @@ def test_diff_rereads_a_file_named_now_but_found_before() -> None:
 def test_diff_skips_a_file_gone_between_scan_and_stat() -> None:
     found = diff({}, [("/gone", False)], {})
     assert not found and found.added == 0
+
+
+# ------------------------------------------------------------------ a quick start
+
+
+def test_quick_load_needs_a_small_cache(folder: Path, cache: IndexCache) -> None:
+    assert Ingest([folder], cache=None, workers=1).quick_load(10**9) is None
+    assert Ingest([folder], cache=cache, workers=1).quick_load(10**9) is None  # none saved yet
+    Ingest([folder], cache=cache, workers=1).load_all()
+    size = cache.size()
+    assert size is not None and size > 0
+    assert Ingest([folder], cache=cache, workers=1).quick_load(size - 1) is None
+    assert Ingest([folder], cache=cache, workers=1).quick_load(size) is not None
+
+
+def test_quick_load_of_an_unchanged_library_is_checked_and_parses_nothing(
+    folder: Path, cache: IndexCache, parsed: list[str]
+) -> None:
+    expected = Ingest([folder], cache=cache, workers=1).load_all()
+    parsed.clear()
+    session = Ingest([folder], cache=cache, workers=1)
+    loaded = session.quick_load(10**9)
+    assert loaded is not None and loaded.from_cache and loaded.checked
+    assert parsed == []
+    _same(loaded.result, expected)
+    assert not session.check()  # the quick load's scan is the session's knowledge
+
+
+def test_quick_load_of_a_changed_library_shows_the_cache_and_leaves_reading_to_check(
+    folder: Path, cache: IndexCache, parsed: list[str]
+) -> None:
+    Ingest([folder], cache=cache, workers=1).load_all()
+    new = SEED.format(title="B edited", slug="b", date="2020-06-20T16:14:00Z", quality=9)
+    _write(folder / "b.txt", new, OLD + 99 * 10**9)
+    parsed.clear()
+    session = Ingest([folder], cache=cache, workers=1)
+    loaded = session.quick_load(10**9)
+    assert loaded is not None and loaded.from_cache and not loaded.checked
+    assert parsed == []  # nothing read before the first paint
+    assert "B edited" not in {a.title for a in loaded.result.articles}
+    changes = session.check()
+    assert changes.changed == 1 and parsed == ["b.txt"]
+    _same(changes.result, cold(folder))
+
+
+def test_a_check_breathes_during_its_walk(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    for n in range(loader.BREATHE_EVERY * 3):
+        _write(root / f"{n:04}.txt", SEED.format(title=f"T{n}", slug=n, date="2020-01-01",
+                                                 quality=1), OLD)  # fmt: skip
+    session = Ingest([root], workers=1)
+    session.load_all()
+    calls: list[int] = []
+    assert not session.check(lambda: calls.append(1))
+    assert len(calls) >= 3

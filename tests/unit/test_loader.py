@@ -923,3 +923,12 @@ def test_the_list_path_agrees_on_the_seeds_and_the_corpus(seeds_dir):
         full = read_seed_file(path)
         expected = full if isinstance(full, Problem) else full[0]
         assert load_seed_file(path) == expected, path
+
+
+def test_scan_paths_breathes_every_few_entries(tmp_path: Path) -> None:
+    for n in range(loader.BREATHE_EVERY * 2 + 1):
+        (tmp_path / f"{n:04}.txt").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    calls: list[int] = []
+    files, _ = scan_paths([tmp_path], breathe=lambda: calls.append(1))
+    assert len(files) == loader.BREATHE_EVERY * 2 + 1
+    assert len(calls) == 3  # entries 0, BREATHE_EVERY and 2 * BREATHE_EVERY

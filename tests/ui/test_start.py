@@ -1,0 +1,82 @@
+"""The first paint and the background: a small cached library is on the very first
+screen, and the folder check steps aside while keys are being pressed."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+from reader.app import KEYS_QUIET, StatusBar
+from reader.widgets.article_list import ArticleList
+
+from .conftest import article_fields, wait_loaded, write_seed
+
+
+def _status(app) -> str:
+    return str(app.query_one(StatusBar).render())
+
+
+OLD = 1_600_000_000 * 10**9  # mtimes outside the cache's racy window (files cached)
+
+
+def _age(folder: Path) -> None:
+    for path in folder.iterdir():
+        os.utime(path, ns=(OLD, OLD))
+
+
+async def _warm_cache(app_factory, folder: Path) -> None:
+    _age(folder)
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+
+
+async def test_a_small_cached_library_is_in_the_first_paint(app_factory, many_dir: Path):
+    await _warm_cache(app_factory, many_dir)
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)):
+        # No pause: what on_mount left is what the first frame paints.
+        assert not app.loading and not app.checking
+        assert len(app.query_one(ArticleList).articles) == 60
+        assert "loading" not in _status(app) and "checking" not in _status(app)
+        assert app.detail.article is not None
+
+
+async def test_a_changed_small_library_is_shown_then_checked(app_factory, many_dir: Path):
+    await _warm_cache(app_factory, many_dir)
+    new = write_seed(many_dir, "new.txt", **article_fields(99, title="Arrived while closed"))
+    os.utime(new, ns=(OLD, OLD))
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        assert not app.loading and app.checking  # the cached index, checked next
+        assert len(app.query_one(ArticleList).articles) == 60
+        await wait_loaded(app, pilot)
+        assert not app.checking
+        titles = {a.title for a in app.query_one(ArticleList).articles}
+        assert "Arrived while closed" in titles and len(titles) == 61
+
+
+async def test_keys_hold_the_background_check(app_factory, many_dir: Path):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        before = app._last_key
+        await pilot.press("j")
+        assert app._last_key > before  # every key is noted
+
+        def walk_step() -> float:
+            started = time.monotonic()
+            app._wait_for_quiet_keys()  # what the check's walk calls every few files
+            return time.monotonic() - started
+
+        app._last_key = time.monotonic()
+        waited: list[float] = []
+        thread = threading.Thread(target=lambda: waited.append(walk_step()))
+        thread.start()
+        while thread.is_alive():
+            await pilot.pause(0.05)
+        assert waited[0] >= KEYS_QUIET * 0.9  # it waited for the keys to rest
+        app._last_key = 0.0
+        assert walk_step() < KEYS_QUIET  # quiet keys: the walk goes on at once
