@@ -51,7 +51,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import corpus_dir, cpu_model  # noqa: E402
+from common import corpus_dir, cpu_model, ensure_bytecode  # noqa: E402
 
 BIG = 100_000  # corpora this large are measured once
 CHILD_TIMEOUT = 1_800
@@ -506,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
         help="where generated corpora are kept",
     )
     args = parser.parse_args(argv)
+    ensure_bytecode()  # as an installed copy is
     sizes = sorted(int(size.replace("_", "")) for size in args.sizes.split(","))
     table = Table(sizes)
     started = time.perf_counter()

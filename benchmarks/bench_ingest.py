@@ -41,7 +41,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import corpus_dir, cpu_model  # noqa: E402
+from common import corpus_dir, cpu_model, ensure_bytecode  # noqa: E402
 
 BIN = Path(sys.executable).parent
 NEWSREADER = (
@@ -457,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
         help="where generated corpora (and their newsboat feeds) are kept",
     )
     args = parser.parse_args(argv)
+    ensure_bytecode()  # as an installed copy is
     sizes = sorted(int(size.replace("_", "")) for size in args.sizes.split(","))
     work = Path(tempfile.mkdtemp(prefix="newsreader-bench-ingest-"))
     results = {}

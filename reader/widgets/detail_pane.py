@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -226,8 +227,12 @@ class DetailPane(Widget, can_focus=True):
 
     @staticmethod
     def _wrap_text(text: Text, width: int) -> list[Text]:
-        if not text.plain:
+        plain = text.plain
+        if not plain:
             return []
+        one_line = "\n" not in plain and "\t" not in plain and plain[-1] != " "
+        if one_line and cell_len(plain) <= width:
+            return [text]  # a line that fits (most related rows): Text.wrap costs ~50 us
         wrapped = list(text.wrap(_CONSOLE, width))
         for line in wrapped:
             line.rstrip()
