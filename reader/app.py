@@ -25,6 +25,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -48,7 +49,7 @@ from reader.store import Sort, Store
 from reader.stories import Stories, group_stories
 from reader.text import is_web_url
 from reader.widgets.article_list import ArticleList
-from reader.widgets.detail_pane import DetailPane
+from reader.widgets.detail_pane import DetailPage, DetailPane
 from reader.widgets.keys import bindings_for
 from reader.widgets.search_bar import SearchBar
 
@@ -109,11 +110,15 @@ class FeedsFetched(Message):
 
 
 class DetailsRead(Message):
-    """Details of the articles next to the cursor, read ahead in a worker."""
+    """The articles next to the cursor, read and laid out ahead in a worker: each
+    with its details and its detail page, built for ``key`` (see _page_key)."""
 
-    def __init__(self, details: list[tuple[Article, ArticleDetail]]) -> None:
+    def __init__(
+        self, pages: list[tuple[Article, ArticleDetail, DetailPage]], key: tuple[int, ...]
+    ) -> None:
         super().__init__()
-        self.details = details
+        self.pages = pages
+        self.key = key
 
 
 class StoriesReady(Message):
@@ -206,7 +211,10 @@ class NewsReaderApp(App[int]):
         self.dwell = dwell
         self.clock = clock
         self._shown: tuple[str, float] | None = None  # (article id, when it was shown)
-        self._details = DetailCache()
+        self._details: DetailCache[ArticleDetail] = DetailCache()
+        # Detail pages built ahead, with the key they were built for (see _page_key).
+        self._pages: DetailCache[tuple[tuple[int, ...], DetailPage]] = DetailCache(16)
+        self._pages_made = 0  # bumped when what pages show changes (search, stories)
         self._sticky_id: str | None = None  # a read article kept in view until left
         self.query_text = ""
         self.search: Query | None = None
@@ -544,6 +552,7 @@ class NewsReaderApp(App[int]):
         if self.stories_mode:
             self._refresh_view()
         else:
+            self._forget_pages()
             self.detail.article = None  # repaint: "Also covered by" is known now
             self._show_article(self.article_list.article)
 
@@ -789,46 +798,89 @@ class NewsReaderApp(App[int]):
             return
         if self.detail.article is article and self.detail.related_shown is None:
             return
-        detail = self._details.get(article)
-        if detail is None:
-            detail = load_detail(article)
-            self._details.put(article, detail)
-        related, also = self.library.coverage(article, detail.related)
-        self.detail.show_article(article, detail, related=related, also_covered=also)
+        ahead = self._pages.get(article)
+        if ahead is not None and ahead[0] == self._page_key():
+            self.detail.show_page(article, ahead[1])  # read, wrapped and rendered already
+        else:
+            detail = self._details.get(article)
+            if detail is None:
+                detail = load_detail(article)
+                self._details.put(article, detail)
+            related, also = self.library.coverage(article, detail.related)
+            self.detail.show_article(article, detail, related=related, also_covered=also)
         # Read ahead once this frame is on screen: a worker parsing YAML beside
         # the frame would hold the GIL while the frame is drawn.
         self.call_after_refresh(self._prefetch_around, article)
 
+    def _page_key(self) -> tuple[int, ...]:
+        """What a page built ahead depends on besides its article: the search
+        highlights and stories shown (_pages_made), the library and the minute
+        (an article's age is said in minutes)."""
+        now = self.now()
+        return (self._pages_made, self.library.generation, int(now.timestamp() // 60))
+
+    def _forget_pages(self) -> None:
+        self._pages_made += 1
+
     def _prefetch_around(self, article: Article) -> None:
-        """Read the details of the next few articles ahead of the keys, off the event loop."""
+        """Read and lay out the next few articles ahead of the keys, off the event loop."""
         articles = self.article_list.articles
         cursor = self.article_list.cursor
         if not (0 <= cursor < len(articles)) or articles[cursor] is not article:
             return
-        ahead = [
-            articles[i]
-            for i in (cursor + 1, cursor + 2, cursor + 3, cursor - 1)
-            if 0 <= i < len(articles) and self._details.get(articles[i]) is None
-        ]
+        key = self._page_key()
+        ahead = []
+        for i in (cursor + 1, cursor + 2, cursor + 3, cursor - 1):
+            if 0 <= i < len(articles):
+                page = self._pages.get(articles[i])
+                if page is None or page[0] != key:
+                    ahead.append((articles[i], self._details.get(articles[i])))
         if ahead:
-            self.prefetch_details(ahead)
+            pane = self.detail
+            self.prefetch_details(ahead, key, pane.size, pane.highlighter, self.now())
 
     @work(
         thread=True, exclusive=True, exit_on_error=False, group="prefetch", description="prefetch"
     )
-    def prefetch_details(self, articles: list[Article]) -> None:
+    def prefetch_details(
+        self,
+        articles: list[tuple[Article, ArticleDetail | None]],
+        key: tuple[int, ...],
+        size: Size,
+        highlighter: Callable[[str], list[tuple[int, int]]] | None,
+        now: datetime,
+    ) -> None:
+        """Each article's details (read now unless known) and its page, wrapped at the
+        pane's size: a j to one of them paints lines made already."""
         worker = get_current_worker()
-        details = []
-        for article in articles:
+        library = self.library
+        pages = []
+        for article, detail in articles:
             if worker.is_cancelled:
                 return
-            details.append((article, load_detail(article)))
-        self.post_message(DetailsRead(details))
+            if detail is None:
+                detail = load_detail(article)
+            related, also = library.coverage(article, detail.related)
+            page = DetailPage.of_article(
+                article,
+                detail,
+                related=related,
+                also_covered=also,
+                tz=self.tz,
+                now=now,
+                highlighter=highlighter,
+            )
+            page.lines(size.width, size.height)
+            pages.append((article, detail, page))
+        self.post_message(DetailsRead(pages, key))
 
     @on(DetailsRead)
     def _details_read(self, message: DetailsRead) -> None:
-        for article, detail in message.details:
+        current = message.key == self._page_key()
+        for article, detail, page in message.pages:
             self._details.put(article, detail)
+            if current:
+                self._pages.put(article, (message.key, page))
 
     # -- search -------------------------------------------------------------
 
@@ -852,6 +904,7 @@ class NewsReaderApp(App[int]):
         highlighter = (lambda value: highlight_spans(value, terms)) if terms else None
         self.article_list.highlighter = highlighter
         self.detail.highlighter = highlighter
+        self._forget_pages()
         self.detail.article = None  # repaint the detail with the new highlights
         self._refresh_view(counts=False)
         self._show_article(self.article_list.article)

@@ -5,14 +5,18 @@ markup; only http(s) links are clickable).
 
 The pane is drawn line by line in the area the stylesheet gives it (as the
 article list is): a new article changes what the lines say, never the pane's
-size, so showing one costs a repaint and no layout of the screen. The text is
-wrapped once per width; the related stories follow it, with a cursor.
+size, so showing one costs a repaint and no layout of the screen. What it
+shows is a ``DetailPage``: the text and the related rows, wrapped and
+rendered once per size. A page is plain data, so the app's read-ahead builds
+the pages of the next articles in a worker, and a j only copies their lines
+to the screen.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from rich.cells import cell_len
@@ -37,17 +41,127 @@ from reader.widgets.detail_text import (
 from reader.widgets.keys import bindings_for
 
 WHEEL_LINES = 3  # lines one notch of the mouse wheel scrolls
-# Wraps and renders text without a terminal (never printed to).
-_CONSOLE = Console(width=200, file=None, color_system=None, legacy_windows=False)
+_CONSOLES = threading.local()  # pages are built on the event loop and in the read-ahead
+
+
+def _console() -> Console:
+    """This thread's console, to wrap and render text without a terminal (never printed to)."""
+    console = getattr(_CONSOLES, "console", None)
+    if console is None:
+        console = _CONSOLES.console = Console(
+            width=200, file=None, color_system=None, legacy_windows=False
+        )
+    return console
 
 
 @dataclass(frozen=True, slots=True)
 class _Line:
-    """One wrapped line: its text, its part of the pane and its related entry."""
+    """One wrapped line: its text rendered, its part of the pane and its related entry."""
 
     text: Text
     part: str  # "body", "rule", "heading" or "related"
     entry: int | None = None  # index into the entries, for the rows of a related story
+    segments: tuple[Segment, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def of(cls, text: Text, part: str, entry: int | None = None) -> _Line:
+        return cls(text, part, entry, tuple(text.render(_console())))
+
+
+class DetailPage:
+    """What the pane shows: a text, the related rows after it and the entries they
+    stand for; wrapped and rendered once per size (``lines``).
+
+    Built and wrapped without the widget: the read-ahead makes the next
+    articles' pages in a worker. A page is not changed once shown.
+    """
+
+    def __init__(
+        self,
+        body: Text,
+        rows: Sequence[RelatedRow] = (),
+        entries: Sequence[RelatedEntry] = (),
+    ) -> None:
+        self.body = body
+        self.rows = list(rows)
+        self.entries = list(entries)
+        self._wrapped: dict[tuple[int, int], list[_Line]] = {}  # (width, height) -> lines
+        self._lock = threading.Lock()  # a page may be wrapped in a worker while shown
+
+    @classmethod
+    def of_article(
+        cls,
+        article: Article,
+        detail: ArticleDetail,
+        *,
+        related: Sequence[RelatedEntry],
+        also_covered: Sequence[Article] = (),
+        tz: tzinfo | None,
+        now: datetime,
+        highlighter: Callable[[str], list[tuple[int, int]]] | None = None,
+    ) -> DetailPage:
+        """An article of the library with its related stories."""
+        body = article_text(article, detail, tz=tz, now=now, highlighter=highlighter)
+        rows, entries = related_rows(related, also_covered, tz=tz)
+        return cls(body, rows, entries)
+
+    def lines(self, width: int, height: int) -> list[_Line]:
+        """The lines at a size: the text wrapped once per width, the related rows
+        once more when a scrollbar takes their last column."""
+        lines = self._wrapped.get((width, height))
+        if lines is None:
+            with self._lock:
+                lines = self._wrapped.get((width, height))
+                if lines is None:
+                    lines = self._wrapped[width, height] = self._wrap(width, height)
+        return lines
+
+    def _wrap(self, width: int, height: int) -> list[_Line]:
+        body = self._body_lines(width)
+        # A story takes two lines at least: past the bottom, wrap the rows once.
+        least = len(body) + 1 + len(self.rows) + len(self.entries)
+        related = self._related_lines(width, scrollbar=least > height)
+        if least <= height < len(body) + len(related):
+            related = self._related_lines(width, scrollbar=True)
+        return body + related
+
+    def _body_lines(self, width: int) -> list[_Line]:
+        # One column of padding each side of the text; the right one holds the scrollbar.
+        lines = self._wrapped.get((width, -1))
+        if lines is None:
+            wrapped = _wrap_text(self.body, max(1, width - 2))
+            lines = self._wrapped[width, -1] = [_Line.of(line, "body") for line in wrapped]
+        return lines
+
+    def _related_lines(self, width: int, *, scrollbar: bool) -> list[_Line]:
+        if not self.rows:
+            return []
+        lines = [_Line.of(Text("─" * width), "rule")]
+        row_width = max(1, width - 2 - scrollbar)  # after the marker's two columns
+        for row in self.rows:
+            if row.entry is None:
+                for line in _wrap_text(row.text, max(1, width - scrollbar)):
+                    lines.append(_Line.of(line, "heading"))
+                continue
+            for number, line in enumerate(_wrap_text(row.text, row_width)):
+                prefix = Text(f"{row.marker or ' '} " if not number else "  ", style="bold")
+                lines.append(_Line.of(Text.assemble(prefix, line), "related", row.entry))
+        return lines
+
+
+def _wrap_text(text: Text, width: int) -> list[Text]:
+    plain = text.plain
+    if not plain:
+        return []
+    one_line = "\n" not in plain and "\t" not in plain and plain[-1] != " "
+    if one_line and cell_len(plain) <= width:
+        return [text]  # a line that fits (headings, notes): Text.wrap costs ~50 us
+    wrapped = list(text.wrap(_console(), width))
+    for line in wrapped:
+        line.rstrip()
+    while wrapped and not wrapped[-1].plain:  # the text's last newline
+        wrapped.pop()
+    return wrapped
 
 
 class DetailPane(Widget, can_focus=True):
@@ -107,12 +221,9 @@ class DetailPane(Widget, can_focus=True):
         self.related_shown: Related | None = None
         # Search highlighting: text -> spans to emphasise (set by the app).
         self.highlighter: Callable[[str], list[tuple[int, int]]] | None = None
-        self.body = Text()
-        self.related_rows: list[RelatedRow] = []
-        self._entries: list[RelatedEntry] = []
+        self.page = DetailPage(Text())
         self._cursor: int | None = None  # the highlighted entry
         self._top = 0  # the first line shown: the pane's own scroll offset
-        self._wrapped: dict[tuple[int, int], list[_Line]] = {}  # (width, height) -> lines
         self._styles: dict[str, Style] | None = None
         self._scrollbar: tuple[tuple[int, int, int], list[Segment]] | None = None
 
@@ -121,7 +232,7 @@ class DetailPane(Widget, can_focus=True):
     def show_empty(self, message: str) -> None:
         self.article = None
         self.related_shown = None
-        self._show(Text(message, style="dim italic"), [], [])
+        self._show(DetailPage(Text(message, style="dim italic")))
 
     def show_article(
         self,
@@ -132,18 +243,41 @@ class DetailPane(Widget, can_focus=True):
         also_covered: Sequence[Article] = (),
     ) -> None:
         """Show one article of the library with its related stories."""
+        page = DetailPage.of_article(
+            article,
+            detail,
+            related=related,
+            also_covered=also_covered,
+            tz=self.tz,
+            now=self.now(),
+            highlighter=self.highlighter,
+        )
+        self.show_page(article, page)
+
+    def show_page(self, article: Article, page: DetailPage) -> None:
+        """Show an article's page built ahead (``DetailPage.of_article``)."""
         self.article = article
         self.related_shown = None
-        body = article_text(
-            article, detail, tz=self.tz, now=self.now(), highlighter=self.highlighter
-        )
-        self._show(body, related, also_covered)
+        self._show(page)
 
     def show_related(self, related: Related) -> None:
         """Show a related story that is not in the library: its own excerpt and link."""
         self.related_shown = related
-        body = related_story_text(related, tz=self.tz, now=self.now())
-        self._show(body, [], [])
+        self._show(DetailPage(related_story_text(related, tz=self.tz, now=self.now())))
+
+    @property
+    def body(self) -> Text:
+        """The text shown (before the related rows)."""
+        return self.page.body
+
+    @property
+    def related_rows(self) -> list[RelatedRow]:
+        """The related section's rows: headings, notes and stories."""
+        return self.page.rows
+
+    @property
+    def _entries(self) -> list[RelatedEntry]:
+        return self.page.entries
 
     def focus_body(self) -> None:
         """Move focus into the pane (onto the highlighted related story, if any)."""
@@ -175,70 +309,16 @@ class DetailPane(Widget, can_focus=True):
 
     # -- content ------------------------------------------------------------
 
-    def _show(self, body: Text, related: Sequence[RelatedEntry], also: Sequence[Article]) -> None:
-        self.body = body
-        rows, self._entries = related_rows(related, also, tz=self.tz)
-        self.related_rows = rows
-        self._cursor = 0 if self._entries else None
+    def _show(self, page: DetailPage) -> None:
+        self.page = page
+        self._cursor = 0 if page.entries else None
         self._top = 0
-        self._wrapped.clear()
-        self.set_class(not rows, "-no-related")
+        self.set_class(not page.rows, "-no-related")
         self.refresh()
 
-    # -- wrapping -----------------------------------------------------------
-
     def _lines(self) -> list[_Line]:
-        """The pane's lines at its size: the text wrapped once per width, the
-        related rows once more when a scrollbar takes their last column."""
         width, height = self.size
-        lines = self._wrapped.get((width, height))
-        if lines is None:
-            body = self._body_lines(width)
-            # A story takes two lines at least: past the bottom, wrap the rows once.
-            least = len(body) + 1 + len(self.related_rows) + len(self._entries)
-            related = self._related_lines(width, scrollbar=least > height)
-            if least <= height < len(body) + len(related):
-                related = self._related_lines(width, scrollbar=True)
-            lines = self._wrapped[width, height] = body + related
-        return lines
-
-    def _body_lines(self, width: int) -> list[_Line]:
-        # One column of padding each side of the text; the right one holds the scrollbar.
-        lines = self._wrapped.get((width, -1))
-        if lines is None:
-            wrapped = self._wrap_text(self.body, max(1, width - 2))
-            lines = self._wrapped[width, -1] = [_Line(line, "body") for line in wrapped]
-        return lines
-
-    def _related_lines(self, width: int, *, scrollbar: bool) -> list[_Line]:
-        if not self.related_rows:
-            return []
-        lines = [_Line(Text("─" * width), "rule")]
-        row_width = max(1, width - 2 - scrollbar)  # after the marker's two columns
-        for row in self.related_rows:
-            if row.entry is None:
-                for line in self._wrap_text(row.text, max(1, width - scrollbar)):
-                    lines.append(_Line(line, "heading"))
-                continue
-            for number, line in enumerate(self._wrap_text(row.text, row_width)):
-                prefix = Text(f"{row.marker or ' '} " if not number else "  ", style="bold")
-                lines.append(_Line(Text.assemble(prefix, line), "related", row.entry))
-        return lines
-
-    @staticmethod
-    def _wrap_text(text: Text, width: int) -> list[Text]:
-        plain = text.plain
-        if not plain:
-            return []
-        one_line = "\n" not in plain and "\t" not in plain and plain[-1] != " "
-        if one_line and cell_len(plain) <= width:
-            return [text]  # a line that fits (most related rows): Text.wrap costs ~50 us
-        wrapped = list(text.wrap(_CONSOLE, width))
-        for line in wrapped:
-            line.rstrip()
-        while wrapped and not wrapped[-1].plain:  # the text's last newline
-            wrapped.pop()
-        return wrapped
+        return self.page.lines(width, height)
 
     def on_resize(self, event: events.Resize) -> None:
         self._styles = None
@@ -282,8 +362,8 @@ class DetailPane(Widget, can_focus=True):
         style = styles[part]
         text_style = style
         if line.text.style:  # Text.render leaves the text's own style to its caller
-            text_style += _CONSOLE.get_style(line.text.style)
-        segments = list(Segment.apply_style(line.text.render(_CONSOLE), text_style))
+            text_style += _console().get_style(line.text.style)
+        segments = list(Segment.apply_style(line.segments, text_style))
         if line.part == "body":
             segments.insert(0, Segment(" ", style))
         if len(lines) <= self.size.height:  # no scrollbar: the full width

@@ -7,10 +7,11 @@ from pathlib import Path
 from textual import events
 from textual.screen import Screen
 
+from reader.loader import load_detail
 from reader.widgets.article_list import ArticleList
-from reader.widgets.detail_pane import DetailPane
+from reader.widgets.detail_pane import DetailPage, DetailPane
 
-from .conftest import article_fields, wait_loaded, write_seed
+from .conftest import article_fields, wait_loaded, wait_workers, write_seed
 
 
 async def test_j_in_the_list_lays_nothing_out(app_factory, many_dir: Path, monkeypatch):
@@ -113,3 +114,54 @@ async def test_click_opens_a_related_story_and_the_wheel_scrolls(app_factory, tm
         await pilot.click(DetailPane, offset=(4, row))
         assert app.detail.related_shown is not None
         assert app.detail.related_shown.title == "Story 3"
+
+
+async def _rest(app, pilot) -> None:
+    """Let the read-ahead that follows a shown article finish."""
+    for _ in range(3):
+        await pilot.pause()
+        await wait_workers(app)
+    await pilot.pause()
+
+
+def _fresh_lines(app, article) -> list[str]:
+    """The pane's lines for ``article`` built on the spot, as without a read-ahead."""
+    pane = app.query_one(DetailPane)
+    detail = load_detail(article)
+    related, also = app.library.coverage(article, detail.related)
+    page = DetailPage.of_article(
+        article, detail, related=related, also_covered=also, tz=pane.tz, now=pane.now(),
+        highlighter=pane.highlighter,
+    )  # fmt: skip
+    return [line.text.plain for line in page.lines(*pane.size)]
+
+
+async def test_j_shows_the_page_the_read_ahead_laid_out(app_factory, many_dir: Path):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await _rest(app, pilot)
+        articles = app.query_one(ArticleList)
+        following = articles.articles[articles.cursor + 1]
+        ahead = app._pages.get(following)
+        assert ahead is not None  # read, wrapped and rendered before the key
+        await pilot.press("j")
+        pane = app.query_one(DetailPane)
+        assert pane.article is following and pane.page is ahead[1]
+        assert pane.text_lines() == _fresh_lines(app, following)
+
+
+async def test_a_search_is_never_shown_with_pages_laid_out_before_it(app_factory, many_dir: Path):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await _rest(app, pilot)
+        articles = app.query_one(ArticleList)
+        before = app._pages.get(articles.articles[articles.cursor + 1])
+        assert before is not None
+        assert app.apply_query("article")  # every title has the word: the list stays
+        await pilot.press("j")
+        pane = app.query_one(DetailPane)
+        assert pane.page is not before[1]
+        assert any(span.style == "bold reverse" for span in pane.body.spans)  # highlighted
+        assert pane.text_lines() == _fresh_lines(app, pane.article)
