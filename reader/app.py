@@ -12,7 +12,6 @@ they share (see STYLE.md, "Not a small App, but thin workers").
 from __future__ import annotations
 
 import contextlib
-import gc
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from reader import bindings
+from reader import bindings, heap
 from reader.cache import IndexCache
 from reader.config import Config
 from reader.details import DetailCache
@@ -69,17 +68,6 @@ WATCH_INTERVAL = 3.0  # seconds between checks of the seed folders (at least)
 # paint, a few milliseconds: the first screen is the library, not "loading".
 QUICK_START_BYTES = 512 * 1024
 KEYS_QUIET = 0.4  # seconds without a key before a background check walks on
-
-
-def _settle_heap() -> None:
-    """Take what is alive now (the library, its indexes) out of the cyclic GC's scans.
-
-    A full collection walks every tracked object: at 100,000 articles, millions
-    of them, a pause of hundreds of milliseconds that lands on whatever key is
-    being handled. Frozen objects are still freed by reference counting when
-    dropped; they only stop being scanned.
-    """
-    gc.freeze()
 
 
 class IngestReport(Message):
@@ -429,14 +417,17 @@ class NewsReaderApp(App[int]):
     def load_articles(self) -> None:
         """Stream the library in (or show the cached index at once)."""
         worker = get_current_worker()
-        for event in self.ingest.load(lambda: worker.is_cancelled):
-            self.post_message(IngestReport(event))
+        with heap.bulk():  # a cold load streams in 100,000s of articles: no rescans
+            for event in self.ingest.load(lambda: worker.is_cancelled):
+                self.post_message(IngestReport(event))
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="check", description="check")
     def check_folders(self, manual: bool = False) -> None:
         """Stat every file; read new and changed ones; report what changed."""
         breathe = None if manual else self._wait_for_quiet_keys
-        self.post_message(IngestReport(self.ingest.check(breathe), manual))
+        with heap.bulk():  # a walk makes a signature per file: no rescans meanwhile
+            changes = self.ingest.check(breathe)
+        self.post_message(IngestReport(changes, manual))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -473,9 +464,11 @@ class NewsReaderApp(App[int]):
         """Fold every article's text and index links off the event loop (~1 s per 100,000)."""
         from reader.query import SearchIndex
 
-        index = SearchIndex(articles)
-        index.warm()
-        self.post_message(SearchReady(index, Store.build_link_index(articles), generation))
+        with heap.bulk():  # no collection rescans the index while it grows
+            index = SearchIndex(articles)
+            index.warm()
+            links = Store.build_link_index(articles)
+        self.post_message(SearchReady(index, links, generation))
 
     def _index_library(self, articles: list[Article]) -> None:
         self.regroup_stories(articles)
@@ -509,7 +502,8 @@ class NewsReaderApp(App[int]):
     def _loaded(self, event: Loaded) -> None:
         self.result = event.result
         # Duplicates resolved late may have replaced earlier articles: rebuild from the result.
-        self.library.set_store(Store(event.result.articles))
+        with heap.bulk():
+            self.library.set_store(Store(event.result.articles))
         self.loading = False
         self.article_list.empty_text = "No articles here."
         self._refresh_view()
@@ -523,15 +517,16 @@ class NewsReaderApp(App[int]):
         else:
             self._schedule_check(event.seconds)
             self._index_library(event.result.articles)
-        _settle_heap()
+        heap.settle()
 
     def _folders_checked(self, changes: Changes, manual: bool) -> None:
         if changes.result is not None:
             self.result = changes.result
-            self.library.set_store(Store(changes.result.articles))
+            with heap.bulk():
+                self.library.set_store(Store(changes.result.articles))
             self._refresh_view()
             self._index_library(changes.result.articles)
-            _settle_heap()
+            heap.settle()
             if summary := changes.summary():
                 self.notify(summary, title="Library", timeout=4)
         elif manual:
@@ -548,7 +543,7 @@ class NewsReaderApp(App[int]):
         if message.generation != self.library.generation:
             return  # grouped from articles that have changed since; a newer one is coming
         self.library.stories = message.stories
-        _settle_heap()
+        heap.settle()
         if self.stories_mode:
             self._refresh_view()
         else:
@@ -561,7 +556,7 @@ class NewsReaderApp(App[int]):
         self.library.adopt_search_index(message.index, message.generation)
         if message.generation == self.library.generation:
             self.store.adopt_link_index(message.links)
-        _settle_heap()
+        heap.settle()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed is a bug: say so instead of failing silently."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import gc
 import hashlib
 import marshal
 import os
@@ -31,7 +30,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from reader import __version__, loader, model, paths, text
+from reader import __version__, heap, loader, model, paths, text
 from reader.model import Article, Problem
 from reader.watch import Signature
 
@@ -181,18 +180,14 @@ class IndexCache:
         A missing, unreadable, truncated, corrupt or out-of-date file is no
         cache: this never raises.
         """
-        enabled = gc.isenabled()
         # Hundreds of thousands of new objects would set off many collections
         # that find nothing to free.
-        gc.disable()
-        try:
-            with open(self.path, "rb") as handle:
-                return self._read(handle)
-        except Exception:  # missing, or corrupt in a way no check foresaw: no cache
-            return None
-        finally:
-            if enabled:
-                gc.enable()
+        with heap.bulk():
+            try:
+                with open(self.path, "rb") as handle:
+                    return self._read(handle)
+            except Exception:  # missing, or corrupt in a way no check foresaw: no cache
+                return None
 
     def size(self) -> int | None:
         """The cache file's size in bytes; None when there is none."""

@@ -16,7 +16,6 @@ import difflib
 import json
 import math
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -116,6 +115,8 @@ def parse_config(text: str, path: Path) -> tuple[Config, list[ConfigProblem]]:
     ``path`` names the file in problems, and relative ``seed_folders`` are
     resolved against its folder.
     """
+    import tomllib  # only when there is a config file: most starts have none
+
     file = str(path)
     try:
         data = tomllib.loads(text)

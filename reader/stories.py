@@ -26,13 +26,13 @@ in pure Python (benchmarks/bench_stories.py).
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
+from reader import heap
 from reader.model import Article
 from reader.store import date_key
 from reader.text import fold, iter_related_keys, link_digest, link_key, loose_url_key
@@ -417,12 +417,8 @@ def group_stories(articles: Iterable[Article], *, window_days: float = 3.0) -> S
     Articles are keyed by id: pass each article once.
     """
     items = list(articles)
-    # Grouping allocates a few containers per article and creates no cycles;
-    # the cyclic collector would otherwise rescan the whole collection again
-    # and again while it runs.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # Grouping allocates a few containers per article and creates no cycles.
+    with heap.bulk():
         groups = _UnionFind(
             [a.published.timestamp() if a.published is not None else None for a in items]
         )
@@ -438,6 +434,3 @@ def group_stories(articles: Iterable[Article], *, window_days: float = 3.0) -> S
             else:
                 group.append(article)
         return Stories([Story(group) for group in members.values()])
-    finally:
-        if collecting:
-            gc.enable()
