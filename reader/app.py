@@ -500,10 +500,14 @@ class NewsReaderApp(App[int]):
             self._update_status()
 
     def _loaded(self, event: Loaded) -> None:
+        with heap.bulk():  # until what it builds is frozen
+            self._adopt_loaded(event)
+            heap.settle()
+
+    def _adopt_loaded(self, event: Loaded) -> None:
         self.result = event.result
         # Duplicates resolved late may have replaced earlier articles: rebuild from the result.
-        with heap.bulk():
-            self.library.set_store(Store(event.result.articles))
+        self.library.set_store(Store(event.result.articles))
         self.loading = False
         self.article_list.empty_text = "No articles here."
         self._refresh_view()
@@ -517,16 +521,15 @@ class NewsReaderApp(App[int]):
         else:
             self._schedule_check(event.seconds)
             self._index_library(event.result.articles)
-        heap.settle()
 
     def _folders_checked(self, changes: Changes, manual: bool) -> None:
         if changes.result is not None:
-            self.result = changes.result
-            with heap.bulk():
+            with heap.bulk():  # until what it builds is frozen
+                self.result = changes.result
                 self.library.set_store(Store(changes.result.articles))
-            self._refresh_view()
-            self._index_library(changes.result.articles)
-            heap.settle()
+                self._refresh_view()
+                self._index_library(changes.result.articles)
+                heap.settle()
             if summary := changes.summary():
                 self.notify(summary, title="Library", timeout=4)
         elif manual:
