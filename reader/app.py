@@ -71,12 +71,16 @@ KEYS_QUIET = 0.4  # seconds without a key before a background check walks on
 
 
 class IngestReport(Message):
-    """What the ingest session yielded in a worker: Progress, Loaded or Changes."""
+    """What the ingest session yielded in a worker: Progress, Loaded or Changes;
+    with a new collection, the store built and warmed in the worker too."""
 
-    def __init__(self, event: Progress | Loaded | Changes, manual: bool = False) -> None:
+    def __init__(
+        self, event: Progress | Loaded | Changes, manual: bool = False, store: Store | None = None
+    ) -> None:
         super().__init__()
         self.event = event
         self.manual = manual  # a check the user asked for (r)
+        self.store = store
 
 
 class FeedsProgress(Message):
@@ -419,7 +423,8 @@ class NewsReaderApp(App[int]):
         worker = get_current_worker()
         with heap.bulk():  # a cold load streams in 100,000s of articles: no rescans
             for event in self.ingest.load(lambda: worker.is_cancelled):
-                self.post_message(IngestReport(event))
+                store = self._warm_store(event.result) if isinstance(event, Loaded) else None
+                self.post_message(IngestReport(event, store=store))
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="check", description="check")
     def check_folders(self, manual: bool = False) -> None:
@@ -427,7 +432,12 @@ class NewsReaderApp(App[int]):
         breathe = None if manual else self._wait_for_quiet_keys
         with heap.bulk():  # a walk makes a signature per file: no rescans meanwhile
             changes = self.ingest.check(breathe)
-        self.post_message(IngestReport(changes, manual))
+            store = self._warm_store(changes.result) if changes.result is not None else None
+        self.post_message(IngestReport(changes, manual, store))
+
+    def _warm_store(self, result: LoadResult) -> Store:
+        """In a worker: the store for a new collection, sorted as the list will ask."""
+        return Store(result.articles).warm(self.sort)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -480,9 +490,9 @@ class NewsReaderApp(App[int]):
         if isinstance(event, Progress):
             self._loading_progress(event)
         elif isinstance(event, Loaded):
-            self._loaded(event)
+            self._loaded(event, message.store)
         else:
-            self._folders_checked(event, message.manual)
+            self._folders_checked(event, message.manual, message.store)
 
     def _loading_progress(self, event: Progress) -> None:
         self._progress = (event.done, event.total)
@@ -499,34 +509,36 @@ class NewsReaderApp(App[int]):
         else:
             self._update_status()
 
-    def _loaded(self, event: Loaded) -> None:
+    def _loaded(self, event: Loaded, store: Store | None = None) -> None:
         with heap.bulk():  # until what it builds is frozen
-            self._adopt_loaded(event)
+            self._adopt_loaded(event, store)
             heap.settle()
 
-    def _adopt_loaded(self, event: Loaded) -> None:
+    def _adopt_loaded(self, event: Loaded, store: Store | None) -> None:
         self.result = event.result
         # Duplicates resolved late may have replaced earlier articles: rebuild from the result.
-        self.library.set_store(Store(event.result.articles))
+        self.library.set_store(store if store is not None else Store(event.result.articles))
         self.loading = False
+        # A cached index not yet checked against the folders: the top line says so.
+        self.checking = event.from_cache and not event.checked
         self.article_list.empty_text = "No articles here."
         self._refresh_view()
         self._finish_restore()
-        if event.from_cache and not event.checked:
+        if self.checking:
             # The cached index is shown; check it against the folders now, and group
             # stories and index search only after (they would slow the check down).
-            self.checking = True
-            self._update_status()
             self.check_folders()
         else:
             self._schedule_check(event.seconds)
             self._index_library(event.result.articles)
 
-    def _folders_checked(self, changes: Changes, manual: bool) -> None:
+    def _folders_checked(self, changes: Changes, manual: bool, store: Store | None = None) -> None:
         if changes.result is not None:
             with heap.bulk():  # until what it builds is frozen
                 self.result = changes.result
-                self.library.set_store(Store(changes.result.articles))
+                self.library.set_store(
+                    store if store is not None else Store(changes.result.articles)
+                )
                 self._refresh_view()
                 self._index_library(changes.result.articles)
                 heap.settle()

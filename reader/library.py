@@ -9,7 +9,7 @@ stories and other coverage, from the store, the read state and the stories.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -74,8 +74,8 @@ class Library:
         self._saved: dict[str, list[Article]] = {}
         self.generation = 0  # bumped whenever the articles change
         # Counts are kept by scope key (a str hashes faster than a dataclass).
-        self._keys: dict[str, tuple[str, ...]] | None = None
-        self._keys_generation = -1
+        self._keys_by_topics: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._topic_keys: dict[str, str] = {}  # topic name -> its sidebar key
         self._totals: Counter[str] | None = None
         self._totals_generation = -1
 
@@ -259,12 +259,13 @@ class Library:
                 1 for story in stories.values() if any(not is_read(a.id) for a in story.articles)
             )
             return unread, len(stories)
-        unread = total = 0
-        for article in articles:
-            total += 1
-            if not is_read(article.id):
-                unread += 1
-        return unread, total
+        shown = articles if isinstance(articles, Sequence) else list(articles)
+        read, store = self.state.read_ids, self.store
+        if len(shown) == len(store) and len(read) < len(shown):
+            # Every article (a view is a subset of the store, each article once):
+            # count the read marks, not the articles (~60 ms at 100,000 each time).
+            return len(shown) - sum(1 for i in read if i in store), len(shown)
+        return sum(1 for article in shown if article.id not in read), len(shown)
 
     def sidebar(self, by_story: bool) -> list[SidebarEntry]:
         """All, Starred, saved searches, then topics busiest first.
@@ -291,27 +292,38 @@ class Library:
             entries.append(SidebarEntry(topic, name, *counts[topic.key]))
         return entries
 
-    def _article_keys(self) -> dict[str, tuple[str, ...]]:
-        """The sidebar scope keys (All and topics) of every article, once per store change."""
-        if self._keys is None or self._keys_generation != self.generation:
-            every = ALL.key
-            self._keys = {
-                a.id: (every, *(Topic(topic).key for topic in a.topics)) for a in self.store
-            }
-            self._keys_generation = self.generation
-        return self._keys
+    def _sidebar_keys(self, topics: tuple[str, ...]) -> tuple[str, ...]:
+        """The sidebar keys (All, then each topic's) of an article with ``topics``:
+        one tuple per set of topics, made once (a Topic per article and topic
+        took ~0.5 s at 100,000 articles)."""
+        keys = self._keys_by_topics.get(topics)
+        if keys is None:
+            named = self._topic_keys
+            for topic in topics:
+                if topic not in named:
+                    named[topic] = Topic(topic).key
+            keys = self._keys_by_topics[topics] = (ALL.key, *(named[t] for t in topics))
+        return keys
 
     def _article_counts(self) -> dict[str, tuple[int, int]]:
         # Totals change only with the store; unread = total - read, so a count
         # costs a pass over the read marks, not over every article.
-        keys = self._article_keys()
         if self._totals is None or self._totals_generation != self.generation:
-            self._totals = Counter(key for article_keys in keys.values() for key in article_keys)
+            totals: Counter[str] = Counter()
+            for topics, count in Counter(a.topics for a in self.store).items():
+                for key in self._sidebar_keys(topics):
+                    totals[key] += count
+            self._totals = totals
             self._totals_generation = self.generation
         totals = Counter(self._totals)
-        read = Counter(key for i in self.state.read_ids if i in keys for key in keys[i])
+        read: Counter[str] = Counter()
+        get = self.store.get
+        for article_id in self.state.read_ids:
+            article = get(article_id)
+            if article is not None:
+                read.update(self._sidebar_keys(article.topics))
         unread = totals - read
-        starred = [i for i in self.state.starred_ids if i in keys]
+        starred = [i for i in self.state.starred_ids if i in self.store]
         totals[STARRED.key] = len(starred)
         unread[STARRED.key] = sum(1 for i in starred if i not in self.state.read_ids)
         return _pairs(totals, unread)

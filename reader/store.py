@@ -147,6 +147,14 @@ class Store:
             self._orders[sort] = order
         return order
 
+    def warm(self, sort: Sort = "date") -> Store:
+        """Work out now what a first screen asks for (the order, the topic totals):
+        in a worker, before the store is handed to the event loop (~0.3 s at
+        100,000 articles that keys would otherwise wait for)."""
+        self.ordered(sort)
+        self.topic_totals()
+        return self
+
     def view(self, topic: str | None = None, sort: Sort = "date") -> list[Article]:
         """The articles of one topic (or all, for None) in the given order."""
         key = (topic, sort)

@@ -107,6 +107,30 @@ def test_sidebar_counts_articles(library: Library) -> None:
     assert [e.scope for e in library.sidebar(False)][:2] == [ALL, STARRED]
 
 
+def test_counts_of_every_article_and_of_a_part_agree_with_counting_one_by_one(
+    library: Library,
+) -> None:
+    # "gone" is a read mark of an article no longer in the library: it counts nowhere.
+    library.state.mark_read(["a", "c", "gone"])
+    every = library.articles(ViewSpec(ALL))
+    assert library.counts(every, by_story=False) == (2, 4)  # the whole store: marks counted
+    assert library.counts(every[:3], by_story=False) == (2, 3)  # d, b unread; c read
+    assert library.counts(iter(every[1:]), by_story=False) == (1, 3)  # any iterable
+    library.state.mark_read(["b", "d"])
+    assert library.counts(every, by_story=False) == (0, 4)
+
+
+def test_sidebar_counts_follow_marks_and_a_new_store(library: Library) -> None:
+    assert {e.scope: e.unread for e in library.sidebar(False)}[Topic("AI")] == 2
+    library.state.mark_read(["b"])
+    entries = {e.scope: (e.unread, e.total) for e in library.sidebar(False)}
+    assert entries[Topic("AI")] == (1, 2) and entries[Topic("Cloud")] == (1, 2)
+    library.set_store(Store([*ARTICLES, make("e", 5, 1, "Cloud", "AI")]))
+    entries = {e.scope: (e.unread, e.total) for e in library.sidebar(False)}
+    assert entries[Topic("AI")] == (2, 3) and entries[Topic("Cloud")] == (2, 3)
+    assert entries[ALL] == (4, 5)
+
+
 def test_stories_count_once_and_are_unread_while_any_article_is(library: Library) -> None:
     with_stories(library)
     library.state.mark_read(["a", "b"])

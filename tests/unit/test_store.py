@@ -130,3 +130,14 @@ def test_resolve_forgets_removed_and_moved_links():
     assert store.resolve_id("https://e.com/new").id == "one"
     store.remove("one")
     assert store.resolve_id("https://e.com/new") is None
+
+
+def test_warm_works_out_the_order_and_topic_totals_before_they_are_asked() -> None:
+    first = Article(id="1", title="One", path="/1", published=datetime(2020, 1, 1, tzinfo=UTC),
+                    topics=("AI",))  # fmt: skip
+    second = Article(id="2", title="Two", path="/2", published=datetime(2020, 1, 2, tzinfo=UTC),
+                     topics=("AI", "Space"))  # fmt: skip
+    store = Store([first, second]).warm("date")
+    assert store._orders["date"] == [second, first]  # cached: the list asks for this order
+    assert store._topics == {"AI": 2, "Space": 1}
+    assert store.ordered("date") is store._orders["date"]
