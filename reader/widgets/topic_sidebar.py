@@ -68,6 +68,7 @@ class TopicSidebar(OptionList):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, compact=True)
+        self._deletable = False  # the highlighted entry is a saved search
         self.entries: list[SidebarEntry] = []
         # The scope highlighted by set_entries: its highlight event is not the user's.
         self._programmatic: Scope | None = None
@@ -128,8 +129,13 @@ class TopicSidebar(OptionList):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         programmatic, self._programmatic = self._programmatic, None
-        self.refresh_bindings()  # "Delete saved search" shows only on saved searches
         scope = scope_from_key(event.option.id)
+        deletable = scope is not None and is_deletable(scope)
+        if deletable != self._deletable:
+            # "Delete saved search" shows only on saved searches. Only then: the
+            # footer rebuilds its keys on every refresh (a layout of the screen).
+            self._deletable = deletable
+            self.refresh_bindings()
         if scope is not None and scope != programmatic:
             self.post_message(self.Selected(self, scope))
 

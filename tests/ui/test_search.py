@@ -157,3 +157,33 @@ async def test_a_search_saved_in_a_topic_keeps_the_topic(app_factory, many_dir):
         app.scope = SavedSearch("odd")
         await pilot.pause()
         assert sorted(a.quality for a in articles.articles) == [51, 53, 55, 57, 59]
+
+
+async def test_the_footer_is_rebuilt_only_when_delete_comes_or_goes(
+    app_factory, many_dir: Path, monkeypatch
+):
+    """Walking the sidebar refreshes the bindings (a footer rebuild and a layout of the
+    screen) only where "Delete saved search" appears or disappears."""
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        app.state.save_search("unread", "is:unread")
+        app._update_sidebar()
+        await pilot.pause()
+        sidebar = app.query_one(TopicSidebar)
+        refreshed: list[bool] = []
+        refresh = TopicSidebar.refresh_bindings
+        monkeypatch.setattr(
+            TopicSidebar, "refresh_bindings", lambda self: refreshed.append(True) or refresh(self)
+        )
+        sidebar.focus()
+        scopes = [e.scope for e in sidebar.entries]
+        saved = scopes.index(SavedSearch("unread"))
+        await pilot.press("g")  # All: nothing to delete, as before
+        assert refreshed == []
+        await pilot.press(*["j"] * saved)  # Starred, then the saved search
+        await pilot.pause()
+        assert len(refreshed) == 1
+        await pilot.press("j", "j")  # two topics: delete goes away once
+        await pilot.pause()
+        assert len(refreshed) == 2
