@@ -421,10 +421,11 @@ class NewsReaderApp(App[int]):
     def load_articles(self) -> None:
         """Stream the library in (or show the cached index at once)."""
         worker = get_current_worker()
-        with heap.bulk():  # a cold load streams in 100,000s of articles: no rescans
-            for event in self.ingest.load(lambda: worker.is_cancelled):
-                store = self._warm_store(event.result) if isinstance(event, Loaded) else None
-                self.post_message(IngestReport(event, store=store))
+        # Not all inside heap.bulk(): a cold load takes minutes, and the cyclic
+        # garbage the screen makes meanwhile would be frozen with the library.
+        for event in self.ingest.load(lambda: worker.is_cancelled):
+            store = self._warm_store(event.result) if isinstance(event, Loaded) else None
+            self.post_message(IngestReport(event, store=store))
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="check", description="check")
     def check_folders(self, manual: bool = False) -> None:
@@ -437,7 +438,8 @@ class NewsReaderApp(App[int]):
 
     def _warm_store(self, result: LoadResult) -> Store:
         """In a worker: the store for a new collection, sorted as the list will ask."""
-        return Store(result.articles).warm(self.sort)
+        with heap.bulk():
+            return Store(result.articles).warm(self.sort)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
