@@ -433,7 +433,7 @@ class NewsReaderApp(App[int]):
         breathe = None if manual else self._wait_for_quiet_keys
         with heap.bulk():  # a walk makes a signature per file: no rescans meanwhile
             changes = self.ingest.check(breathe)
-            store = self._warm_store(changes.result) if changes.result is not None else None
+        store = self._warm_store(changes.result) if changes.result is not None else None
         self.post_message(IngestReport(changes, manual, store))
 
     def _warm_store(self, result: LoadResult) -> Store:
@@ -818,8 +818,8 @@ class NewsReaderApp(App[int]):
             if detail is None:
                 detail = load_detail(article)
                 self._details.put(article, detail)
-            related, also = self.library.coverage(article, detail.related)
-            self.detail.show_article(article, detail, related=related, also_covered=also)
+            page = self._page_for(article, detail, self.detail.highlighter, self.now())
+            self.detail.show_page(article, page)
         # Read ahead once this frame is on screen: a worker parsing YAML beside
         # the frame would hold the GIL while the frame is drawn.
         self.call_after_refresh(self._prefetch_around, article)
@@ -865,26 +865,36 @@ class NewsReaderApp(App[int]):
         """Each article's details (read now unless known) and its page, wrapped at the
         pane's size: a j to one of them paints lines made already."""
         worker = get_current_worker()
-        library = self.library
         pages = []
         for article, detail in articles:
             if worker.is_cancelled:
                 return
             if detail is None:
                 detail = load_detail(article)
-            related, also = library.coverage(article, detail.related)
-            page = DetailPage.of_article(
-                article,
-                detail,
-                related=related,
-                also_covered=also,
-                tz=self.tz,
-                now=now,
-                highlighter=highlighter,
-            )
+            page = self._page_for(article, detail, highlighter, now)
             page.lines(size.width, size.height)
             pages.append((article, detail, page))
         self.post_message(DetailsRead(pages, key))
+
+    def _page_for(
+        self,
+        article: Article,
+        detail: ArticleDetail,
+        highlighter: Callable[[str], list[tuple[int, int]]] | None,
+        now: datetime,
+    ) -> DetailPage:
+        """An article's detail page, its related stories looked up in the library: on
+        the event loop for an article not read ahead, and in the read-ahead."""
+        related, also = self.library.coverage(article, detail.related)
+        return DetailPage.of_article(
+            article,
+            detail,
+            related=related,
+            also_covered=also,
+            tz=self.tz,
+            now=now,
+            highlighter=highlighter,
+        )
 
     @on(DetailsRead)
     def _details_read(self, message: DetailsRead) -> None:

@@ -234,28 +234,8 @@ class DetailPane(Widget, can_focus=True):
         self.related_shown = None
         self._show(DetailPage(Text(message, style="dim italic")))
 
-    def show_article(
-        self,
-        article: Article,
-        detail: ArticleDetail,
-        *,
-        related: Sequence[RelatedEntry],
-        also_covered: Sequence[Article] = (),
-    ) -> None:
-        """Show one article of the library with its related stories."""
-        page = DetailPage.of_article(
-            article,
-            detail,
-            related=related,
-            also_covered=also_covered,
-            tz=self.tz,
-            now=self.now(),
-            highlighter=self.highlighter,
-        )
-        self.show_page(article, page)
-
     def show_page(self, article: Article, page: DetailPage) -> None:
-        """Show an article's page built ahead (``DetailPage.of_article``)."""
+        """Show an article's page (``DetailPage.of_article``, often built ahead)."""
         self.article = article
         self.related_shown = None
         self._show(page)

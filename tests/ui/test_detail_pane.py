@@ -116,12 +116,19 @@ async def test_click_opens_a_related_story_and_the_wheel_scrolls(app_factory, tm
         assert app.detail.related_shown.title == "Story 3"
 
 
-async def _rest(app, pilot) -> None:
-    """Let the read-ahead that follows a shown article finish."""
+async def _read_ahead(app, pilot):
+    """Once loaded and the read-ahead has run: the article after the cursor and its
+    page laid out ahead, with the key it was made for."""
+    await wait_loaded(app, pilot)
     for _ in range(3):
         await pilot.pause()
         await wait_workers(app)
     await pilot.pause()
+    articles = app.query_one(ArticleList)
+    following = articles.articles[articles.cursor + 1]
+    ahead = app._pages.get(following)
+    assert ahead is not None  # read, wrapped and rendered before the key
+    return following, ahead
 
 
 def _fresh_lines(app, article) -> list[str]:
@@ -139,12 +146,7 @@ def _fresh_lines(app, article) -> list[str]:
 async def test_j_shows_the_page_the_read_ahead_laid_out(app_factory, many_dir: Path):
     app = app_factory(many_dir)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_loaded(app, pilot)
-        await _rest(app, pilot)
-        articles = app.query_one(ArticleList)
-        following = articles.articles[articles.cursor + 1]
-        ahead = app._pages.get(following)
-        assert ahead is not None  # read, wrapped and rendered before the key
+        following, ahead = await _read_ahead(app, pilot)
         await pilot.press("j")
         pane = app.query_one(DetailPane)
         assert pane.article is following and pane.page is ahead[1]
@@ -154,11 +156,7 @@ async def test_j_shows_the_page_the_read_ahead_laid_out(app_factory, many_dir: P
 async def test_a_search_is_never_shown_with_pages_laid_out_before_it(app_factory, many_dir: Path):
     app = app_factory(many_dir)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_loaded(app, pilot)
-        await _rest(app, pilot)
-        articles = app.query_one(ArticleList)
-        before = app._pages.get(articles.articles[articles.cursor + 1])
-        assert before is not None
+        _following, before = await _read_ahead(app, pilot)
         assert app.apply_query("article")  # every title has the word: the list stays
         await pilot.press("j")
         pane = app.query_one(DetailPane)
