@@ -19,13 +19,14 @@ from reader.cache import IndexCache
 from reader.feeds import cli as feeds_cli
 from reader.formatting import fit, plural
 from reader.ingest import Ingest
+from reader.migrate import cli as migrate_cli
 from reader.model import Article, LoadResult
 from reader.state import ReadState
 from reader.store import SORTS, Sort, Store
 from reader.stories import Story, group_stories
 from reader.text import fold
 
-COMMANDS = ("list", "check", "state", "config", *feeds_cli.COMMANDS)
+COMMANDS = ("list", "check", "state", "config", *feeds_cli.COMMANDS, *migrate_cli.COMMANDS)
 
 EXAMPLES = """\
 examples:
@@ -38,6 +39,7 @@ examples:
   newsreader state export marks.json
   newsreader feed add https://example.com/feed.xml --topic Tech
   newsreader fetch                fetch every subscribed feed into the library
+  newsreader import newsboat --dry-run
 
 commands:
   list    print articles, one line each (or JSON Lines with --json)
@@ -46,6 +48,7 @@ commands:
   config  where the settings file is (config path); print a default one; check it
   feed    subscribe to RSS, Atom and JSON feeds: add, remove, list, import, export
   fetch   fetch every subscribed feed into the library; exit 1 if any failed
+  import  bring newsboat's feeds, searches, articles and read state over
 
 With no PATH, newsreader reads the bundled seeds plus {user_seeds}.
 """
@@ -166,6 +169,7 @@ def _command_parser() -> argparse.ArgumentParser:
     _add_state_parser(commands)
     _add_config_parser(commands)
     feeds_cli.add_parsers(commands)
+    migrate_cli.add_parsers(commands)
     return parser
 
 
@@ -524,6 +528,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "state": run_state,
                 "config": run_config,
                 **feeds_cli.RUNNERS,
+                **migrate_cli.RUNNERS,
             }[args.command]
             return runner(args, sys.stdout)
         args = _tui_parser().parse_args(argv)

@@ -117,10 +117,10 @@ def _title(item: FeedItem, excerpt: str, link: str) -> str:
     return first or link
 
 
-def _topics(feed_topic: str, categories: tuple[str, ...]) -> list[str]:
+def _topics(feed_topics: tuple[str, ...], categories: tuple[str, ...]) -> list[str]:
     topics: list[str] = []
     seen: set[str] = set()
-    for name in (feed_topic, *categories):
+    for name in (*feed_topics, *categories):
         topic = clean_line(html_to_text(name), MAX_NAME_CHARS)
         if topic and topic.casefold() not in seen:
             seen.add(topic.casefold())
@@ -151,6 +151,7 @@ def item_to_record(
     feed_url: str,
     base_url: str,
     topic: str = "",
+    tags: tuple[str, ...] = (),
 ) -> ArticleRecord | None:
     """The article for one feed item, or None when it has nothing to show."""
     if not is_web_url(base_url):  # a local feed file: links are relative to its site
@@ -173,7 +174,7 @@ def item_to_record(
         data["webUrl"] = link
     data["type"] = "article"
     data["provider"] = {"name": name, "domain": host_of(site) or host_of(link)}
-    topics = _topics(topic, item.categories)
+    topics = _topics((topic, *tags), item.categories)
     if topics:
         data["topics"] = topics
     images = []
@@ -194,12 +195,19 @@ def item_to_record(
 
 
 def records_for(
-    feed: ParsedFeed, *, feed_url: str, base_url: str, topic: str = ""
+    feed: ParsedFeed,
+    *,
+    feed_url: str,
+    base_url: str,
+    topic: str = "",
+    tags: tuple[str, ...] = (),
 ) -> list[ArticleRecord]:
     """Every usable item of a feed, once each (the first of two with one key wins)."""
     records: dict[str, ArticleRecord] = {}
     for item in feed.items:
-        record = item_to_record(item, feed, feed_url=feed_url, base_url=base_url, topic=topic)
+        record = item_to_record(
+            item, feed, feed_url=feed_url, base_url=base_url, topic=topic, tags=tags
+        )
         if record is not None and record.key not in records:
             records[record.key] = record
     return list(records.values())

@@ -113,6 +113,7 @@ def feed_json(feed: Feed) -> dict[str, object]:
         "url": data["url"],
         "title": data["title"],
         "topic": data["topic"],
+        "tags": list(feed.tags),
         "last_fetched": data["last_fetched"],
         "last_error": data["last_error"] or None,
         "not_before": data["not_before"],
@@ -132,7 +133,7 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
             out.write(json.dumps(feed_json(feed), ensure_ascii=False) + "\n")
             continue
         when = feed.last_fetched.strftime("%Y-%m-%d %H:%M") if feed.last_fetched else "never"
-        topic = f"  [{feed.topic}]" if feed.topic else ""
+        topic = f"  [{', '.join(feed.topics)}]" if feed.topics else ""
         error = f"  (last fetch failed: {feed.last_error})" if feed.last_error else ""
         name = feed.title or "(not fetched yet)"
         count = plural(feed.articles, "article")

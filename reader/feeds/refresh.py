@@ -91,7 +91,9 @@ def fetch_feed(
             done = replace(feed, last_fetched=now, last_error="", not_before=None)
             return FeedResult(done, "unchanged")
         parsed = parse_feed(fetched.body, fetched.url, fetched.content_type)
-        records = records_for(parsed, feed_url=feed.url, base_url=fetched.url, topic=feed.topic)
+        records = records_for(
+            parsed, feed_url=feed.url, base_url=fetched.url, topic=feed.topic, tags=feed.tags
+        )
         stats = write_articles(folder, records, max_articles=max_articles, now=now)
     except (FetchError, NotAFeed) as error:
         reason = str(error)

@@ -46,6 +46,13 @@ class Feed:
     # The server asked us (429/503 Retry-After) not to come back before this.
     not_before: datetime | None = None
     articles: int = 0
+    # More topics after ``topic`` (a newsboat feed has any number of tags).
+    tags: tuple[str, ...] = ()
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Every topic the feed gives its articles: ``topic``, then ``tags``."""
+        return tuple(name for name in (self.topic, *self.tags) if name)
 
     @property
     def folder(self) -> str:
@@ -60,6 +67,9 @@ class Feed:
         data = asdict(self)
         for key in ("last_fetched", "not_before"):
             data[key] = _iso(data[key])
+        data["tags"] = list(self.tags)
+        if not self.tags:
+            del data["tags"]
         return data
 
     @classmethod
@@ -72,6 +82,8 @@ class Feed:
             return value if isinstance(value, str) else ""
 
         articles = data.get("articles")
+        tags = data.get("tags")
+        tags = tuple(t for t in tags if isinstance(t, str) and t) if isinstance(tags, list) else ()
         return cls(
             url=data["url"],
             title=text("title"),
@@ -82,6 +94,7 @@ class Feed:
             last_modified=text("last_modified"),
             not_before=_parse_iso(data.get("not_before")),
             articles=articles if isinstance(articles, int) and articles >= 0 else 0,
+            tags=tags,
         )
 
 
@@ -249,7 +262,7 @@ def merge_results(updated: Iterable[Feed], path: Path | None = None) -> list[Fee
     by_url = {feed.url: feed for feed in updated}
     current = load_feeds(path)
     merged = [
-        replace(by_url[feed.url], topic=feed.topic) if feed.url in by_url else feed
+        replace(by_url[feed.url], topic=feed.topic, tags=feed.tags) if feed.url in by_url else feed
         for feed in current
     ]
     save_feeds(merged, path)

@@ -1,0 +1,1 @@
+"""Bringing a library over from another reader (``newsreader import``)."""

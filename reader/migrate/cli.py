@@ -1,0 +1,76 @@
+"""The ``import`` command, hooked into ``reader.cli`` like the feed commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+COMMANDS = ("import",)
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    """Add ``import newsboat`` to the main parser's subcommands."""
+    imported = commands.add_parser(
+        "import",
+        help="bring feeds, searches and read state over from another reader",
+        description="Bring a library over from another reader.",
+    )
+    sources = imported.add_subparsers(dest="import_source", required=True)
+    newsboat = sources.add_parser(
+        "newsboat",
+        help="subscribe to newsboat's feeds; import its cached articles and read state",
+        description="Subscribe to every feed of newsboat's urls file (tags become topics, "
+        '"~Title" the feed\'s title, query feeds saved searches) and add every article of '
+        "its cache.db with its read and flagged state. Running it again changes nothing.",
+    )
+    newsboat.add_argument(
+        "--urls",
+        metavar="PATH",
+        help="newsboat's urls file (default: ~/.newsboat/urls or ~/.config/newsboat/urls)",
+    )
+    newsboat.add_argument(
+        "--cache",
+        metavar="PATH",
+        help="newsboat's cache.db (default: ~/.newsboat/cache.db or "
+        "~/.local/share/newsboat/cache.db)",
+    )
+    newsboat.add_argument(
+        "--dry-run", action="store_true", help="print what would be done and change nothing"
+    )
+
+
+def run_import(args: argparse.Namespace, out: TextIO) -> int:
+    from reader.cli import UsageError
+    from reader.migrate.newsboat import NewsboatImportError, default_places, import_newsboat
+    from reader.state import ReadState
+
+    urls, cache = default_places()
+    urls = Path(args.urls).expanduser() if args.urls else urls
+    if not urls.is_file():
+        raise UsageError(f"no newsboat urls file at {urls} (give its place with --urls)")
+    if args.cache:
+        cache = Path(args.cache).expanduser()
+        if not cache.is_file():
+            raise UsageError(f"no newsboat cache at {cache}")
+    elif not cache.is_file():
+        sys.stderr.write(f"newsreader: no newsboat cache at {cache}: importing the feeds only\n")
+        cache = None
+    state = ReadState(readonly=args.dry_run)
+    try:
+        report = import_newsboat(urls, cache, dry_run=args.dry_run, state=state)
+    except NewsboatImportError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        state.close()
+    for line in report.lines():
+        out.write(line + "\n")
+    if state.warning:
+        sys.stderr.write(f"newsreader: {state.warning}\n")
+    if not args.dry_run and report.changed:
+        out.write("'newsreader fetch' brings every feed up to date\n")
+    return 1 if state.unsaved else 0
+
+
+RUNNERS = {"import": run_import}
