@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
 from reader import __version__, paths
 from reader.cache import IndexCache
+from reader.errors import UsageError
 from reader.feeds import cli as feeds_cli
 from reader.formatting import fit, plural
 from reader.ingest import Ingest
@@ -54,10 +55,6 @@ With no PATH, newsreader reads the bundled seeds plus {user_seeds}.
 """
 
 
-class UsageError(Exception):
-    """A mistake on the command line: one line to the user, exit 2."""
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line (and exit 2), not a usage dump.
 
@@ -79,19 +76,19 @@ class _Parser(argparse.ArgumentParser):
             self._actions_wanted = actions
         return actions
 
-    def parse_known_args(
+    def parse_known_args(  # type: ignore[override]  # typeshed overloads on namespace=None
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
-        namespace, extras = super().parse_known_args(args, namespace)
+        parsed, extras = super().parse_known_args(args, namespace)
         # A subcommand's parser hands unknown options up to the top one, whose
         # error would point to 'newsreader --help'; reject them here instead.
         if extras:
             self.error(f"unrecognized arguments: {' '.join(extras)}")
         wanted = self._actions_wanted
-        if wanted is not None and getattr(namespace, wanted.dest, None) is None:
+        if wanted is not None and getattr(parsed, wanted.dest, None) is None:
             command = self.prog.removeprefix("newsreader ")
             self.error(f"say what '{command}' should do: {_one_of(wanted.choices)}")
-        return namespace, extras
+        return parsed, extras
 
     def _check_value(self, action: argparse.Action, value: object) -> None:
         if isinstance(action, argparse._SubParsersAction) and value not in action.choices:
@@ -102,7 +99,7 @@ class _Parser(argparse.ArgumentParser):
         super()._check_value(action, value)
 
 
-def _one_of(choices: Sequence[str]) -> str:
+def _one_of(choices: Iterable[str]) -> str:
     """``path, export or import``."""
     *rest, last = choices
     return f"{', '.join(rest)} or {last}" if rest else last

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from reader.errors import UsageError
 from reader.formatting import plural
 
 if TYPE_CHECKING:
@@ -60,12 +61,6 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     )
 
 
-def _usage_error(message: str) -> Exception:
-    from reader.cli import UsageError
-
-    return UsageError(message)
-
-
 # ------------------------------------------------------------------ feed
 
 
@@ -82,7 +77,7 @@ def run_feed(args: argparse.Namespace, out: TextIO) -> int:
     try:
         return runner(args, out)
     except FeedListError as error:
-        raise _usage_error(str(error)) from None
+        raise UsageError(str(error)) from None
 
 
 def _add(args: argparse.Namespace, out: TextIO) -> int:
@@ -148,11 +143,11 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     try:
         data = Path(args.file).read_bytes()
     except OSError as error:
-        raise _usage_error(f"cannot read {args.file}: {error.strerror or error}") from None
+        raise UsageError(f"cannot read {args.file}: {error.strerror or error}") from None
     try:
         outlines = read_outlines(data)
     except OpmlError as error:
-        raise _usage_error(f"{args.file}: {error}") from None
+        raise UsageError(f"{args.file}: {error}") from None
     feeds = load_feeds()
     result = import_outlines(outlines, feeds)
     if result.added:
@@ -188,7 +183,7 @@ def run_fetch(args: argparse.Namespace, out: TextIO) -> int:
         progress = _terminal_progress if sys.stderr.isatty() else None
         results = refresh(progress=progress)
     except FeedListError as error:
-        raise _usage_error(str(error)) from None
+        raise UsageError(str(error)) from None
     finally:
         if sys.stderr.isatty():
             sys.stderr.write("\r\x1b[K")
