@@ -232,7 +232,7 @@ class NewsReaderApp(App[int]):
 
     # -- composition --------------------------------------------------------
 
-    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
+    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
         """Notices carry seed and user text (links, titles, search names, feed errors):
         never markup, so "[bold]" or "[/]" in a link shows as it is."""
         super().notify(message, markup=markup, **kwargs)
@@ -1105,7 +1105,7 @@ class NewsReaderApp(App[int]):
         self.sort = "quality" if self.sort == "date" else "date"
         self.notify(f"Sorted by {self.sort}", timeout=1.5)
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:  # App.action_back is a coroutine
         if self.detail.related_shown is not None and not self.history:
             self._show_article(self.article_list.article)
             return

@@ -154,7 +154,7 @@ def _decode_dates(stamps: list[Any]) -> list[datetime | None]:
     return [
         fromtimestamp(stamp, UTC)
         if stamp.__class__ is int
-        else (None if stamp is None else datetime(*stamp, tzinfo=UTC))
+        else (None if stamp is None else datetime(*stamp).replace(tzinfo=UTC))
         for stamp in stamps
     ]
 

@@ -170,6 +170,7 @@ class _Validator:
             checked = getattr(self, f"check_{key}")(value)
             if checked is not _INVALID:
                 values[key] = checked
+        # Each value was checked by its check_<key>, which the checker cannot follow.
         return Config(**values), self.problems  # type: ignore[arg-type]
 
     def check_sort(self, value: object) -> object:

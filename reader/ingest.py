@@ -115,19 +115,20 @@ class Collector:
     def add(self, outcome: Outcome) -> Article | None:
         result = self.result
         result.files_read += 1
-        if outcome.__class__ is not Article:
-            (result.ignored if outcome.ignored else result.problems).append(outcome)  # type: ignore[union-attr]
+        if type(outcome) is not Article:  # type(), not isinstance: the checker narrows on it too
+            assert isinstance(outcome, Problem)
+            (result.ignored if outcome.ignored else result.problems).append(outcome)
             return None
-        index = self._by_id.get(outcome.id)  # type: ignore[union-attr]
+        index = self._by_id.get(outcome.id)
         if index is None:
-            self._by_id[outcome.id] = len(result.articles)  # type: ignore[union-attr]
-            result.articles.append(outcome)  # type: ignore[arg-type]
-            return outcome  # type: ignore[return-value]
+            self._by_id[outcome.id] = len(result.articles)
+            result.articles.append(outcome)
+            return outcome
         current = result.articles[index]
-        if _newer(outcome, current):  # type: ignore[arg-type]
-            result.articles[index] = outcome  # type: ignore[assignment]
+        if _newer(outcome, current):
+            result.articles[index] = outcome
             result.duplicates.append(Duplicate(current.path, outcome.path, current.id))
-            return outcome  # type: ignore[return-value]
+            return outcome
         result.duplicates.append(Duplicate(outcome.path, current.path, current.id))
         return None
 
@@ -222,11 +223,11 @@ class Ingest:
         parsed here, so this never takes long).
         """
         size = self.cache.size() if self.cache is not None else None
-        if size is None or size > max_bytes:
+        if self.cache is None or size is None or size > max_bytes:
             return None
         with self._lock:
             started = time.perf_counter()
-            entries = self.cache.load()  # type: ignore[union-attr]
+            entries = self.cache.load()
             if not entries:
                 return None
             self._adopt(*_from_entries(entries))
@@ -279,14 +280,14 @@ class Ingest:
             result = collector.result
             # A new file holding an article that a removed file held was moved.
             gone = [outcomes_by_path.get(path) for path in removed]
-            gone_ids = {o.id for o in gone if o.__class__ is Article}  # type: ignore[union-attr]
+            gone_ids = {o.id for o in gone if type(o) is Article}
             fresh = {path for path, _ in stale if path not in known.signatures}
             moved = sum(
                 1
                 for path in fresh
                 if (o := outcomes_by_path.get(path)) is not None
-                and o.__class__ is Article
-                and o.id in gone_ids  # type: ignore[union-attr]
+                and type(o) is Article
+                and o.id in gone_ids
             )
             new_articles = sum(
                 1 for path in fresh if outcomes_by_path.get(path).__class__ is Article
@@ -337,7 +338,7 @@ class Ingest:
         # A Duplicate names the file that lost; the winner is never named so.
         losing = {d.path for d in result.duplicates}
         known.losers = (
-            {o.path: o for o in outcomes if o.path in losing and o.__class__ is Article}  # type: ignore[misc]
+            {o.path: o for o in outcomes if o.path in losing and type(o) is Article}
             if losing
             else {}
         )
@@ -386,7 +387,8 @@ def _from_entries(
     named: list[str] = []
     for path, (sig, outcome, explicit) in entries.items():
         if sig[0] == SCAN_PROBLEM:
-            scan_problems.append(outcome)  # type: ignore[arg-type]
+            assert isinstance(outcome, Problem)  # a scan problem is cached as its Problem
+            scan_problems.append(outcome)
             continue
         signatures[path] = sig
         outcomes.append(outcome)

@@ -79,7 +79,7 @@ def _hardened(base: type) -> type:
     a string, so a bad value is a missing value rather than a dead file.
     """
 
-    class SeedLoader(base):  # type: ignore[valid-type, misc]
+    class SeedLoader(base):
         def flatten_mapping(self, node: yaml.MappingNode) -> None:
             merge: list[Any] = []
             index = 0
@@ -243,7 +243,7 @@ def _check_nesting(text: str) -> None:
                 if depth > MAX_YAML_DEPTH:
                     raise _Refused(
                         f"front matter nests lists or mappings more than {MAX_YAML_DEPTH} deep",
-                        line=event.start_mark.line + 2,
+                        line=event.start_mark.line + 2 if event.start_mark else None,
                     )
             elif isinstance(event, _CLOSE_EVENTS):
                 depth -= 1

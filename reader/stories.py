@@ -334,11 +334,11 @@ def _merge_links(articles: list[Article], groups: _UnionFind) -> None:
             groups.union(i, j)
     for i, article in enumerate(articles):
         for id_digest, key_digest in iter_related_keys(article.related_keys):
-            j = by_id.get(id_digest)
-            if j is None and key_digest:  # not a link-less fallback id
-                j = by_link.get(key_digest)
-            if j is not None:
-                groups.union(i, j, MAX_LINKED)
+            target = by_id.get(id_digest)
+            if target is None and key_digest:  # not a link-less fallback id
+                target = by_link.get(key_digest)
+            if target is not None:
+                groups.union(i, target, MAX_LINKED)
 
 
 def _merge_titles(articles: list[Article], groups: _UnionFind, window_days: float) -> None:
@@ -351,10 +351,10 @@ def _merge_titles(articles: list[Article], groups: _UnionFind, window_days: floa
     for i, article in enumerate(articles):
         if article.published is None:
             continue  # undated articles merge by links only
-        words = title_words(article.title, article.provider, article.domain)
-        if len(words) >= MIN_TITLE_WORDS:
-            dated.append((article.published.timestamp(), i, tuple(words)))
-            counts.update(words)
+        title = title_words(article.title, article.provider, article.domain)
+        if len(title) >= MIN_TITLE_WORDS:
+            dated.append((article.published.timestamp(), i, tuple(title)))
+            counts.update(title)
     dated.sort()  # by time, then input position: never compares the words
     if not dated:
         return
@@ -372,8 +372,8 @@ def _merge_titles(articles: list[Article], groups: _UnionFind, window_days: floa
     del dated, rarity
     prefix = [_prefix(size) for size in range(max(map(len, ordered)) + 1)]
     postings: dict[str, list[int]] = {}
-    for n, words in enumerate(ordered):
-        for word in words[: prefix[len(words)]]:
+    for n, rarest_first in enumerate(ordered):
+        for word in rarest_first[: prefix[len(rarest_first)]]:
             posting = postings.get(word)
             if posting is None:
                 postings[word] = [n]
@@ -396,10 +396,10 @@ def _merge_titles(articles: list[Article], groups: _UnionFind, window_days: floa
         if hi - lo > MAX_CANDIDATES:
             lo, hi = max(lo, at - half), min(hi, at + half)
         # A cheap subset test in one pass; the full rule on the few left.
-        words = frozenset(ordered[n])
-        subset = words.issubset
+        title = frozenset(ordered[n])
+        subset = title.issubset
         for m in [m for m in posting[lo:hi] if subset(ordered[m])]:
-            if m != n and titles_match(words, frozenset(ordered[m])):
+            if m != n and titles_match(title, frozenset(ordered[m])):
                 groups.union(indexes[n], indexes[m], span=MAX_SPAN_DAYS * _SECONDS_PER_DAY)
 
 

@@ -106,11 +106,12 @@ def export_opml(feeds: Iterable[Feed], now: datetime | None = None) -> str:
     for feed in feeds:
         parent = body
         if feed.topic:
-            parent = folders.get(feed.topic)  # type: ignore[assignment]
-            if parent is None:
-                parent = folders[feed.topic] = ET.SubElement(
+            folder = folders.get(feed.topic)
+            if folder is None:
+                folder = folders[feed.topic] = ET.SubElement(
                     body, "outline", text=feed.topic, title=feed.topic
                 )
+            parent = folder
         title = feed.title or feed.url
         ET.SubElement(parent, "outline", type="rss", text=title, title=title, xmlUrl=feed.url)
     ET.indent(root, space="  ")

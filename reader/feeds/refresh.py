@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from reader import paths
 from reader.feeds.articles import html_to_text, records_for
@@ -162,11 +162,11 @@ def refresh(
     *,
     feeds_list: Path | None = None,
     progress: ProgressCallback | None = None,
-    **options: object,
+    **options: Any,  # fetch_all's keyword limits, passed through
 ) -> list[FeedResult]:
     """Fetch every subscribed feed and save what was learned in the feed list."""
     feeds = load_feeds(feeds_list)
-    results = fetch_all(feeds, progress=progress, **options)  # type: ignore[arg-type]
+    results = fetch_all(feeds, progress=progress, **options)
     if results:
         merge_results([result.feed for result in results], feeds_list)
     return results

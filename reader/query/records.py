@@ -58,6 +58,7 @@ class _Columns:
     def __init__(self, records: list[_Record]) -> None:
         self.records = records
         self._columns: dict[int | str, list] = {}
+        # An int key is a record column; the one str key, "id", is read off the article.
 
     def __len__(self) -> int:
         return len(self.records)
@@ -68,6 +69,7 @@ class _Columns:
             if key == "id":
                 column = [record[_ARTICLE].id for record in self.records]
             else:
+                assert isinstance(key, int)
                 column = [record[key] for record in self.records]
             self._columns[key] = column
         return column

@@ -65,7 +65,11 @@ class MatchAll:
 
 class _Leaf:
     __slots__ = ()
-    context_free = True
+
+    @property
+    def context_free(self) -> bool:
+        """True when the answer needs no clock or read state (so it can be cached)."""
+        return True
 
     def mask(self, cols: _Columns, cand: Sequence[int], ctx: MatchContext) -> Iterable[bool]:
         raise NotImplementedError

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -30,7 +32,7 @@ class ProblemsScreen(ScrollingScreen[None]):
         problems: list[Problem],
         ignored: list[Problem],
         duplicates: list[Duplicate],
-        feed_failures: list[str] = (),  # type: ignore[assignment]
+        feed_failures: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.feed_failures = list(feed_failures)

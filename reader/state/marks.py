@@ -366,7 +366,8 @@ class ReadState:
         """Replace the mirror with the database, keeping changes not yet written."""
         read, starred, times = contents.read, contents.starred, contents.times
         searches, settings = contents.searches, contents.settings
-        for kind, target in (("read", read), ("starred", starred)):
+        pairs: tuple[tuple[Kind, set[str]], ...] = (("read", read), ("starred", starred))
+        for kind, target in pairs:
             mine = self._ids(kind)
             for article_id in self._dirty[kind]:
                 if article_id in mine:
@@ -457,7 +458,8 @@ def _parse_record(number: int, record: Any) -> tuple[str, dict[Kind, tuple[bool,
     if not isinstance(article_id, str) or not article_id:
         raise ValueError(f"record {number}: 'id' must be a non-empty string")
     values: dict[Kind, tuple[bool, float | None]] = {}
-    for kind, at in (("read", "read_at"), ("starred", "starred_at")):
+    fields: tuple[tuple[Kind, str], ...] = (("read", "read_at"), ("starred", "starred_at"))
+    for kind, at in fields:
         value = record.get(kind)
         if value is None:
             continue

@@ -302,7 +302,7 @@ class DetailPane(Widget, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._styles = None
-        self._scroll_to(self._top)  # a wider pane has fewer lines
+        self._scroll_top(self._top)  # a wider pane has fewer lines
         self.refresh()
 
     # -- rendering ----------------------------------------------------------
@@ -389,7 +389,7 @@ class DetailPane(Widget, can_focus=True):
     def _max_top(self) -> int:
         return max(0, len(self._lines()) - self.size.height)
 
-    def _scroll_to(self, top: int) -> None:
+    def _scroll_top(self, top: int) -> None:
         top = max(0, min(top, self._max_top))
         if top != self._top:
             self._top = top
@@ -421,7 +421,7 @@ class DetailPane(Widget, can_focus=True):
     def action_cursor_down(self) -> None:
         cursor = self._cursor
         if cursor is None or cursor == len(self._entries) - 1:
-            self._scroll_to(self._top + 1)
+            self._scroll_top(self._top + 1)
         elif self._is_visible(cursor):
             self._move_cursor(cursor + 1)
         elif self._entry_span(cursor)[0] < self._top:  # scrolled past it: take the first shown
@@ -429,16 +429,16 @@ class DetailPane(Widget, can_focus=True):
             if visible:
                 self._move_cursor(visible[0])
             else:
-                self._scroll_to(self._top + 1)
+                self._scroll_top(self._top + 1)
         else:  # still below: read on towards it
-            self._scroll_to(self._top + 1)
+            self._scroll_top(self._top + 1)
 
     def action_cursor_up(self) -> None:
         cursor = self._cursor
         if cursor and self._is_visible(cursor):
             self._move_cursor(cursor - 1)
         else:
-            self._scroll_to(self._top - 1)
+            self._scroll_top(self._top - 1)
 
     def action_first(self) -> None:
         self._top = 0
@@ -446,7 +446,7 @@ class DetailPane(Widget, can_focus=True):
         self.refresh()
 
     def action_last(self) -> None:
-        self._scroll_to(self._max_top)
+        self._scroll_top(self._max_top)
         if self._entries:
             self._move_cursor(len(self._entries) - 1)
 
@@ -458,7 +458,7 @@ class DetailPane(Widget, can_focus=True):
 
     def _page(self, direction: int) -> None:
         top = self._top
-        self._scroll_to(top + direction * max(1, self.size.height - 1))
+        self._scroll_top(top + direction * max(1, self.size.height - 1))
         if self._cursor is None:
             return
         visible = self._visible_entries()
@@ -483,15 +483,16 @@ class DetailPane(Widget, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         lines = self._lines()
         index = self._top + event.y
-        if 0 <= index < len(lines) and lines[index].entry is not None:
+        entry = lines[index].entry if 0 <= index < len(lines) else None
+        if entry is not None:
             event.stop()
-            self._move_cursor(lines[index].entry)
+            self._move_cursor(entry)
             self.action_select()
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
-        self._scroll_to(self._top + WHEEL_LINES)
+        self._scroll_top(self._top + WHEEL_LINES)
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()
-        self._scroll_to(self._top - WHEEL_LINES)
+        self._scroll_top(self._top - WHEEL_LINES)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from reader.bindings import pane_bindings
 
 
-def bindings_for(pane: str) -> list[Binding]:
+def bindings_for(pane: str) -> list[BindingType]:
     """The ``BINDINGS`` of one pane ("app", "list", "sidebar", ...)."""
     return [
         Binding(
