@@ -42,11 +42,12 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
-    from reader.cli import UsageError
+    from reader.errors import UsageError
     from reader.migrate.newsboat import NewsboatImportError, default_places, import_newsboat
     from reader.state import ReadState
 
-    urls, cache = default_places()
+    urls, found_cache = default_places()
+    cache: Path | None = found_cache
     urls = Path(args.urls).expanduser() if args.urls else urls
     if not urls.is_file():
         raise UsageError(f"no newsboat urls file at {urls} (give its place with --urls)")
@@ -54,8 +55,10 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         cache = Path(args.cache).expanduser()
         if not cache.is_file():
             raise UsageError(f"no newsboat cache at {cache}")
-    elif not cache.is_file():
-        sys.stderr.write(f"newsreader: no newsboat cache at {cache}: importing the feeds only\n")
+    elif not found_cache.is_file():
+        sys.stderr.write(
+            f"newsreader: no newsboat cache at {found_cache}: importing the feeds only\n"
+        )
         cache = None
     state = ReadState(readonly=args.dry_run)
     try:
