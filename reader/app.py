@@ -705,6 +705,7 @@ class NewsReaderApp(App[int]):
             fetching=self.fetching,
             loading=self._progress if self.loading else None,
             skipped=len(self.result.problems),
+            hidden=len(self.result.hidden),
         )
         self.query_one(StatusBar).show(status)
 
@@ -1199,7 +1200,14 @@ def make_app(
     """
     config = config or Config()
     cache = IndexCache([*seed_paths, *optional_paths]) if use_cache else None
-    ingest = Ingest(seed_paths, cache=cache, workers=load_workers, optional=optional_paths)
+    hide = None
+    if config.hide:
+        from reader.query.hide import HideRules  # only with hide rules: the search loads later
+
+        hide = HideRules.parse(config.hide)
+    ingest = Ingest(
+        seed_paths, cache=cache, workers=load_workers, optional=optional_paths, hide=hide
+    )
     app = NewsReaderApp(
         ingest,
         now=now or (lambda: datetime.now(UTC)),

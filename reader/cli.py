@@ -146,6 +146,11 @@ def _command_parser() -> argparse.ArgumentParser:
     listing.add_argument("--unread", action="store_true", help="only articles not marked read")
     listing.add_argument("--starred", action="store_true", help="only starred articles")
     listing.add_argument(
+        "--no-hide",
+        action="store_true",
+        help="also list the articles that the config's hide rules leave out",
+    )
+    listing.add_argument(
         "--stories",
         action="store_true",
         help="group the articles into stories (one event, several providers): one line each",
@@ -184,13 +189,28 @@ def _seed_paths(given: Sequence[str]) -> list[Path]:
     return [Path(p) for p in given] if given else paths.default_seed_paths()
 
 
-def _load(given: Sequence[str], *, use_cache: bool = True) -> LoadResult:
-    """The library at ``given`` through the one ingest path, the index cache included."""
+def _load(given: Sequence[str], *, use_cache: bool = True, hide: bool = False) -> LoadResult:
+    """The library at ``given`` through the one ingest path, the index cache included.
+
+    ``hide`` leaves out what the config's hide rules match, as the reader does.
+    """
     seed_paths = _seed_paths(given)
     _require_existing(seed_paths)
     optional = [] if given else paths.default_optional_paths()
     cache = IndexCache([*seed_paths, *optional]) if use_cache else None
-    return Ingest(seed_paths, cache=cache, optional=optional).load_all()
+    rules = _hide_rules() if hide else None
+    return Ingest(seed_paths, cache=cache, optional=optional, hide=rules).load_all()
+
+
+def _hide_rules():  # -> HideRules | None
+    from reader.config import load_config
+
+    config, _ = load_config()
+    if not config.hide:
+        return None
+    from reader.query.hide import HideRules
+
+    return HideRules.parse(config.hide)
 
 
 def _require_existing(seed_paths: Sequence[Path]) -> None:
@@ -297,7 +317,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
         query = parse(args.query) if args.query is not None else None
     except QueryError as error:
         raise UsageError(f"invalid query: {error.message}") from None
-    result = _load(args.paths, use_cache=not args.no_cache)
+    result = _load(args.paths, use_cache=not args.no_cache, hide=not args.no_hide)
     store = Store(result.articles)
     articles = _topic_view(store, args.topic, args.sort)
     needs_marks = query is not None and query.needs_marks
@@ -330,6 +350,10 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(
             f"newsreader: {plural(len(result.problems), 'file')} skipped; "
             "run 'newsreader check' to see why\n"
+        )
+    if result.hidden:
+        sys.stderr.write(
+            f"newsreader: {len(result.hidden):,} hidden by filters ('list --no-hide' shows them)\n"
         )
     return 0
 

@@ -56,6 +56,8 @@ class Config:
     seed_folders: tuple[Path, ...] = ()
     mark_story_read: bool = False
     fetch_interval_minutes: int = 0
+    # Hide rules, in the query language: a matching article is left out of everything.
+    hide: tuple[str, ...] = ()
     keymap: dict[str, str] = field(default_factory=dict, hash=False)
 
 
@@ -122,7 +124,7 @@ def parse_config(text: str, path: Path) -> tuple[Config, list[ConfigProblem]]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return Config(), [_syntax_problem(str(error), text, file)]
-    return _Validator(data, _KeyLines(text), path.absolute().parent, file).run()
+    return _Validator(data, _KeyLines(text), path.absolute().parent, file, text).run()
 
 
 _LOCATION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
@@ -151,7 +153,10 @@ def _syntax_problem(message: str, text: str, file: str) -> ConfigProblem:
 class _Validator:
     """Turns parsed TOML into a Config, one setting at a time."""
 
-    def __init__(self, data: dict[str, object], lines: _KeyLines, base: Path, file: str) -> None:
+    def __init__(
+        self, data: dict[str, object], lines: _KeyLines, base: Path, file: str, text: str = ""
+    ) -> None:
+        self.text = text
         self.data = data
         self.lines = lines
         self.base = base
@@ -243,6 +248,49 @@ class _Validator:
             f"(ctrl+p, then Theme, lists them), not {_shown(value)}",
         )
         return _INVALID
+
+    def check_hide(self, value: object) -> object:
+        from reader.query.hide import rule_problem  # only a config with hide rules parses them
+
+        entries = [value] if isinstance(value, str) else value
+        if not isinstance(entries, list):
+            self.problem(
+                "hide",
+                ("hide",),
+                'hide must be a list of searches, such as ["title:sponsored"], '
+                f"not {_shown(value)}",
+            )
+            return _INVALID
+        rules: list[str] = []
+        start = self.lines.find(("hide",)) or 1
+        for number, entry in enumerate(entries, 1):
+            reason: str | None
+            if not isinstance(entry, str):
+                reason = f"must be a search in quotes, not {_shown(entry)}"
+            else:
+                reason = rule_problem(entry)
+                if reason is None:
+                    rules.append(entry)
+                    continue
+            line = self._line_of(entry, start)
+            self.problems.append(
+                ConfigProblem(
+                    "hide",
+                    line,
+                    f"hide rule {number} ({_shown(entry)}) {_as_clause(reason)}; it is left out",
+                    self.file,
+                )
+            )
+        return tuple(rules)
+
+    def _line_of(self, entry: object, start: int) -> int:
+        """The line, at or after ``start``, where a list entry is written."""
+        if isinstance(entry, str) and entry:
+            forms = (entry, json.dumps(entry, ensure_ascii=False)[1:-1])
+            for number, line in enumerate(self.text.splitlines()[start - 1 :], start):
+                if any(form in line for form in forms):
+                    return number
+        return start
 
     def check_seed_folders(self, value: object) -> object:
         entries = [value] if isinstance(value, str) else value
@@ -365,6 +413,13 @@ def _flatten(
             yield (*prefix, key), value
 
 
+def _as_clause(reason: str) -> str:
+    """A rule's problem after its name: "is empty: ...", "cannot use ...", "is wrong: ..."."""
+    if reason.startswith(("is ", "cannot ", "must ")):
+        return reason
+    return f"is not a search newsreader understands: {reason}"
+
+
 def _unknown(key: str) -> str:
     close = difflib.get_close_matches(key, SETTINGS, n=1)
     hint = f', did you mean "{close[0]}"?' if close else ""
@@ -480,6 +535,13 @@ _DEFAULT_HEAD = """\
 # Fetch the subscribed feeds when newsreader starts and then every this many
 # minutes (5 to 10080); 0 fetches only when you ask ('newsreader fetch').
 # fetch_interval_minutes = 0
+
+# Hide noise for good: an article matching any of these searches (the search
+# language of "/": words, "phrases", title:, provider:, topic:, type:, -word, OR)
+# is left out of every view, count, story and 'newsreader list'
+# ('newsreader list --no-hide' shows them). is: cannot be used here. For example
+#   ['provider:"Spam Daily"', "title:sponsored"]
+# hide = []
 
 # Keys: binding id = "keys", several keys separated by commas. Single characters
 # ("?", "/") or Textual key names ("ctrl+s", "pagedown", "question_mark").

@@ -105,8 +105,11 @@ class Collector:
     that a streaming load can show it at once.
     """
 
-    def __init__(self, scan_problems: Iterable[Problem] = ()) -> None:
+    def __init__(
+        self, scan_problems: Iterable[Problem] = (), hide: Callable[[Article], bool] | None = None
+    ) -> None:
         self.result = LoadResult()
+        self._hide = hide
         self._by_id: dict[str, int] = {}
         # Problems met while scanning (a broken link) are not files read.
         for problem in scan_problems:
@@ -118,6 +121,9 @@ class Collector:
         if type(outcome) is not Article:  # type(), not isinstance: the checker narrows on it too
             assert isinstance(outcome, Problem)
             (result.ignored if outcome.ignored else result.problems).append(outcome)
+            return None
+        if self._hide is not None and self._hide(outcome):
+            result.hidden.append(outcome)
             return None
         index = self._by_id.get(outcome.id)
         if index is None:
@@ -133,9 +139,13 @@ class Collector:
         return None
 
 
-def collect(scan_problems: Iterable[Problem], outcomes: Iterable[Outcome]) -> LoadResult:
+def collect(
+    scan_problems: Iterable[Problem],
+    outcomes: Iterable[Outcome],
+    hide: Callable[[Article], bool] | None = None,
+) -> LoadResult:
     """The result of a load: scan problems first, then every file's outcome in scan order."""
-    collector = Collector(scan_problems)
+    collector = Collector(scan_problems, hide)
     add = collector.add
     for outcome in outcomes:
         add(outcome)
@@ -162,6 +172,8 @@ class Ingest:
     every file, write nothing); ``workers`` the processes that parse (None: one
     per core); ``optional`` folders are read when they exist and silently left
     out when they do not (the feeds folder, made by the first fetch).
+    ``hide`` says which articles to leave out (the config's hide rules): they
+    go to the result's ``hidden``, out of every view.
     """
 
     def __init__(
@@ -171,7 +183,9 @@ class Ingest:
         cache: IndexCache | None = None,
         workers: int | None = None,
         optional: Sequence[str | os.PathLike[str]] = (),
+        hide: Callable[[Article], bool] | None = None,
     ) -> None:
+        self.hide = hide
         self.seed_paths = [os.fspath(p) for p in seed_paths]
         self.optional = [os.fspath(p) for p in optional]
         self.cache = cache
@@ -194,12 +208,12 @@ class Ingest:
             started = time.perf_counter()
             entries = self.cache.load() if self.cache is not None else None
             if entries:
-                self._adopt(*_from_entries(entries))
+                self._adopt(*_from_entries(entries, self.hide))
                 yield Loaded(self.result, True, time.perf_counter() - started)
                 return
             # Signatures before parsing: a file changed meanwhile is read again later.
             files, scan_problems, signatures = self._scan()
-            collector = Collector(scan_problems)
+            collector = Collector(scan_problems, self.hide)
             outcomes: list[Outcome] = []
             yield Progress(0, len(files))
             for chunk in iter_load(files, workers=self.workers, chunk_size=BATCH):
@@ -230,7 +244,7 @@ class Ingest:
             entries = self.cache.load()
             if not entries:
                 return None
-            self._adopt(*_from_entries(entries))
+            self._adopt(*_from_entries(entries, self.hide))
             checked = self._changes_found(*self._scan()) is None
             return Loaded(self.result, True, time.perf_counter() - started, checked=checked)
 
@@ -274,7 +288,7 @@ class Ingest:
                     outcomes_by_path[outcome.path] = outcome
             files = [entry for entry in files if entry[0] in signatures]
             outcomes = [outcomes_by_path[path] for path, _named in files]
-            collector = Collector(scan_problems)
+            collector = Collector(scan_problems, self.hide)
             for outcome in outcomes:
                 collector.add(outcome)
             result = collector.result
@@ -349,6 +363,7 @@ class Ingest:
         """Every file's outcome, by path, as the current result holds it."""
         result = self.result
         outcomes: dict[str, Outcome] = {a.path: a for a in result.articles}
+        outcomes.update((a.path, a) for a in result.hidden)
         outcomes.update(self._known.losers)
         for problem in (*result.problems, *result.ignored):
             outcomes.setdefault(problem.path, problem)
@@ -378,7 +393,7 @@ def _named(files: FileList) -> frozenset[str]:
 
 
 def _from_entries(
-    entries: Mapping[str, CacheEntry],
+    entries: Mapping[str, CacheEntry], hide: Callable[[Article], bool] | None = None
 ) -> tuple[_Known, LoadResult, list[Outcome]]:
     """What a cache holds, as a session's knowledge and result (no file touched)."""
     scan_problems: list[Problem] = []
@@ -395,4 +410,4 @@ def _from_entries(
         if explicit:
             named.append(path)
     known = _Known(signatures, frozenset(named), tuple(scan_problems))
-    return known, collect(scan_problems, outcomes), outcomes
+    return known, collect(scan_problems, outcomes, hide), outcomes

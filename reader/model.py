@@ -106,3 +106,5 @@ class LoadResult:
     ignored: list[Problem] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     files_read: int = 0
+    # Articles that a hide rule of the config left out of ``articles``.
+    hidden: list[Article] = field(default_factory=list)

@@ -31,6 +31,7 @@ class StatusLine:
     fetching: tuple[int, int] | None = None  # feeds fetched so far, of how many
     loading: tuple[int, int] | None = None  # files read so far, of how many
     skipped: int = 0  # files that could not be read
+    hidden: int = 0  # articles the config's hide rules leave out
 
     def parts(self, width: int | None = None) -> list[tuple[str, str]]:
         """The line as ``(text, style)`` pieces; style "" is plain.
@@ -88,6 +89,8 @@ class StatusLine:
             done, total = self.loading
             percent = f" {done * 100 // total}%" if total else ""
             pieces["loading"] = [(f"loading {done:,}/{total:,} files{percent}", "italic")]
+        if self.hidden:
+            pieces["hidden"] = [(f"{self.hidden:,} hidden by filters", "")]
         if self.skipped:
             text = f"{plural(self.skipped, 'file')} skipped, press ! to see"
             pieces["skipped"] = [(text, "bold yellow")]
@@ -96,7 +99,7 @@ class StatusLine:
 
 # What goes first when the line is too wide; the label and the count stay.
 SHORTENING = (
-    "brand", "sort", "checking", "fetching", "skipped_short", "hide_read", "loading",
+    "brand", "sort", "checking", "fetching", "skipped_short", "hidden", "hide_read", "loading",
     "separator", "count", "skipped", "query",
 )  # fmt: skip
 

@@ -21,6 +21,7 @@ from reader.query.tree import (
     Quality,
     Query,
     Text,
+    Title,
     Topic,
     Type,
     _all_of,
@@ -28,12 +29,13 @@ from reader.query.tree import (
 )
 from reader.text import fold
 
-FIELDS = ("topic", "provider", "type", "is", "quality", "after", "before")
+FIELDS = ("topic", "provider", "title", "type", "is", "quality", "after", "before")
 READ_STATES = ("read", "unread", "starred", "unstarred")
 
 _FIELD_NEEDS = {
     "topic": 'topic needs a topic name, like topic:ai or topic:"AWS AI"',
     "provider": "provider needs part of a name or domain, like provider:gulf",
+    "title": 'title needs a word or a phrase, like title:sponsored or title:"press release"',
     "type": "type needs an article type, like type:video or type:article",
     "is": "is: takes read, unread, starred or unstarred, like is:unread",
     "quality": "quality needs a number or a range, like quality:>50 or quality:40..60",
@@ -41,7 +43,8 @@ _FIELD_NEEDS = {
     "before": "before needs a date or a time span, like before:2021-01-01 or before:1m",
 }
 _UNKNOWN_FIELD = (
-    'unknown field "{name}:" (try topic:, provider:, type:, is:, quality:, after:, before:;'
+    'unknown field "{name}:" (try topic:, provider:, type:, is:, quality:, after:, before:,'
+    " title:;"
     " or put it in quotes to search for the text)"
 )
 _UNCLOSED_QUOTE = 'unclosed quote: add a closing " to end the phrase'
@@ -175,6 +178,8 @@ def _leaf(token: _Token) -> Node:
         return Topic(fold(value))
     if key == "provider":
         return Provider(fold(value))
+    if key == "title":
+        return Title(fold(value))
     if key == "type":
         return Type(fold(value))
     if key == "is":

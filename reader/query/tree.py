@@ -95,6 +95,20 @@ class Text(_Leaf):
 
 
 @dataclass(frozen=True, slots=True)
+class Title(_Leaf):
+    """title:TEXT, a folded word or phrase in the title alone."""
+
+    value: str
+
+    def test(self, record: _Record, ctx: MatchContext) -> bool:
+        return self.value in record[_TEXT].partition("\n")[0]
+
+    def mask(self, cols: _Columns, cand: Sequence[int], ctx: MatchContext) -> Iterable[bool]:
+        value = self.value
+        return (value in text.partition("\n")[0] for text in cols.values(_TEXT, cand))
+
+
+@dataclass(frozen=True, slots=True)
 class Topic(_Leaf):
     """topic:NAME, an exact (folded) topic name."""
 
@@ -263,8 +277,8 @@ class Or:
         return sorted(hits)  # disjoint row numbers: sorting restores input order
 
 
-Node = MatchAll | Text | Topic | Provider | Type | Quality | Date | Is | Not | And | Or
-_FIELD_LEAVES = (Topic, Provider, Type, Quality, Date)
+Node = MatchAll | Text | Title | Topic | Provider | Type | Quality | Date | Is | Not | And | Or
+_FIELD_LEAVES = (Title, Topic, Provider, Type, Quality, Date)
 
 
 def _cost(node: Node) -> tuple[int, int]:
