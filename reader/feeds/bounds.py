@@ -10,9 +10,9 @@ sees the document, and says whether it is well-formed at all.
 
 ``repair`` mends the breakages real feeds have that make expat stop: an
 out-of-range or invalid character reference (``&#99999999999;``, ``&#xD800;``)
-becomes U+FFFD (a control character's, nothing), a bare ``&`` becomes ``&amp;``, an HTML entity such as
-``&nbsp;`` its character, and control characters are dropped. CDATA sections
-are left as they are.
+becomes U+FFFD (a control character's goes), a bare ``&`` becomes ``&amp;``,
+an HTML entity such as ``&nbsp;`` its character, and control characters are
+dropped. CDATA sections are left as they are.
 """
 
 from __future__ import annotations

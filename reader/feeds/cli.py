@@ -52,12 +52,15 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     imported.add_argument("file", metavar="FILE", help="an OPML file (from another reader)")
     actions.add_parser("export", help="print the subscriptions as OPML 2.0")
 
-    commands.add_parser(
+    fetch = commands.add_parser(
         "fetch",
         help="fetch every subscribed feed",
         description="Fetch every subscribed feed (four at a time). Prints what each "
         "brought; names every failure with its reason. Exit 0 when all succeeded, "
         "1 when any failed.",
+    )
+    fetch.add_argument(
+        "--verbose", "-v", action="store_true", help="under each failure, the technical detail"
     )
 
 
@@ -187,7 +190,7 @@ def run_fetch(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         if sys.stderr.isatty():
             sys.stderr.write("\r\x1b[K")
-    return _report(results, out)
+    return _report(results, out, verbose=args.verbose)
 
 
 def _terminal_progress(done: int, total: int, result: FeedResult) -> None:
@@ -195,11 +198,13 @@ def _terminal_progress(done: int, total: int, result: FeedResult) -> None:
     sys.stderr.flush()
 
 
-def _report(results: list[FeedResult], out: TextIO) -> int:
+def _report(results: list[FeedResult], out: TextIO, verbose: bool = False) -> int:
     """One line per feed: successes on stdout, failures on stderr; 1 if any failed."""
     for result in results:
         if result.failed:
             sys.stderr.write(f"newsreader: {result.describe()}\n")
+            if verbose and result.detail:
+                sys.stderr.write(f"newsreader:   detail: {result.detail}\n")
         else:
             out.write(result.describe() + "\n")
     failed = sum(result.failed for result in results)

@@ -71,24 +71,29 @@ class Fetched:
 class FetchError(Exception):
     """A fetch that failed; the message is the reason shown to the user.
 
-    ``retry_after`` is set when the server asked us to stay away until then.
+    ``retry_after`` is set when the server asked us to stay away until then;
+    ``detail`` is the library's own words (a TLS alert, an errno), for ``--verbose``.
     """
 
-    def __init__(self, reason: str, retry_after: datetime | None = None) -> None:
+    def __init__(self, reason: str, retry_after: datetime | None = None, detail: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+        self.detail = detail
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size:,} bytes"
+    if size < 1_048_576:
+        return f"{size:,} bytes"
+    megabytes = size / 1_048_576
+    return f"{megabytes:g} MB" if megabytes == int(megabytes) else f"{megabytes:.1f} MB"
 
 
 def _too_large(limits: Limits, size: int | None = None, decompressed: bool = False) -> FetchError:
     limit = _megabytes(limits.max_bytes)
-    what = _megabytes(size) if size is not None else f"more than {limit}"
+    what = f"{_megabytes(size)}, " if size is not None else ""
     once = " once decompressed" if decompressed else ""
-    return FetchError(f"too large: {what}{once} (the limit is {limit})")
+    return FetchError(f"too large: {what}over the {limit} a feed may have{once}")
 
 
 def fetch(
@@ -230,6 +235,26 @@ def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
     return max(when - now, timedelta(0))
 
 
+def _tls_failure(error: Exception) -> FetchError:
+    """A TLS failure said as what it means for the user; OpenSSL's words are the detail."""
+    reason = str(getattr(error, "reason", None) or "")
+    detail = f"TLS: {reason or error}"
+    if isinstance(error, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY" in reason:
+        why = getattr(error, "verify_message", "") or "it could not be verified"
+        return FetchError(f"the server's certificate is not trusted ({why})", detail=detail)
+    if reason in (
+        "WRONG_VERSION_NUMBER",
+        "HTTP_REQUEST",
+        "UNKNOWN_PROTOCOL",
+        "RECORD_LAYER_FAILURE",
+    ):
+        return FetchError(
+            "no secure connection: the server does not speak https at this address",
+            detail=detail,
+        )
+    return FetchError("no secure connection could be made with the server", detail=detail)
+
+
 class _Exchange:
     """One request and its response, bounded by the per-feed deadline.
 
@@ -316,17 +341,26 @@ class _Exchange:
                 f"timed out: no answer from the server for {self.limits.read_timeout:g} s"
             )
         if isinstance(error, ssl.SSLError | ssl.CertificateError):
-            return FetchError(f"TLS error: {getattr(error, 'reason', None) or error}")
+            return _tls_failure(error)
         if isinstance(error, http.client.RemoteDisconnected):
             return FetchError("the server closed the connection without answering")
         if isinstance(error, http.client.IncompleteRead):
             return FetchError("the connection closed before the whole feed arrived")
         if isinstance(error, http.client.HTTPException):
-            return FetchError(f"not a valid HTTP answer ({type(error).__name__})")
+            return FetchError(
+                "the server's answer is not valid HTTP", detail=f"{type(error).__name__}: {error}"
+            )
         if isinstance(error, socket.gaierror):
-            return FetchError(f"cannot find the host ({error.strerror or error})")
+            host = urlsplit(self.url).hostname or ""
+            return FetchError(
+                f"cannot find the server {host} (is the address right?)",
+                detail=f"DNS: {error.strerror or error}",
+            )
         if isinstance(error, OSError):
-            return FetchError(f"cannot connect ({error.strerror or error})")
+            return FetchError(
+                f"cannot connect ({(error.strerror or str(error)).lower()})",
+                detail=f"{type(error).__name__}: {error}",
+            )
         if isinstance(error, zlib.error):
             return FetchError("the server sent a broken gzip body")
         return FetchError(f"unexpected error: {type(error).__name__}: {error}")

@@ -37,6 +37,8 @@ class FeedResult:
     new: int = 0
     updated: int = 0
     error: str = ""
+    detail: str = ""  # the parser's or the TLS library's own words, for --verbose
+    skipped: tuple[str, ...] = ()  # items of the feed left out, each with why
 
     @property
     def failed(self) -> bool:
@@ -56,7 +58,16 @@ class FeedResult:
             return f"{self.name}: not modified since the last fetch"
         new = f"{self.new or 'no'} new article{'' if self.new == 1 else 's'}"
         updated = f", {self.updated} updated" if self.updated else ""
-        return f"{self.name}: {new}{updated}"
+        return f"{self.name}: {new}{updated}{_skipped(self.skipped)}"
+
+
+def _skipped(problems: tuple[str, ...]) -> str:
+    if not problems:
+        return ""
+    items = sum(problem.startswith("item ") for problem in problems)
+    first = problems[0].replace(" skipped: ", ": ", 1)
+    more = f"; {len(problems) - 1} more" if len(problems) > 1 else ""
+    return f", {items} item{'' if items == 1 else 's'} skipped ({first}{more})"
 
 
 ProgressCallback = Callable[[int, int, FeedResult], None]
@@ -99,7 +110,7 @@ def fetch_feed(
         reason = str(error)
         retry = error.retry_after if isinstance(error, FetchError) else None
         failed = replace(feed, last_fetched=now, last_error=reason, not_before=retry)
-        return FeedResult(failed, "failed", error=reason)
+        return FeedResult(failed, "failed", error=reason, detail=error.detail)
     except OSError as error:
         reason = f"cannot write its articles to {folder}: {error.strerror or error}"
         return FeedResult(replace(feed, last_error=reason), "failed", error=reason)
@@ -117,7 +128,9 @@ def fetch_feed(
         not_before=None,
         articles=stats.total,
     )
-    return FeedResult(done, "fetched", new=stats.new, updated=stats.updated)
+    return FeedResult(
+        done, "fetched", new=stats.new, updated=stats.updated, skipped=parsed.problems
+    )
 
 
 def fetch_all(

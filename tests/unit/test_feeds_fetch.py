@@ -169,13 +169,13 @@ def test_a_50_mb_feed_is_refused_by_its_length_without_reading_it(server: FeedSe
 
     server.stream("/feed", lazily, headers={"Content-Length": str(size)})
     error = failure(server.url("/feed"), Limits(read_timeout=2.0))
-    assert error.reason == "too large: 50.0 MB (the limit is 10.0 MB)"
+    assert error.reason == "too large: 50 MB, over the 10 MB a feed may have"
 
 
 def test_a_body_without_a_length_is_cut_off_at_the_limit(server: FeedServer) -> None:
     server.stream("/feed", lambda: itertools.repeat(b"x" * 65_536, 800))
     error = failure(server.url("/feed"))
-    assert error.reason == "too large: more than 1.0 MB (the limit is 1.0 MB)"
+    assert error.reason == "too large: over the 1 MB a feed may have"
 
 
 def test_a_refused_connection_is_named() -> None:
@@ -198,4 +198,17 @@ def test_a_large_local_file_is_refused(tmp_path) -> None:
     path = tmp_path / "feed.xml"
     with path.open("wb") as handle:
         handle.truncate(2 * 1_048_576)
-    assert "too large: 2.0 MB" in failure(str(path)).reason
+    assert failure(str(path)).reason == "too large: 2 MB, over the 1 MB a feed may have"
+
+
+def test_https_to_a_plain_http_server_is_said_in_plain_words(server: FeedServer) -> None:
+    server.serve("/feed", RSS_20)
+    error = failure(server.url("/feed").replace("http://", "https://"))
+    assert error.reason == "no secure connection: the server does not speak https at this address"
+    assert "WRONG_VERSION_NUMBER" in error.detail  # OpenSSL's words, for --verbose
+
+
+def test_a_connection_failure_keeps_its_detail() -> None:
+    error = failure("http://127.0.0.1:1/feed")
+    assert error.reason == "cannot connect (connection refused)"
+    assert "Errno 111" in error.detail
