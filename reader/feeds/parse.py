@@ -299,10 +299,11 @@ def _parser_classes() -> tuple[Any, Any]:
             self._get_context()["guid_permalink"] = permalink  # type: ignore[attr-defined]
 
     def settings(cls: Any) -> Any:
-        made = type(cls.__name__, (GuidKept, cls), {})
-        made.resolve_relative_uris = feedparser.RESOLVE_RELATIVE_URIS
-        made.sanitize_html = feedparser.SANITIZE_HTML
-        return made
+        namespace = {
+            "resolve_relative_uris": feedparser.RESOLVE_RELATIVE_URIS,
+            "sanitize_html": feedparser.SANITIZE_HTML,
+        }
+        return type(cls.__name__, (GuidKept, cls), namespace)
 
     _CLASSES = (settings(StrictFeedParser), settings(LooseFeedParser))
     return _CLASSES
