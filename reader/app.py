@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from functools import partial
@@ -53,6 +53,9 @@ from reader.widgets.keys import bindings_for
 from reader.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
+    from textual.actions import ActionParseResult
+    from textual.dom import DOMNode
+
     from reader.query import Query, SearchIndex
 
 # Imported where they are used, not here: the search language, the screens and
@@ -229,6 +232,7 @@ class NewsReaderApp(App[int]):
         self.feed_failures: list[str] = []
         self._current_id: str | None = None
         self._restore: dict[str, object] = {}
+        self._sidebar: TopicSidebar | None = None  # found once mounted
 
     # -- composition --------------------------------------------------------
 
@@ -268,6 +272,7 @@ class NewsReaderApp(App[int]):
         return self.query_one(TopicSidebar)
 
     def on_mount(self) -> None:
+        self._sidebar = self.sidebar
         self.article_list.empty_text = "Loading articles…"
         self.detail.show_empty("Loading…")
         self.article_list.focus()
@@ -727,8 +732,31 @@ class NewsReaderApp(App[int]):
 
     @on(TopicSidebar.Selected)
     def _topic_selected(self, message: TopicSidebar.Selected) -> None:
-        if message.scope != self.scope:
-            self.scope = message.scope
+        # The sidebar's highlight now, not the message's: later moves may have overtaken it.
+        self._settle_scope()
+
+    def _settle_scope(self) -> None:
+        """Show the sidebar entry the user moved to, if its news is still queued."""
+        sidebar = self._sidebar
+        pending = sidebar.pending_scope if sidebar is not None else None
+        if sidebar is None or pending is None:
+            return
+        if pending != self.scope:
+            self.scope = pending  # watch_scope tells the sidebar it is shown
+        else:
+            sidebar.select(pending)
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every key, click and command acts on the view the user sees: sidebar moves
+        typed just before (j j j A) are applied first, not read from a stale scope."""
+        if default_namespace is None or default_namespace is not self._sidebar:
+            self._settle_scope()
+        return await super().run_action(action, default_namespace, namespaces)
 
     @on(TopicSidebar.Entered)
     def _topic_entered(self) -> None:

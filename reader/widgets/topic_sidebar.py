@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 
 from reader.formatting import fit
 from reader.library import SidebarEntry
-from reader.scope import ALL, Scope, is_deletable, scope_from_key
+from reader.scope import Scope, is_deletable, scope_from_key
 from reader.widgets.keys import bindings_for
 
 MIN_WIDTH = 16  # cells, border and scrollbar included
@@ -70,8 +70,9 @@ class TopicSidebar(OptionList):
         super().__init__(id=id, classes=classes, compact=True)
         self._deletable = False  # the highlighted entry is a saved search
         self.entries: list[SidebarEntry] = []
-        # The scope highlighted by set_entries: its highlight event is not the user's.
-        self._programmatic: Scope | None = None
+        # The highlighted index the app shows (set_entries, select): a highlight
+        # elsewhere is a move of the user's that the app has not applied yet.
+        self._applied: int | None = None
 
     @property
     def selected_scope(self) -> Scope | None:
@@ -80,27 +81,54 @@ class TopicSidebar(OptionList):
             return None
         return self.entries[index].scope
 
+    @property
+    def pending_scope(self) -> Scope | None:
+        """The entry the user moved to that the app does not show yet, if any.
+
+        A key moves the highlight at once, but the news reaches the app as
+        queued messages: a key typed right after (A, h, s) must not read the
+        scope those messages have not changed yet."""
+        if self.highlighted == self._applied:
+            return None
+        return self.selected_scope
+
     def set_entries(self, entries: list[SidebarEntry], selected: Scope) -> None:
         """Show ``entries`` and keep ``selected`` highlighted, without posting Selected."""
-        if entries == self.entries and self.selected_scope == selected:
+        pending = self.pending_scope
+        if entries == self.entries and self.selected_scope == selected and pending is None:
             return
         self.entries = entries
         self._fit_width(entries)
-        width = max(10, self.scrollable_content_region.width or 24)
         scopes = [entry.scope for entry in entries]
-        self._programmatic = selected if selected in scopes else None
-        self.set_options(
-            Option(self._prompt(entry, width), id=entry.scope.key) for entry in entries
-        )
+        self._render_options()
         # An entry that is not (yet) listed, e.g. a topic still loading: highlight nothing.
-        self.highlighted = scopes.index(selected) if selected in scopes else None
+        self._highlight(scopes.index(selected) if selected in scopes else None)
+        if pending is not None and pending in scopes and pending != selected:
+            # New counts while the user's move is on its way: the highlight stays theirs.
+            self.highlighted = scopes.index(pending)
 
     def select(self, scope: Scope) -> None:
-        """Highlight ``scope`` without posting Selected (the app already switched to it)."""
+        """Highlight ``scope`` without posting Selected (the app already switched to it).
+
+        A scope the sidebar does not list (an opened story) leaves the highlight
+        where it is, as what the app shows."""
         scopes = [entry.scope for entry in self.entries]
-        if scope in scopes and self.selected_scope != scope:
-            self._programmatic = scope
-            self.highlighted = scopes.index(scope)
+        index = scopes.index(scope) if scope in scopes else self._applied
+        if index == self._applied and self.pending_scope is not None:
+            return  # the app shows what it showed: the user's move is still on its way
+        self._highlight(index)
+
+    def _highlight(self, index: int | None) -> None:
+        """Highlight ``index`` as the entry the app shows."""
+        self._applied = index
+        self.highlighted = index
+
+    def _render_options(self) -> None:
+        """The options for ``entries`` at this width; the highlight is the caller's."""
+        width = max(10, self.scrollable_content_region.width or 24)
+        self.set_options(
+            Option(self._prompt(entry, width), id=entry.scope.key) for entry in self.entries
+        )
 
     def _fit_width(self, entries: list[SidebarEntry]) -> None:
         """As wide as the longest entry needs, within MIN_WIDTH..MAX_WIDTH cells."""
@@ -121,14 +149,14 @@ class TopicSidebar(OptionList):
         return text
 
     def on_resize(self, event: events.Resize) -> None:
-        entries, self.entries = self.entries, []
-        scope = self.selected_scope or ALL
-        if entries:
-            self.set_entries(entries, scope)
+        if self.entries:  # the names are cut to the width: cut them again
+            highlighted, applied = self.highlighted, self._applied
+            self._render_options()
+            self._applied = applied
+            self.highlighted = highlighted
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        programmatic, self._programmatic = self._programmatic, None
         scope = scope_from_key(event.option.id)
         deletable = scope is not None and is_deletable(scope)
         if deletable != self._deletable:
@@ -136,12 +164,15 @@ class TopicSidebar(OptionList):
             # footer rebuilds its keys on every refresh (a layout of the screen).
             self._deletable = deletable
             self.refresh_bindings()
-        if scope is not None and scope != programmatic:
-            self.post_message(self.Selected(self, scope))
+        pending = self.pending_scope
+        if pending is not None:
+            self.post_message(self.Selected(self, pending))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         scope = scope_from_key(event.option.id)
         if scope is not None:
+            # Chosen even when the app shows it already applied (a story opened from it).
+            self._applied = None
             self.post_message(self.Selected(self, scope))
         self.post_message(self.Entered())

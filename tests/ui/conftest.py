@@ -149,3 +149,18 @@ def prompt_text(prompt: Any) -> str:
     """The plain text of an option's prompt, its wrapping undone (runs of spaces and
     line breaks read as one space)."""
     return " ".join(str(prompt).split())
+
+
+async def type_fast(pilot: Any, *keys: str) -> None:
+    """Keys as a terminal delivers a burst typed fast: every key queued before the app
+    handles the first. pilot.press waits for the app to go idle after each key, so
+    what a queued message has not done yet by the next key never shows there."""
+    from textual import events
+
+    app = pilot.app
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        await app._post_message(event)
+    await pilot.pause()
+    await pilot.pause()
