@@ -1026,10 +1026,16 @@ class NewsReaderApp(App[int]):
             self._marks_changed()
 
     def action_mark_all_read(self) -> None:
-        ids = [i for article in self.article_list.articles for i in self.row_ids(article)]
+        articles = self.article_list.articles
+        if not articles:
+            self.notify("No articles here to mark read.", timeout=2)
+            return
+        ids = [i for article in articles for i in self.row_ids(article)]
         change = self.state.mark_read(ids)
         if change:
             self.notify(f"Marked {plural(len(change), 'article')} read. u undoes.", timeout=3)
+        else:
+            self.notify("Every article here is read already.", timeout=2)
         self._marks_changed()
 
     def action_undo(self) -> None:
@@ -1152,6 +1158,18 @@ class NewsReaderApp(App[int]):
             self.article_list.focus()
         elif self.query_text:
             self.clear_search()
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say which key quits (Textual's own notice is markup, shown raw here)."""
+        keys = [
+            key
+            for key, active in self.active_bindings.items()
+            if active.binding.action in ("quit", "app.quit")
+        ]
+        keys.sort(key=lambda key: "+" in key)  # q before Ctrl+Q
+        if keys:
+            labels = " or ".join(bindings.key_label(key) for key in keys)
+            self.notify(f"Press {labels} to quit.", title="Do you want to quit?")
 
     def action_help(self) -> None:
         from reader.screens.help import HelpScreen

@@ -58,7 +58,8 @@ class TopicSidebar(OptionList):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "delete_entry":
-            return True if is_deletable(self.selected_scope) else None
+            # False, not None: off the footer elsewhere, not shown dimmed on every row.
+            return is_deletable(self.selected_scope)
         return True
 
     def action_delete_entry(self) -> None:

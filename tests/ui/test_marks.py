@@ -172,3 +172,16 @@ async def test_mark_all_and_undo_say_the_same_count(app_factory, many_dir: Path,
         await pilot.press("m", "A", "u")
         assert any("Marked 59 articles read" in m for m in notices)
         assert "Undid: mark 59 articles read" in notices
+
+
+async def test_mark_all_says_when_everything_is_already_read(app_factory, many_dir, notices):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        app.scope = Topic("Even")
+        await pilot.pause()
+        await pilot.press("A", "A")
+        assert notices[-1] == "Every article here is read already."
+        app.apply_query("nothing-matches-this")
+        await pilot.press("A")
+        assert notices[-1] == "No articles here to mark read."

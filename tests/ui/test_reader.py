@@ -406,3 +406,12 @@ async def test_the_next_articles_details_are_read_ahead(app_factory, many_dir: P
         await pilot.press("j")
         articles = app.query_one(ArticleList)
         assert articles.article.title in body_plain(app)
+
+
+async def test_ctrl_c_says_which_key_quits_without_markup(app_factory, many_dir: Path, notices):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("ctrl+c")
+        assert notices[-1] == "Press q or Ctrl+Q to quit."
+        assert app.is_running

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from reader.scope import SavedSearch
+from reader.scope import ALL, SavedSearch
 from reader.widgets.article_list import ArticleList
 from reader.widgets.search_bar import SearchBar
 from reader.widgets.topic_sidebar import TopicSidebar
@@ -187,3 +187,30 @@ async def test_the_footer_is_rebuilt_only_when_delete_comes_or_goes(
         await pilot.press("j", "j")  # two topics: delete goes away once
         await pilot.pause()
         assert len(refreshed) == 2
+
+
+def footer_actions(app) -> set[str]:
+    """The actions the footer lists (dimmed ones too)."""
+    return {active.binding.action for active in app.screen.active_bindings.values()}
+
+
+async def test_delete_saved_search_is_in_the_footer_only_on_a_saved_search(
+    app_factory, many_dir: Path
+):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        app.state.save_search("unread", "is:unread")
+        app._update_sidebar()
+        await pilot.pause()
+        sidebar = app.query_one(TopicSidebar)
+        scopes = [e.scope for e in sidebar.entries]
+        await pilot.press("shift+tab")
+        assert app.focused is sidebar and sidebar.selected_scope == ALL
+        assert "delete_entry" not in footer_actions(app), "not even dimmed on All"
+        await pilot.press(*["j"] * scopes.index(SavedSearch("unread")))
+        await pilot.pause()
+        assert "delete_entry" in footer_actions(app)
+        await pilot.press("j")
+        await pilot.pause()
+        assert "delete_entry" not in footer_actions(app)
