@@ -173,8 +173,9 @@ class NewsReaderApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "newsreader"
-    # Under 60 columns the sidebar is hidden (app.tcss, Screen.-tiny).
-    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (100, "-wide")]
+    # Under 60 columns the sidebar is hidden (app.tcss, Screen.-tiny). The detail goes
+    # beside the list only from 160: at 120 it left the headline ~25 cells.
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (160, "-wide")]
 
     BINDINGS = bindings_for("app")
 

@@ -23,7 +23,7 @@ from reader.model import Article
 from reader.widgets.keys import bindings_for
 
 Highlighter = Callable[[str], list[tuple[int, int]]]
-MIN_TITLE_WITH_PROVIDER = 24  # cells of title the provider column must leave
+MIN_TITLE_WITH_PROVIDER = 45  # cells of title the provider column must leave: it goes first
 
 
 class ArticleList(ScrollView, can_focus=True):

@@ -103,7 +103,8 @@ async def test_j_reads_a_long_text_down_to_the_related_stories(app_factory, tmp_
 
 async def test_click_opens_a_related_story_and_the_wheel_scrolls(app_factory, tmp_path: Path):
     app = app_factory(_related_folder(tmp_path, 30))
-    async with app.run_test(size=(120, 36)) as pilot:
+    # 200 columns: the detail beside the list, tall enough for the story to click.
+    async with app.run_test(size=(200, 36)) as pilot:
         await wait_loaded(app, pilot)
         detail = app.query_one(DetailPane)
         for wheel, expected in ((events.MouseScrollDown, 3), (events.MouseScrollUp, 0)):
