@@ -49,9 +49,15 @@ async def test_a_changed_small_library_is_shown_then_checked(app_factory, many_d
     new = write_seed(many_dir, "new.txt", **article_fields(99, title="Arrived while closed"))
     os.utime(new, ns=(OLD, OLD))
     app = app_factory(many_dir)
+    # The check waits until the first screen is looked at: a check of 61 files in
+    # a thread could otherwise be over before the test reads the first screen.
+    looked = threading.Event()
+    check = app.ingest.check
+    app.ingest.check = lambda *args: looked.wait(10) and check(*args)
     async with app.run_test(size=(120, 30)) as pilot:
         assert not app.loading and app.checking  # the cached index, checked next
         assert len(app.query_one(ArticleList).articles) == 60
+        looked.set()
         await wait_loaded(app, pilot)
         assert not app.checking
         titles = {a.title for a in app.query_one(ArticleList).articles}
