@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from functools import partial
 from pathlib import Path
@@ -823,13 +823,39 @@ class NewsReaderApp(App[int]):
         self.detail.focus_body()
 
     def go_to_article(self, article: Article) -> None:
-        """Select an article in the list, switching to All when it is not in this scope."""
+        """Select an article in the list and the detail; when the view hides it, switch
+        to All, then to its story (stories view), and clear a search it does not match."""
         if not self.article_list.select_id(article.id):
-            self.scope = ALL
+            self._sticky_id = article.id  # shown even when read and read articles are hidden
+            scope, search = self._view_showing(article)
+            if search is None and self.search is not None:
+                self.query_one(SearchBar).close()
+                self.apply_query("")
+                self.notify(f"Cleared the search: it hides “{article.title}”.", timeout=4)
+            if scope != self.scope:
+                self.scope = scope
             self.article_list.set_articles(self.current_articles(), article.id)
+            if not self.article_list.select_id(article.id):
+                self.notify(f"“{article.title}” is not in this view.", timeout=4)
+        self.detail.article = None  # the detail follows the list, whatever it showed
         self._show_article(article)
         self._shown = (article.id, self.clock())  # the user chose it: reading starts
         self.article_list.focus()
+
+    def _view_showing(self, article: Article) -> tuple[Scope, Query | None]:
+        """The first of All, then its story (stories view), with the search and then
+        without, whose list holds ``article``."""
+        spec = self.view_spec()
+        scopes: list[Scope] = [ALL]
+        if self.stories_mode:
+            scopes.append(Story(self.library.story_of(article).lead.id))
+        searches = [self.search, None] if self.search is not None else [None]
+        for search in searches:
+            for scope in scopes:
+                view = replace(spec, scope=scope, search=search, keep_id=article.id)
+                if any(a.id == article.id for a in self.library.articles(view)):
+                    return scope, search
+        return ALL, None
 
     def _show_article(self, article: Article | None) -> None:
         if not self.screen.is_attached or not self.screen.query(DetailPane):

@@ -1,0 +1,90 @@
+"""Enter on a related story that is in the library shows it in the list and the detail,
+whatever the topic, search, hide-read or stories view in force."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.scope import ALL, Topic
+from reader.widgets.article_list import ArticleList
+from reader.widgets.detail_pane import DetailPane
+
+from .conftest import article_fields, wait_loaded, write_seed
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "rel"
+    folder.mkdir()
+    related = [{"title": "Child in library", "webUrl": "https://example.com/2"}]
+    parent = article_fields(9, title="Parent meta story", topics=["Alpha"], related=related)
+    write_seed(folder, "a.txt", **parent)
+    write_seed(folder, "b.txt", **article_fields(2, title="Child in library", topics=["Beta"]))
+    write_seed(folder, "c.txt", **article_fields(5, title="Other meta story", topics=["Alpha"]))
+    return folder
+
+
+async def jump_to_child(app, pilot) -> None:
+    articles = app.query_one(ArticleList)
+    assert articles.article.title == "Parent meta story"
+    await pilot.press("enter")  # open: focus in the related list
+    assert app.focused is app.query_one(DetailPane)
+    await pilot.press("enter")  # the related story, in the library under Beta
+
+
+def assert_child_shown(app) -> None:
+    articles = app.query_one(ArticleList)
+    assert articles.article is not None and articles.article.title == "Child in library"
+    assert app.detail.article is articles.article, "the detail shows what the list highlights"
+    assert app.focused is articles
+
+
+async def test_from_a_topic_with_a_kept_search(app_factory, folder: Path, notices):
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        app.scope = Topic("Alpha")
+        await pilot.pause()
+        await pilot.press("slash", *"meta", "enter")
+        assert app.query_text == "meta"
+        await jump_to_child(app, pilot)
+        assert_child_shown(app)
+        assert app.scope == ALL and app.query_text == ""
+        assert any("search" in notice for notice in notices), "it says why the search went"
+
+
+async def test_from_all_with_a_kept_search(app_factory, folder: Path):
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("slash", *"meta", "enter")
+        await jump_to_child(app, pilot)
+        assert_child_shown(app)
+        assert app.query_text == ""
+
+
+async def test_a_search_that_matches_it_stays(app_factory, folder: Path):
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("slash", *"story", "enter")  # "Child in library" does not match
+        app.scope = Topic("Alpha")
+        await pilot.pause()
+        await pilot.press("slash", "ctrl+u", *"i", "enter")  # every title has an i
+        await jump_to_child(app, pilot)
+        assert_child_shown(app)
+        assert app.query_text == "i"
+
+
+async def test_a_read_story_under_hide_read(app_factory, folder: Path):
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        child = next(a for a in app.store.ordered("date") if a.title == "Child in library")
+        app.state.mark_read([child.id])
+        await pilot.press("h")
+        assert child not in app.query_one(ArticleList).articles
+        await jump_to_child(app, pilot)
+        assert_child_shown(app)
