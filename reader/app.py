@@ -234,6 +234,7 @@ class NewsReaderApp(App[int]):
         self._current_id: str | None = None
         self._restore: dict[str, object] = {}
         self._sidebar: TopicSidebar | None = None  # found once mounted
+        self._dwell_paused: float | None = None  # since when reading time has stopped
 
     # -- composition --------------------------------------------------------
 
@@ -285,6 +286,7 @@ class NewsReaderApp(App[int]):
             self.notify(note, title="Settings", severity="warning", timeout=10)
         self.apply_theme()
         self.screen.screen_layout_refresh_signal.subscribe(self, self._layout_refreshed)
+        self.screen_change_signal.subscribe(self, self._pause_dwell)
         self.restore_view()
         self.set_interval(DWELL_CHECK, self.check_dwell, name="dwell")
         self.set_interval(STATE_POLL, self.poll_state, name="state-poll")
@@ -399,7 +401,8 @@ class NewsReaderApp(App[int]):
 
     def check_dwell(self) -> None:
         """Mark the shown article read once it has stayed in the detail long enough."""
-        if self.dwell <= 0 or self._shown is None or not self._reading():
+        self._pause_dwell()
+        if self.dwell <= 0 or self._shown is None or self._dwell_paused is not None:
             return
         article_id, since = self._shown
         if self.clock() - since >= self.dwell:
@@ -407,6 +410,21 @@ class NewsReaderApp(App[int]):
             article = self.store.get(article_id)
             if article is not None:
                 self.mark_read(article)
+
+    def _pause_dwell(self, _screen: object = None) -> None:
+        """Reading time stops while the user is not reading (a screen or the palette over
+        the article, the sidebar, a search) and goes on from where it was after: checked
+        at every dwell tick and at once whenever a screen comes or goes."""
+        reading = self._reading()
+        paused = self._dwell_paused
+        if reading and paused is not None:
+            self._dwell_paused = None
+            if self._shown is not None:
+                article_id, since = self._shown
+                now = self.clock()
+                self._shown = (article_id, since + now - max(paused, since))
+        elif not reading and paused is None:
+            self._dwell_paused = self.clock()
 
     def _reading(self) -> bool:
         """The user is on the list or in the detail (not in the sidebar, a search, a screen)."""

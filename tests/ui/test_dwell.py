@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from reader.widgets.article_list import ArticleList
 
 from .conftest import article_fields, wait_loaded, wait_workers, write_seed
@@ -107,3 +109,28 @@ async def test_next_unread_is_a_move_of_the_user(app_factory, many_dir: Path):
         clock.now += 2.5
         app.check_dwell()
         assert _read_ids(app) == {rested.id}
+
+
+@pytest.mark.parametrize("cover", [("question_mark",), ("ctrl+p",)])
+async def test_time_behind_a_screen_does_not_count(app_factory, many_dir: Path, cover):
+    """Help or the palette over the article: reading time stops until it is seen again."""
+    clock = FakeClock()
+    app = app_factory(many_dir, clock=clock, dwell=2.0)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        articles = app.query_one(ArticleList)
+        await pilot.press("j")  # chosen: reading starts
+        chosen = articles.article
+        clock.now += 1.0
+        app.check_dwell()
+        await pilot.press(*cover)
+        assert app.screen is not app.screen_stack[0]
+        clock.now += 10.0  # a long look at the screen on top
+        app.check_dwell()
+        await pilot.press("escape")
+        assert app.screen is app.screen_stack[0]
+        app.check_dwell()
+        assert not app.is_read(chosen.id), "1 s seen, 10 s covered: not read"
+        clock.now += 1.5
+        app.check_dwell()
+        assert app.is_read(chosen.id), "2.5 s seen: read"
