@@ -282,8 +282,7 @@ class NewsReaderApp(App[int]):
         self._warn_state()
         if self.keymap:
             self.set_keymap(self.keymap)
-        for note in self.notes:
-            self.notify(note, title="Settings", severity="warning", timeout=10)
+        self._notify_settings_problems()
         self.apply_theme()
         self.screen.screen_layout_refresh_signal.subscribe(self, self._layout_refreshed)
         self.screen_change_signal.subscribe(self, self._pause_dwell)
@@ -298,6 +297,18 @@ class NewsReaderApp(App[int]):
         if self.feeds_enabled and self.fetch_interval > 0:
             self.call_later(self.action_fetch_feeds)
             self.set_interval(self.fetch_interval, self.action_fetch_feeds, name="fetch")
+
+    def _notify_settings_problems(self) -> None:
+        """One notice for every problem of the settings: the first, and where the rest are."""
+        if not self.notes:
+            return
+        text = self.notes[0] + "\n'newsreader config check' says the same."
+        if len(self.notes) > 1:
+            text = (
+                f"{len(self.notes)} problems in the settings; the first: {self.notes[0]}\n"
+                "'newsreader config check' lists them all."
+            )
+        self.notify(text, title="Settings", severity="warning", timeout=10)
 
     def on_unmount(self) -> None:
         self.save_view()

@@ -91,3 +91,17 @@ async def test_a_keymap_with_a_bad_key_keeps_the_default(app_factory, many_dir: 
         await wait_loaded(app, pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_many_config_problems_make_one_notice_pointing_at_config_check(
+    app_factory, many_dir: Path, notices
+):
+    problems = [f"config.toml:{n}: problem number {n}" for n in range(1, 12)]
+    app = app_factory(many_dir, notes=problems)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        settings = [m for m in notices if "config" in m]
+        assert len(settings) == 1, settings
+        assert "11 problems" in settings[0] and "problem number 1" in settings[0]
+        assert "newsreader config check" in settings[0]
+        assert len(app._notifications) == 1
