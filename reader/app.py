@@ -1114,6 +1114,12 @@ class NewsReaderApp(App[int]):
         article = self.article_list.article
         return (article.url, article) if article else ("", None)
 
+    def _notice_url(self, url: str) -> str:
+        """A link for a notice's line of its own: cut to fit it, so the notice never
+        wraps inside the link (a notice is 60 cells at most and half the screen, less
+        its border and padding)."""
+        return short_url(url, max(20, min(60, self.size.width // 2) - 4))
+
     def _say_no_link(self) -> None:
         if self.article_list.article is None:
             self.notify("No article selected.", timeout=2)
@@ -1127,7 +1133,8 @@ class NewsReaderApp(App[int]):
             return
         if not is_web_url(url):
             self.notify(
-                f"Not opening {short_url(url, 60)}: only http and https links are opened.",
+                "Not opening this link: only http and https links are opened.\n"
+                + self._notice_url(url),
                 severity="warning",
                 timeout=5,
             )
@@ -1138,13 +1145,13 @@ class NewsReaderApp(App[int]):
             self.open_url(url)  # textual-serve: the user's own browser opens it
         elif not browser.open_in_browser(url):
             self.notify(
-                f"Not opened: {short_url(url)}\n{browser.NO_BROWSER_HELP}",
+                f"Not opened:\n{self._notice_url(url)}\n{browser.NO_BROWSER_HELP}",
                 title="No browser",
                 severity="warning",
                 timeout=10,
             )
             return
-        self.notify(f"Opened in the browser: {short_url(url)}", timeout=3)
+        self.notify(f"Opened in the browser:\n{self._notice_url(url)}", timeout=3)
         if article is not None:
             self.mark_read(article)
 
@@ -1156,7 +1163,8 @@ class NewsReaderApp(App[int]):
         self.copy_to_clipboard(url)
         # OSC 52 has no reply: a terminal that ignores it cannot say so.
         self.notify(
-            f"Sent the link to the terminal's clipboard (OSC 52): {short_url(url)}\n"
+            "Sent the link to the terminal's clipboard (OSC 52):\n"
+            f"{self._notice_url(url)}\n"
             "Some terminals ignore OSC 52; then nothing was copied.",
             timeout=5,
         )

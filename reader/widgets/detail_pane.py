@@ -33,6 +33,8 @@ from textual.widget import Widget
 from reader.library import RelatedEntry
 from reader.model import Article, ArticleDetail, Related
 from reader.widgets.detail_text import (
+    ITEMS,
+    SEPARATOR,
     RelatedRow,
     article_text,
     related_rows,
@@ -156,11 +158,52 @@ def _wrap_text(text: Text, width: int) -> list[Text]:
     one_line = "\n" not in plain and "\t" not in plain and plain[-1] != " "
     if one_line and cell_len(plain) <= width:
         return [text]  # a line that fits (headings, notes): Text.wrap costs ~50 us
-    wrapped = list(text.wrap(_console(), width))
+    if SEPARATOR in plain:  # lines of items: a break goes between two of them
+        wrapped = []
+        for line in text.split("\n", allow_blank=True):
+            if _is_items(line) and cell_len(line.plain) > width:
+                wrapped.extend(_wrap_items(line, width))
+            else:
+                wrapped.extend(line.wrap(_console(), width))
+    else:
+        wrapped = list(text.wrap(_console(), width))
     for line in wrapped:
         line.rstrip()
     while wrapped and not wrapped[-1].plain:  # the text's last newline
         wrapped.pop()
+    return wrapped
+
+
+def _is_items(line: Text) -> bool:
+    return any(span.style == ITEMS for span in line.spans)
+
+
+def _wrap_items(line: Text, width: int) -> list[Text]:
+    """A line of items joined by SEPARATOR, broken only between items (the separator
+    goes at a break); an item longer than the width alone is wrapped by words."""
+    plain = line.plain
+    items: list[tuple[int, int]] = []
+    start = 0
+    while (end := plain.find(SEPARATOR, start)) >= 0:
+        items.append((start, end))
+        start = end + len(SEPARATOR)
+    items.append((start, len(plain)))
+    pieces: list[tuple[int, int]] = []
+    first, last = items[0]
+    for item_start, item_end in items[1:]:
+        if cell_len(plain[first:item_end]) <= width:
+            last = item_end
+        else:
+            pieces.append((first, last))
+            first, last = item_start, item_end
+    pieces.append((first, last))
+    wrapped: list[Text] = []
+    for piece_start, piece_end in pieces:
+        piece = line[piece_start:piece_end]
+        if cell_len(piece.plain) > width:
+            wrapped.extend(piece.wrap(_console(), width))
+        else:
+            wrapped.append(piece)
     return wrapped
 
 

@@ -30,8 +30,14 @@ def link_text(url: str) -> Text:
     return Text(url + "  (not a web link: not opened)", style="dim")
 
 
+SEPARATOR = " · "
+# The style of a line of items ("4 years ago", "quality 59"): wrapped between its
+# items, never inside one (detail_pane._wrap_text).
+ITEMS = Style(dim=True, meta={"items": True})
+
+
 def _meta_line(*parts: str) -> Text:
-    return Text(" · ".join(part for part in parts if part), style="dim")
+    return Text(SEPARATOR.join(part for part in parts if part), style=ITEMS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +167,8 @@ def _entry_row(entry: RelatedEntry, index: int, tz: tzinfo | None) -> RelatedRow
         "in library" if in_library else "",
     ]
     text = Text(related.title)
-    text.append("\n" + " · ".join(part for part in meta if part), style="dim")
+    text.append("\n")
+    text.append(SEPARATOR.join(part for part in meta if part), style=ITEMS)
     return RelatedRow(text, index, "◆" if in_library else "")
 
 

@@ -164,3 +164,36 @@ async def test_a_search_is_never_shown_with_pages_laid_out_before_it(app_factory
         assert pane.page is not before[1]
         assert any(span.style == "bold reverse" for span in pane.body.spans)  # highlighted
         assert pane.text_lines() == _fresh_lines(app, pane.article)
+
+
+async def test_meta_lines_wrap_between_items_never_inside_one(app_factory, tmp_path: Path):
+    folder = tmp_path / "meta"
+    folder.mkdir()
+    related = [
+        {"title": "A story", "webUrl": "https://else.org/1", "quality": 59,
+         "provider": {"name": "Business Insider India"}, "publishedDateTime": "2022-07-23"}
+    ]  # fmt: skip
+    fields = article_fields(1, heat=44, quality=59, related=related)
+    fields["provider"] = {"name": "Wall Street Journal", "domain": "wsj.com"}
+    write_seed(folder, "a.txt", **fields)
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        article = app.query_one(ArticleList).article
+        detail = load_detail(article)
+        related_entries, also = app.library.coverage(article, detail.related)
+        page = DetailPage.of_article(
+            article, detail, related=related_entries, also_covered=also, tz=app.tz,
+            now=app.now(),
+        )  # fmt: skip
+        plain = app.detail.body.plain
+        items = ["Wall Street Journal", "wsj.com", "quality 59", "heat 44"]
+        items += [line.split(" · ")[1] for line in plain.splitlines() if "ago" in line]
+        items += ["Business Insider India", "2022-07-23", "q59", "in library"][:3]
+        for width in range(14, 60):
+            lines = [line.text.plain.strip() for line in page.lines(width, 200)]
+            for line in lines:
+                assert not line.startswith("·") and not line.endswith("·"), (width, line)
+            for item in items:
+                if len(item) <= width - 4:
+                    assert any(item in line for line in lines), (width, item, lines)

@@ -71,7 +71,7 @@ async def test_copy_link_shortens_a_long_link_at_a_slash(app_factory, tmp_path: 
         await pilot.press("y")
         assert app.clipboard == url
         assert "https://example.com/…/" in notices[-1]
-        shown = notices[-1].split(": ", 1)[1].split("\n")[0]
+        shown = next(line for line in notices[-1].splitlines() if line.startswith("https://"))
         assert shown.endswith("/the-story")
         assert all(part in url.split("/") for part in shown.split("/") if part != "…")
 
@@ -273,3 +273,25 @@ async def test_notices_never_read_seed_text_as_markup(app_factory, many_dir: Pat
         await pilot.pause()
     assert ("https://e.com/[bold]x[/]", False) in seen
     assert all(markup is False for _message, markup in seen)
+
+
+async def test_a_link_in_a_notice_is_on_its_own_line_and_fits_it(
+    app_factory, tmp_path: Path, notices, browser
+):
+    """A notice wraps between its phrases, never inside the link: the link has a line of
+    its own, shortened to the notice's width (60 cells at most, half the screen)."""
+    folder = tmp_path / "long"
+    folder.mkdir()
+    url = "https://www.wsj.com/articles/google-parts-with-engineer-who-claimed-its-ai-system-is-sentient-11658538296"
+    write_seed(folder, "a.txt", **article_fields(1, webUrl=url))
+    for width, room in ((80, 36), (120, 56), (200, 56)):
+        app = app_factory(folder)
+        async with app.run_test(size=(width, 30)) as pilot:
+            await wait_loaded(app, pilot)
+            for key in ("o", "y"):
+                await pilot.press(key)
+                lines = notices[-1].splitlines()
+                link = [line for line in lines if "https://" in line]
+                assert len(link) == 1 and link[0].startswith("https://www.wsj.co"), lines
+                assert len(link[0]) <= room, (width, link[0])
+                assert link[0].endswith("11658538296"), link[0]
