@@ -29,7 +29,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader import bindings, heap
@@ -49,6 +49,7 @@ from reader.stories import Stories, group_stories
 from reader.text import is_web_url
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPage, DetailPane
+from reader.widgets.footer import KeysFooter
 from reader.widgets.keys import bindings_for
 from reader.widgets.search_bar import SearchBar
 
@@ -259,7 +260,7 @@ class NewsReaderApp(App[int]):
                     on_highlight=self._article_highlighted,
                 )
                 yield DetailPane(id="detail", now=self.now, tz=self.tz)
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def article_list(self) -> ArticleList:

@@ -152,3 +152,39 @@ async def test_help_and_skipped_files_scroll_with_j_k_g_G(app_factory, tmp_path:
             await pilot.pause()
             assert scroll.scroll_y == 0
             await pilot.press("escape")
+
+
+async def test_help_at_40_columns_keeps_what_each_key_does(app_factory, many_dir: Path):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("question_mark")
+        screen = app.screen
+        from textual.geometry import Region
+        from textual.widgets import Static
+
+        static = screen.query(Static).last()
+        text = "\n".join(
+            "".join(segment.text for segment in strip)
+            for strip in static.render_lines(Region(0, 0, *static.size))
+        )
+        for row in screen.rows:
+            assert row.description.split()[0] in text, row
+            assert row.id in text, row
+
+
+async def test_the_footer_shows_whole_items_only(app_factory, many_dir: Path):
+    from textual.widgets._footer import FooterKey
+
+    for width in (40, 60, 80):
+        app = app_factory(many_dir)
+        async with app.run_test(size=(width, 12)) as pilot:
+            await wait_loaded(app, pilot)
+            await pilot.pause()
+            footer = app.query_one("Footer")
+            keys = list(footer.query(FooterKey))
+            assert keys
+            for key in keys:
+                assert key.region.right <= footer.region.right, (width, key.description)
+                others = [k for k in keys if k is not key]
+                assert not any(key.region.overlaps(k.region) for k in others), key.description
