@@ -1255,8 +1255,12 @@ class NewsReaderApp(App[int]):
     # -- bindings as data (reader.bindings) ---------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's commands, then ours: generated from the binding table."""
-        yield from super().get_system_commands(screen)
+        """Textual's commands, then ours: generated from the binding table. Not
+        Textual's "Keys" panel: one help, ours (?), lists every key."""
+        own_help = (self.action_show_help_panel, self.action_hide_help_panel)
+        for system in super().get_system_commands(screen):
+            if system.callback not in own_help:
+                yield system
         targets = {"app": self, "list": self.article_list, "sidebar": self.sidebar}
         for binding in bindings.TABLE:
             if binding.palette:

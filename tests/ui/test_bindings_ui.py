@@ -154,6 +154,15 @@ async def test_help_and_skipped_files_scroll_with_j_k_g_G(app_factory, tmp_path:
             await pilot.press("escape")
 
 
+async def test_one_help_the_palette_has_no_second_key_list(app_factory, many_dir: Path):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Show help" in titles
+        assert "Keys" not in titles, "Textual's key panel is a second, different help"
+
+
 async def test_help_at_40_columns_keeps_what_each_key_does(app_factory, many_dir: Path):
     app = app_factory(many_dir)
     async with app.run_test(size=(40, 12)) as pilot:
