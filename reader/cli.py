@@ -27,7 +27,7 @@ from reader.store import SORTS, Sort, Store
 from reader.stories import Story, group_stories
 from reader.text import fold
 
-COMMANDS = ("list", "check", "state", "config", *feeds_cli.COMMANDS, *migrate_cli.COMMANDS)
+COMMANDS = ("list", "check", "state", "config", "serve", *feeds_cli.COMMANDS, *migrate_cli.COMMANDS)
 
 EXAMPLES = """\
 examples:
@@ -41,6 +41,7 @@ examples:
   newsreader feed add https://example.com/feed.xml --topic Tech
   newsreader fetch                fetch every subscribed feed into the library
   newsreader import newsboat --dry-run
+  newsreader serve ~/news         read in a browser tab at http://127.0.0.1:8000/
 
 commands:
   list    print articles, one line each (or JSON Lines with --json)
@@ -50,6 +51,7 @@ commands:
   feed    subscribe to RSS, Atom and JSON feeds: add, remove, list, import, export
   fetch   fetch every subscribed feed into the library; exit 1 if any failed
   import  bring newsboat's feeds, searches, articles and read state over
+  serve   the reader in a browser: one reader per tab (127.0.0.1 unless --host)
 
 With no PATH, newsreader reads the bundled seeds plus {user_seeds}.
 """
@@ -170,6 +172,7 @@ def _command_parser() -> argparse.ArgumentParser:
     _add_no_cache(check)
     _add_state_parser(commands)
     _add_config_parser(commands)
+    _add_serve_parser(commands)
     feeds_cli.add_parsers(commands)
     migrate_cli.add_parsers(commands)
     return parser
@@ -506,6 +509,50 @@ def run_config(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if problems else 0
 
 
+# ------------------------------------------------------------------ serve
+
+
+def _add_serve_parser(commands: argparse._SubParsersAction) -> None:
+    from reader.serve import DEFAULT_HOST, DEFAULT_PORT
+
+    serve = commands.add_parser(
+        "serve",
+        help="the reader in a browser tab",
+        description="Serve the reader to a browser: each tab runs its own reader on the same "
+        "library, read state and config. Bound to an address beyond this machine, every "
+        "request needs a token (one is made and printed unless --token gives it). "
+        "Ctrl+C stops it.",
+    )
+    serve.add_argument("paths", nargs="*", metavar="PATH", help=_paths_help())
+    serve.add_argument(
+        "--host", default=DEFAULT_HOST, help=f"the address to listen on (default: {DEFAULT_HOST})"
+    )
+    serve.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help=f"the port (default: {DEFAULT_PORT})"
+    )
+    serve.add_argument(
+        "--token", help="the token every request must carry (?token=T); made when not given"
+    )
+
+
+def _port(text: str) -> int:
+    port = _positive_int(text)
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError("a port is 1 to 65535")
+    return port
+
+
+def run_serve(args: argparse.Namespace, out: TextIO) -> int:
+    from reader.serve import ServeError, serve
+
+    _require_existing(_seed_paths(args.paths))
+    try:
+        return serve(args.paths, host=args.host, port=args.port, token=args.token, out=out)
+    except ServeError as error:
+        sys.stderr.write(f"newsreader: {error}\n")
+        return 1
+
+
 # ------------------------------------------------------------------ main
 
 
@@ -525,7 +572,11 @@ def run_tui(given: Sequence[str]) -> int:
     config, problems = load_config()
     seed_paths = _seed_paths(given)
     _require_existing(seed_paths)  # a mistyped path is the more useful message
-    _require_terminal()
+    from reader.serve import is_served
+
+    served = is_served()
+    if not served:  # a browser tab's reader talks to textual-serve through pipes
+        _require_terminal()
     # The same problems 'newsreader config check' prints (a missing seed folder among them).
     notes = [str(problem) for problem in problems]
     if not given:
@@ -548,6 +599,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "check": run_check,
                 "state": run_state,
                 "config": run_config,
+                "serve": run_serve,
                 **feeds_cli.RUNNERS,
                 **migrate_cli.RUNNERS,
             }[args.command]
