@@ -585,6 +585,10 @@ def run_tui(given: Sequence[str]) -> int:
 
     optional = [] if given else paths.default_optional_paths()
     app = make_app(seed_paths, config=config, notes=notes, optional_paths=optional)
+    if served:
+        from reader.serve import watch_server
+
+        watch_server(lambda: app.call_from_thread(app.exit))
     app.run()
     return app.return_code or 0
 

@@ -25,7 +25,9 @@ import hmac
 import os
 import shlex
 import sys
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
@@ -68,8 +70,30 @@ def is_served() -> bool:
 def reader_command(paths: Sequence[str]) -> str:
     """The shell command textual-serve runs for each tab: this Python, this reader."""
     absolute = [str(Path(p).absolute()) for p in paths]
-    # exec: the reader is the server's own child (no shell between), ended with it.
+    # exec: the reader is the server's own child (no shell between): see watch_server.
     return "exec " + shlex.join([sys.executable, "-m", "reader", *absolute])
+
+
+def watch_server(on_gone: Callable[[], None], interval: float = 1.0) -> threading.Thread:
+    """In a served reader: call ``on_gone`` once the server that started it is gone.
+
+    A reader whose server was killed can keep running on closed pipes, busy
+    (Textual's web driver does not always notice that its input ended): it is
+    told to quit, and ended for good a few seconds later if that did not work.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        with contextlib.suppress(Exception):  # not running (yet, or any more): ended below
+            on_gone()
+        time.sleep(5)
+        os._exit(1)
+
+    thread = threading.Thread(target=watch, name="watch-server", daemon=True)
+    thread.start()
+    return thread
 
 
 def choose_token(host: str, token: str | None) -> str | None:
@@ -108,7 +132,7 @@ def make_server(
     from textual_serve.app_service import AppService
     from textual_serve.server import Server
 
-    out = out or sys.stdout
+    stream: TextIO = out or sys.stdout
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{port}/"
     cookie = f"{COOKIE}_{port}"  # cookies are per host, not per port
@@ -153,7 +177,7 @@ def make_server(
                 readers.discard(self)
 
     # The server makes one per websocket by this name; ours is remembered for the shutdown.
-    textual_server.AppService = ReaderService
+    setattr(textual_server, "AppService", ReaderService)  # noqa: B010 (a module's class)
 
     class ReaderServer(Server):
         def initialize_logging(self) -> None:
@@ -195,14 +219,14 @@ def make_server(
         def banner(self, *_args: object) -> None:
             """Printed by aiohttp once the port is open."""
             address = f"{url}?token={token}" if token else url
-            out.write(f"newsreader serves {address}\n")
+            stream.write(f"newsreader serves {address}\n")
             if not is_loopback(host):
-                out.write(
+                stream.write(
                     f"Bound to {host}: reachable beyond this machine; "
                     "every request needs the token.\n"
                 )
-            out.write("Press Ctrl+C to stop.\n")
-            out.flush()
+            stream.write("Press Ctrl+C to stop.\n")
+            stream.flush()
 
         def serve(self, debug: bool = False) -> None:
             # textual-serve's serve(), with the banner printed once listening.
