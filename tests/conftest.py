@@ -1,14 +1,40 @@
-"""Fixtures shared by the unit tests: where the seeds are, and a seed-file writer."""
+"""Fixtures shared by every test: no real user folder, where the seeds are, a seed-file writer."""
 
 from __future__ import annotations
 
+import os
+import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Every per-user folder the reader (or a library under it) could read or write.
+XDG_HOMES = ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME")
+XDG_LISTS = ("XDG_DATA_DIRS", "XDG_CONFIG_DIRS")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_folders(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """HOME and every XDG folder in a fresh temporary folder, for every test.
+
+    Not under ``tmp_path``, so a test that lists its own tmp_path sees only
+    what it made. tests/unit/test_isolation.py proves nothing escapes.
+    """
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for var in XDG_HOMES + XDG_LISTS:
+        monkeypatch.setenv(var, str(home / var.lower()))
+    runtime = home / "xdg_runtime_dir"
+    runtime.mkdir(mode=0o700)  # the spec wants it to exist, owned by the user, 0700
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    os.chmod(runtime, 0o700)
+    return home
 
 
 @pytest.fixture
@@ -32,3 +58,74 @@ def write_seed(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+# Audit events that create, change or remove something on disk, and which of
+# their arguments are paths.
+_WRITE_EVENTS = {
+    "os.mkdir": (0,),
+    "os.rename": (0, 1),
+    "os.remove": (0,),
+    "os.rmdir": (0,),
+    "os.symlink": (0, 1),
+    "os.link": (0, 1),
+    "os.chmod": (0,),
+    "os.utime": (0,),
+    "os.truncate": (0,),
+    "shutil.rmtree": (0,),
+    "shutil.copyfile": (1,),
+    "shutil.move": (1,),
+}
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+
+class _WriteRecorder:
+    """Every path written while recording, as Python's audit hooks report them."""
+
+    def __init__(self) -> None:
+        self.recording = False
+        self.written: list[Path] = []
+
+    def __call__(self, event: str, args: tuple) -> None:
+        if not self.recording:
+            return
+        if event == "open":
+            path, mode, flags = args
+            if mode is not None:
+                writes = any(c in mode for c in "wax+")
+            else:
+                writes = bool((flags or 0) & _WRITE_FLAGS)
+            if writes:
+                self._add(path)
+        elif event == "sqlite3.connect":
+            database = args[0]
+            uri = str(database)
+            if uri != ":memory:" and "mode=ro" not in uri:
+                self._add(uri.removeprefix("file:").split("?")[0])
+        elif event in _WRITE_EVENTS:
+            for n in _WRITE_EVENTS[event]:
+                if n < len(args):
+                    self._add(args[n])
+
+    def _add(self, path: object) -> None:
+        if isinstance(path, int) or path is None:
+            return  # a file descriptor: its opening was recorded
+        if isinstance(path, bytes):
+            path = os.fsdecode(path)
+        self.written.append(Path(os.path.abspath(os.fspath(path))))
+
+
+_RECORDER = _WriteRecorder()
+sys.addaudithook(_RECORDER)  # audit hooks cannot be removed: this one idles unless recording
+
+
+@pytest.fixture
+def recorded_writes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Path]]:
+    """Every path written (created, changed, renamed, removed) while the test runs."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # importing is not the reader writing
+    _RECORDER.written = []
+    _RECORDER.recording = True
+    try:
+        yield _RECORDER.written
+    finally:
+        _RECORDER.recording = False

@@ -20,9 +20,8 @@ _spec.loader.exec_module(screenshots)
 
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-        monkeypatch.setenv(var, str(tmp_path / var.lower()))
+def _no_animations(monkeypatch):
+    # The user's folders are kept out of reach by tests/conftest.py.
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
 
 

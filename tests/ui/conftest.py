@@ -1,4 +1,4 @@
-"""Fixtures for Pilot tests: small seed folders, a frozen clock, UTC, no real data dir."""
+"""Fixtures for Pilot tests: small seed folders, a frozen clock, UTC, no animations."""
 
 from __future__ import annotations
 
@@ -41,11 +41,8 @@ def article_fields(n: int, **extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """Never touch the real user's data, config or cache."""
-    home = tmp_path_factory.mktemp("xdg")
-    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-        monkeypatch.setenv(var, str(home / var.lower()))
+def _no_animations(monkeypatch: pytest.MonkeyPatch):
+    """As CI runs them (tests/conftest.py keeps the user's folders out of reach)."""
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
 
 
