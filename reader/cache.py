@@ -1,8 +1,9 @@
 """The index cache: what every seed file parsed to, so an unchanged folder starts without YAML.
 
 One cache file per set of seed paths, in the user cache dir (``XDG_CACHE_HOME``
-moves it). Each entry is keyed by the file's path and checked against its size
-and mtime, so only new and changed files are parsed again; deleted files drop
+moves it). Each entry is keyed by the file's path and checked against its size,
+mtime and ctime, so only new and changed files are parsed again (a file whose
+permissions changed too: it may no longer open); deleted files drop
 out. A missing, corrupt or out-of-date cache reads as no cache at all and is
 rewritten by the next save, without a word to the user.
 
@@ -34,7 +35,7 @@ from reader import __version__, heap, loader, model, paths, text
 from reader.model import Article, Problem
 from reader.watch import Signature
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAGIC = b"NRINDEX\n"
 _HEADER_SIZE = struct.Struct("<I")
 # A file changed again within the mtime granularity of the file system (up to
@@ -45,7 +46,7 @@ RACY_NS = 2_000_000_000
 SCAN_PROBLEM = -1
 
 Outcome = Article | Problem
-# (size and mtime of the file when it was read, what it parsed to, whether the
+# (size, mtime and ctime of the file when it was read, what it parsed to, whether the
 # user named the file itself: that decides if a file without front matter is a
 # problem or quietly ignored)
 CacheEntry = tuple[Signature, Outcome, bool]
@@ -65,6 +66,7 @@ def _field_groups() -> tuple[tuple[str, ...], ...]:
 
 
 _FIELD_GROUPS = _field_groups()
+_COLUMNS = 5  # sizes, mtimes, ctimes, named flags, problems: the chunks before the fields
 _MAX_HEADER_BYTES = 1 << 20
 
 
@@ -237,7 +239,7 @@ class IndexCache:
 
     # -- the format -----------------------------------------------------------
     # MAGIC, the header's size, the header (marshal), then marshal chunks: file
-    # sizes, mtimes, named-or-found flags, problems, then the Article fields in
+    # sizes, mtimes, ctimes, named-or-found flags, problems, then the Article fields in
     # the groups of _FIELD_GROUPS. Chunks are read and decoded one at a time, so
     # the raw bytes of only one are in memory at once; values shared within a
     # chunk (marshal references) load as one object.
@@ -248,9 +250,10 @@ class IndexCache:
         problems: list[tuple[Any, ...]] = []
         sizes: list[int] = []
         mtimes: list[int] = []
+        ctimes: list[int] = []
         named: list[bool] = []
         for path, (sig, outcome, explicit) in entries.items():
-            size, mtime = sig
+            size, mtime, ctime = sig
             if abs(now - mtime) < RACY_NS or outcome.path != path:
                 continue
             if isinstance(outcome, Article):
@@ -260,10 +263,14 @@ class IndexCache:
                 problems.append((len(sizes), *values))
             sizes.append(int(size))
             mtimes.append(int(mtime))
+            ctimes.append(int(ctime))
             named.append(bool(explicit))
         columns = _article_columns(articles)
         groups = [[columns[name] for name in group] for group in _FIELD_GROUPS]
-        chunks = [marshal.dumps(part, marshal.version) for part in (sizes, mtimes, named, problems)]
+        chunks = [
+            marshal.dumps(part, marshal.version)
+            for part in (sizes, mtimes, ctimes, named, problems)
+        ]
         chunks += [marshal.dumps(group, marshal.version) for group in groups]
         checksum = 0
         for chunk in chunks:
@@ -285,7 +292,7 @@ class IndexCache:
         fingerprint, seeds, count, chunk_sizes, checksum = marshal.loads(handle.read(header_size))
         if fingerprint != _fingerprint() or seeds != self.seeds:
             return None
-        if len(chunk_sizes) != 4 + len(_FIELD_GROUPS):
+        if len(chunk_sizes) != _COLUMNS + len(_FIELD_GROUPS):
             return None
         return count, chunk_sizes, checksum
 
@@ -305,7 +312,7 @@ class IndexCache:
         del chunk
         if crc != checksum or handle.read(1):
             return None
-        sizes, mtimes, named, problem_rows, *groups = parts
+        sizes, mtimes, ctimes, named, problem_rows, *groups = parts
         del parts
         columns: dict[str, list[Any]] = {}
         for names, values in zip(_FIELD_GROUPS, groups, strict=True):
@@ -314,10 +321,10 @@ class IndexCache:
         articles = _articles_from_columns(columns)
         del columns
         outcomes = _merge(articles, problem_rows) if problem_rows else articles
-        if not (len(sizes) == len(mtimes) == len(named) == len(outcomes) == count):
+        if not (len(sizes) == len(mtimes) == len(ctimes) == len(named) == len(outcomes) == count):
             return None
         # The lengths are checked above: zip's strict checks would only cost time.
-        signatures = zip(sizes, mtimes)  # noqa: B905
+        signatures = zip(sizes, mtimes, ctimes)  # noqa: B905
         values = zip(signatures, outcomes, named)  # noqa: B905
         return dict(zip(map(attrgetter("path"), outcomes), values))  # noqa: B905
 

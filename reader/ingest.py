@@ -379,7 +379,7 @@ class Ingest:
             return
         signatures = self._known.signatures if signatures is None else signatures
         entries: dict[str, CacheEntry] = {
-            p.path: ((SCAN_PROBLEM, 0), p, True) for p in self._known.scan_problems
+            p.path: ((SCAN_PROBLEM, 0, 0), p, True) for p in self._known.scan_problems
         }
         for (path, named), outcome in zip(files, outcomes, strict=True):
             sig = signatures.get(path)

@@ -716,14 +716,14 @@ def _let_others_run() -> None:
 
 def scan_paths(
     paths: Iterable[str | os.PathLike[str]],
-    signatures: dict[str, tuple[int, int]] | None = None,
+    signatures: dict[str, tuple[int, int, int]] | None = None,
     breathe: Callable[[], None] = _let_others_run,
 ) -> tuple[list[tuple[str, bool]], list[Problem]]:
     """Find seed files: (path, explicit) pairs in a stable order, and problems met.
 
     Folders are walked recursively; hidden entries are skipped; symbolic links
     to folders are followed once. Raises MissingPath for a named path that does
-    not exist. With ``signatures``, the (size, mtime) of every file found is
+    not exist. With ``signatures``, the (size, mtime, ctime) of every file found is
     put there in the same walk (one stat each, before anything is read).
     ``breathe`` is called every BREATHE_EVERY entries: by default it lets other
     threads run; the reader's background check also waits there while keys
@@ -745,7 +745,7 @@ def scan_paths(
                         st = os.stat(name)
                     except OSError:
                         continue
-                    signatures[name] = (st.st_size, st.st_mtime_ns)
+                    signatures[name] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         else:
             raise MissingPath(name)
     if len(given) == 1:
@@ -767,7 +767,7 @@ def _walk(
     found: list[tuple[str, bool]],
     problems: list[Problem],
     seen: set[str],
-    signatures: dict[str, tuple[int, int]] | None,
+    signatures: dict[str, tuple[int, int, int]] | None,
     breathe: Callable[[], None],
 ) -> None:
     real = os.path.realpath(folder)
@@ -805,7 +805,7 @@ def _walk(
                         st = entry.stat()
                     except OSError:
                         continue  # gone already: it will be a problem when read
-                    signatures[path] = (st.st_size, st.st_mtime_ns)
+                    signatures[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
             elif entry.is_symlink() and not os.path.exists(entry.path):
                 problems.append(Problem(entry.path, "broken symbolic link"))
             else:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-Signature = tuple[int, int]  # (size, mtime in ns)
+# (size, mtime, ctime in ns). The ctime moves with every change of the file's
+# metadata too: a chmod or chown that makes it unreadable is read again, and
+# found to be a problem, rather than served from the cache as an article.
+Signature = tuple[int, int, int]
 
 
 @dataclass(slots=True)

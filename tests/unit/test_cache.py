@@ -50,7 +50,7 @@ def _entries() -> dict[str, cache_module.CacheEntry]:
         Problem("/news/007.txt", "no front matter", None, ignored=True),
     ]
     return {
-        outcome.path: ((100 + index, OLD + index), outcome, index == 1)
+        outcome.path: ((100 + index, OLD + index, OLD + 2 * index), outcome, index == 1)
         for index, outcome in enumerate(outcomes)
     }
 
@@ -74,7 +74,9 @@ def test_round_trip_keeps_every_entry_in_order(cache: IndexCache) -> None:
 
 
 def test_round_trip_of_many_articles_without_problems(cache: IndexCache) -> None:
-    entries = {f"/news/{n:03d}.txt": ((n, OLD + n), _article(n), False) for n in range(300)}
+    entries = {
+        f"/news/{n:03d}.txt": ((n, OLD + n, OLD + 2 * n), _article(n), False) for n in range(300)
+    }
     assert cache.save(entries)
     assert cache.load() == entries
 
@@ -191,7 +193,7 @@ def test_save_fails_quietly_when_the_cache_dir_is_a_file(tmp_path: Path) -> None
 
 def test_save_fails_quietly_on_a_value_marshal_cannot_store(cache: IndexCache) -> None:
     bad = _article(1, topics=(object(),))
-    assert cache.save({bad.path: ((1, OLD), bad, False)}) is False
+    assert cache.save({bad.path: ((1, OLD, OLD), bad, False)}) is False
     assert not cache.path.exists()
 
 
@@ -207,7 +209,7 @@ def test_entries_of_just_changed_files_are_not_cached(cache: IndexCache) -> None
 
     entries = _entries()
     fresh = _article(99, path="/news/099.txt")
-    entries[fresh.path] = ((1, time.time_ns()), fresh, False)
+    entries[fresh.path] = ((1, time.time_ns(), time.time_ns()), fresh, False)
     assert cache.save(entries)
     loaded = cache.load()
     assert loaded is not None
