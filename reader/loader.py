@@ -7,6 +7,7 @@ always an article or a one-sentence reason, never an exception.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -737,7 +738,7 @@ def scan_paths(
             _walk(name, found, problems, set(), signatures, breathe)
         elif os.path.lexists(name):
             if os.path.islink(name) and not os.path.exists(name):
-                problems.append(Problem(name, "broken symbolic link"))
+                problems.append(Problem(name, _dead_link_reason(name)))
             else:
                 found.append((name, True))
                 if signatures is not None:
@@ -807,11 +808,21 @@ def _walk(
                         continue  # gone already: it will be a problem when read
                     signatures[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
             elif entry.is_symlink() and not os.path.exists(entry.path):
-                problems.append(Problem(entry.path, "broken symbolic link"))
+                problems.append(Problem(entry.path, _dead_link_reason(entry.path)))
             else:
                 problems.append(
                     Problem(entry.path, "not a regular file (a device, pipe or socket)")
                 )
+
+
+def _dead_link_reason(path: str) -> str:
+    """Why a symbolic link leads to no file: it points nowhere, or round in a loop."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop"
+    return "broken symbolic link"
 
 
 def _entry_name(entry: os.DirEntry[str]) -> str:

@@ -723,6 +723,18 @@ def test_dangling_symlink_named_explicitly(tmp_path):
     assert ["symbolic link" in p.reason for p in result.problems] == [True]
 
 
+def test_a_symlink_loop_between_two_files_is_named_a_loop(tmp_path, write_seed):
+    write_seed("title: good\n", "good.txt")
+    os.symlink(tmp_path / "b.txt", tmp_path / "a.txt")
+    os.symlink(tmp_path / "a.txt", tmp_path / "b.txt")
+    found = Ingest([tmp_path], workers=1).load_all()
+    named = Ingest([tmp_path / "a.txt"], workers=1).load_all()
+    assert [a.title for a in found.articles] == ["good"]
+    for result, names in ((found, ["a.txt", "b.txt"]), (named, ["a.txt"])):
+        reasons = {Path(p.path).name: p.reason for p in result.problems}
+        assert reasons == dict.fromkeys(names, "symbolic link loop")
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_fifo_in_a_folder_does_not_hang(tmp_path, write_seed):
     write_seed("title: good\n", "good.txt")
