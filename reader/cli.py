@@ -20,6 +20,7 @@ from reader.errors import UsageError
 from reader.feeds import cli as feeds_cli
 from reader.formatting import fit, plural
 from reader.ingest import Ingest
+from reader.loader import DIRECTORY_REASON
 from reader.migrate import cli as migrate_cli
 from reader.model import Article, LoadResult
 from reader.state import ReadState
@@ -366,11 +367,17 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
     result = _load(args.paths, use_cache=not args.no_cache)
+    # A folder named like an article (archive.md/) is walked like any folder:
+    # named apart from the files that were left out.
+    folders = [p for p in result.ignored if p.reason == DIRECTORY_REASON]
+    ignored = [p for p in result.ignored if p.reason != DIRECTORY_REASON]
     for problem in result.problems:
         out.write(f"{problem}\n")
     if args.verbose:
-        for ignored in result.ignored:
-            out.write(f"{ignored} (ignored)\n")
+        for folder in folders:
+            out.write(f"{folder} (read as a folder)\n")
+        for problem in ignored:
+            out.write(f"{problem} (ignored)\n")
         for duplicate in result.duplicates:
             out.write(f"{duplicate}\n")
     summary = (
@@ -380,8 +387,10 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     extras = []
     if result.duplicates:
         extras.append(f"{plural(len(result.duplicates), 'duplicate')} merged")
-    if result.ignored:
-        extras.append(f"{plural(len(result.ignored), 'file')} without front matter ignored")
+    if ignored:
+        extras.append(f"{plural(len(ignored), 'file')} without front matter ignored")
+    if folders:
+        extras.append(f"{plural(len(folders), 'folder')} named like an article file")
     if extras:
         summary += f" ({', '.join(extras)}{'' if args.verbose else '; --verbose lists them'})"
     out.write(summary + "\n")

@@ -42,6 +42,8 @@ MAX_YAML_DEPTH = 64
 MAX_RELATED = 200
 MAX_TOPICS = 20
 MAX_IMAGES = 50
+# Why a folder named like an article file (archive.md/) is no article; it is walked.
+DIRECTORY_REASON = "is a directory, not a file"
 BREATHE_EVERY = 128  # folder entries between two calls of scan_paths' breathe (~1-2 ms)
 
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -309,7 +311,7 @@ def _read_text(path: str) -> str:
     except OSError as error:
         raise _Refused(f"cannot read the file ({error.strerror or error})") from None
     if stat.S_ISDIR(st.st_mode):
-        raise _Refused("is a directory, not a file")
+        raise _Refused(DIRECTORY_REASON)
     if not stat.S_ISREG(st.st_mode):
         raise _Refused("not a regular file (a device, pipe or socket)")
     if st.st_size > MAX_FILE_BYTES:
@@ -795,7 +797,7 @@ def _walk(
             is_dir = is_file = False
         if is_dir:
             if _is_seed_name(name):
-                problems.append(Problem(entry.path, "is a directory, not a file", ignored=True))
+                problems.append(Problem(entry.path, DIRECTORY_REASON, ignored=True))
             _walk(entry.path, found, problems, seen, signatures, breathe)
         elif _is_seed_name(name):
             if is_file:

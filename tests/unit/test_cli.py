@@ -213,6 +213,26 @@ def test_check_verbose_lists_ignored_files_and_duplicates(capsys, folder, write_
     assert SUMMARY.match(out.splitlines()[-1]).groups() == ("6", "4", "0")
 
 
+def test_check_does_not_count_a_folder_as_a_file_without_front_matter(capsys, tmp_path, write_seed):
+    write_seed("title: Outside\nwebUrl: https://e.example/1\n", "outside.txt")
+    write_seed("title: Inside\nwebUrl: https://e.example/2\n", "archive.md/inside.txt")
+    code, out, _ = run(capsys, "check", tmp_path)
+    assert (code, out) == (
+        0,
+        "2 files read: 2 articles, 0 problems "
+        "(1 folder named like an article file; --verbose lists them)\n",
+    )
+    (tmp_path / "README.md").write_text("# not an article\n")
+    code, out, _ = run(capsys, "check", "--verbose", tmp_path)
+    assert out.splitlines() == [
+        f"{tmp_path / 'archive.md'}: is a directory, not a file (read as a folder)",
+        f"{tmp_path / 'README.md'}: no front matter (the file does not start with a '---' line)"
+        " (ignored)",
+        "3 files read: 2 articles, 0 problems "
+        "(1 file without front matter ignored, 1 folder named like an article file)",
+    ]
+
+
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the repo")
 def test_check_and_list_the_shared_corpus(capsys):
     code, out, _ = run(capsys, "check", CORPUS)

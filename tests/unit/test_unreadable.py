@@ -98,6 +98,6 @@ def test_a_cached_file_replaced_by_what_cannot_be_read_is_no_article(
     out = capsys.readouterr().out
     assert ": 1 article," in out
     if replacement == "folder":
-        assert f"{path}: is a directory, not a file (ignored)" in out
+        assert f"{path}: is a directory, not a file (read as a folder)" in out
     else:
         assert f"{path}: broken symbolic link" in out and code == 1
