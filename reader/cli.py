@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import UTC
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -256,8 +257,11 @@ def article_json(article: Article) -> dict[str, object]:
 
 
 def article_line(article: Article) -> str:
-    """One readable line: date, quality, provider, title."""
-    when = article.published.strftime("%Y-%m-%d %H:%M") if article.published else "    (no date)   "
+    """One readable line: date (in UTC, and saying so), quality, provider, title."""
+    if article.published:
+        when = article.published.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    else:
+        when = "      (no date)     "
     quality = f"q{article.quality:<3}" if article.quality is not None else "q-  "
     # Cut and padded in terminal cells (as Textual measures them): a wide
     # provider name such as "한겨레" or an emoji sequence keeps titles aligned.

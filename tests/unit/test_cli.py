@@ -167,6 +167,24 @@ def test_list_text_shows_undated_and_unrated(capsys, folder):
     assert "(no date)" in last and "q-" in last and last.endswith("Undated")
 
 
+def test_list_says_its_times_are_utc_whatever_the_local_zone(capsys, folder, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        lines = run(capsys, "list", folder)[1].splitlines()
+        records = {r["title"]: r for r in json_lines(run(capsys, "list", "--json", folder)[1])}
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    newest = next(line for line in lines if line.endswith("Newest"))
+    assert newest.startswith("2021-03-04 03:06 UTC  q20 ")  # published 05:06 at +02:00
+    assert records["Newest"]["published"] == "2021-03-04T03:06:07Z"  # JSON: ISO, in UTC
+    undated = lines[-1]
+    assert undated.index("q-") == newest.index("q20")  # the columns stay aligned
+
+
 def test_list_says_when_files_were_skipped(capsys, folder):
     (folder / "broken.txt").write_text("---\n- a list\n---\n")
     code, out, err = run(capsys, "list", folder)
@@ -424,7 +442,7 @@ def test_list_aligns_titles_whatever_the_provider_width(capsys, write_seed, tmp_
         title = next(t for t in WIDE_PROVIDERS.values() if line.endswith("  " + t))
         columns[title] = cell_len(line[: -len(title)])
     assert len(columns) == len(WIDE_PROVIDERS)
-    assert set(columns.values()) == {len("2020-01-01 00:00  q-    ") + 20 + 2}, columns
+    assert set(columns.values()) == {len("2020-01-01 00:00 UTC  q-    ") + 20 + 2}, columns
 
 
 @pytest.mark.parametrize("redirected", ["stdout", "stdin"])
