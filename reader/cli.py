@@ -33,7 +33,7 @@ COMMANDS = ("list", "check", "state", "config", "serve", *feeds_cli.COMMANDS, *m
 
 EXAMPLES = """\
 examples:
-  newsreader                      open the bundled seeds (and your own seeds folder)
+  newsreader                      open the bundled seeds, your own seeds and fetched feeds
   newsreader ~/news               open every .txt/.md article under ~/news
   newsreader list --sort quality --limit 10
   newsreader list --json ~/news | jq .title
@@ -55,7 +55,10 @@ commands:
   import  bring newsboat's feeds, searches, articles and read state over
   serve   the reader in a browser: one reader per tab (127.0.0.1 unless --host)
 
-With no PATH, newsreader reads the bundled seeds plus {user_seeds}.
+With no PATH, newsreader reads the bundled seeds, your own seeds folder and the feeds
+you fetched (with 'newsreader fetch', or R in the reader):
+  your own seeds folder   {user_seeds}
+  the feeds you fetched   {feeds}
 """
 
 
@@ -110,14 +113,18 @@ def _one_of(choices: Iterable[str]) -> str:
 
 
 def _paths_help() -> str:
-    return "files or folders of articles (default: the bundled seeds and your own seeds folder)"
+    return (
+        "files or folders of articles (default: the bundled seeds, your own seeds folder "
+        "and the feeds you fetched)"
+    )
 
 
 def _tui_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="newsreader",
-        description="A keyboard-first terminal news reader for folders of article files.",
-        epilog=EXAMPLES.format(user_seeds=paths.user_seeds_dir()),
+        description="A keyboard-first terminal news reader for folders of article files "
+        "and the feeds it fetches.",
+        epilog=EXAMPLES.format(user_seeds=paths.user_seeds_dir(), feeds=paths.feeds_dir()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")

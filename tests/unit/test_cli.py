@@ -317,6 +317,21 @@ def test_help_shows_examples(capsys):
     assert "newsreader list" in out and "newsreader check" in out
 
 
+def test_help_says_fetched_feeds_are_in_the_default_library(capsys):
+    from reader import paths
+
+    for argv in (["--help"], ["list", "--help"], ["check", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        out = " ".join(capsys.readouterr().out.split())  # argparse's wrapping undone
+        assert "the bundled seeds, your own seeds folder and the feeds you fetched" in out, argv
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert f"your own seeds folder   {paths.user_seeds_dir()}\n" in out
+    assert f"the feeds you fetched   {paths.feeds_dir()}\n" in out
+
+
 def test_subcommand_help(capsys):
     for command in ("list", "check"):
         with pytest.raises(SystemExit) as exit_info:
