@@ -291,10 +291,21 @@ def story_json(story: Story) -> dict[str, object]:
 
 
 def story_line(story: Story) -> str:
-    """The lead article's line, and how many other providers cover the story."""
+    """The lead article's line, and how many more articles (and other providers) the story has.
+
+    ``+1 source`` when each other article is another provider's, ``+1 article``
+    when they share the lead's, ``+2 articles, 1 other source`` in between.
+    """
+    more = story.size - 1
+    if not more:
+        return article_line(story.lead)
     others = len([p for p in story.sources if p != story.lead.provider])
-    more = f"  +{plural(others, 'source')}" if others else ""
-    return article_line(story.lead) + more
+    if others == more:
+        return f"{article_line(story.lead)}  +{plural(others, 'source')}"
+    counted = f"+{plural(more, 'article')}"
+    if others:
+        counted += f", {plural(others, 'other source')}"
+    return f"{article_line(story.lead)}  {counted}"
 
 
 def _write_stories(

@@ -490,6 +490,34 @@ def test_cli_story_lines_say_how_many_other_sources(capsys, seeds_dir, private_d
     assert lines[0].endswith("face-recognition technology  +1 source")
 
 
+def test_cli_story_lines_count_the_other_articles_of_one_provider(
+    capsys, write_seed, tmp_path, private_dirs
+) -> None:
+    title = "Court hears the case on appeal today"
+    for name, provider, hour in [
+        ("a.txt", "Alpha", 1),
+        ("b.txt", "Alpha", 2),
+        ("c.txt", "Beta", 3),
+        ("d.txt", "Gamma", 4),
+        ("e.txt", "Gamma", 5),
+    ]:
+        folder = "one" if name < "c" else "two"
+        write_seed(
+            f"title: {title}\npublishedDateTime: 2020-01-02T0{hour}:00:00Z\n"
+            f"webUrl: https://example.com/{name}\nprovider: {{name: {provider}}}\n",
+            name=f"{folder}/{name}",
+        )
+
+    def line(folder: str) -> str:
+        assert main(["list", "--stories", str(tmp_path / folder)]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert len(lines) == 1
+        return lines[0]
+
+    assert line("one").endswith(f"{title}  +1 article")  # two articles, one provider
+    assert line("two").endswith(f"{title}  +2 articles, 1 other source")
+
+
 def test_cli_stories_follow_sort_and_limit(capsys, write_seed, tmp_path, private_dirs) -> None:
     for name, title, when, quality in [
         ("a.txt", "Jury reaches a verdict in the case", "2020-01-03T00:00:00Z", 5),
