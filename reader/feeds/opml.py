@@ -1,7 +1,10 @@
 """OPML in and out: the subscription lists other feed readers import and export.
 
-Import takes every outline with an ``xmlUrl``, at any depth; the title of the
-nearest enclosing outline becomes the feed's topic. An OPML file is as
+Import takes every outline with an ``xmlUrl``, at any depth. An outline is
+named by its ``text`` (what OPML shows; ``title`` only when there is none):
+the nearest enclosing outline's name becomes the feed's topic, and each name
+of its ``category`` attribute (comma-separated, as newsboat exports tags)
+one more topic. An OPML file is as
 untrusted as a feed: one with a DOCTYPE or entity declarations is refused
 before expat sees it. Export writes OPML 2.0 with topics as folders, which
 imports back to the same feeds and topics.
@@ -17,6 +20,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from reader.feeds.subscriptions import Feed, FeedListError, check_location
+from reader.loader import MAX_TOPICS
 from reader.text import MAX_NAME_CHARS, clean_line
 
 MAX_OPML_BYTES = 5 * 1024 * 1024
@@ -29,11 +33,12 @@ class OpmlError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Outline:
-    """One feed outline: its location, its title and the topic it was filed under."""
+    """One feed outline: its location, its name, the folder it was filed under and its tags."""
 
     url: str
     title: str = ""
     topic: str = ""
+    tags: tuple[str, ...] = ()  # from its ``category`` attribute
 
 
 @dataclass(slots=True)
@@ -66,14 +71,33 @@ def read_outlines(data: bytes) -> list[Outline]:
         for child in element:
             if child.tag != "outline":
                 continue
-            title = clean_line(child.get("title") or child.get("text") or "", MAX_NAME_CHARS)
+            name = clean_line(child.get("text") or child.get("title") or "", MAX_NAME_CHARS)
             url = (child.get("xmlUrl") or child.get("xmlurl") or "").strip()
             if url:
-                outlines.append(Outline(url=url, title=title, topic=topic))
-            walk(child, title or topic)
+                tags = _categories(child.get("category") or "")
+                outlines.append(Outline(url=url, title=name, topic=topic, tags=tags))
+            walk(child, name or topic)
 
     walk(body, "")
     return outlines
+
+
+def _categories(text: str) -> tuple[str, ...]:
+    """The names of a ``category`` attribute: ``"tag one,tag/three"``.
+
+    OPML writes a hierarchy as ``/a/b``; newsboat writes its tags as they are,
+    slashes included, so a name keeps its inner slashes and loses the outer ones.
+    """
+    names: list[str] = []
+    seen: set[str] = set()
+    for part in text.split(","):
+        name = clean_line(part.strip().strip("/"), MAX_NAME_CHARS)
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+        if len(names) >= MAX_TOPICS:
+            break
+    return tuple(names)
 
 
 def import_outlines(outlines: Iterable[Outline], existing: Iterable[Feed]) -> OpmlImport:
@@ -90,7 +114,12 @@ def import_outlines(outlines: Iterable[Outline], existing: Iterable[Feed]) -> Op
             result.duplicates += 1
             continue
         known.add(url)
-        result.added.append(Feed(url=url, title=outline.title, topic=outline.topic))
+        # The folder is the feed's topic; without one, its first tag is.
+        names = [outline.topic] if outline.topic else []
+        folded = {outline.topic.casefold()}
+        names += [tag for tag in outline.tags if tag.casefold() not in folded]
+        topic, *tags = names or [""]
+        result.added.append(Feed(url=url, title=outline.title, topic=topic, tags=tuple(tags)))
     return result
 
 

@@ -71,6 +71,62 @@ def test_export_imports_back_to_the_same_feeds_and_topics() -> None:
     assert {f.url: f.title for f in back}["https://a.example/rss"] == "A & B <c>"
 
 
+NEWSBOAT_STYLE = b"""<?xml version="1.0"?>
+<opml version="1.0"><head><title>newsboat - Exported Feeds</title></head><body>
+<outline text="Blogs" title="should be ignored">
+  <outline type="rss" xmlUrl="https://a.example/rss" text="A's blog" title="not this"
+           category="tag one,tag_two,tag/three"/>
+</outline>
+<outline type="rss" xmlUrl="https://b.example/rss" title="Only a title"
+         category=" news , News,,/World/ ,Blogs"/>
+<outline type="rss" xmlUrl="https://c.example/rss" text="Plain"/>
+</body></opml>
+"""
+
+
+def test_folders_are_named_by_text_and_categories_are_topics() -> None:
+    outlines = read_outlines(NEWSBOAT_STYLE)
+    assert [(o.url, o.title, o.topic, o.tags) for o in outlines] == [
+        ("https://a.example/rss", "A's blog", "Blogs", ("tag one", "tag_two", "tag/three")),
+        # Spaces, empty names and a second spelling dropped; "/World/" is one topic.
+        ("https://b.example/rss", "Only a title", "", ("news", "World", "Blogs")),
+        ("https://c.example/rss", "Plain", "", ()),
+    ]
+    feeds = import_outlines(outlines, []).added
+    assert [f.topics for f in feeds] == [
+        ("Blogs", "tag one", "tag_two", "tag/three"),
+        ("news", "World", "Blogs"),
+        (),
+    ]
+    assert feeds[1].topic == "news"  # the first category, when there is no folder
+
+
+def test_imported_categories_are_topics_of_the_fetched_articles(tmp_path: Path, capsys) -> None:
+    from feed_samples import RSS_20
+
+    from reader.cli import main
+
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(RSS_20)
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(
+        f'<opml version="1.0"><body><outline text="Blogs" title="should be ignored">'
+        f'<outline type="rss" xmlUrl="{feed}" title="Local" category="tag one,tag/three"/>'
+        "</outline></body></opml>",
+        "utf-8",
+    )
+    assert main(["feed", "import", str(opml)]) == 0
+    assert main(["fetch"]) == 0
+    capsys.readouterr()
+    for topic in ("Blogs", "tag one", "tag/three"):
+        assert main(["list", "--json", "--topic", topic]) == 0
+        records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert len(records) == 2, topic
+        assert records[0]["topics"][:3] == ["Blogs", "tag one", "tag/three"]
+    assert main(["list", "--topic", "should be ignored"]) == 0
+    assert capsys.readouterr().out == ""
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
