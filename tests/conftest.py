@@ -60,21 +60,22 @@ def write_seed(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
-# Audit events that create, change or remove something on disk, and which of
-# their arguments are paths.
-_WRITE_EVENTS = {
-    "os.mkdir": (0,),
-    "os.rename": (0, 1),
-    "os.remove": (0,),
-    "os.rmdir": (0,),
-    "os.symlink": (0, 1),
-    "os.link": (0, 1),
-    "os.chmod": (0,),
-    "os.utime": (0,),
-    "os.truncate": (0,),
-    "shutil.rmtree": (0,),
-    "shutil.copyfile": (1,),
-    "shutil.move": (1,),
+# Audit events that create, change or remove something on disk: for each, the
+# (path, dir_fd) argument positions of what they write (a path relative to a
+# dir_fd, as shutil.rmtree passes them, is relative to that folder).
+_WRITE_EVENTS: dict[str, tuple[tuple[int, int | None], ...]] = {
+    "os.mkdir": ((0, 2),),
+    "os.rename": ((0, 2), (1, 3)),
+    "os.remove": ((0, 1),),
+    "os.rmdir": ((0, 1),),
+    "os.symlink": ((1, 2),),
+    "os.link": ((1, 3),),
+    "os.chmod": ((0, 2),),
+    "os.utime": ((0, 3),),
+    "os.truncate": ((0, None),),
+    "shutil.rmtree": ((0, 1),),
+    "shutil.copyfile": ((1, None),),
+    "shutil.move": ((0, None), (1, None)),
 }
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
@@ -103,16 +104,23 @@ class _WriteRecorder:
             if uri != ":memory:" and "mode=ro" not in uri:
                 self._add(uri.removeprefix("file:").split("?")[0])
         elif event in _WRITE_EVENTS:
-            for n in _WRITE_EVENTS[event]:
-                if n < len(args):
-                    self._add(args[n])
+            for at, dir_at in _WRITE_EVENTS[event]:
+                if at < len(args):
+                    dir_fd = args[dir_at] if dir_at is not None and dir_at < len(args) else None
+                    self._add(args[at], dir_fd)
 
-    def _add(self, path: object) -> None:
+    def _add(self, path: object, dir_fd: object = None) -> None:
         if isinstance(path, int) or path is None:
             return  # a file descriptor: its opening was recorded
         if isinstance(path, bytes):
             path = os.fsdecode(path)
-        self.written.append(Path(os.path.abspath(os.fspath(path))))
+        name = os.fspath(path)  # type: ignore[arg-type]
+        if isinstance(dir_fd, int) and not os.path.isabs(name):
+            try:
+                name = os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), name)
+            except OSError:
+                return  # no way to name it here; the call that opened the folder was seen
+        self.written.append(Path(os.path.abspath(name)))
 
 
 _RECORDER = _WriteRecorder()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
 import platformdirs
 import pytest
+from feed_samples import RSS_20
 
 from reader import cli, paths
 from reader.feeds import subscriptions
@@ -42,6 +44,9 @@ def test_the_recorder_sees_a_write(tmp_path: Path, recorded_writes: list[Path]) 
     sqlite3.connect(tmp_path / "s.sqlite3").close()
     assert {tmp_path / "a.txt", tmp_path / "d", tmp_path / "d" / "b.txt"} <= set(recorded_writes)
     assert tmp_path / "s.sqlite3" in recorded_writes
+    recorded_writes.clear()
+    shutil.rmtree(tmp_path / "d")  # removes by names relative to an open folder
+    assert recorded_writes and set(recorded_writes) <= {tmp_path / "d", tmp_path / "d" / "b.txt"}
 
 
 def test_commands_write_nothing_outside_tmp(
@@ -50,15 +55,16 @@ def test_commands_write_nothing_outside_tmp(
     recorded_writes: list[Path],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """The commands that write (index cache, marks, subscriptions) write only under tmp."""
+    """The commands that write (index cache, marks, subscriptions, fetched articles)
+    write only under tmp."""
     base = tmp_path_factory.getbasetemp().resolve()
     marks = tmp_path / "marks.json"
     marks.write_text('{"marks": [{"id": "x", "read": true}]}', "utf-8")
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(RSS_20)
     opml = tmp_path / "feeds.opml"
     opml.write_text(
-        '<opml version="2.0"><body><outline text="A" xmlUrl="http://127.0.0.1:9/a.xml"/>'
-        "</body></opml>",
-        "utf-8",
+        f'<opml version="2.0"><body><outline text="A" xmlUrl="{feed}"/></body></opml>', "utf-8"
     )
     for argv in (
         ["list"],
@@ -68,12 +74,16 @@ def test_commands_write_nothing_outside_tmp(
         ["state", "export"],
         ["config", "check"],
         ["feed", "import", str(opml)],
+        ["fetch"],
+        ["list"],
         ["feed", "list"],
+        ["feed", "remove", str(feed)],
     ):
         cli.main(argv)
     capsys.readouterr()
     assert recorded_writes, "the commands wrote nothing: the recorder is not listening"
     assert any(inside(p, paths.cache_dir().resolve()) for p in recorded_writes)
-    assert subscriptions.load_feeds(), "the import went somewhere"
+    assert any(inside(p, paths.feeds_dir().resolve()) for p in recorded_writes), "no fetch"
+    assert not subscriptions.load_feeds(), "the feed was not removed"
     outside = sorted({p for p in recorded_writes if not inside(p.resolve(), base)})
     assert not outside, f"written outside {base}: {outside}"
