@@ -68,7 +68,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
 
 def run_feed(args: argparse.Namespace, out: TextIO) -> int:
-    from reader.feeds.subscriptions import FeedListError
+    from reader.feeds.subscriptions import FeedListError, StorageError
 
     runner = {
         "add": _add,
@@ -79,21 +79,79 @@ def run_feed(args: argparse.Namespace, out: TextIO) -> int:
     }[args.feed_command]
     try:
         return runner(args, out)
+    except StorageError as error:
+        return _cannot_save(str(error))
     except FeedListError as error:
         raise UsageError(str(error)) from None
 
 
-def _add(args: argparse.Namespace, out: TextIO) -> int:
-    from reader.feeds.refresh import fetch_feed
-    from reader.feeds.subscriptions import add_feed, merge_results
+def _cannot_save(message: str) -> int:
+    _warn(message)
+    return 1
 
-    feed = add_feed(args.url, topic=args.topic)
-    out.write(f"subscribed to {feed.url}\n")
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"newsreader: {message}\n")
+
+
+def _add(args: argparse.Namespace, out: TextIO) -> int:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from reader import paths
+    from reader.feeds.fetch import FetchError
+    from reader.feeds.parse import NotAFeed
+    from reader.feeds.refresh import FeedResult, download_feed, first_fetch
+    from reader.feeds.subscriptions import (
+        Feed,
+        FeedListDamaged,
+        FeedListError,
+        add_feed,
+        check_location,
+        find_feed,
+        load_feeds,
+    )
+    from reader.text import MAX_NAME_CHARS, clean_line
+
+    location = check_location(args.url)
     if args.no_fetch:
+        feed = add_feed(location, topic=args.topic, warn=_warn)
+        out.write(f"subscribed to {feed.url}\n")
         return 0
-    result = fetch_feed(feed)
-    merge_results([result.feed])
-    return _report([result], out)
+    try:
+        if find_feed(load_feeds(), location) is not None:  # say so before fetching
+            raise FeedListError(f"already subscribed: {location}")
+    except FeedListDamaged:
+        pass  # add_feed sets it aside
+    feed = Feed(url=location, topic=clean_line(args.topic, MAX_NAME_CHARS))
+    now = datetime.now(UTC).replace(microsecond=0)
+    folder = paths.feeds_dir() / feed.folder
+    try:
+        download = download_feed(feed, folder=folder, now=now)
+    except NotAFeed as error:
+        raise FeedListError(f"not subscribed: {location} is {_what_it_is(str(error))}") from None
+    except FetchError as error:  # the server may be down for now: subscribed, and said
+        failed = replace(
+            feed, last_fetched=now, last_error=str(error), not_before=error.retry_after
+        )
+        feed = add_feed(location, topic=feed.topic, store=lambda _new: failed, warn=_warn)
+        out.write(f"subscribed to {feed.url}\n")
+        return _report([FeedResult(feed, "failed", error=str(error))], out)
+    results: list[FeedResult] = []
+
+    def store(new: Feed) -> Feed:  # under the list's lock: subscribed and written at once
+        results.append(first_fetch(new, download, folder=folder, now=now))
+        return results[0].feed
+
+    add_feed(location, topic=feed.topic, store=store, warn=_warn)
+    out.write(f"subscribed to {location}\n")
+    return _report(results, out)
+
+
+def _what_it_is(reason: str) -> str:
+    """'not a feed: the address gives an HTML page' -> 'not a feed (the address gives ...)'."""
+    head, _, detail = reason.partition(": ")
+    return f"{head} ({detail})" if head == "not a feed" and detail else reason
 
 
 def _remove(args: argparse.Namespace, out: TextIO) -> int:
@@ -121,27 +179,37 @@ def feed_json(feed: Feed) -> dict[str, object]:
 
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
-    from reader.feeds.subscriptions import load_feeds
+    from reader.feeds.subscriptions import read_feed_list
 
-    feeds = load_feeds()
+    feeds, problems = read_feed_list()
+    for problem in problems:
+        sys.stderr.write(f"newsreader: {problem}\n")
     if not feeds and not args.json:
         sys.stderr.write("newsreader: no feeds yet; add one with 'newsreader feed add URL'\n")
     for feed in feeds:
         if args.json:
             out.write(json.dumps(feed_json(feed), ensure_ascii=False) + "\n")
             continue
-        when = feed.last_fetched.strftime("%Y-%m-%d %H:%M") if feed.last_fetched else "never"
+        if feed.last_fetched:
+            when = f"last fetched {feed.last_fetched.strftime('%Y-%m-%d %H:%M')} UTC"
+        else:
+            when = "not fetched yet"
         topic = f"  [{', '.join(feed.topics)}]" if feed.topics else ""
         error = f"  (last fetch failed: {feed.last_error})" if feed.last_error else ""
-        name = feed.title or "(not fetched yet)"
+        name = feed.title or "(no title yet)"
         count = plural(feed.articles, "article")
-        out.write(f"{feed.url}\n  {name}{topic}  {count}, fetched {when}{error}\n")
+        out.write(f"{feed.url}\n  {name}{topic}  {count}, {when}{error}\n")
     return 0
 
 
 def _import(args: argparse.Namespace, out: TextIO) -> int:
     from reader.feeds.opml import OpmlError, import_outlines, read_outlines
-    from reader.feeds.subscriptions import load_feeds, save_feeds
+    from reader.feeds.subscriptions import (
+        FeedListDamaged,
+        add_feeds,
+        load_feeds,
+        set_aside_message,
+    )
 
     try:
         data = Path(args.file).read_bytes()
@@ -151,14 +219,19 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
         outlines = read_outlines(data)
     except OpmlError as error:
         raise UsageError(f"{args.file}: {error}") from None
-    feeds = load_feeds()
+    try:
+        feeds = load_feeds()
+    except FeedListDamaged:
+        feeds = []  # add_feeds sets it aside
     result = import_outlines(outlines, feeds)
-    if result.added:
-        save_feeds([*feeds, *result.added])
+    added, aside = add_feeds(result.added)
+    if aside is not None:
+        _warn(set_aside_message(aside))
+    duplicates = result.duplicates + len(result.added) - len(added)  # added meanwhile
     for problem in result.invalid:
         sys.stderr.write(f"newsreader: skipped {problem}\n")
     out.write(
-        f"{plural(len(result.added), 'feed')} added, {result.duplicates:,} already subscribed, "
+        f"{plural(len(added), 'feed')} added, {duplicates:,} already subscribed, "
         f"{len(result.invalid)} skipped; 'newsreader fetch' fetches them\n"
     )
     return 0
@@ -177,14 +250,19 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_fetch(args: argparse.Namespace, out: TextIO) -> int:
     from reader.feeds.refresh import refresh
-    from reader.feeds.subscriptions import FeedListError, load_feeds
+    from reader.feeds.subscriptions import FeedListError, StorageError, read_feed_list
 
     try:
-        if not load_feeds():
+        feeds, problems = read_feed_list()
+        for problem in problems:
+            sys.stderr.write(f"newsreader: {problem}\n")
+        if not feeds:
             sys.stderr.write("newsreader: no feeds yet; add one with 'newsreader feed add URL'\n")
             return 0
         progress = _terminal_progress if sys.stderr.isatty() else None
         results = refresh(progress=progress)
+    except StorageError as error:
+        return _cannot_save(str(error))
     except FeedListError as error:
         raise UsageError(str(error)) from None
     finally:
@@ -199,20 +277,31 @@ def _terminal_progress(done: int, total: int, result: FeedResult) -> None:
 
 
 def _report(results: list[FeedResult], out: TextIO, verbose: bool = False) -> int:
-    """One line per feed: successes on stdout, failures on stderr; 1 if any failed."""
-    for result in results:
+    """One line per feed: successes on stdout, failures on stderr; 1 if any failed.
+
+    What could not be saved (a read-only folder, a full disk) is said once, last.
+    """
+    from reader.feeds.refresh import names
+
+    unsaved = ""
+    for result, name in zip(results, names(results), strict=True):
+        unsaved = unsaved or result.unsaved
+        if result.failed and result.unsaved:
+            continue  # said once below
         if result.failed:
-            sys.stderr.write(f"newsreader: {result.describe()}\n")
+            sys.stderr.write(f"newsreader: {result.describe(name)}\n")
             if verbose and result.detail:
                 sys.stderr.write(f"newsreader:   detail: {result.detail}\n")
         else:
-            out.write(result.describe() + "\n")
+            out.write(result.describe(name) + "\n")
     failed = sum(result.failed for result in results)
     new = sum(result.new for result in results)
     if len(results) > 1:
         failures = f", {failed} failed" if failed else ""
         out.write(f"{plural(len(results), 'feed')}: {plural(new, 'new article')}{failures}\n")
-    return 1 if failed else 0
+    if unsaved:
+        sys.stderr.write(f"newsreader: {unsaved}\n")
+    return 1 if failed or unsaved else 0
 
 
 RUNNERS = {"feed": run_feed, "fetch": run_fetch}

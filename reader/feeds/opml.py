@@ -142,6 +142,10 @@ def export_opml(feeds: Iterable[Feed], now: datetime | None = None) -> str:
                 )
             parent = folder
         title = feed.title or feed.url
-        ET.SubElement(parent, "outline", type="rss", text=title, title=title, xmlUrl=feed.url)
+        outline = ET.SubElement(
+            parent, "outline", type="rss", text=title, title=title, xmlUrl=feed.url
+        )
+        if feed.site:
+            outline.set("htmlUrl", feed.site)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"

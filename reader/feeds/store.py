@@ -10,6 +10,7 @@ never a template), and read, as everywhere, only by ``reader.loader``.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from typing import Any
 import yaml
 
 from reader.feeds.articles import ArticleRecord, format_date
-from reader.feeds.subscriptions import write_atomically
+from reader.feeds.subscriptions import remove_stale_temporaries, write_atomically
 from reader.loader import load_seed_file
 from reader.model import Article
 
@@ -75,6 +76,7 @@ def write_articles(
     now = now or datetime.now(UTC)
     stats = WriteStats()
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(folder)  # left by a writer that was killed
     for record in records:
         path = folder / article_filename(record.key)
         data = dict(record.data)
@@ -129,3 +131,23 @@ def trim(folder: Path, max_articles: int) -> int:
     for path in sorted(files, key=age)[:excess]:
         path.unlink(missing_ok=True)
     return excess
+
+
+def folder_signature(folder: Path) -> str:
+    """A digest of the names, sizes and mtimes of a feed's article files (cheap: stats only)."""
+    digest = hashlib.sha1()
+    for path in article_files(folder):
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        digest.update(f"{path.name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:20]
+
+
+def stored_intact(folder: Path, expected: int) -> bool:
+    """True when ``folder`` holds at least ``expected`` article files and each still loads."""
+    files = article_files(folder)
+    if len(files) < expected:
+        return False
+    return all(isinstance(load_seed_file(path), Article) for path in files)
