@@ -674,14 +674,13 @@ class NewsReaderApp(App[int]):
         if not results:
             self.notify("No feeds yet: add one with 'newsreader feed add URL'.", timeout=5)
             return
-        self.feed_failures = [r.describe() for r in results if r.failed]
-        new = sum(r.new for r in results)
-        text = f"Fetched {plural(len(results), 'feed')}: {plural(new, 'new article')}."
-        if self.feed_failures:
-            text += f" {plural(len(self.feed_failures), 'feed')} failed: press ! to see."
-        self.notify(
-            text, title="Feeds", severity="warning" if self.feed_failures else "information"
-        )
+        from reader.feeds.refresh import failure_lines, summary
+
+        self.feed_failures = failure_lines(results)
+        self._update_status()  # the top line keeps saying so after the toast
+        unsaved = any(r.unsaved for r in results)
+        severity = "error" if unsaved else "warning" if self.feed_failures else "information"
+        self.notify(summary(results), title="Feeds", severity=severity)
         self.check_folders()  # the new files come in through the one ingest path
 
     # -- the view -----------------------------------------------------------
@@ -742,6 +741,7 @@ class NewsReaderApp(App[int]):
             loading=self._progress if self.loading else None,
             skipped=len(self.result.problems),
             hidden=len(self.result.hidden),
+            feeds_failed=len(self.feed_failures),
         )
         self.query_one(StatusBar).show(status)
 
@@ -1246,11 +1246,21 @@ class NewsReaderApp(App[int]):
         if not (result.problems or result.ignored or result.duplicates or self.feed_failures):
             self.notify("Every file was read.", timeout=2)
             return
+        from reader.feeds.subscriptions import describe_duplicate, feed_names
         from reader.screens.problems import ProblemsScreen
 
+        names = feed_names(self.feeds_list) if self.feeds_enabled else {}
+        duplicates = [
+            describe_duplicate(self._title_of(d.id), d.path, d.kept_path, names)
+            for d in result.duplicates
+        ]
         self.push_screen(
-            ProblemsScreen(result.problems, result.ignored, result.duplicates, self.feed_failures)
+            ProblemsScreen(result.problems, result.ignored, duplicates, self.feed_failures)
         )
+
+    def _title_of(self, article_id: str) -> str:
+        article = self.store.get(article_id)
+        return article.title if article is not None else article_id
 
     # -- bindings as data (reader.bindings) ---------------------------------
 

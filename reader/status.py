@@ -32,6 +32,7 @@ class StatusLine:
     loading: tuple[int, int] | None = None  # files read so far, of how many
     skipped: int = 0  # files that could not be read
     hidden: int = 0  # articles the config's hide rules leave out
+    feeds_failed: int = 0  # feeds the last fetch could not bring
 
     def parts(self, width: int | None = None) -> list[tuple[str, str]]:
         """The line as ``(text, style)`` pieces; style "" is plain.
@@ -94,13 +95,16 @@ class StatusLine:
         if self.skipped:
             text = f"{plural(self.skipped, 'file')} skipped, press ! to see"
             pieces["skipped"] = [(text, "bold yellow")]
+        if self.feeds_failed:
+            text = f"{plural(self.feeds_failed, 'feed')} failed, press ! to see"
+            pieces["feeds_failed"] = [(text, "bold yellow")]
         return pieces
 
 
 # What goes first when the line is too wide; the label and the count stay.
 SHORTENING = (
     "brand", "sort", "checking", "fetching", "skipped_short", "hidden", "hide_read", "loading",
-    "separator", "count", "skipped", "query",
+    "separator", "count", "feeds_failed", "skipped", "query",
 )  # fmt: skip
 
 

@@ -41,6 +41,7 @@ from reader.feeds.subscriptions import (
     remove_stale_temporaries,
     storage_error,
 )
+from reader.formatting import plural
 from reader.text import MAX_NAME_CHARS, clean_line
 
 MAX_WORKERS = 4
@@ -342,3 +343,31 @@ def refresh(
         except StorageError as error:
             results = [r if r.unsaved else replace(r, unsaved=str(error)) for r in results]
     return results
+
+
+def summary(results: Sequence[FeedResult]) -> str:
+    """One sentence on a whole fetch, with true counts: "Fetched 11 of 26 feeds: ...".
+
+    What could not be saved (a read-only folder, a full disk) is said instead.
+    """
+    unsaved = next((r.unsaved for r in results if r.unsaved), "")
+    failed = sum(r.failed for r in results)
+    worked = len(results) - failed
+    new = sum(r.new for r in results)
+    total = len(results)
+    counted = plural(total, "feed") if not failed else f"{worked:,} of {plural(total, 'feed')}"
+    text = f"Fetched {counted}: {plural(new, 'new article')}."
+    if unsaved:
+        return f"{text} {unsaved[0].upper()}{unsaved[1:]}."
+    if failed:
+        text += f" {failed:,} failed: press ! to see."
+    return text
+
+
+def failure_lines(results: Sequence[FeedResult]) -> list[str]:
+    """One line per failed feed, each feed named as people know it."""
+    return [
+        result.describe(name)
+        for result, name in zip(results, names(results), strict=True)
+        if result.failed
+    ]

@@ -480,3 +480,35 @@ def _merge(updated: Iterable[Feed], listing: Path) -> list[Feed]:
     ]
     save_feeds(merged, listing)
     return merged
+
+
+# ------------------------------------------------------------------ names for people
+
+
+def feed_names(path: Path | None = None) -> dict[str, str]:
+    """Each subscribed feed's folder name -> what to call it (its title, else its URL)."""
+    try:
+        feeds = load_feeds(path)
+    except FeedListError:
+        return {}
+    return {feed.folder: feed.title or feed.url for feed in feeds}
+
+
+def source_of(file: str, names: dict[str, str], feeds_dir: Path | None = None) -> str:
+    """Where an article file comes from, for people: "the feed X" when fetched, else its path."""
+    feeds_dir = paths.feeds_dir() if feeds_dir is None else feeds_dir
+    path = Path(file)
+    if path.parent.parent == feeds_dir:
+        name = names.get(path.parent.name)
+        return f"the feed {name}" if name else "a feed no longer subscribed"
+    return file
+
+
+def describe_duplicate(
+    title: str, file: str, kept: str, names: dict[str, str], feeds_dir: Path | None = None
+) -> str:
+    """One line for a merged duplicate that names feeds, never their hashed file names."""
+    where, kept_where = source_of(file, names, feeds_dir), source_of(kept, names, feeds_dir)
+    if where == file and kept_where == kept:
+        return f"{file}: same article as {kept} (kept that one)"
+    return f"{title}: in {where} and in {kept_where} (kept the one in {kept_where})"

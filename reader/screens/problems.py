@@ -31,7 +31,7 @@ class ProblemsScreen(ScrollingScreen[None]):
         self,
         problems: list[Problem],
         ignored: list[Problem],
-        duplicates: list[Duplicate],
+        duplicates: Sequence[Duplicate | str],
         feed_failures: Sequence[str] = (),
     ) -> None:
         super().__init__()
@@ -49,17 +49,21 @@ class ProblemsScreen(ScrollingScreen[None]):
 def problems_text(
     problems: list[Problem],
     ignored: list[Problem],
-    duplicates: list[Duplicate],
-    feed_failures: list[str],
+    duplicates: Sequence[Duplicate | str],
+    feed_failures: Sequence[str],
 ) -> Text:
     """The screen's text: a counted heading over each non-empty list."""
     text = Text()
-    text.append(f"{plural(len(problems), 'file')} skipped", style="bold")
+    failed = f"{plural(len(feed_failures), 'feed')} failed"
+    # Failed feeds and no skipped file: the title says what is there, not "0 files skipped".
+    feeds_first = bool(feed_failures) and not problems
+    text.append(failed if feeds_first else f"{plural(len(problems), 'file')} skipped", style="bold")
     text.append("  (Esc closes)\n\n", style="dim")
     for problem in problems:
         text.append(str(problem) + "\n")
     if feed_failures:
-        text.append(f"\n{plural(len(feed_failures), 'feed')} failed\n", style="bold")
+        if not feeds_first:
+            text.append(f"\n{failed}\n", style="bold")
         for line in feed_failures:
             text.append(line + "\n")
     if ignored:

@@ -60,3 +60,77 @@ async def test_fetch_outside_the_default_library_says_where_feeds_go(app_factory
         await pilot.pause()
         assert app.fetching is None
         assert not app.workers or all(w.group != "fetch" for w in app.workers)
+
+
+def _status(app) -> str:
+    from reader.app import StatusBar
+
+    return str(app.query_one(StatusBar).render())
+
+
+async def test_failed_feeds_are_counted_truly_and_stay_on_the_top_line(app_factory, notices):
+    server = FeedServer().start()
+    try:
+        server.serve("/good.xml", RSS_20)
+        add_feed(server.url("/good.xml"))
+        add_feed(server.url("/missing.xml"))
+        app = app_factory(SEEDS, optional_paths=paths.default_optional_paths())
+        async with app.run_test(size=(160, 30)) as pilot:
+            await _settle(app, pilot)
+            await pilot.press("R")
+            await _settle(app, pilot)
+            assert "Fetched 1 of 2 feeds: 2 new articles. 1 failed: press ! to see." in notices
+            app.clear_notifications()
+            await pilot.pause()
+            assert "1 feed failed, press ! to see" in _status(app)
+            await pilot.press("exclamation_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, ProblemsScreen)
+            from reader.screens.problems import problems_text
+
+            screen = app.screen
+            text = problems_text(
+                screen.problems, screen.ignored, screen.duplicates, screen.feed_failures
+            )
+            assert text.plain.startswith("1 feed failed  (Esc closes)")
+            assert "0 files skipped" not in text.plain
+    finally:
+        server.stop()
+
+
+async def test_r_in_a_read_only_data_folder_is_one_sentence(
+    app_factory, notices, tmp_path, monkeypatch
+):
+    import os
+    import subprocess
+
+    import pytest
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)])
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    server = FeedServer().start()
+    try:
+        monkeypatch.setenv("XDG_DATA_HOME", str(disk))
+        server.serve("/good.xml", RSS_20)
+        add_feed(server.url("/good.xml"))
+        if subprocess.run(["mount", "-o", "remount,ro", str(disk)]).returncode != 0:
+            pytest.skip("cannot remount the tmpfs read-only")
+        app = app_factory(SEEDS, optional_paths=paths.default_optional_paths())
+        async with app.run_test(size=(160, 30)) as pilot:
+            await _settle(app, pilot)
+            await pilot.press("R")
+            await _settle(app, pilot)
+        feed_notices = [n for n in notices if "feed" in n.lower()]
+        assert feed_notices == [
+            f"Fetched 0 of 1 feed: 0 new articles. "
+            f"Cannot save feeds: {paths.data_dir()} is read-only."
+        ]
+        assert not any("Errno" in n for n in notices)
+    finally:
+        server.stop()
+        subprocess.run(["umount", "-l", str(disk)])

@@ -463,3 +463,33 @@ def test_refresh_in_a_read_only_folder_says_it_once(server: FeedServer, small_di
     results = refresh()
     reason = f"cannot save feeds: {paths.data_dir()} is read-only"
     assert [r.unsaved for r in results] == [reason, reason]
+
+
+def test_merged_duplicates_name_their_feeds_not_hashed_files(tmp_path: Path) -> None:
+    from reader.feeds.subscriptions import describe_duplicate
+
+    a, b = Feed(url="https://a.example/rss", title="Alpha"), Feed(url="https://b.example/feed")
+    names = {a.folder: "Alpha", b.folder: b.url}
+    feeds = tmp_path / "feeds"
+    line = describe_duplicate(
+        "Story", str(feeds / a.folder / "0a1b.md"), str(feeds / b.folder / "9f8e.md"), names, feeds
+    )
+    assert line == (
+        "Story: in the feed Alpha and in the feed https://b.example/feed "
+        "(kept the one in the feed https://b.example/feed)"
+    )
+    assert ".md" not in line
+    plain = describe_duplicate("Story", "x/a.txt", "x/b.txt", names, feeds)
+    assert plain == "x/a.txt: same article as x/b.txt (kept that one)"
+
+
+def test_the_summary_counts_what_was_fetched() -> None:
+    from reader.feeds.refresh import FeedResult, summary
+
+    good = FeedResult(Feed(url="https://a.example/"), "fetched", new=3)
+    bad = FeedResult(Feed(url="https://b.example/"), "failed", error="timed out")
+    assert (
+        summary([good, bad, bad])
+        == "Fetched 1 of 3 feeds: 3 new articles. 2 failed: press ! to see."
+    )
+    assert summary([good]) == "Fetched 1 feed: 3 new articles."
