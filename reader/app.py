@@ -232,6 +232,7 @@ class NewsReaderApp(App[int]):
         self.fetch_interval = 0.0  # seconds between automatic fetches (0: only on R)
         self.fetching: tuple[int, int] | None = None  # feeds fetched so far, of how many
         self.feed_failures: list[str] = []
+        self.quit_warning: str | None = None  # marks that could not be saved, said at exit
         self._current_id: str | None = None
         self._restore: dict[str, object] = {}
         self._sidebar: TopicSidebar | None = None  # found once mounted
@@ -314,6 +315,8 @@ class NewsReaderApp(App[int]):
     def on_unmount(self) -> None:
         self.save_view()
         self.state.close()
+        if self.state.unsaved:  # said after the screen is restored (reader.cli)
+            self.quit_warning = self.state.warning
 
     # -- remembered view ------------------------------------------------------
 

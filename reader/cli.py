@@ -621,6 +621,9 @@ def run_tui(given: Sequence[str]) -> int:
 
         watch_server(lambda: app.call_from_thread(app.exit))
     app.run()
+    if app.quit_warning:
+        sys.stderr.write(f"newsreader: {app.quit_warning}\n")
+        return 1
     return app.return_code or 0
 
 

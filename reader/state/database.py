@@ -12,6 +12,7 @@ ReadState calls it under its lock.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -107,6 +108,8 @@ class StateDatabase:
         self.path = path
         self.readonly = readonly
         self.warning: str | None = None
+        # Why the last write failed, in the user's words ("the disk is full"); "" once one works.
+        self.failure = ""
         self._clock = clock
         self._loaded = loaded
         self._restarted = restarted
@@ -213,6 +216,7 @@ class StateDatabase:
             else:
                 self._unwritable(str(error))
             return "failed"
+        self.failure = ""
         if self._write_failed:
             self._write_failed = False
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -341,6 +345,7 @@ class StateDatabase:
         return self.open(create=True) if create else False
 
     def _busy(self) -> None:
+        self.failure = "it is locked by another program"
         if self._conn is not None:
             self._conn.execute(f"PRAGMA busy_timeout = {RETRY_BUSY_TIMEOUT_MS}")
         if not self._write_failed:
@@ -351,9 +356,36 @@ class StateDatabase:
             )
 
     def _unwritable(self, reason: str) -> None:
+        self.failure = self._in_words(reason)
         if not self._write_failed:
             self._write_failed = True
             self.warning = (
-                f"Read marks will not be saved: cannot write {self.path} ({reason}). "
+                f"Read marks will not be saved: cannot write {self.path} ({self.failure}). "
                 "They are kept until you quit."
             )
+
+    def _in_words(self, reason: str) -> str:
+        """SQLite's or the OS's reason as the user would say it."""
+        lowered = reason.lower()
+        folder = self.path.parent
+        # SQLite says "disk I/O error" for a WAL it cannot grow: ask the disk.
+        if "full" in lowered or "no space" in lowered or _full(folder):
+            return "the disk is full"
+        if "readonly" in lowered or "read-only" in lowered or not _writable(folder):
+            return f"{folder} is read-only"
+        return reason
+
+
+def _full(folder: Path) -> bool:
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 64 * 1024
+
+
+def _writable(folder: Path) -> bool:
+    """False for a folder on a read-only file system (or one we may not write), even as root."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return os.access(folder, os.W_OK)

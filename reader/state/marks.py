@@ -337,9 +337,13 @@ class ReadState:
             if not self.readonly and self.unsaved:
                 self._db.be_patient()
                 if not self._write():
+                    reason = f": {self._db.failure}" if self._db.failure else ""
                     self.warning = (
-                        f"{self.unsaved:,} read mark(s) could not be saved to {self.path}."
+                        f"{self.unsaved:,} read mark(s) could not be saved to {self.path}{reason}."
                     )
+            elif self._db.failure and self.warning is not None:
+                # Nothing is lost now; "kept until you quit" no longer says anything.
+                self.warning = f"Read marks cannot be saved to {self.path}: {self._db.failure}."
             self._db.close()
 
     def __enter__(self) -> ReadState:

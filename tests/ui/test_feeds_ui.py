@@ -14,6 +14,7 @@ from .conftest import SEEDS, wait_workers
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))  # the feed test server
 from feed_samples import RSS_20  # noqa: E402
 from feed_server import FeedServer  # noqa: E402
+from small_disk import mount_tmpfs, remount_read_only, unmount  # noqa: E402
 
 
 async def _settle(app, pilot) -> None:
@@ -101,25 +102,13 @@ async def test_failed_feeds_are_counted_truly_and_stay_on_the_top_line(app_facto
 async def test_r_in_a_read_only_data_folder_is_one_sentence(
     app_factory, notices, tmp_path, monkeypatch
 ):
-    import os
-    import subprocess
-
-    import pytest
-
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)])
-    if mounted.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here")
+    disk = mount_tmpfs(tmp_path / "disk", "1m")
     server = FeedServer().start()
     try:
         monkeypatch.setenv("XDG_DATA_HOME", str(disk))
         server.serve("/good.xml", RSS_20)
         add_feed(server.url("/good.xml"))
-        if subprocess.run(["mount", "-o", "remount,ro", str(disk)]).returncode != 0:
-            pytest.skip("cannot remount the tmpfs read-only")
+        remount_read_only(disk)
         app = app_factory(SEEDS, optional_paths=paths.default_optional_paths())
         async with app.run_test(size=(160, 30)) as pilot:
             await _settle(app, pilot)
@@ -133,4 +122,4 @@ async def test_r_in_a_read_only_data_folder_is_one_sentence(
         assert not any("Errno" in n for n in notices)
     finally:
         server.stop()
-        subprocess.run(["umount", "-l", str(disk)])
+        unmount(disk)

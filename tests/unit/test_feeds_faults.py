@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from feed_samples import RSS_20, item, rss
 from feed_server import FeedServer
+from small_disk import fill, mount_tmpfs, remount_read_only, unmount
 
 from reader import paths
 from reader.cli import main
@@ -346,47 +347,15 @@ def test_export_writes_the_site_as_html_url(capsys, server: FeedServer) -> None:
 # ------------------------------------------------------------------ a full or read-only disk
 
 
-def _mount(target: Path, options: str) -> None:
-    target.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-
-
 @pytest.fixture
 def small_disk(tmp_path: Path, monkeypatch) -> Iterator[Path]:
     """XDG_DATA_HOME on a 512 KiB tmpfs, unmounted afterwards."""
-    mount = tmp_path / "disk"
-    _mount(mount, "size=512k")
+    mount = mount_tmpfs(tmp_path / "disk", "512k")
     monkeypatch.setenv("XDG_DATA_HOME", str(mount))
     try:
         yield mount
     finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def fill(disk: Path) -> None:
-    """Take every free block of ``disk``."""
-    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
-    try:
-        while os.write(fd, b"\0" * 4096):
-            pass
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def remount_read_only(disk: Path) -> None:
-    done = subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot remount the tmpfs read-only: {done.stderr.strip()}")
+        unmount(mount)
 
 
 def test_a_full_disk_is_one_line_and_exit_1(
