@@ -610,7 +610,8 @@ def run_tui(given: Sequence[str]) -> int:
         _require_terminal()
     # The same problems 'newsreader config check' prints (a missing seed folder among them).
     notes = [str(problem) for problem in problems]
-    if not given:
+    if not given:  # the user's own folders leave the demo seeds out
+        seed_paths = paths.default_seed_paths(config.seed_folders)
         seed_paths.extend(folder for folder in config.seed_folders if folder.is_dir())
     from reader.app import make_app  # textual is imported only for the TUI
 

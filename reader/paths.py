@@ -6,6 +6,7 @@ so read-only commands leave the file system as they found it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import platformdirs
@@ -65,13 +66,18 @@ def cache_dir() -> Path:
     return platformdirs.user_cache_path(APP_NAME, appauthor=False)
 
 
-def default_seed_paths() -> list[Path]:
-    """What ``newsreader`` reads when given no path (with ``default_optional_paths``)."""
-    paths = [bundled_seeds_dir()]
+def default_seed_paths(own_folders: Sequence[Path] = ()) -> list[Path]:
+    """What ``newsreader`` reads when given no path (with ``default_optional_paths``).
+
+    The bundled demo seeds only until the user has a library of their own:
+    their seeds folder, one of ``own_folders`` (the ``seed_folders`` setting)
+    that exists, or fetched feeds (the first fetch makes their folder).
+    """
     user = user_seeds_dir()
-    if user.is_dir():
-        paths.append(user)
-    return paths
+    mine = [user] if user.is_dir() else []
+    if mine or feeds_dir().is_dir() or any(Path(folder).is_dir() for folder in own_folders):
+        return mine
+    return [bundled_seeds_dir()]
 
 
 def default_optional_paths() -> list[Path]:

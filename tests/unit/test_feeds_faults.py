@@ -462,3 +462,24 @@ def test_the_summary_counts_what_was_fetched() -> None:
         == "Fetched 1 of 3 feeds: 3 new articles. 2 failed: press ! to see."
     )
     assert summary([good]) == "Fetched 1 feed: 3 new articles."
+
+
+# ------------------------------------------------------------------ the demo seeds
+
+
+def test_the_demo_seeds_leave_once_the_user_has_a_library(capsys, server, tmp_path) -> None:
+    bundled = paths.bundled_seeds_dir()
+    assert paths.default_seed_paths() == [bundled]
+    assert paths.default_seed_paths([tmp_path / "missing"]) == [bundled]
+    assert paths.default_seed_paths([tmp_path]) == []  # a seed_folders entry of theirs
+    demo = json.loads(run(capsys, "list", "--json")[1].splitlines()[0])
+    assert demo["path"].startswith(str(bundled))
+
+    server.serve("/feed", RSS_20)
+    assert run(capsys, "feed", "add", server.url("/feed"))[0] == 0  # the first fetch
+    assert paths.default_seed_paths() == []
+    listed = [json.loads(line) for line in run(capsys, "list", "--json")[1].splitlines()]
+    assert sorted(a["title"] for a in listed) == ["First post", "Second post"]
+
+    paths.user_seeds_dir().mkdir(parents=True)
+    assert paths.default_seed_paths() == [paths.user_seeds_dir()]
