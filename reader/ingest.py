@@ -22,7 +22,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reader.cache import SCAN_PROBLEM, CacheEntry, IndexCache
 from reader.formatting import plural
@@ -132,11 +132,31 @@ class Collector:
             return outcome
         current = result.articles[index]
         if _newer(outcome, current):
-            result.articles[index] = outcome
+            merged = _with_topics_of(outcome, current)
+            result.articles[index] = merged
             result.duplicates.append(Duplicate(current.path, outcome.path, current.id))
-            return outcome
+            return merged
         result.duplicates.append(Duplicate(outcome.path, current.path, current.id))
-        return None
+        merged = _with_topics_of(current, outcome)
+        if merged is current:
+            return None
+        result.articles[index] = merged
+        return merged
+
+
+def _with_topics_of(kept: Article, other: Article) -> Article:
+    """The article kept of two files with one id, with the other's topics too.
+
+    Two feeds (or files) that carry one article each file it under their
+    topics; the merged article is under all of them, the kept one's first.
+    """
+    seen = {topic.casefold() for topic in kept.topics}
+    extra: list[str] = []
+    for topic in other.topics:
+        if topic.casefold() not in seen:
+            seen.add(topic.casefold())
+            extra.append(topic)
+    return replace(kept, topics=(*kept.topics, *extra)) if extra else kept
 
 
 def collect(
@@ -162,7 +182,7 @@ class _Known:
     signatures: dict[str, Signature] = field(default_factory=dict)
     named: frozenset[str] = frozenset()  # files the user named (not found in a folder)
     scan_problems: tuple[Problem, ...] = ()
-    losers: dict[str, Article] = field(default_factory=dict)  # duplicates that lost
+    losers: dict[str, Article] = field(default_factory=dict)  # both files of duplicates, as read
 
 
 class Ingest:
@@ -349,11 +369,13 @@ class Ingest:
 
     def _adopt(self, known: _Known, result: LoadResult, outcomes: Iterable[Outcome]) -> None:
         """Keep a new result, and the duplicates that lost (to be able to rebuild it)."""
-        # A Duplicate names the file that lost; the winner is never named so.
-        losing = {d.path for d in result.duplicates}
+        # The files of every duplicate as they were read: the kept article of
+        # a duplicate also holds the other's topics, which a rebuild must not
+        # take for its own (the other file may be gone by then).
+        merged = {d.path for d in result.duplicates} | {d.kept_path for d in result.duplicates}
         known.losers = (
-            {o.path: o for o in outcomes if o.path in losing and type(o) is Article}
-            if losing
+            {o.path: o for o in outcomes if o.path in merged and type(o) is Article}
+            if merged
             else {}
         )
         self._known = known

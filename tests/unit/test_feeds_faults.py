@@ -483,3 +483,39 @@ def test_the_demo_seeds_leave_once_the_user_has_a_library(capsys, server, tmp_pa
 
     paths.user_seeds_dir().mkdir(parents=True)
     assert paths.default_seed_paths() == [paths.user_seeds_dir()]
+
+
+# ------------------------------------------------------------------ one article, several feeds
+
+
+def test_an_article_in_two_feeds_keeps_both_topics(capsys, server: FeedServer) -> None:
+    links = ["https://news.example/1", "https://news.example/2"]
+    server.serve("/a.xml", rss("".join(item(f"Story {n}", link) for n, link in enumerate(links))))
+    items = [{"id": link, "url": link, "title": f"Story {n}"} for n, link in enumerate(links)]
+    jsonfeed = {"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": items}
+    server.serve(
+        "/b.json", json.dumps(jsonfeed).encode(), headers={"Content-Type": "application/feed+json"}
+    )
+    assert run(capsys, "feed", "add", server.url("/a.xml"), "--topic", "Plain")[0] == 0
+    code, out, _ = run(capsys, "feed", "add", server.url("/b.json"), "--topic", "JSONy")
+    assert code == 0 and "2 new articles" in out
+    for topic in ("JSONy", "Plain"):
+        listed = [
+            json.loads(line)
+            for line in run(capsys, "list", "--json", "--topic", topic)[1].splitlines()
+        ]
+        assert sorted(a["url"] for a in listed) == links, topic
+        assert all({"Plain", "JSONy"} <= set(a["topics"]) for a in listed)
+
+
+def test_merged_topics_leave_with_the_file_that_brought_them(write_seed, tmp_path: Path) -> None:
+    from reader.ingest import Ingest
+
+    write_seed("title: One\nwebUrl: https://x.example/1\ntopics: [Kept]\n", "a.txt")
+    other = write_seed("title: One\nwebUrl: https://x.example/1\ntopics: [Other]\n", "b.txt")
+    session = Ingest([tmp_path], workers=1)
+    (article,) = session.load_all().articles
+    assert article.topics == ("Kept", "Other")
+    other.unlink()
+    (article,) = session.check().result.articles
+    assert article.topics == ("Kept",)
