@@ -34,9 +34,11 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     actions = feed.add_subparsers(dest="feed_command", required=True)
     add = actions.add_parser(
         "add",
-        help="subscribe to a feed (and fetch it once)",
-        description="Subscribe to an http or https feed URL, or a local feed file, "
-        "then fetch it once. Exit 1 if that fetch fails (the feed stays subscribed).",
+        help="fetch a feed once and subscribe to it",
+        description="Fetch an http or https feed URL (https when no scheme is given), or "
+        "a local feed file, once, then subscribe to it. What is not a feed is refused "
+        "(exit 2). Exit 1 if the fetch fails for now (the feed stays subscribed) or "
+        "nothing can be saved.",
     )
     add.add_argument("url", metavar="URL", help="the feed's http(s) URL, or a file path")
     add.add_argument("--topic", default="", help="a topic for all its articles")
