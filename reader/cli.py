@@ -56,7 +56,8 @@ commands:
   serve   the reader in a browser: one reader per tab (127.0.0.1 unless --host)
 
 With no PATH, newsreader reads the bundled seeds, your own seeds folder and the feeds
-you fetched (with 'newsreader fetch', or R in the reader):
+you fetched (with 'newsreader fetch', or R in the reader); the bundled demo seeds
+only until you have seeds or feeds of your own:
   your own seeds folder   {user_seeds}
   the feeds you fetched   {feeds}
 """
@@ -115,7 +116,7 @@ def _one_of(choices: Iterable[str]) -> str:
 def _paths_help() -> str:
     return (
         "files or folders of articles (default: the bundled seeds, your own seeds folder "
-        "and the feeds you fetched)"
+        "and the feeds you fetched; the bundled seeds only until you have your own)"
     )
 
 
