@@ -41,7 +41,7 @@ from reader.ingest import Changes, Ingest, Loaded, Progress
 from reader.library import Library, ViewSpec
 from reader.loader import load_detail
 from reader.model import Article, ArticleDetail, LoadResult
-from reader.scope import ALL, SavedSearch, Scope, Story, is_remembered, scope_from_key
+from reader.scope import ALL, SavedSearch, Scope, Story, Tag, is_remembered, scope_from_key
 from reader.state import ReadState
 from reader.status import StatusLine
 from reader.store import Sort, Store
@@ -1084,6 +1084,31 @@ class NewsReaderApp(App[int]):
         if article is not None:
             self.state.set_starred(self.row_ids(article), not self.row_is_starred(article))
             self._marks_changed()
+
+    def action_tag(self) -> None:
+        article = self.article_list.article
+        if article is None:
+            return
+        known = list(self.state.tag_counts())
+
+        def tagged(tag: str | None) -> None:
+            if not tag:
+                return
+            # The name as already spelled, if it is in use in another case.
+            tag = next((name for name in known if name.casefold() == tag.casefold()), tag)
+            present = tag not in self.state.tags_of(article.id)
+            self.state.set_tag([article.id], tag, present)
+            verb = "Tagged" if present else "Took the tag off"
+            self.notify(f"{verb} “{tag}”.", timeout=2)
+            if not present and self.scope == Tag(tag) and not self.state.tagged(tag):
+                self.scope = ALL
+            self._marks_changed()
+            self._update_sidebar()
+
+        from reader.screens.tag import TagScreen
+
+        tags = sorted(self.state.tags_of(article.id), key=str.casefold)
+        self.push_screen(TagScreen(article.title, tags, known), tagged)
 
     def action_mark_all_read(self) -> None:
         articles = self.article_list.articles

@@ -354,7 +354,11 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
     if state is not None and args.starred:
         articles = [a for a in articles if state.is_starred(a.id)]
     if query is not None:
-        ctx = MatchContext(state.is_read, state.is_starred) if state is not None else MatchContext()
+        ctx = (
+            MatchContext(state.is_read, state.is_starred, tags_of=state.tags_of)
+            if state is not None
+            else MatchContext()
+        )
         articles = SearchIndex().filter(articles, query, ctx)
     if not articles and (query is not None or args.topic or args.unread or args.starred):
         # Nothing on stdout keeps pipes clean; say why on stderr, exit 0.
@@ -370,6 +374,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
             if state is not None:
                 record["read"] = state.is_read(article.id)
                 record["starred"] = state.is_starred(article.id)
+                record["tags"] = sorted(state.tags_of(article.id))
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
             out.write(article_line(article) + "\n")

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from reader.model import Article, Related
-from reader.scope import ALL, STARRED, All, SavedSearch, Scope, Starred, Topic
+from reader.scope import ALL, STARRED, All, SavedSearch, Scope, Starred, Tag, Topic
 from reader.scope import Story as StoryScope
 from reader.state import ReadState
 from reader.store import Sort, Store, date_key, quality_key
@@ -140,7 +140,10 @@ class Library:
         if self._index is None:
             self._index = SearchIndex(self.store)
         context = MatchContext(
-            is_read=self.state.is_read, is_starred=self.state.is_starred, now=self.now()
+            is_read=self.state.is_read,
+            is_starred=self.state.is_starred,
+            now=self.now(),
+            tags_of=self.state.tags_of,
         )
         return self._index.filter(articles, query, context)
 
@@ -201,6 +204,9 @@ class Library:
             case SavedSearch(name):
                 members = {a.id for a in self.saved_search_articles(name)}
                 return [a for a in store.ordered(sort) if a.id in members]
+            case Tag(name):
+                members = self.state.tagged(name)
+                return [a for a in store.ordered(sort) if a.id in members]
             case StoryScope(article_id) if (lead := store.get(article_id)) is not None:
                 return sorted([lead, *self.also_covered(lead)], key=date_key)
         return store.view(None, sort)
@@ -212,6 +218,8 @@ class Library:
                 return bool(self.store.view(name))
             case SavedSearch(name):
                 return name in self.state.saved_searches()
+            case Tag(name):
+                return name in self.state.tag_counts()
             case StoryScope(article_id):
                 return article_id in self.store
         return True
@@ -268,7 +276,7 @@ class Library:
         return sum(1 for article in shown if article.id not in read), len(shown)
 
     def sidebar(self, by_story: bool) -> list[SidebarEntry]:
-        """All, Starred, saved searches, then topics busiest first.
+        """All, Starred, saved searches, tags, then topics busiest first.
 
         One pass over the store counts every topic (a filter per topic was
         O(topics x articles): a second per refresh at 100,000 articles).
@@ -287,6 +295,10 @@ class Library:
             entries.append(
                 SidebarEntry(search, self.label(search), *self.counts(matches, by_story))
             )
+        for name in self.state.tag_counts():
+            tag = Tag(name)
+            tagged = self.scope_articles(tag)
+            entries.append(SidebarEntry(tag, self.label(tag), *self.counts(tagged, by_story)))
         for name, _total in self.store.topics():
             topic = Topic(name)
             entries.append(SidebarEntry(topic, name, *counts[topic.key]))
@@ -356,6 +368,8 @@ class Library:
                 return "Starred"
             case SavedSearch(name):
                 return "⌕ " + name
+            case Tag(name):
+                return "#" + name
             case StoryScope(article_id):
                 article = self.store.get(article_id)
                 return "Story: " + (article.title if article else "?")

@@ -1,7 +1,7 @@
 """What the list is showing: a sidebar entry or an opened story, as a small value.
 
-A scope is one of ``All()``, ``Starred()``, ``Topic(name)``, ``SavedSearch(name)``
-or ``Story(article_id)`` (a ``Feed(url)`` can join them later). The library
+A scope is one of ``All()``, ``Starred()``, ``Topic(name)``, ``SavedSearch(name)``,
+``Tag(name)`` or ``Story(article_id)`` (a ``Feed(url)`` can join them later). The library
 answers what a scope shows (``reader.library``); nothing parses strings. Each
 scope has a ``key``, the string the state file keeps (``"topic:AI"``), and
 ``scope_from_key`` reads those back, so views saved by older versions still load.
@@ -59,6 +59,14 @@ class SavedSearch(_Keyed):
 
 
 @dataclass(frozen=True, slots=True)
+class Tag(_Keyed):
+    """The articles carrying one user tag (``T`` puts tags on articles)."""
+
+    kind = "tag"
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Story(_Keyed):
     """One story opened from the stories view: its lead and the other coverage."""
 
@@ -66,11 +74,11 @@ class Story(_Keyed):
     article_id: str
 
 
-Scope = All | Starred | Topic | SavedSearch | Story
+Scope = All | Starred | Topic | SavedSearch | Tag | Story
 
 ALL = All()
 STARRED = Starred()
-_WITH_FIELD = {cls.kind: cls for cls in (Topic, SavedSearch, Story)}
+_WITH_FIELD = {cls.kind: cls for cls in (Topic, SavedSearch, Tag, Story)}
 
 
 def scope_from_key(key: object) -> Scope | None:

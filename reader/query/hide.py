@@ -27,7 +27,7 @@ def rule_problem(text: str) -> str | None:
     except QueryError as error:
         return error.message
     if query.needs_marks:
-        return "cannot use is: (a rule hides by what an article says, not by its marks)"
+        return "cannot use is: or tag: (a rule hides by what an article says, not by its marks)"
     return None
 
 

@@ -20,6 +20,7 @@ from reader.query.tree import (
     Provider,
     Quality,
     Query,
+    Tag,
     Text,
     Title,
     Topic,
@@ -29,12 +30,13 @@ from reader.query.tree import (
 )
 from reader.text import fold
 
-FIELDS = ("topic", "provider", "title", "type", "is", "quality", "after", "before")
+FIELDS = ("topic", "provider", "title", "tag", "type", "is", "quality", "after", "before")
 READ_STATES = ("read", "unread", "starred", "unstarred")
 
 _FIELD_NEEDS = {
     "topic": 'topic needs a topic name, like topic:ai or topic:"AWS AI"',
     "provider": "provider needs part of a name or domain, like provider:gulf",
+    "tag": "tag needs a tag name, like tag:later (T puts tags on articles)",
     "title": 'title needs a word or a phrase, like title:sponsored or title:"press release"',
     "type": "type needs an article type, like type:video or type:article",
     "is": "is: takes read, unread, starred or unstarred, like is:unread",
@@ -44,7 +46,7 @@ _FIELD_NEEDS = {
 }
 _UNKNOWN_FIELD = (
     'unknown field "{name}:" (try topic:, provider:, type:, is:, quality:, after:, before:,'
-    " title:;"
+    " title:, tag:;"
     " or put it in quotes to search for the text)"
 )
 _UNCLOSED_QUOTE = 'unclosed quote: add a closing " to end the phrase'
@@ -180,6 +182,8 @@ def _leaf(token: _Token) -> Node:
         return Provider(fold(value))
     if key == "title":
         return Title(fold(value))
+    if key == "tag":
+        return Tag(fold(value))
     if key == "type":
         return Type(fold(value))
     if key == "is":

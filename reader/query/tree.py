@@ -22,10 +22,15 @@ from reader.query.records import (
     _record,
     _timestamp,
 )
+from reader.text import fold
 
 
 def _never(_article_id: str) -> bool:
     return False
+
+
+def _no_tags(_article_id: str) -> frozenset[str]:
+    return frozenset()
 
 
 def _utc_now() -> datetime:
@@ -34,11 +39,12 @@ def _utc_now() -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class MatchContext:
-    """What a query needs besides the article: read and starred marks, and the time."""
+    """What a query needs besides the article: read and starred marks, tags, and the time."""
 
     is_read: Callable[[str], bool] = _never
     is_starred: Callable[[str], bool] = _never
     now: datetime = field(default_factory=_utc_now)
+    tags_of: Callable[[str], frozenset[str]] = _no_tags
 
     def now_timestamp(self) -> float:
         return _timestamp(self.now)
@@ -209,6 +215,24 @@ class Is(_Leaf):
 
 
 @dataclass(frozen=True, slots=True)
+class Tag(_Leaf):
+    """tag:NAME, a user tag of the article (kept with the marks), folded."""
+
+    name: str
+
+    context_free = False
+
+    def _has(self, ctx: MatchContext, article_id: str) -> bool:
+        return any(fold(tag) == self.name for tag in ctx.tags_of(article_id))
+
+    def test(self, record: _Record, ctx: MatchContext) -> bool:
+        return self._has(ctx, record[_ARTICLE].id)
+
+    def mask(self, cols: _Columns, cand: Sequence[int], ctx: MatchContext) -> Iterable[bool]:
+        return (self._has(ctx, article_id) for article_id in cols.values("id", cand))
+
+
+@dataclass(frozen=True, slots=True)
 class Not:
     """-x: the articles x does not match."""
 
@@ -277,7 +301,9 @@ class Or:
         return sorted(hits)  # disjoint row numbers: sorting restores input order
 
 
-Node = MatchAll | Text | Title | Topic | Provider | Type | Quality | Date | Is | Not | And | Or
+Node = (
+    MatchAll | Text | Title | Topic | Provider | Type | Quality | Date | Is | Tag | Not | And | Or
+)
 _FIELD_LEAVES = (Title, Topic, Provider, Type, Quality, Date)
 
 
@@ -315,7 +341,7 @@ def _positive_words(node: Node) -> Iterable[Text]:
 
 
 def _has_marks(node: Node) -> bool:
-    if isinstance(node, Is):
+    if isinstance(node, Is | Tag):
         return True
     if isinstance(node, Not):
         return _has_marks(node.child)
@@ -336,7 +362,7 @@ class Query:
 
     @property
     def needs_marks(self) -> bool:
-        """True when the query has is: terms, so read/starred changes can change its result."""
+        """True when the query has is: or tag: terms, so marks and tags can change its result."""
         return _has_marks(self.root)
 
     @property

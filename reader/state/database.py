@@ -16,12 +16,12 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: user tags
 # Waiting this long for another writer is "retry briefly"; once a write has
 # failed, retries wait much less so a busy database cannot freeze the UI.
 BUSY_TIMEOUT_MS = 2000
@@ -50,6 +50,12 @@ CREATE TABLE IF NOT EXISTS settings (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS tags (
+    id TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    created_at REAL,
+    PRIMARY KEY (id, tag)
+);
 """
 
 # One upsert per kind: a mark touches only its own columns, so another
@@ -76,6 +82,7 @@ class Contents:
     times: dict[Kind, dict[str, float | None]]  # read_at / starred_at of the marked ids
     searches: dict[str, tuple[str, float | None]]  # name -> (query, created_at)
     settings: dict[str, str]  # key -> JSON text
+    tags: dict[str, set[str]] = field(default_factory=dict)  # article id -> its tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +92,7 @@ class Batch:
     marks: dict[Kind, list[tuple[str, bool, float | None]]]  # (id, value, its time)
     searches: dict[str, tuple[str, float | None] | None]  # None deletes the search
     settings: dict[str, str]
+    tags: dict[tuple[str, str], bool] = field(default_factory=dict)  # (id, tag) -> present
 
 
 class StateDatabase:
@@ -199,6 +207,13 @@ class StateDatabase:
                 conn.executemany(
                     "INSERT OR REPLACE INTO settings VALUES (?, ?)", batch.settings.items()
                 )
+                for (article_id, tag), present in batch.tags.items():
+                    if present:
+                        conn.execute(
+                            "INSERT OR IGNORE INTO tags VALUES (?, ?, ?)", (article_id, tag, now)
+                        )
+                    else:
+                        conn.execute("DELETE FROM tags WHERE id = ? AND tag = ?", (article_id, tag))
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -308,6 +323,9 @@ class StateDatabase:
                     contents.searches[name] = (query, created)
             if "settings" in tables:
                 contents.settings = dict(conn.execute("SELECT key, value FROM settings"))
+            if "tags" in tables:
+                for article_id, tag in conn.execute("SELECT id, tag FROM tags ORDER BY rowid"):
+                    contents.tags.setdefault(article_id, set()).add(tag)
         finally:
             conn.execute("COMMIT")
         self._loaded(contents)

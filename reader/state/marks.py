@@ -89,10 +89,12 @@ class ReadState:
         self._times: dict[Kind, dict[str, float | None]] = {"read": {}, "starred": {}}
         self._searches: dict[str, tuple[str, float | None]] = {}
         self._settings: dict[str, str] = {}
+        self._tags: dict[str, set[str]] = {}  # article id -> its user tags
         # What memory holds that the database does not yet: retried on every write.
         self._dirty: dict[Kind, set[str]] = {"read": set(), "starred": set()}
         self._dirty_searches: set[str] = set()
         self._dirty_settings: set[str] = set()
+        self._dirty_tags: set[tuple[str, str]] = set()
         self._undo: deque[Change] = deque(maxlen=UNDO_LEVELS)
         self._db = StateDatabase(
             self.path,
@@ -139,6 +141,23 @@ class ReadState:
         except ValueError:
             return default
 
+    def tags_of(self, article_id: str) -> frozenset[str]:
+        """The user tags of an article (none for most)."""
+        tags = self._tags.get(article_id)
+        return frozenset(tags) if tags else frozenset()
+
+    def tag_counts(self) -> dict[str, int]:
+        """Every tag in use and how many articles carry it, by name."""
+        counts: dict[str, int] = {}
+        for tags in self._tags.values():
+            for tag in tags:
+                counts[tag] = counts.get(tag, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: item[0].casefold()))
+
+    def tagged(self, tag: str) -> set[str]:
+        """The ids of the articles carrying ``tag``."""
+        return {article_id for article_id, tags in self._tags.items() if tag in tags}
+
     @property
     def unsaved(self) -> int:
         """How many changes are held in memory only, waiting to be written."""
@@ -146,6 +165,7 @@ class ReadState:
             len(self._dirty["read"] | self._dirty["starred"])
             + len(self._dirty_searches)
             + len(self._dirty_settings)
+            + len(self._dirty_tags)
         )
 
     def take_warning(self) -> str | None:
@@ -234,6 +254,30 @@ class ReadState:
                 self._dirty_searches.add(name)
                 self._write()
 
+    def set_tag(self, ids: Iterable[str], tag: str, present: bool = True) -> int:
+        """Put ``tag`` on articles (or take it off); return how many changed."""
+        self._check_writable()
+        tag = tag.strip()
+        if not tag:
+            return 0
+        with self._lock:
+            changed = 0
+            for article_id in dict.fromkeys(ids):
+                tags = self._tags.get(article_id, set())
+                if (tag in tags) == present:
+                    continue
+                if present:
+                    self._tags.setdefault(article_id, set()).add(tag)
+                else:
+                    tags.discard(tag)
+                    if not tags:
+                        self._tags.pop(article_id, None)
+                self._dirty_tags.add((article_id, tag))
+                changed += 1
+            if changed:
+                self._write()
+            return changed
+
     def set_setting(self, key: str, value: Any) -> None:
         """Remember a small JSON-serialisable value under ``key``."""
         self._check_writable()
@@ -248,12 +292,13 @@ class ReadState:
     # ------------------------------------------------------------ export and import
 
     def export(self) -> list[dict[str, Any]]:
-        """Every read or starred article: id, read, starred, read_at, starred_at.
+        """Every read, starred or tagged article: id, read, starred, read_at, starred_at
+        and, when it has any, its ``tags``.
 
         Times are ISO 8601 in UTC (``2026-05-09T07:35:25Z``) or None.
         """
         with self._lock:
-            return [
+            records: list[dict[str, Any]] = [
                 {
                     "id": article_id,
                     "read": article_id in self.read_ids,
@@ -265,8 +310,13 @@ class ReadState:
                     if article_id in self.starred_ids
                     else None,
                 }
-                for article_id in sorted(self.read_ids | self.starred_ids)
+                for article_id in sorted(self.read_ids | self.starred_ids | set(self._tags))
             ]
+            for record in records:
+                tags = self._tags.get(str(record["id"]))
+                if tags:
+                    record["tags"] = sorted(tags)
+            return records
 
     def import_marks(
         self, records: Iterable[Mapping[str, Any]], *, allow_unread: bool = False
@@ -279,9 +329,17 @@ class ReadState:
         merged. An import is not undoable.
         """
         self._check_writable()
+        records = list(records)
         parsed = [_parse_record(number, record) for number, record in enumerate(records, 1)]
+        tag_lists = [_parse_tags(number, record) for number, record in enumerate(records, 1)]
         with self._lock:
             changed: set[str] = set()
+            for (article_id, _), tags in zip(parsed, tag_lists, strict=True):
+                for tag in tags:
+                    if tag not in self._tags.get(article_id, set()):
+                        self._tags.setdefault(article_id, set()).add(tag)
+                        self._dirty_tags.add((article_id, tag))
+                        changed.add(article_id)
             for article_id, values in parsed:
                 for kind, (value, when) in values.items():
                     target = self._ids(kind)
@@ -364,6 +422,7 @@ class ReadState:
             set(self.starred_ids),
             dict(self._searches),
             dict(self._settings),
+            {article_id: frozenset(tags) for article_id, tags in self._tags.items()},
         )
 
     def _load(self, contents: Contents) -> None:
@@ -383,6 +442,15 @@ class ReadState:
             _carry(searches, self._searches, name)
         for key in self._dirty_settings:
             _carry(settings, self._settings, key)
+        tags = contents.tags
+        for article_id, tag in self._dirty_tags:
+            if tag in self._tags.get(article_id, set()):
+                tags.setdefault(article_id, set()).add(tag)
+            elif article_id in tags:
+                tags[article_id].discard(tag)
+                if not tags[article_id]:
+                    del tags[article_id]
+        self._tags = tags
         self.read_ids.clear()
         self.read_ids.update(read)
         self.starred_ids.clear()
@@ -397,6 +465,7 @@ class ReadState:
         self._dirty["starred"].update(self.starred_ids)
         self._dirty_searches.update(self._searches)
         self._dirty_settings.update(self._settings)
+        self._dirty_tags.update((i, tag) for i, tags in self._tags.items() for tag in tags)
         return self.unsaved > 0
 
     def _write(self) -> bool:
@@ -415,6 +484,7 @@ class ReadState:
             },
             {name: self._searches.get(name) for name in self._dirty_searches},
             {key: self._settings[key] for key in self._dirty_settings},
+            {(i, tag): tag in self._tags.get(i, set()) for i, tag in self._dirty_tags},
         )
         result = self._db.write(batch)
         if result == "restarted":
@@ -423,6 +493,7 @@ class ReadState:
             return False
         for dirty in (*self._dirty.values(), self._dirty_searches, self._dirty_settings):
             dirty.clear()
+        self._dirty_tags.clear()
         return True
 
 
@@ -453,6 +524,15 @@ def _parse_time(value: Any) -> float | None:
             parsed = parsed.replace(tzinfo=UTC)
         return parsed.timestamp()
     return None
+
+
+def _parse_tags(number: int, record: Any) -> list[str]:
+    tags = record.get("tags") if isinstance(record, Mapping) else None
+    if tags is None:
+        return []
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+        raise ValueError(f"record {number}: 'tags' must be a list of names")
+    return [t.strip() for t in tags]
 
 
 def _parse_record(number: int, record: Any) -> tuple[str, dict[Kind, tuple[bool, float | None]]]:
