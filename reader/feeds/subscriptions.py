@@ -21,7 +21,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -412,6 +412,24 @@ def add_feeds(new: Iterable[Feed], path: Path | None = None) -> tuple[list[Feed]
         if added or aside is not None:
             save_feeds([*feeds, *added], listing)
     return added, aside
+
+
+def save_changes(feeds: Sequence[Feed], read: Sequence[Feed], path: Path | None = None) -> None:
+    """Save ``feeds``, made from the list as it was ``read``, under the lock.
+
+    The list is read again first: a feed another command added meanwhile
+    stays, after ``feeds``, and one it removed stays removed unless
+    ``feeds`` brings it anew.
+    """
+    with locked(path) as listing:
+        latest = load_feeds(listing)
+        before = {feed.url for feed in read}
+        now = {feed.url for feed in latest}
+        kept = [f for f in feeds if f.url in now or f.url not in before]
+        mine = {feed.url for feed in kept}
+        save_feeds(
+            [*kept, *(f for f in latest if f.url not in mine and f.url not in before)], listing
+        )
 
 
 def find_feed(feeds: Iterable[Feed], url: str) -> Feed | None:

@@ -30,7 +30,7 @@ from reader.feeds.subscriptions import (
     FeedListError,
     check_location,
     load_feeds,
-    save_feeds,
+    save_changes,
     write_atomically,
 )
 from reader.loader import build_article_only
@@ -399,7 +399,10 @@ def import_newsboat(
         return report
     feeds = [_with_title_and_count(feed, titles, feeds_dir) for feed in feeds]
     if feeds != current:
-        save_feeds(feeds, feeds_list)
+        try:  # under the feed list's lock, keeping what other commands did meanwhile
+            save_changes(feeds, current, feeds_list)
+        except FeedListError as error:
+            raise NewsboatImportError(str(error)) from None
     if state is not None:
         for name, query in report.searches_added:
             state.save_search(name, query)

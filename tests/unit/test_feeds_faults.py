@@ -519,3 +519,15 @@ def test_merged_topics_leave_with_the_file_that_brought_them(write_seed, tmp_pat
     other.unlink()
     (article,) = session.check().result.articles
     assert article.topics == ("Kept",)
+
+
+def test_a_whole_list_change_keeps_what_others_did_meanwhile(tmp_path: Path) -> None:
+    """The newsboat import rewrites the list it read: under the lock, against the list now."""
+    listing = tmp_path / "feeds.json"
+    a, b, c, d = (Feed(url=f"https://{n}.example/") for n in "abcd")
+    save_feeds([a, d], listing)
+    read = load_feeds(listing)
+    add_feed(c.url, path=listing)  # another command, meanwhile
+    subscriptions.remove_feed(d.url, path=listing, feeds_dir=tmp_path)
+    subscriptions.save_changes([a, d, b], read, listing)
+    assert [f.url for f in load_feeds(listing)] == [a.url, b.url, c.url]
