@@ -135,7 +135,7 @@ def test_concurrent_adds_keep_every_subscription(server: FeedServer, tmp_path: P
     """Issue: two `feed add` at once lost one of them in 3 rounds of 10."""
     for name in "abcd":
         server.serve(f"/{name}", big_feed(name, 20))
-    for round_number in range(4):
+    for round_number in range(3):
         env = environment(tmp_path / f"round{round_number}")
         urls = [server.url(f"/{name}") for name in "abcd"]
         processes = [reader_process("feed", "add", url, env=env) for url in urls]
@@ -182,8 +182,8 @@ def test_remove_during_a_fetch_takes_every_file(server: FeedServer, tmp_path: Pa
 
 def test_remove_racing_fetches_leaves_nothing(server: FeedServer, tmp_path: Path) -> None:
     for name in "abc":
-        server.serve(f"/{name}", big_feed(name, 150))
-    for round_number in range(3):
+        server.serve(f"/{name}", big_feed(name, 100))
+    for round_number in range(2):  # bounded: the test above proves it without a race
         data = tmp_path / f"round{round_number}"
         env = environment(data)
         for name in "abc":
