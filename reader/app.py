@@ -51,6 +51,7 @@ from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPage, DetailPane
 from reader.widgets.footer import KeysFooter
 from reader.widgets.keys import bindings_for
+from reader.widgets.picture import ArticlePicture, PictureSetup, ReadingColumn
 from reader.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
@@ -235,6 +236,7 @@ class NewsReaderApp(App[int]):
         self.quit_warning: str | None = None  # marks that could not be saved, said at exit
         self._current_id: str | None = None
         self._restore: dict[str, object] = {}
+        self.pictures: PictureSetup | None = None  # how pictures are drawn; None: none
         self._sidebar: TopicSidebar | None = None  # found once mounted
         self._dwell_paused: float | None = None  # since when reading time has stopped
 
@@ -260,7 +262,10 @@ class NewsReaderApp(App[int]):
                     now=self.now,
                     on_highlight=self._article_highlighted,
                 )
-                yield DetailPane(id="detail", now=self.now, tz=self.tz)
+                with ReadingColumn(id="reading"):
+                    if self.pictures is not None:
+                        yield ArticlePicture(self.pictures, id="picture")
+                    yield DetailPane(id="detail", now=self.now, tz=self.tz)
         yield KeysFooter()
 
     @property
@@ -847,6 +852,7 @@ class NewsReaderApp(App[int]):
             self.go_to_article(message.article)
         else:
             self.detail.show_related(message.related)
+            self._show_picture(None)
             self.detail.focus_body()
 
     def open_article(self, article: Article) -> None:
@@ -896,6 +902,7 @@ class NewsReaderApp(App[int]):
         if article is None:
             message = "Loading…" if self.loading else "No article selected."
             self.detail.show_empty(message)
+            self._show_picture(None)
             return
         if self.detail.article is article and self.detail.related_shown is None:
             return
@@ -909,6 +916,7 @@ class NewsReaderApp(App[int]):
                 self._details.put(article, detail)
             page = self._page_for(article, detail, self.detail.highlighter, self.now())
             self.detail.show_page(article, page)
+        self._show_picture(self._details.get(article))
         # Read ahead once this frame is on screen: a worker parsing YAML beside
         # the frame would hold the GIL while the frame is drawn.
         self.call_after_refresh(self._prefetch_around, article)
@@ -992,6 +1000,15 @@ class NewsReaderApp(App[int]):
             self._details.put(article, detail)
             if current:
                 self._pages.put(article, (message.key, page))
+        if self.pictures is not None:
+            urls = [d.images[0].url for _a, d, _p in message.pages if d.images]
+            self.query_one(ArticlePicture).prefetch(urls)
+
+    def _show_picture(self, detail: ArticleDetail | None) -> None:
+        """The article's lead picture above its text; it follows the text (a worker)."""
+        if self.pictures is not None:
+            url = detail.images[0].url if detail is not None and detail.images else None
+            self.query_one(ArticlePicture).show(url)
 
     # -- search -------------------------------------------------------------
 
@@ -1344,12 +1361,15 @@ def make_app(
     use_cache: bool = True,
     optional_paths: Sequence[Path] = (),
     feeds_list: Path | None = None,
+    pictures: PictureSetup | None = None,
 ) -> NewsReaderApp:
     """The one factory for the app: the CLI, the Pilot tests and the snapshots use it.
 
     ``state_path`` defaults to the database in the user's data dir; ``config``
     gives the defaults (sort, hide-read, dwell, theme, keymap), explicit
     arguments win over it. ``notes`` are shown once at start (config problems).
+    ``pictures`` (from ``reader.widgets.picture.detect``, before the app runs)
+    turns the article's picture on; without it nothing is fetched.
     """
     config = config or Config()
     cache = IndexCache([*seed_paths, *optional_paths]) if use_cache else None
@@ -1377,6 +1397,7 @@ def make_app(
     app.fetch_interval = config.fetch_interval_minutes * 60
     app.keymap = dict(config.keymap)
     app.notes = list(notes)
+    app.pictures = pictures
     app.set_reactive(NewsReaderApp.sort, config.sort)
     app.set_reactive(NewsReaderApp.hide_read, config.hide_read)
     return app

@@ -620,9 +620,17 @@ def run_tui(given: Sequence[str]) -> int:
         seed_paths = paths.default_seed_paths(config.seed_folders)
         seed_paths.extend(folder for folder in config.seed_folders if folder.is_dir())
     from reader.app import make_app  # textual is imported only for the TUI
+    from reader.widgets.picture import detect
 
+    # Before the app starts: textual-image asks the terminal what it can draw
+    # (not a browser tab's: it draws half-cell blocks).
+    pictures = detect(config.images, ask_terminal=not served)
+    if pictures is not None and pictures.note:
+        notes.append(pictures.note)
     optional = [] if given else paths.default_optional_paths()
-    app = make_app(seed_paths, config=config, notes=notes, optional_paths=optional)
+    app = make_app(
+        seed_paths, config=config, notes=notes, optional_paths=optional, pictures=pictures
+    )
     if served:
         from reader.serve import watch_server
 

@@ -27,6 +27,8 @@ from reader.bindings import key_name
 __all__ = ["THEMES", "Config", "ConfigProblem", "default_config_text", "key_name", "load_config"]
 
 SORTS = ("date", "quality")
+# How the article's picture is drawn: "auto" asks the terminal before the app starts.
+IMAGES = ("auto", "kitty", "sixel", "halfcell", "off")
 # Textual's built-in themes (App().available_themes; tests/ui compares them).
 THEMES = (
     "ansi-dark", "ansi-light", "atom-one-dark", "atom-one-light", "catppuccin-frappe",
@@ -58,6 +60,7 @@ class Config:
     fetch_interval_minutes: int = 0
     # Hide rules, in the query language: a matching article is left out of everything.
     hide: tuple[str, ...] = ()
+    images: Literal["auto", "kitty", "sixel", "halfcell", "off"] = "auto"
     keymap: dict[str, str] = field(default_factory=dict, hash=False)
 
 
@@ -182,6 +185,15 @@ class _Validator:
         if value in SORTS:
             return value
         self.problem("sort", ("sort",), f'sort must be "date" or "quality", not {_shown(value)}')
+        return _INVALID
+
+    def check_images(self, value: object) -> object:
+        if value in IMAGES:
+            return value
+        choices = ", ".join(f'"{name}"' for name in IMAGES[:-1])
+        self.problem(
+            "images", ("images",), f'images must be {choices} or "off", not {_shown(value)}'
+        )
         return _INVALID
 
     def _check_bool(self, key: str, value: object) -> object:
@@ -542,6 +554,12 @@ _DEFAULT_HEAD = """\
 # ('newsreader list --no-hide' shows them). is: cannot be used here. For example
 #   ['provider:"Spam Daily"', "title:sponsored"]
 # hide = []
+
+# The article's picture at the top of the detail pane: "auto" (Kitty's graphics
+# protocol or Sixel when the terminal says it speaks them, else half-cell
+# blocks), "kitty", "sixel" (each only when the terminal says so), "halfcell",
+# or "off" (nothing fetched).
+# images = "auto"
 
 # Keys: binding id = "keys", several keys separated by commas. Single characters
 # ("?", "/") or Textual key names ("ctrl+s", "pagedown", "question_mark").

@@ -33,4 +33,6 @@ def test_screen(snap_compare, scenario):
             await pilot.press(key)
         await pilot.pause()
 
-    assert snap_compare(screenshots.build_app(), terminal_size=scenario.size, run_before=before)
+    assert snap_compare(
+        screenshots.build_app(scenario.pictures), terminal_size=scenario.size, run_before=before
+    )

@@ -1,0 +1,224 @@
+"""The article's picture: a fixed box at the top of the detail pane, drawn with
+textual-image (Kitty's graphics protocol, Sixel, or half-cell blocks).
+
+How it is drawn is decided once, before the app starts (``detect``): textual-image
+asks the terminal when it is imported, which no longer works once Textual reads
+the keys. Kitty or Sixel bytes are only ever written to a terminal that answered
+that it understands them; everything else (tmux, a browser tab, a pipe) gets
+half-cell blocks, which any colour terminal draws.
+
+The box never makes a ``j`` wait: ``show`` returns at once, and the picture is
+read from the disk cache or fetched, checked and decoded in a worker; the text
+is on screen before it. A refused picture is one quiet line in the box.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static
+
+from reader.images import Picture, PictureCache, PictureRefused, load_picture
+
+Mode = Literal["kitty", "sixel", "halfcell"]
+KEPT = 8  # decoded pictures kept in memory (each at most ~2 MB)
+
+
+@dataclass(frozen=True, slots=True)
+class PictureSetup:
+    """How pictures are drawn, decided before the app starts; ``note`` says why a
+    protocol that was asked for is not used."""
+
+    mode: Mode
+    note: str = ""
+
+
+class _NotATerminal:
+    """Stands in for stdout while textual-image is imported: it then asks nothing."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def isatty(self) -> bool:
+        return False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def detect(setting: str, *, ask_terminal: bool = True) -> PictureSetup | None:
+    """How to draw pictures for ``setting`` (``images`` in config.toml); None for "off".
+
+    Call before the app runs. With "halfcell", or ``ask_terminal`` False (a browser
+    tab, a test), the terminal is not asked anything.
+    """
+    if setting == "off":
+        return None
+    if setting == "halfcell" or not ask_terminal:
+        real = sys.__stdout__
+        setattr(sys, "__stdout__", _NotATerminal(real))  # noqa: B010 (typed as final)
+        try:
+            import textual_image.widget  # noqa: F401 - imported here, before the app
+        finally:
+            setattr(sys, "__stdout__", real)  # noqa: B010
+        return PictureSetup("halfcell")
+    import textual_image.widget  # noqa: F401 - asks the terminal (textual-image's README)
+    from textual_image import renderable
+    from textual_image.renderable import tgp
+
+    sixel = renderable.Image is renderable.SixelImage
+    kitty = renderable.Image is renderable.TGPImage
+    if setting == "auto":
+        return PictureSetup("sixel" if sixel else "kitty" if kitty else "halfcell")
+    if setting == "kitty":
+        # textual-image asks about Kitty's protocol only when Sixel is missing.
+        if kitty or (sixel and tgp.query_terminal_support()):
+            return PictureSetup("kitty")
+        return PictureSetup(
+            "halfcell",
+            'images = "kitty": this terminal did not say it speaks Kitty\'s graphics '
+            "protocol; pictures are drawn in half-cell blocks",
+        )
+    if sixel:
+        return PictureSetup("sixel")
+    return PictureSetup(
+        "halfcell",
+        'images = "sixel": this terminal did not say it speaks Sixel; '
+        "pictures are drawn in half-cell blocks",
+    )
+
+
+def _image_widget(mode: Mode) -> Widget:
+    from textual_image import widget
+
+    kind = {"kitty": widget.TGPImage, "sixel": widget.SixelImage, "halfcell": widget.HalfcellImage}
+    return kind[mode](classes="picture")
+
+
+class ArticlePicture(Widget):
+    """The box: the picture, or one line saying why there is none."""
+
+    DEFAULT_CSS = """
+    ArticlePicture { display: none; height: 33%; padding: 0 1; }
+    ArticlePicture.-shown { display: block; }
+    ArticlePicture.-shown.-cramped { display: none; }
+    ArticlePicture > .picture { width: auto; height: 100%; }
+    ArticlePicture > #picture-line { display: none; height: 1; color: $text-muted; }
+    ArticlePicture.-refused > .picture { display: none; }
+    ArticlePicture.-refused > #picture-line { display: block; }
+    """
+
+    class Loaded(Message):
+        """A worker finished with ``url``: its picture, or why it is not shown."""
+
+        def __init__(self, url: str, picture: Picture | None, refused: str = "") -> None:
+            super().__init__()
+            self.url = url
+            self.picture = picture
+            self.refused = refused
+
+    def __init__(
+        self, setup: PictureSetup, cache: PictureCache | None = None, *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self.setup = setup
+        self.cache = cache if cache is not None else PictureCache()
+        self.url: str | None = None
+        self.refused = ""  # the line shown for the current url, if refused
+        self._kept: OrderedDict[str, Picture | str] = OrderedDict()  # url -> picture or line
+        self._image = _image_widget(setup.mode)
+
+    def compose(self) -> ComposeResult:
+        yield self._image
+        yield Static(id="picture-line", markup=False)
+
+    @property
+    def image(self) -> Any:
+        """What the picture widget draws now (a Pillow image), or None."""
+        return self._image.image  # type: ignore[attr-defined]
+
+    def show(self, url: str | None) -> None:
+        """Show the picture at ``url`` (None: no box). Returns at once."""
+        if url == self.url:
+            return
+        self.url = url
+        self.set_class(url is not None, "-shown")
+        if url is None:
+            return
+        kept = self._kept.get(url)
+        if kept is None:
+            self._draw(None, "")
+            self._load(url)
+        else:
+            self._kept.move_to_end(url)
+            self._draw(
+                kept if isinstance(kept, Picture) else None, kept if isinstance(kept, str) else ""
+            )
+
+    def prefetch(self, urls: list[str]) -> None:
+        """Fetch the read-ahead articles' pictures to the disk cache, in a worker."""
+        wanted = [u for u in urls if u not in self._kept and u != self.url]
+        if wanted:
+            self._prefetch(wanted)
+
+    def _draw(self, picture: Picture | None, refused: str) -> None:
+        self.refused = refused
+        self.set_class(bool(refused), "-refused")
+        if refused:
+            self.query_one("#picture-line", Static).update(Text(refused, style="italic"))
+        image = picture.image if picture is not None else None
+        if self._image.image is not image:  # type: ignore[attr-defined]
+            self._image.image = image  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="picture", description="picture")
+    def _load(self, url: str) -> None:
+        try:
+            self.post_message(self.Loaded(url, load_picture(url, self.cache)))
+        except PictureRefused as refused:
+            self.post_message(self.Loaded(url, None, refused.line))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="picture-ahead",
+        description="pictures ahead",
+    )
+    def _prefetch(self, urls: list[str]) -> None:
+        for url in urls:
+            if self.cache.get(url) is None:
+                with contextlib.suppress(PictureRefused):  # said if that article is shown
+                    load_picture(url, self.cache)
+
+    def on_article_picture_loaded(self, message: Loaded) -> None:
+        message.stop()
+        kept: Picture | str = message.picture if message.picture is not None else message.refused
+        self._kept[message.url] = kept
+        self._kept.move_to_end(message.url)
+        while len(self._kept) > KEPT:
+            self._kept.popitem(last=False)
+        if message.url == self.url:
+            self._draw(message.picture, message.refused)
+
+
+# Under this the box is hidden: a narrow terminal, or the detail below the list in a short one.
+MIN_WIDTH, MIN_HEIGHT = 40, 15
+
+
+class ReadingColumn(Vertical):
+    """The detail column: the picture's box (if any) above the detail pane."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        width, height = event.size
+        for picture in self.query(ArticlePicture):
+            picture.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-cramped")

@@ -1,0 +1,163 @@
+"""Pilot tests of the article's picture above the detail text: drawn half-cell from
+a server on 127.0.0.1, refused with one quiet line, shown from the cache offline,
+never in the way of a j."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from picture_samples import PictureServer
+
+from reader.widgets.article_list import ArticleList
+from reader.widgets.picture import ArticlePicture, PictureSetup, detect
+
+from .conftest import article_fields, wait_loaded, wait_workers, write_seed
+
+HALFCELL = PictureSetup("halfcell")
+
+
+@pytest.fixture
+def server() -> Iterator[PictureServer]:
+    served = PictureServer().start()
+    yield served
+    served.stop()
+
+
+def _library(folder: Path, urls: list[str]) -> Path:
+    """One article per picture URL, the first one newest (so shown first)."""
+    folder.mkdir(exist_ok=True)
+    for n, url in enumerate(urls):
+        fields = article_fields(27 - n, images=[{"url": url, "width": 96, "height": 64}])
+        write_seed(folder, f"{n:02}.txt", **fields)
+    return folder
+
+
+def _picture(app) -> ArticlePicture:
+    return app.query_one(ArticlePicture)
+
+
+async def _settle(app, pilot) -> None:
+    await wait_workers(app)
+    await pilot.pause()
+    await pilot.pause()
+
+
+def test_halfcell_asks_the_terminal_nothing(capsys):
+    assert detect("off") is None
+    assert detect("halfcell") == HALFCELL
+    assert detect("auto", ask_terminal=False) == HALFCELL
+    assert capsys.readouterr().out == ""  # no query, no Sixel, no Kitty bytes
+
+
+def test_without_a_terminal_kitty_and_sixel_are_not_used(capsys):
+    for setting in ("kitty", "sixel"):
+        setup = detect(setting)
+        assert setup is not None and setup.mode == "halfcell"
+        assert "did not say" in setup.note
+    assert detect("auto") == HALFCELL
+    assert capsys.readouterr().out == ""
+
+
+async def test_the_picture_widget_gets_the_image(app_factory, tmp_path: Path, server):
+    urls = server.serve_samples()
+    app = app_factory(_library(tmp_path / "lib", [urls["png"], urls["jpeg"]]), pictures=HALFCELL)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await _settle(app, pilot)
+        picture = _picture(app)
+        assert picture.display and picture.region.height > 0
+        assert picture.image is not None and picture.image.size == (96, 64)
+        assert picture.region.height <= app.query_one("#reading").region.height // 3 + 1
+        assert picture.region.bottom <= app.detail.region.y  # above the text
+        await pilot.press("j")
+        await _settle(app, pilot)
+        assert picture.image.size == (160, 90)  # the JPEG of the next article
+        assert "/b.jpg" in server.requests
+
+
+@pytest.mark.parametrize(
+    ("sample", "line"),
+    [
+        ("bomb", "picture not shown: too large"),
+        ("html_as_png", "picture not shown: not a picture"),
+        ("missing", "picture not shown: the server answered 404"),
+    ],
+)
+async def test_hostile_pictures_are_one_quiet_line(app_factory, tmp_path, server, sample, line):
+    urls = server.serve_samples()
+    app = app_factory(_library(tmp_path / "lib", [urls[sample]]), pictures=HALFCELL)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await _settle(app, pilot)
+        picture = _picture(app)
+        assert picture.image is None
+        assert picture.refused.startswith(line)
+        shown = picture.query_one("#picture-line")
+        assert shown.display and str(shown.render()).startswith(line)
+        assert app.is_running  # never a crash
+
+
+async def test_offline_the_cached_picture_is_shown(app_factory, tmp_path: Path, server):
+    urls = server.serve_samples()
+    folder = _library(tmp_path / "lib", [urls["jpeg"]])
+    app = app_factory(folder, pictures=HALFCELL)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await _settle(app, pilot)
+        assert _picture(app).image is not None
+    server.stop()  # offline from here
+    app = app_factory(folder, pictures=HALFCELL)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await _settle(app, pilot)
+        picture = _picture(app)
+        assert picture.image is not None and picture.image.size == (160, 90)
+        assert not picture.refused
+
+
+async def test_a_j_never_waits_for_a_picture(app_factory, tmp_path: Path, server):
+    urls = server.serve_samples()
+    gate = server.hold("/b.jpg")  # the second picture answers only when told
+    app = app_factory(_library(tmp_path / "lib", [urls["png"], urls["jpeg"]]), pictures=HALFCELL)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.pause()
+        second = app.query_one(ArticleList).articles[1]
+        await pilot.press("j")
+        # The text is there while the picture is still on its way.
+        assert app.detail.article is second
+        assert second.title in "\n".join(app.detail.text_lines())
+        assert _picture(app).url == urls["jpeg"] and _picture(app).image is None
+        gate.set()
+        await _settle(app, pilot)
+        assert _picture(app).image is not None and _picture(app).image.size == (160, 90)
+
+
+async def test_the_read_ahead_fetches_the_next_pictures(app_factory, tmp_path: Path, server):
+    urls = server.serve_samples()
+    app = app_factory(_library(tmp_path / "lib", [urls["png"], urls["jpeg"]]), pictures=HALFCELL)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await _settle(app, pilot)
+        await _settle(app, pilot)
+        assert "/b.jpg" in server.requests  # before the article was shown
+        assert _picture(app).cache.get(urls["jpeg"]) is not None
+
+
+async def test_the_picture_is_hidden_in_a_narrow_pane(app_factory, tmp_path: Path, server):
+    urls = server.serve_samples()
+    app = app_factory(_library(tmp_path / "lib", [urls["png"]]), pictures=HALFCELL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(app, pilot)
+        await _settle(app, pilot)
+        assert not _picture(app).display or _picture(app).region.height == 0
+
+
+async def test_articles_without_a_picture_have_no_box(app_factory, many_dir: Path):
+    app = app_factory(many_dir, pictures=HALFCELL)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        assert _picture(app).url is None
+        assert _picture(app).region.height == 0
