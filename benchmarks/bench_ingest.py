@@ -253,6 +253,11 @@ def xdg_env(home: Path) -> dict[str, str]:
         folder.mkdir(parents=True, exist_ok=True)
         env[f"XDG_{name}_HOME"] = str(folder)
     env["TEXTUAL_ANIMATIONS"] = "none"
+    # Pictures off: the corpus's picture URLs name made-up hosts, and a benchmark
+    # never reaches the network.
+    config = home / "config" / "newsreader" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('images = "off"\n', encoding="utf-8")
     return env
 
 

@@ -24,6 +24,7 @@ import contextlib
 import hashlib
 import io
 import os
+import re
 import struct
 import threading
 import warnings
@@ -179,9 +180,16 @@ def fetch_bytes(url: str) -> bytes:
             url, accept="image/*", max_bytes=MAX_BYTES, deadline=20.0, allowed_types=("image/",)
         )
     except http.FetchError as error:
-        if "too much" in str(error):  # the size cap, in the pane's words
+        said = str(error)
+        # The size cap and the type check, in the pane's few words.
+        if "too much" in said:
             raise PictureRefused("too large (over 10 MB)") from None
-        raise PictureRefused(_plain(str(error))) from None
+        kind = re.search(r"\(([^()]*)\), not a picture$", said)
+        if kind or "did not say what it sent" in said:
+            raise PictureRefused(
+                f"not a picture ({kind[1] if kind else 'no type given'})"
+            ) from None
+        raise PictureRefused(_plain(said)) from None
     return response.body
 
 

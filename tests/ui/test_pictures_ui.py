@@ -82,6 +82,7 @@ async def test_the_picture_widget_gets_the_image(app_factory, tmp_path: Path, se
     [
         ("bomb", "picture not shown: too large"),
         ("html_as_png", "picture not shown: not a picture"),
+        ("html", "picture not shown: not a picture (text/html)"),
         ("missing", "picture not shown: the server answered 404"),
     ],
 )
@@ -96,6 +97,7 @@ async def test_hostile_pictures_are_one_quiet_line(app_factory, tmp_path, server
         assert picture.refused.startswith(line)
         shown = picture.query_one("#picture-line")
         assert shown.display and str(shown.render()).startswith(line)
+        assert picture.region.height == 1  # one quiet line, not the box
         assert app.is_running  # never a crash
 
 
