@@ -34,15 +34,6 @@ JSON_FIELDS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path_factory, monkeypatch) -> Path:
-    """Point every per-user directory at an empty folder: no test reads or writes real ones."""
-    home = tmp_path_factory.mktemp("home")
-    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
-        monkeypatch.setenv(name, str(home / name.lower()))
-    return home
-
-
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main([str(arg) for arg in argv])
     out, err = capsys.readouterr()

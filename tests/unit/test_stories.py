@@ -461,13 +461,7 @@ def test_many_identical_titles_on_one_day_stay_one_story() -> None:
 # --------------------------------------------------------------------------- CLI and hygiene
 
 
-@pytest.fixture
-def private_dirs(tmp_path, monkeypatch) -> None:
-    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
-        monkeypatch.setenv(name, str(tmp_path / name.lower()))
-
-
-def test_cli_lists_the_seeds_as_one_story(capsys, seeds_dir: Path, private_dirs) -> None:
+def test_cli_lists_the_seeds_as_one_story(capsys, seeds_dir: Path) -> None:
     assert main(["list", "--stories", "--json", str(seeds_dir)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1
@@ -482,7 +476,7 @@ def test_cli_lists_the_seeds_as_one_story(capsys, seeds_dir: Path, private_dirs)
     }
 
 
-def test_cli_story_lines_say_how_many_other_sources(capsys, seeds_dir, private_dirs) -> None:
+def test_cli_story_lines_say_how_many_other_sources(capsys, seeds_dir) -> None:
     assert main(["list", "--stories", str(seeds_dir)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1
@@ -491,7 +485,7 @@ def test_cli_story_lines_say_how_many_other_sources(capsys, seeds_dir, private_d
 
 
 def test_cli_story_lines_count_the_other_articles_of_one_provider(
-    capsys, write_seed, tmp_path, private_dirs
+    capsys, write_seed, tmp_path
 ) -> None:
     title = "Court hears the case on appeal today"
     for name, provider, hour in [
@@ -518,7 +512,7 @@ def test_cli_story_lines_count_the_other_articles_of_one_provider(
     assert line("two").endswith(f"{title}  +2 articles, 1 other source")
 
 
-def test_cli_stories_follow_sort_and_limit(capsys, write_seed, tmp_path, private_dirs) -> None:
+def test_cli_stories_follow_sort_and_limit(capsys, write_seed, tmp_path) -> None:
     for name, title, when, quality in [
         ("a.txt", "Jury reaches a verdict in the case", "2020-01-03T00:00:00Z", 5),
         ("b.txt", "Court hears the case on appeal today", "2020-01-02T00:00:00Z", 50),
