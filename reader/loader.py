@@ -742,13 +742,17 @@ def scan_paths(
             if os.path.islink(name) and not os.path.exists(name):
                 problems.append(Problem(name, _dead_link_reason(name)))
             else:
-                found.append((name, True))
                 if signatures is not None:
                     try:
                         st = os.stat(name)
-                    except OSError:
+                    except FileNotFoundError:
+                        found.append((name, True))  # gone already: a problem when read
+                        continue
+                    except OSError as error:
+                        problems.append(Problem(name, _cannot_read(error)))
                         continue
                     signatures[name] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+                found.append((name, True))
         else:
             raise MissingPath(name)
     if len(given) == 1:
@@ -802,13 +806,19 @@ def _walk(
         elif _is_seed_name(name):
             if is_file:
                 path = entry.path
-                append((path, False))
                 if signatures is not None:
                     try:
                         st = entry.stat()
-                    except OSError:
-                        continue  # gone already: it will be a problem when read
+                    except FileNotFoundError:
+                        append((path, False))  # gone already: it will be a problem when read
+                        continue
+                    except OSError as error:
+                        # Listed but not to be looked at (a folder without search
+                        # permission): a problem now, the same with or without the cache.
+                        problems.append(Problem(path, _cannot_read(error)))
+                        continue
                     signatures[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+                append((path, False))
             elif entry.is_symlink() and not os.path.exists(entry.path):
                 problems.append(Problem(entry.path, _dead_link_reason(entry.path)))
             else:
@@ -818,13 +828,20 @@ def _walk(
 
 
 def _dead_link_reason(path: str) -> str:
-    """Why a symbolic link leads to no file: it points nowhere, or round in a loop."""
+    """Why a symbolic link leads to no file: it points nowhere, round in a loop,
+    or somewhere the user may not look."""
     try:
         os.stat(path)
     except OSError as error:
         if error.errno == errno.ELOOP:
             return "symbolic link loop"
+        if error.errno not in (errno.ENOENT, errno.ENOTDIR):
+            return _cannot_read(error)
     return "broken symbolic link"
+
+
+def _cannot_read(error: OSError) -> str:
+    return f"cannot read the file ({error.strerror or error})"
 
 
 def _entry_name(entry: os.DirEntry[str]) -> str:

@@ -82,6 +82,30 @@ def test_the_reader_leaves_it_out_and_names_it(library: Path, unreadable: Path) 
     assert shown["problems"] == [f"{unreadable}: cannot read the file (Permission denied)"]
 
 
+def test_files_of_a_folder_that_can_be_listed_but_not_entered_are_problems(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Read permission without search permission: the names are listed, no file opens.
+    assert main(["check", str(library)]) == 0
+    capsys.readouterr()
+    if not sys.platform.startswith("linux"):
+        pytest.skip("needs Linux capabilities to read as a user who may not enter the folder")
+    library.chmod(0o644)
+    try:
+        probe = _unprivileged("probe", str(library / "a1.txt"))
+        if probe.returncode != 0:
+            pytest.skip(f"cannot run without the right to enter a folder: {probe.stderr[-200:]}")
+        cached = _unprivileged("cli", "check", str(library))
+        fresh = _unprivileged("cli", "check", "--no-cache", str(library))
+    finally:
+        library.chmod(0o755)
+    for name in ("a1.txt", "a2.txt"):
+        assert f"{library / name}: cannot read the file (Permission denied)" in cached.stdout
+    assert cached.stdout.splitlines()[-1].endswith(": 0 articles, 2 problems"), cached.stdout
+    assert cached.returncode == 1
+    assert cached.stdout == fresh.stdout
+
+
 @pytest.mark.parametrize("replacement", ["dangling symlink", "folder"])
 def test_a_cached_file_replaced_by_what_cannot_be_read_is_no_article(
     library: Path, capsys: pytest.CaptureFixture[str], replacement: str
