@@ -4,7 +4,7 @@ Import takes every outline with an ``xmlUrl``, at any depth. An outline is
 named by its ``text`` (what OPML shows; ``title`` only when there is none):
 the nearest enclosing outline's name becomes the feed's topic, and each name
 of its ``category`` attribute (comma-separated, as newsboat exports tags)
-one more topic. An OPML file is as
+one more topic (export writes a feed's tags there too). An OPML file is as
 untrusted as a feed: one with a DOCTYPE or entity declarations is refused
 before expat sees it. Export writes OPML 2.0 with topics as folders, which
 imports back to the same feeds and topics.
@@ -147,5 +147,9 @@ def export_opml(feeds: Iterable[Feed], now: datetime | None = None) -> str:
         )
         if feed.site:
             outline.set("htmlUrl", feed.site)
+        # Commas separate the names; a tag cannot carry one through.
+        categories = [tag.replace(",", " ") for tag in feed.tags if tag]
+        if categories:
+            outline.set("category", ",".join(categories))
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"

@@ -71,6 +71,17 @@ def test_export_imports_back_to_the_same_feeds_and_topics() -> None:
     assert {f.url: f.title for f in back}["https://a.example/rss"] == "A & B <c>"
 
 
+def test_export_keeps_each_feeds_tags_as_its_categories() -> None:
+    feeds = [
+        Feed(url="https://a.example/rss", title="A", topic="Tech", tags=("tag one", "tag/three")),
+        Feed(url="https://b.example/rss", title="B", topic="", tags=()),
+    ]
+    text = export_opml(feeds)
+    assert 'category="tag one,tag/three"' in text
+    back = import_outlines(read_outlines(text.encode()), []).added
+    assert [f.topics for f in back] == [("Tech", "tag one", "tag/three"), ()]
+
+
 NEWSBOAT_STYLE = b"""<?xml version="1.0"?>
 <opml version="1.0"><head><title>newsboat - Exported Feeds</title></head><body>
 <outline text="Blogs" title="should be ignored">
