@@ -38,6 +38,7 @@ from reader.feeds.subscriptions import (
     load_feeds,
     locked,
     merge_results,
+    merge_under_lock,
     remove_stale_temporaries,
     storage_error,
 )
@@ -146,8 +147,15 @@ def fetch_feed(
                 if not any(f.url == feed.url for f in load_feeds(listing)):
                     return FeedResult(feed, "skipped", error="unsubscribed while it was fetched")
                 stats, stored = _writing(write, folder)
-        else:
-            stats, stored = _writing(write, folder)
+                done = _done(feed, fetched, parsed, now, stats, stored)
+                try:  # its record with its articles: a later full disk cannot part them
+                    merge_under_lock([done], listing)
+                except StorageError as error:
+                    if stop is not None:
+                        stop.reason = str(error)
+                    return _fetched(done, stats, parsed, unsaved=str(error))
+                return _fetched(done, stats, parsed)
+        stats, stored = _writing(write, folder)
     except (FetchError, NotAFeed) as error:
         reason = str(error)
         retry = error.retry_after if isinstance(error, FetchError) else None
@@ -165,13 +173,23 @@ def fetch_feed(
     except Exception as error:  # a bug of ours must not stop the other feeds
         reason = f"unexpected error: {type(error).__name__}: {error}"
         return FeedResult(replace(feed, last_error=reason), "failed", error=reason)
-    done = replace(
-        updated_record(feed, fetched, parsed, now),
-        articles=stats.total,
-        stored=stored,
-    )
+    return _fetched(_done(feed, fetched, parsed, now, stats, stored), stats, parsed)
+
+
+def _done(
+    feed: Feed, fetched: Fetched, parsed: ParsedFeed, now: datetime, stats: WriteStats, stored: str
+) -> Feed:
+    return replace(updated_record(feed, fetched, parsed, now), articles=stats.total, stored=stored)
+
+
+def _fetched(done: Feed, stats: WriteStats, parsed: ParsedFeed, unsaved: str = "") -> FeedResult:
     return FeedResult(
-        done, "fetched", new=stats.new, updated=stats.updated, skipped=parsed.problems
+        done,
+        "fetched",
+        new=stats.new,
+        updated=stats.updated,
+        skipped=parsed.problems,
+        unsaved=unsaved,
     )
 
 
@@ -336,7 +354,8 @@ def refresh(
         subscribed=True,
         **options,
     )
-    learned = [result.feed for result in results if not result.unsaved]
+    # A fetched feed's record was saved with its articles; the others' are saved here.
+    learned = [r.feed for r in results if not r.unsaved and r.status != "fetched"]
     if learned:
         try:
             merge_results(learned, feeds_list)

@@ -485,10 +485,10 @@ def merge_results(updated: Iterable[Feed], path: Path | None = None) -> list[Fee
     by another command while the fetch ran stays added or removed.
     """
     with locked(path) as listing:
-        return _merge(updated, listing)
+        return merge_under_lock(updated, listing)
 
 
-def _merge(updated: Iterable[Feed], listing: Path) -> list[Feed]:
+def merge_under_lock(updated: Iterable[Feed], listing: Path) -> list[Feed]:
     """merge_results for a caller that holds the lock."""
     by_url = {feed.url: feed for feed in updated}
     current = load_feeds(listing)

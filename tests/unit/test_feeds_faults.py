@@ -531,3 +531,17 @@ def test_a_whole_list_change_keeps_what_others_did_meanwhile(tmp_path: Path) -> 
     subscriptions.remove_feed(d.url, path=listing, feeds_dir=tmp_path)
     subscriptions.save_changes([a, d, b], read, listing)
     assert [f.url for f in load_feeds(listing)] == [a.url, b.url, c.url]
+
+
+def test_what_was_fetched_before_the_disk_filled_is_kept(small_disk: Path, tmp_path: Path) -> None:
+    from reader.feeds.refresh import refresh
+
+    small, big = tmp_path / "small.xml", tmp_path / "big.xml"
+    small.write_bytes(rss(item("one", "https://s.example/1"), title="Small"))
+    big.write_bytes(big_feed("big", 400).replace(b"words ", b"many words " * 8))
+    save_feeds([Feed(url=str(small)), Feed(url=str(big))])
+    first, second = refresh(workers=1)  # in order: the small one first
+    assert (first.status, first.new, first.unsaved) == ("fetched", 1, "")
+    assert second.unsaved == f"cannot save: no space left on {paths.data_dir()}"
+    saved = {feed.url: feed for feed in load_feeds()}
+    assert (saved[str(small)].title, saved[str(small)].articles) == ("Small", 1)
