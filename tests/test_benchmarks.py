@@ -23,6 +23,7 @@ RUNS = {
     "bench_app.py": ["--sizes", "150", "--runs", "1", "--serial-max", "150"],
     "bench_ingest.py": ["--sizes", "150", "--runs", "1", "--no-newsboat"],
     "bench_keys.py": ["--articles", "150", "--presses", "3", "--starts", "1"],
+    "bench_parse.py": ["--files", "60", "--sizes", "150", "--rounds", "1", "--against", "HEAD"],
 }
 
 
@@ -37,7 +38,7 @@ def test_benchmark_runs_on_a_tiny_corpus(script: str, tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
     env.update(TMPDIR=str(tmp_path), HOME=str(tmp_path), TEXTUAL_ANIMATIONS="none")
     argv = [sys.executable, str(BENCHMARKS / script), *RUNS[script]]
-    if script in ("bench_app.py", "bench_ingest.py", "bench_keys.py"):
+    if script in ("bench_app.py", "bench_ingest.py", "bench_keys.py", "bench_parse.py"):
         argv += ["--corpus-root", str(tmp_path / "corpora")]
     if script == "bench_load.py":
         argv += ["--dir", str(tmp_path / "corpora")]
