@@ -59,6 +59,43 @@ def child(mode: str, kind: str, folder: str, limit: int) -> dict[str, float]:
     return {"value": (time.process_time() - started) / len(paths) * 1000, "files": len(paths)}
 
 
+def transfer(folder: Path, limit: int) -> dict[str, float]:
+    """What a chunk of 500 articles costs to send back from a pool worker, in
+    microseconds an article: pickled Articles against plain tuples of fields."""
+    import pickle
+
+    from reader import loader
+
+    paths = sorted(str(p) for p in folder.glob("*.txt"))[:limit]
+    outcomes = [loader.load_seed_file(path) for path in paths]
+    chunks = [outcomes[i : i + 500] for i in range(0, len(outcomes), 500)]
+    getters = [getattr(type(outcomes[0]), name).__get__ for name in loader._ARTICLE_FIELDS]
+
+    def rows_of(chunk: list) -> list:
+        return [tuple(get(article) for get in getters) for article in chunk]
+
+    def best(step) -> float:
+        times = []
+        for _ in range(5):
+            started = time.process_time()
+            step()
+            times.append(time.process_time() - started)
+        return min(times) / len(outcomes) * 1e6
+
+    pickled = [pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL) for chunk in chunks]
+    tupled = [pickle.dumps(rows_of(chunk), pickle.HIGHEST_PROTOCOL) for chunk in chunks]
+    return {
+        "articles, worker": best(
+            lambda: [pickle.dumps(c, pickle.HIGHEST_PROTOCOL) for c in chunks]
+        ),
+        "articles, parent": best(lambda: [pickle.loads(blob) for blob in pickled]),
+        "tuples, worker": best(
+            lambda: [pickle.dumps(rows_of(c), pickle.HIGHEST_PROTOCOL) for c in chunks]
+        ),
+        "tuples, parent": best(lambda: [loader._from_rows(pickle.loads(b)) for b in tupled]),
+    }
+
+
 def export(revision: str, into: Path) -> Path | None:
     """The reader package of a git revision, unpacked under ``into``."""
     archive = into / "reader.tar"
@@ -136,6 +173,14 @@ def main() -> int:
                     figures[mode].append(run(mode, kind, folder, limit, baseline))
                     print(f"  {label}, {mode}: {figures[mode][-1]:.3f}", file=sys.stderr)
             rows.append((label, kind, figures))
+
+    if args.files:
+        costs = transfer(corpus_dir(args.files, args.seed, args.corpus_root), args.files)
+        print("\nSending articles back from a pool worker (this process, us an article):\n")
+        print("| as | worker: pickle | parent: unpickle (and rebuild) |")
+        print("|---|---:|---:|")
+        for kind in ("articles", "tuples"):
+            print(f"| {kind} | {costs[kind + ', worker']:.1f} | {costs[kind + ', parent']:.1f} |")
 
     unit = {"files": "ms", "corpus": "ms", "cold": "s"}
     print(

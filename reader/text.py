@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _INLINE_SPACE = re.compile(r"[^\S\n]+")
 _ANY_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"\s")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _SPACE_AROUND_NEWLINE = re.compile(r" ?\n ?")
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
@@ -49,8 +50,22 @@ def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _is_plain(text: str) -> bool:
+    # Nothing any cleaning changes: no entity, no control or bidi character (none
+    # is printable), no whitespace but single inner spaces.
+    return (
+        "&" not in text
+        and text.isprintable()
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+    )
+
+
 def clean_line(text: str, limit: int = MAX_TITLE_CHARS) -> str:
     """A single-line field (title, name): entities decoded, one line, no controls."""
+    if len(text) <= limit and _is_plain(text):
+        return text  # most titles and names: the passes below would change nothing
     text = _unescape(text[: limit * 8])
     text = _ANY_SPACE.sub(" ", text.replace("\x00", " "))
     return _truncate(strip_controls(text).strip(), limit)
@@ -58,6 +73,8 @@ def clean_line(text: str, limit: int = MAX_TITLE_CHARS) -> str:
 
 def clean_paragraphs(text: str, limit: int = MAX_TEXT_CHARS) -> str:
     """A multi-line field (excerpt, body): line breaks kept, everything else as clean_line."""
+    if len(text) <= limit and "\\" not in text and _is_plain(text):
+        return text
     text = _unescape(text[: limit * 8])
     # Escaped line breaks written out as text by some crawlers.
     text = text.replace("\\r\\n", "\n").replace("\\n", "\n")
@@ -71,8 +88,10 @@ def clean_paragraphs(text: str, limit: int = MAX_TEXT_CHARS) -> str:
 
 def clean_url(text: str) -> str:
     """A link as written, made safe to show and to open: entities decoded, no spaces."""
+    if len(text) <= 8_000 and "&" not in text and " " not in text and text.isprintable():
+        return text  # most links, and every link cleaned once already
     text = strip_controls(html.unescape(text[:8_000])).strip()
-    return re.sub(r"\s", "%20", text)
+    return _SPACE.sub("%20", text)
 
 
 def normalize_url(url: str) -> str:
@@ -80,6 +99,10 @@ def normalize_url(url: str) -> str:
     url = clean_url(url)
     if not url:
         return ""
+    plain = _plain_link(url)
+    if plain is not None:
+        host, path = plain
+        return url if path else url + "/"
     try:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
@@ -106,6 +129,10 @@ def loose_url_key(url: str) -> str:
     url = clean_url(url)
     if not url:
         return ""
+    plain = _plain_link(url)
+    if plain is not None:
+        host, path = plain
+        return host.removeprefix("www.") + path.rstrip("/").removesuffix("/amp").rstrip("/")
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
@@ -118,6 +145,24 @@ def loose_url_key(url: str) -> str:
     if parts.query and parts.query.lower() != "amp":
         key += "?" + parts.query
     return key
+
+
+def _plain_link(url: str) -> tuple[str, str] | None:
+    """(host, path) of a link of the common shape, which urlsplit would take apart
+    to the same pieces: http(s), a lower-case ASCII host without port or user,
+    no query or fragment. None for anything else."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme not in ("http", "https") or "?" in rest or "#" in rest or "@" in rest:
+        return None
+    host, slash, path = rest.partition("/")
+    if not host.islower() or not host.isascii() or ":" in host or "[" in host or "%" in host:
+        return None
+    if "\\" in host or not _HOST.fullmatch(host):
+        return None
+    return host, slash + path
+
+
+_HOST = re.compile(r"[a-z0-9._-]+")
 
 
 def host_of(url: str) -> str:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import random
+import re
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 
+from reader import text as text_module
 from reader.text import (
     MAX_TITLE_CHARS,
     clean_line,
@@ -124,3 +130,106 @@ def test_short_url_cuts_in_the_middle_at_a_slash():
     assert short_url("https://example.com/a", 48) == "https://example.com/a"
     no_slash = "x" * 100
     assert len(short_url(no_slash, 21)) == 21 and "…" in short_url(no_slash, 21)
+
+
+# ------------------------------------------- the fast paths against the passes
+# The cleaning functions return plain text and common links untouched without
+# running their passes. These are those passes as they were before, the
+# reference the fast paths must agree with on every input.
+
+
+def _reference_clean_line(text: str, limit: int = MAX_TITLE_CHARS) -> str:
+    text = text_module._unescape(text[: limit * 8])
+    text = re.sub(r"\s+", " ", text.replace("\x00", " "))
+    return text_module._truncate(strip_controls(text).strip(), limit)
+
+
+def _reference_clean_paragraphs(text: str, limit: int = 20_000) -> str:
+    text = text_module._unescape(text[: limit * 8])
+    text = text.replace("\\r\\n", "\n").replace("\\n", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_controls(text)
+    text = re.sub(r"[^\S\n]+", " ", text)
+    text = re.sub(r" ?\n ?", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text_module._truncate(text.strip(), limit)
+
+
+def _reference_clean_url(text: str) -> str:
+    text = strip_controls(html.unescape(text[:8_000])).strip()
+    return re.sub(r"\s", "%20", text)
+
+
+def _reference_normalize_url(url: str) -> str:
+    url = _reference_clean_url(url)
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        return url
+    if not scheme or not host:
+        return url
+    netloc = host
+    if port is not None and {"http": "80", "https": "443"}.get(scheme) != str(port):
+        netloc = f"{host}:{port}"
+    if parts.username or parts.password:
+        netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def _reference_loose_url_key(url: str) -> str:
+    url = _reference_clean_url(url)
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return url.lower()
+    host = host.removeprefix("www.")
+    path = parts.path.rstrip("/").removesuffix("/amp").rstrip("/")
+    key = f"{host}{path}"
+    if parts.query and parts.query.lower() != "amp":
+        key += "?" + parts.query
+    return key
+
+
+_PIECES = [
+    "https://", "http://", "HTTPS://", "ftp://", "www.", "Example", "e.com", "a-b_c.org", "1.2.3.4",
+    "[::1]", ":443", ":80", ":8080", ":x", "@", "user:pw@", "/", "//", "/amp", "/amp/", "?", "?amp",
+    "?q=1", "#frag", "&amp;", "&#8217;", "&", " ", "  ", "\t", "\n", "\r\n", "\\n", "\x00", "\x1b",
+    "\x85", "\xa0", "\u202e", "\u2028", "é", "한", "%20", "%", "path", "x", "A", ".", "-", "",
+]  # fmt: skip
+
+
+def _fuzzed_texts(count: int) -> list[str]:
+    rng = random.Random(11)
+    return ["".join(rng.choices(_PIECES, k=rng.randint(0, 8))) for _ in range(count)]
+
+
+def test_fast_paths_clean_text_as_the_passes_do():
+    for text in _fuzzed_texts(20_000) + ["plain title", " x", "x ", "a  b", "x" * 1_001]:
+        assert clean_line(text) == _reference_clean_line(text), repr(text)
+        assert clean_line(text, 5) == _reference_clean_line(text, 5), repr(text)
+        assert clean_paragraphs(text) == _reference_clean_paragraphs(text), repr(text)
+        assert clean_paragraphs(text, 5) == _reference_clean_paragraphs(text, 5), repr(text)
+
+
+def test_fast_paths_clean_links_as_urlsplit_does():
+    links = _fuzzed_texts(20_000) + [
+        "https://example.com",
+        "https://www.example.com/a/b/amp/",
+        "http://e.com//x//",
+        "https://e.com/a?b",
+        "https://e.com/a?",
+        "https://e.com/a#f",
+        "https://e_x.co.uk/p;x=1",
+    ]
+    for link in links:
+        assert clean_url(link) == _reference_clean_url(link), repr(link)
+        assert normalize_url(link) == _reference_normalize_url(link), repr(link)
+        assert loose_url_key(link) == _reference_loose_url_key(link), repr(link)
