@@ -250,14 +250,14 @@ _FAST_OPTIONS: dict[str, Any] = {}
 # - a character PyYAML refuses or reads as a line break (C0 and C1 controls,
 #   DEL, NEL, U+2028/2029, a BOM, U+FFFE/FFFF);
 # - at the start of a node (also right after a quoted key's colon, `{"a":1}`),
-#   a tag (`!x`), an anchor (`&a;` is one in YAML 1.2, an error in PyYAML),
-#   an alias (`*a`: the fast parser reads one that points into its own anchor
-#   as null), an indicator YAML 1.2 lets start a plain scalar and 1.1 does
-#   not (`[|x]`, `{a: ?}`, `:x`: the fast parser also reads `|` and `>` in a
-#   flow list as text), or a plain number that YAML 1.1 and 1.2 read
-#   differently: a leading zero (`0755` is octal in 1.1, `09` text), `0o17`,
-#   `0X1F`, `_1`; and where the document has a float, an exponent without a
-#   dot or a sign (`1e3` is text in 1.1);
+#   unless it is only text inside scalars (``_inside_scalars``): a tag (`!x`),
+#   an anchor (`&a;` is one in YAML 1.2, an error in PyYAML), an alias (`*a`:
+#   the fast parser reads one that points into its own anchor as null), an
+#   indicator YAML 1.2 lets start a plain scalar and 1.1 does not (`[|x]`,
+#   `{a: ?}`, `:x`), or a plain number that YAML 1.1 and 1.2 read differently:
+#   a leading zero (`0755` is octal in 1.1, `09` text), `0o17`, `0X1F`, `_1`;
+#   and where the document has a float, an exponent without a dot or a sign
+#   (`1e3` is text in 1.1);
 # - a merge key (`<<`), a directive line (`%YAML`), a tab (separation in 1.2);
 # - more than _SAFE_MARKER_COUNT nesting markers (the fast parser crashes on
 #   some 100,000 nested `- `; PyYAML's event scan names what is too deep).
