@@ -856,6 +856,10 @@ def _identity(data: dict[str, Any]) -> _Identity:
     url = _link(data)
     published = parse_date(data.get("publishedDateTime"))
     article_id = normalize_url(url) if url else fallback_id(title, published)
+    # An explicit id tells apart articles that share a link (feed items with distinct guids).
+    explicit = clean_line(coerce_str(data.get("id")) or "", 2_000)
+    if explicit:
+        article_id = explicit
     own_links = [url] + [
         clean_url(coerce_str(data.get(key)) or "")
         for key in ("originalUrl", "ampWebUrl", "cdnAmpWebUrl")

@@ -9,6 +9,7 @@ feed can add a field or break the front matter.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -156,9 +157,8 @@ def item_to_record(
     """The article for one feed item, or None when it has nothing to show."""
     if not is_web_url(base_url):  # a local feed file: links are relative to its site
         base_url = web_link(feed.link, "")
+    # A guid is already the link when it may be (parse: absolute http(s), isPermaLink not false).
     link = web_link(item.link, base_url)
-    if not link and is_web_url(clean_url(item.guid)):
-        link = clean_url(item.guid)  # an RSS guid that is a permalink
     excerpt = _text(item.summary)
     title = _title(item, excerpt, link)
     if not title:
@@ -202,12 +202,25 @@ def records_for(
     topic: str = "",
     tags: tuple[str, ...] = (),
 ) -> list[ArticleRecord]:
-    """Every usable item of a feed, once each (the first of two with one key wins)."""
-    records: dict[str, ArticleRecord] = {}
+    """Every usable item of a feed, once each (the first of two with one key wins).
+
+    Items of the feed that share a link but have distinct guids are distinct
+    articles: each is keyed, and given an ``id``, by its link and its guid.
+    """
+    built = []
     for item in feed.items:
         record = item_to_record(
             item, feed, feed_url=feed_url, base_url=base_url, topic=topic, tags=tags
         )
-        if record is not None and record.key not in records:
+        if record is not None:
+            built.append(record)
+    sharing = Counter(record.key for record in built if "webUrl" in record.data)
+    records: dict[str, ArticleRecord] = {}
+    for record in built:
+        guid = record.data.get("guid")
+        if guid and sharing[record.key] > 1:
+            key = f"{record.key}#{guid}"
+            record = ArticleRecord(key=key, data={**record.data, "id": key})
+        if record.key not in records:
             records[record.key] = record
     return list(records.values())

@@ -356,10 +356,13 @@ def _feedparser_item(entry: Any) -> FeedItem:
     image = entry.get("image")
     if isinstance(image, dict):
         images.append(_str(image.get("href")))
-    guid = _str(entry.get("id")).strip()
-    # feedparser copies a guid to the link when the item has none; it is a
-    # link only when it is an absolute http(s) URL not marked isPermaLink="false".
-    link = "" if entry.get("guidislink") else _str(entry.get("link"))
+    raw_guid = _str(entry.get("id"))
+    guid = raw_guid.strip()
+    # feedparser copies a guid to the link when the item has none (yet); it is
+    # a link only when it is an absolute http(s) URL not marked isPermaLink="false".
+    link = _str(entry.get("link"))
+    if entry.get("guidislink") and link == raw_guid:
+        link = ""
     if not link and entry.get("guid_permalink", True) and _web_url(guid):
         link = guid
     return FeedItem(
