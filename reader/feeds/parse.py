@@ -218,7 +218,12 @@ def _prepare_xml(
     if content_type:
         headers["content-type"] = content_type
     result: dict[str, Any] = {"bozo": False}
-    data = convert_to_utf8(headers, body, result)
+    try:
+        data = convert_to_utf8(headers, body, result)
+    except (ValueError, LookupError, TypeError) as error:  # feedparser sniffs odd bytes
+        raise NotAFeed(
+            "not a feed it can read: its character encoding is broken", detail=str(error)
+        ) from None
     version, data, entities = replace_doctype(data)
     request: dict[str, Any] = {
         "kind": "xml",
