@@ -31,7 +31,7 @@ class ParseLimits:
     max_depth: int = 100  # nested elements; an XHTML article needs perhaps 20
     max_namespaces: int = 64  # distinct prefixes; real feeds declare at most 20 or so
     max_categories: int = 500  # categories and keywords of one item (or of the feed)
-    seconds: float = 20.0  # to parse, in a worker process
+    seconds: float = 60.0  # to parse, in a worker process (a sane 10 MB feed needs ~20 s)
     memory: int = 512 * 1024 * 1024  # bytes of memory the worker may add for one parse
     in_process_bytes: int = 256 * 1024  # a checked document this small is parsed in-process
     max_loose_bytes: int = 1024 * 1024  # broken XML past this size is refused, not read leniently

@@ -72,7 +72,7 @@ class FetchError(Exception):
     """A fetch that failed; the message is the reason shown to the user.
 
     ``retry_after`` is set when the server asked us to stay away until then;
-    ``detail`` is the library's own words (a TLS alert, an errno), for ``--verbose``.
+    ``detail`` is what OpenSSL or the socket said (an alert, an errno), for ``--verbose``.
     """
 
     def __init__(self, reason: str, retry_after: datetime | None = None, detail: str = "") -> None:

@@ -61,7 +61,7 @@ class FeedResult:
     new: int = 0
     updated: int = 0
     error: str = ""
-    detail: str = ""  # the parser's or the TLS library's own words, for --verbose
+    detail: str = ""  # what expat or OpenSSL said, for --verbose
     skipped: tuple[str, ...] = ()  # items of the feed left out, each with why
     # What could not be saved (a read-only folder, a full disk): one sentence, said once.
     unsaved: str = ""
