@@ -1,6 +1,6 @@
 """What the bounded feed parse costs: a fetch of 30 feeds, and one parse in and out of process.
 
-    /work/venv/bin/python benchmarks/bench_feed_parse.py [--runs 5]
+    /work/venv/bin/python benchmarks/bench_feed_parse.py [--runs 5] [--feeds 30]
 
 Serves generated RSS feeds from 127.0.0.1 and runs ``fetch_all`` on 30 of them
 (4 threads, as ``newsreader fetch`` does), each fetch into an empty temp folder,
@@ -64,7 +64,9 @@ def median_ms(samples: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+    parser.add_argument("--feeds", type=int, default=30, help="feeds per fetch_all")
+    args = parser.parse_args()
+    runs = args.runs
     home = tempfile.mkdtemp(prefix="bench-feeds-")
     for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
         os.environ[name] = os.path.join(home, name.lower())
@@ -81,10 +83,11 @@ def main() -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
-    print(f"small feed {len(small) / 1024:.0f} KB, large feed {len(large) / 1024:.0f} KB")
+    print(f"small feed {len(small) / 1024:.0f} KB, large feed {len(large) / 1024:.0f} KB\n")
+    print("| measure | median |\n|---|---:|")
 
     for name in ("small", "large"):
-        feeds = [Feed(url=f"http://127.0.0.1:{port}/{name}/{n}") for n in range(30)]
+        feeds = [Feed(url=f"http://127.0.0.1:{port}/{name}/{n}") for n in range(args.feeds)]
         samples = []
         for _ in range(runs):
             if sandbox is not None:
@@ -94,7 +97,7 @@ def main() -> None:
                 results = refresh.fetch_all(feeds, feeds_dir=Path(folder))
                 samples.append(time.perf_counter() - started)
             assert all(r.status == "fetched" for r in results), results[0].error
-        print(f"fetch_all of 30 {name} feeds: {median_ms(samples)}")
+        print(f"| fetch_all of {args.feeds} {name} feeds | {median_ms(samples)} |")
 
     for name, body in (("small", small), ("large", large)):
         samples = []
@@ -102,7 +105,7 @@ def main() -> None:
             started = time.perf_counter()
             parse.parse_feed(body)
             samples.append(time.perf_counter() - started)
-        print(f"parse_feed, {name}, as it runs by default: {median_ms(samples)}")
+        print(f"| parse_feed, {name}, as it runs by default | {median_ms(samples)} |")
     if sandbox is None:
         return
     from reader.feeds.bounds import ParseLimits
@@ -119,14 +122,15 @@ def main() -> None:
             started = time.perf_counter()
             parse.parse_feed(body, limits=in_worker)
             there.append(time.perf_counter() - started)
-        print(f"parse_feed, {name}: in-process {median_ms(here)}, in a worker {median_ms(there)}")
+        print(f"| parse_feed, {name}, in-process | {median_ms(here)} |")
+        print(f"| parse_feed, {name}, in a running worker | {median_ms(there)} |")
     starts = []
     for _ in range(runs):
         sandbox.pool().close()
         started = time.perf_counter()
         parse.parse_feed(small, limits=in_worker)
         starts.append(time.perf_counter() - started)
-    print(f"a worker's start (Python, feedparser) plus one small parse: {median_ms(starts)}")
+    print(f"| a worker's start (Python, feedparser) and one small parse | {median_ms(starts)} |")
 
 
 if __name__ == "__main__":
