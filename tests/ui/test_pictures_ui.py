@@ -163,3 +163,29 @@ async def test_articles_without_a_picture_have_no_box(app_factory, many_dir: Pat
         await wait_loaded(app, pilot)
         assert _picture(app).url is None
         assert _picture(app).region.height == 0
+
+
+async def test_a_new_picture_of_the_same_size_lays_nothing_out(
+    app_factory, tmp_path: Path, server, monkeypatch
+):
+    from picture_samples import png
+    from textual.screen import Screen
+
+    urls = [server.serve(f"/{n}.png", png(96 + n % 2, 64)) for n in range(6)]
+    app = app_factory(_library(tmp_path / "lib", urls), pictures=HALFCELL)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await _settle(app, pilot)
+        layouts: list[bool] = []
+        refresh_layout = Screen._refresh_layout
+
+        def counting(screen: Screen, *args, **kwargs) -> None:
+            layouts.append(True)
+            refresh_layout(screen, *args, **kwargs)
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counting)
+        for n in (2, 4):  # 96x64 like the first: the same box in cells
+            await pilot.press("j", "j")
+            await _settle(app, pilot)
+            assert _picture(app).url == urls[n] and _picture(app).image is not None
+        assert layouts == []
