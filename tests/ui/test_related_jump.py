@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.scope import ALL, Topic
+from reader.scope import ALL, Story, Topic
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPane
 
@@ -88,3 +88,22 @@ async def test_a_read_story_under_hide_read(app_factory, folder: Path):
         assert child not in app.query_one(ArticleList).articles
         await jump_to_child(app, pilot)
         assert_child_shown(app)
+
+
+async def test_in_the_stories_view_it_opens_the_story_that_holds_it(app_factory, folder: Path):
+    """The parent links the child: one story, one row. Its other article is found in
+    the story, opened as Enter on the row would."""
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("c")
+        assert app.stories_mode
+        articles = app.query_one(ArticleList)
+        titles = [a.title for a in articles.articles]
+        assert "Child in library" not in titles and "Parent meta story" in titles
+        articles.select_id(next(a.id for a in articles.articles if a.title.startswith("Parent")))
+        await pilot.press("tab")  # into the detail: its first entry, "Also covered by"
+        assert app.focused is app.query_one(DetailPane)
+        await pilot.press("enter")
+        assert_child_shown(app)
+        assert isinstance(app.scope, Story)
