@@ -29,7 +29,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader import bindings, heap
@@ -488,7 +488,21 @@ class NewsReaderApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self._last_key = time.monotonic()
+            if event.is_forwarded and self._typed_into_search(event):
+                return
         await super().on_event(event)
+
+    def _typed_into_search(self, event: events.Key) -> bool:
+        """A character typed right after / ("/Gulf" in one burst) reaches the widget
+        that had focus when it arrived, the list, and comes back unused once the bar
+        has focus: it goes into the bar, in the order typed, not to the app's keys."""
+        focused = self.focused
+        if not (event.is_printable and isinstance(focused, Input) and event.character):
+            return False
+        if focused.parent is not self.query_one(SearchBar):
+            return False
+        focused.insert_text_at_cursor(event.character)
+        return True
 
     def _wait_for_quiet_keys(self) -> None:
         """In the background check's walk: step aside while keys are being pressed.

@@ -152,11 +152,19 @@ async def type_fast(pilot: Any, *keys: str) -> None:
     """Keys as a terminal delivers a burst typed fast: every key queued before the app
     handles the first. pilot.press waits for the app to go idle after each key, so
     what a queued message has not done yet by the next key never shows there."""
+    import unicodedata
+
     from textual import events
+    from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 
     app = pilot.app
     for key in keys:
-        event = events.Key(key, key if len(key) == 1 else None)
+        try:  # the character a key types, as pilot.press works it out
+            name = _get_unicode_name_from_key(REPLACED_KEYS.get(key, key))
+            character: str | None = unicodedata.lookup(name)
+        except KeyError:
+            character = key if len(key) == 1 else None
+        event = events.Key(key, character)
         event.set_sender(app)
         await app._post_message(event)
     await pilot.pause()
