@@ -421,8 +421,10 @@ class NewsReaderApp(App[int]):
 
     def check_dwell(self) -> None:
         """Mark the shown article read once it has stayed in the detail long enough."""
+        if self.dwell <= 0:
+            return
         self._pause_dwell()
-        if self.dwell <= 0 or self._shown is None or self._dwell_paused is not None:
+        if self._shown is None or self._dwell_paused is not None:
             return
         article_id, since = self._shown
         if self.clock() - since >= self.dwell:
@@ -448,6 +450,8 @@ class NewsReaderApp(App[int]):
 
     def _reading(self) -> bool:
         """The user is on the list or in the detail (not in the sidebar, a search, a screen)."""
+        if not self.screen_stack:
+            return False  # starting or closing: a timer's tick with no screen
         focused = self.focused
         if focused is None or self.screen is not self.screen_stack[0]:
             return False
