@@ -32,7 +32,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from reader import bindings, heap
+from reader import bindings, heap, paths
 from reader.cache import IndexCache
 from reader.config import Config
 from reader.details import DetailCache
@@ -42,6 +42,7 @@ from reader.library import Library, ViewSpec
 from reader.loader import load_detail
 from reader.model import Article, ArticleDetail, LoadResult
 from reader.scope import ALL, SavedSearch, Scope, Story, Tag, is_remembered, scope_from_key
+from reader.scope import Feed as FeedScope
 from reader.state import ReadState
 from reader.status import StatusLine
 from reader.store import Sort, Store
@@ -103,6 +104,16 @@ class FeedsFetched(Message):
     def __init__(self, results: list, error: str = "") -> None:
         super().__init__()
         self.results = results
+        self.error = error
+
+
+class FeedChecked(Message):
+    """A feed the user typed was fetched once: subscribed (``result``), or refused (``error``)."""
+
+    def __init__(self, url: str, result: object | None, error: str = "") -> None:
+        super().__init__()
+        self.url = url
+        self.result = result
         self.error = error
 
 
@@ -580,6 +591,7 @@ class NewsReaderApp(App[int]):
 
     def _adopt_loaded(self, event: Loaded, store: Store | None) -> None:
         self.result = event.result
+        self.load_feed_rows()
         # Duplicates resolved late may have replaced earlier articles: rebuild from the result.
         self.library.set_store(store if store is not None else Store(event.result.articles))
         self.loading = False
@@ -684,6 +696,146 @@ class NewsReaderApp(App[int]):
             return
         self.post_message(FeedsFetched(results))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="fetch", description="fetch")
+    def fetch_one_feed(self, url: str) -> None:
+        """Fetch one subscribed feed (R on its sidebar row)."""
+        from reader.feeds.refresh import fetch_feed
+        from reader.feeds.subscriptions import FeedListError, find_feed, load_feeds, merge_results
+
+        try:
+            feed = find_feed(load_feeds(self.feeds_list), url)
+            if feed is None:
+                self.post_message(FeedsFetched([], f"Not subscribed any more: {url}"))
+                return
+            result = fetch_feed(feed)
+            merge_results([result.feed], self.feeds_list)
+        except (FeedListError, OSError) as error:
+            self.post_message(FeedsFetched([], str(error)))
+            return
+        self.post_message(FeedsFetched([result]))
+
+    @on(TopicSidebar.ReloadRequested)
+    def _reload_feed(self, message: TopicSidebar.ReloadRequested) -> None:
+        if self.fetching is not None:
+            self.notify("Already fetching feeds.", timeout=2)
+            return
+        self.fetching = (0, 1)
+        self._update_status()
+        self.fetch_one_feed(message.url)
+
+    def action_add_feed(self) -> None:
+        if not self.feeds_enabled:
+            self.notify(
+                "Feeds are read into the default library: run newsreader without a path.",
+                timeout=4,
+            )
+            return
+        from reader.screens.feed_dialogs import AddFeedScreen
+
+        def add(url: str | None) -> None:
+            if url:
+                self.notify(f"Checking {url} …", timeout=2)
+                self.check_new_feed(url)
+
+        self.push_screen(AddFeedScreen(), add)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="add_feed")
+    def check_new_feed(self, text: str) -> None:
+        """Fetch a feed once; subscribe only when it is one (else say why not)."""
+        from reader.feeds.refresh import fetch_feed
+        from reader.feeds.subscriptions import (
+            Feed,
+            FeedListError,
+            add_feed,
+            check_location,
+            find_feed,
+            load_feeds,
+            merge_results,
+        )
+
+        try:
+            url = check_location(text)
+            if find_feed(load_feeds(self.feeds_list), url) is not None:
+                raise FeedListError(f"already subscribed: {url}")
+            result = fetch_feed(Feed(url=url))
+            if result.failed:
+                self.post_message(FeedChecked(url, None, result.error))
+                return
+            add_feed(url, path=self.feeds_list)
+            merge_results([result.feed], self.feeds_list)
+        except (FeedListError, OSError) as error:
+            self.post_message(FeedChecked(text, None, str(error)))
+            return
+        self.post_message(FeedChecked(url, result))
+
+    @on(FeedChecked)
+    def _feed_checked(self, message: FeedChecked) -> None:
+        if message.result is None:
+            self.notify(
+                f"Not subscribed: {message.error}", title="Feeds", severity="error", timeout=8
+            )
+            return
+        self.notify(f"Subscribed: {message.result.describe()}", title="Feeds")  # type: ignore[attr-defined]
+        self.load_feed_rows()
+        self._update_sidebar()
+        self.check_folders()
+
+    @on(TopicSidebar.DeleteRequested)
+    def _unsubscribe(self, message: TopicSidebar.DeleteRequested) -> None:
+        if not isinstance(message.scope, FeedScope):
+            return
+        url = message.scope.url
+        row = self.library.feed_of(url)
+        name = row.name if row is not None else url
+        count = len(self.library.feed_article_ids(url))
+        from reader.screens.feed_dialogs import ConfirmScreen
+
+        question = Text("Unsubscribe from ", style="bold")
+        question.append(name)  # feed text: never markup
+        question.append("?", style="bold")
+        note = (
+            f"Its {plural(count, 'article')} and their marks stay in the library; "
+            f"'newsreader feed remove {url}' deletes them."
+        )
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.unsubscribe(url, name)
+
+        self.push_screen(ConfirmScreen(question, note), answer)
+
+    def unsubscribe(self, url: str, name: str) -> None:
+        """Take a feed off the list; its fetched articles stay where they are."""
+        from reader.feeds.subscriptions import FeedListError, load_feeds, save_feeds
+
+        try:
+            feeds = load_feeds(self.feeds_list)
+            save_feeds([f for f in feeds if f.url != url], self.feeds_list)
+        except (FeedListError, OSError) as error:
+            self.notify(str(error), title="Feeds", severity="error", timeout=8)
+            return
+        if self.scope == FeedScope(url):
+            self.scope = ALL
+        self.load_feed_rows()
+        self._update_sidebar()
+        self.notify(f"Unsubscribed from {name}.", title="Feeds", timeout=4)
+
+    def load_feed_rows(self) -> None:
+        """The sidebar's feed rows from the feed list (a small JSON file)."""
+        if not self.feeds_enabled:
+            return
+        from reader.feeds.subscriptions import FeedListError, load_feeds
+        from reader.library import FeedRow
+
+        try:
+            feeds = load_feeds(self.feeds_list)
+        except FeedListError:
+            feeds = []
+        root = paths.feeds_dir()
+        self.library.set_feeds(
+            [FeedRow(f.url, f.title or f.url, str(root / f.folder), f.last_error) for f in feeds]
+        )
+
     @on(FeedsProgress)
     def _feeds_progress(self, message: FeedsProgress) -> None:
         self.fetching = (message.done, message.total)
@@ -703,6 +855,8 @@ class NewsReaderApp(App[int]):
         from reader.feeds.refresh import failure_lines, summary
 
         self.feed_failures = failure_lines(results)
+        self.load_feed_rows()  # their errors (!) and titles
+        self._update_sidebar()
         self._update_status()  # the top line keeps saying so after the toast
         unsaved = any(r.unsaved for r in results)
         severity = "error" if unsaved else "warning" if self.feed_failures else "information"

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from reader.model import Article, Related
-from reader.scope import ALL, STARRED, All, SavedSearch, Scope, Starred, Tag, Topic
+from reader.scope import ALL, STARRED, All, Feed, SavedSearch, Scope, Starred, Tag, Topic
 from reader.scope import Story as StoryScope
 from reader.state import ReadState
 from reader.store import Sort, Store, date_key, quality_key
@@ -35,6 +35,16 @@ class SidebarEntry:
     label: str
     unread: int
     total: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRow:
+    """A subscribed feed as the sidebar shows it: its URL, name, folder and last error."""
+
+    url: str
+    name: str
+    folder: str  # the folder its articles are fetched into
+    error: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +88,9 @@ class Library:
         self._topic_keys: dict[str, str] = {}  # topic name -> its sidebar key
         self._totals: Counter[str] | None = None
         self._totals_generation = -1
+        self.feeds: list[FeedRow] = []
+        self._feed_members: dict[str, list[str]] | None = None  # folder -> article ids
+        self._feed_generation = -1
 
     # -- changes ------------------------------------------------------------
 
@@ -110,6 +123,29 @@ class Library:
 
     def forget_saved_search(self, name: str) -> None:
         self._saved.pop(name, None)
+
+    def set_feeds(self, feeds: Sequence[FeedRow]) -> None:
+        """The subscribed feeds, in the order the sidebar lists them."""
+        self.feeds = list(feeds)
+
+    def feed_of(self, url: str) -> FeedRow | None:
+        return next((feed for feed in self.feeds if feed.url == url), None)
+
+    def feed_article_ids(self, url: str) -> list[str]:
+        """The ids of the loaded articles fetched from the feed at ``url``."""
+        feed = self.feed_of(url)
+        if feed is None:
+            return []
+        if self._feed_members is None or self._feed_generation != self.generation:
+            import os.path
+
+            members: dict[str, list[str]] = defaultdict(list)
+            dirname = os.path.dirname
+            for article in self.store:
+                members[dirname(article.path)].append(article.id)
+            self._feed_members = members
+            self._feed_generation = self.generation
+        return self._feed_members.get(feed.folder, [])
 
     # -- stories ------------------------------------------------------------
 
@@ -207,6 +243,9 @@ class Library:
             case Tag(name):
                 members = self.state.tagged(name)
                 return [a for a in store.ordered(sort) if a.id in members]
+            case Feed(url):
+                ids = set(self.feed_article_ids(url))
+                return [a for a in store.ordered(sort) if a.id in ids]
             case StoryScope(article_id) if (lead := store.get(article_id)) is not None:
                 return sorted([lead, *self.also_covered(lead)], key=date_key)
         return store.view(None, sort)
@@ -220,6 +259,8 @@ class Library:
                 return name in self.state.saved_searches()
             case Tag(name):
                 return name in self.state.tag_counts()
+            case Feed(url):
+                return self.feed_of(url) is not None
             case StoryScope(article_id):
                 return article_id in self.store
         return True
@@ -276,7 +317,7 @@ class Library:
         return sum(1 for article in shown if article.id not in read), len(shown)
 
     def sidebar(self, by_story: bool) -> list[SidebarEntry]:
-        """All, Starred, saved searches, tags, then topics busiest first.
+        """All, Starred, saved searches, tags, topics busiest first, then the feeds.
 
         One pass over the store counts every topic (a filter per topic was
         O(topics x articles): a second per refresh at 100,000 articles).
@@ -302,6 +343,11 @@ class Library:
         for name, _total in self.store.topics():
             topic = Topic(name)
             entries.append(SidebarEntry(topic, name, *counts[topic.key]))
+        for feed in self.feeds:
+            scope = Feed(feed.url)
+            ids = self.feed_article_ids(feed.url)
+            articles = [a for i in ids if (a := self.store.get(i)) is not None]
+            entries.append(SidebarEntry(scope, self.label(scope), *self.counts(articles, by_story)))
         return entries
 
     def _sidebar_keys(self, topics: tuple[str, ...]) -> tuple[str, ...]:
@@ -370,6 +416,11 @@ class Library:
                 return "⌕ " + name
             case Tag(name):
                 return "#" + name
+            case Feed(url):
+                feed = self.feed_of(url)
+                if feed is None:
+                    return "Feed: " + url
+                return ("! " if feed.error else "» ") + feed.name
             case StoryScope(article_id):
                 article = self.store.get(article_id)
                 return "Story: " + (article.title if article else "?")

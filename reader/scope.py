@@ -1,7 +1,7 @@
 """What the list is showing: a sidebar entry or an opened story, as a small value.
 
 A scope is one of ``All()``, ``Starred()``, ``Topic(name)``, ``SavedSearch(name)``,
-``Tag(name)`` or ``Story(article_id)`` (a ``Feed(url)`` can join them later). The library
+``Tag(name)`` or ``Story(article_id)`` or ``Feed(url)``. The library
 answers what a scope shows (``reader.library``); nothing parses strings. Each
 scope has a ``key``, the string the state file keeps (``"topic:AI"``), and
 ``scope_from_key`` reads those back, so views saved by older versions still load.
@@ -67,6 +67,14 @@ class Tag(_Keyed):
 
 
 @dataclass(frozen=True, slots=True)
+class Feed(_Keyed):
+    """The fetched articles of one subscribed feed, by its URL."""
+
+    kind = "feed"
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class Story(_Keyed):
     """One story opened from the stories view: its lead and the other coverage."""
 
@@ -74,11 +82,11 @@ class Story(_Keyed):
     article_id: str
 
 
-Scope = All | Starred | Topic | SavedSearch | Tag | Story
+Scope = All | Starred | Topic | SavedSearch | Tag | Feed | Story
 
 ALL = All()
 STARRED = Starred()
-_WITH_FIELD = {cls.kind: cls for cls in (Topic, SavedSearch, Tag, Story)}
+_WITH_FIELD = {cls.kind: cls for cls in (Topic, SavedSearch, Tag, Feed, Story)}
 
 
 def scope_from_key(key: object) -> Scope | None:
@@ -102,5 +110,6 @@ def is_remembered(scope: Scope) -> bool:
 
 
 def is_deletable(scope: Scope | None) -> bool:
-    """Whether the sidebar's delete key removes this entry: only saved searches."""
-    return isinstance(scope, SavedSearch)
+    """Whether the sidebar's delete key removes this entry: saved searches, and feeds
+    (unsubscribed after a confirmation)."""
+    return isinstance(scope, SavedSearch | Feed)

@@ -1,4 +1,4 @@
-"""The topic sidebar: All, Starred, saved searches and every topic, with unread/total."""
+"""The sidebar: All, Starred, saved searches, tags, every topic and feed, with unread/total."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 
 from reader.formatting import fit
 from reader.library import SidebarEntry
-from reader.scope import Scope, is_deletable, scope_from_key
+from reader.scope import Feed, Scope, is_deletable, scope_from_key
 from reader.widgets.keys import bindings_for
 
 MIN_WIDTH = 16  # cells, border and scrollbar included
@@ -52,6 +52,13 @@ class TopicSidebar(OptionList):
             super().__init__()
             self.scope = scope
 
+    class ReloadRequested(Message):
+        """R on a feed row: fetch that feed alone."""
+
+        def __init__(self, url: str) -> None:
+            super().__init__()
+            self.url = url
+
     def allow_focus(self) -> bool:
         # Hidden under 60 columns (app.tcss): Tab and clicks pass it by.
         return self.display and super().allow_focus()
@@ -60,7 +67,15 @@ class TopicSidebar(OptionList):
         if action == "delete_entry":
             # False, not None: off the footer elsewhere, not shown dimmed on every row.
             return is_deletable(self.selected_scope)
+        if action == "reload_feed":
+            # False on other rows: R then reaches the app (fetch every feed).
+            return isinstance(self.selected_scope, Feed)
         return True
+
+    def action_reload_feed(self) -> None:
+        scope = self.selected_scope
+        if isinstance(scope, Feed):
+            self.post_message(self.ReloadRequested(scope.url))
 
     def action_delete_entry(self) -> None:
         scope = self.selected_scope
