@@ -8,9 +8,11 @@ from reader.scope import (
     ALL,
     STARRED,
     All,
+    Feed,
     SavedSearch,
     Starred,
     Story,
+    Tag,
     Topic,
     is_deletable,
     is_remembered,
@@ -27,6 +29,8 @@ from reader.scope import (
         (Topic("a:b"), "topic:a:b"),
         (SavedSearch("top news"), "search:top news"),
         (Story("abc123"), "story:abc123"),
+        (Feed("https://e.example/feed.xml"), "feed:https://e.example/feed.xml"),
+        (Tag("read later"), "tag:read later"),
     ],
 )
 def test_a_scope_and_its_saved_key_round_trip(scope, key) -> None:
@@ -34,7 +38,7 @@ def test_a_scope_and_its_saved_key_round_trip(scope, key) -> None:
     assert scope_from_key(key) == scope
 
 
-@pytest.mark.parametrize("key", ["", "nonsense", "feed:x", None, 3, ["topic:AI"]])
+@pytest.mark.parametrize("key", ["", "nonsense", "folder:x", None, 3, ["topic:AI"]])
 def test_an_unknown_saved_key_is_no_scope(key) -> None:
     assert scope_from_key(key) is None
 
