@@ -117,6 +117,14 @@ class FeedChecked(Message):
         self.error = error
 
 
+class CommandDone(Message):
+    """A command the article was handed to ended (or was left running)."""
+
+    def __init__(self, outcome: object) -> None:
+        super().__init__()
+        self.outcome = outcome
+
+
 class DetailsRead(Message):
     """The articles next to the cursor, read and laid out ahead in a worker: each
     with its details and its detail page, built for ``key`` (see _page_key)."""
@@ -1372,6 +1380,46 @@ class NewsReaderApp(App[int]):
         self.notify(f"Opened in the browser:\n{self._notice_url(url)}", timeout=3)
         if article is not None:
             self.mark_read(article)
+
+    def action_pipe(self) -> None:
+        article = self.article_list.article
+        if article is None:
+            return
+        from reader.screens.pipe import PipeScreen
+
+        last = self.state.get_setting("pipe_command", "")
+
+        def run(command: str | None) -> None:
+            if not command:
+                return
+            if not self.state.readonly:
+                self.state.set_setting("pipe_command", command)
+            self.notify(f"Piping to {command} …", timeout=2)
+            self.pipe_article(command, article)
+
+        self.push_screen(PipeScreen(article.title, last if isinstance(last, str) else ""), run)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="pipe", description="pipe")
+    def pipe_article(self, command: str, article: Article) -> None:
+        """Run the command off the event loop; it is never waited on by the screen."""
+        from reader.handoff import run_pipe
+
+        try:
+            body = load_detail(article).body
+        except OSError:
+            body = ""
+        self.post_message(CommandDone(run_pipe(command, article, body)))
+
+    @on(CommandDone)
+    def _command_done(self, message: CommandDone) -> None:
+        outcome = message.outcome
+        failed = bool(outcome.error) or outcome.status not in (0, None)  # type: ignore[attr-defined]
+        self.notify(
+            outcome.describe(),  # type: ignore[attr-defined]
+            title="Command",
+            severity="error" if failed else "information",
+            timeout=6,
+        )
 
     def action_copy_link(self) -> None:
         url, _article = self._target_link()

@@ -39,7 +39,8 @@ async def test_feed_rows_reload_mark_read_unsubscribe_and_add(app_factory, notic
     server = FeedServer().start()
     try:
         server.serve("/good.xml", RSS_20, headers={"Content-Type": "application/rss+xml"})
-        server.serve("/page.html", b"<html><body>hi</body></html>", headers={"Content-Type": "text/html"})  # fmt: skip
+        page = b"<html><body>hi</body></html>"
+        server.serve("/page.html", page, headers={"Content-Type": "text/html"})
         good, missing = server.url("/good.xml"), server.url("/missing.xml")
         add_feed(good)
         add_feed(missing)  # a 404

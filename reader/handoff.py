@@ -1,0 +1,142 @@
+"""Handing an article to another program: a pipe to a shell command, saved Markdown.
+
+Article text is untrusted: it reaches a command only on its standard input and
+in environment variables (``NEWSREADER_URL``, ``NEWSREADER_TITLE``), never in
+the command line's text, so a title such as ``$(touch /tmp/x)`` is only ever
+data. The command line is the user's own, typed in the pipe dialog. No Textual
+here: the app runs ``run_pipe`` in a thread worker and shows the ``Outcome``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.model import Article
+from reader.text import strip_controls
+
+# How long a worker waits for a command's exit status before it stops waiting
+# (the command keeps running; the reader never waits on it).
+WAIT_SECONDS = 30.0
+
+
+def article_text(article: Article, body: str = "") -> str:
+    """What a pipe receives: title, link, date, a blank line, then the text."""
+    when = article.published.strftime("%Y-%m-%d %H:%M UTC") if article.published else ""
+    head = [article.title, article.url, when]
+    text = body.strip() or article.excerpt
+    return "\n".join([*head, "", text]).rstrip("\n") + "\n"
+
+
+def article_env(article: Article) -> dict[str, str]:
+    """The environment of a command: ours, plus the article's fields as variables."""
+    env = dict(os.environ)
+    env["NEWSREADER_URL"] = article.url
+    env["NEWSREADER_TITLE"] = strip_controls(article.title)
+    return env
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a command ended: its exit status (None: still running), first lines of output."""
+
+    command: str
+    status: int | None
+    stderr: str = ""
+    stdout: str = ""
+    error: str = ""  # it could not be started
+    pid: int | None = None
+
+    def describe(self) -> str:
+        """One or two lines for a notice."""
+        if self.error:
+            return f"{self.command}: {self.error}"
+        if self.status is None:
+            return f"{self.command}: still running after {WAIT_SECONDS:.0f} s; not waiting for it"
+        said = self.stderr or self.stdout
+        return f"{self.command}: exit {self.status}" + (f"\n{said}" if said else "")
+
+
+def _first_line(data: bytes) -> str:
+    for line in data.decode("utf-8", "replace").splitlines():
+        if line.strip():
+            return strip_controls(line.strip())[:200]
+    return ""
+
+
+def run_pipe(
+    command: str, article: Article, body: str = "", *, wait: float = WAIT_SECONDS
+) -> Outcome:
+    """Run ``command`` with ``sh -c``, the article on its standard input.
+
+    Blocks for at most ``wait`` seconds (call it from a worker thread).
+    """
+    return _run(["sh", "-c", command], command, article, article_text(article, body), wait)
+
+
+def _run(argv: list[str], shown: str, article: Article, stdin: str, wait: float) -> Outcome:
+    try:
+        process = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=article_env(article),
+            start_new_session=True,  # not in the terminal's process group: keys stay ours
+        )
+    except OSError as error:
+        return Outcome(shown, None, error=error.strerror or str(error))
+    try:
+        out, err = process.communicate(stdin.encode("utf-8"), timeout=wait)
+    except subprocess.TimeoutExpired:
+        return Outcome(shown, None, pid=process.pid)
+    except BrokenPipeError:
+        out, err = b"", b""
+        process.wait(timeout=wait)
+    return Outcome(shown, process.returncode, _first_line(err), _first_line(out), pid=process.pid)
+
+
+# ------------------------------------------------------------------ Markdown
+
+
+def markdown(article: Article, body: str = "") -> str:
+    """The article as a Markdown file: a heading, its source and date, the text."""
+    lines = [f"# {article.title}", ""]
+    if article.url:
+        lines.append(f"<{article.url}>")
+    meta = " · ".join(
+        part
+        for part in (
+            article.provider,
+            article.published.strftime("%Y-%m-%d") if article.published else "",
+        )
+        if part
+    )
+    if meta:
+        lines += ["", meta]
+    text = body.strip() or article.excerpt
+    if text:
+        lines += ["", text]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_name(article: Article) -> str:
+    """A safe file name for the article: its date and title, no path characters."""
+    stem = re.sub(r"[^\w\- ]+", "", article.title).strip().replace(" ", "-")[:80] or "article"
+    date = article.published.strftime("%Y-%m-%d-") if article.published else ""
+    return f"{date}{stem}.md"
+
+
+def save_markdown(article: Article, folder: Path, body: str = "") -> Path:
+    """Write the article into ``folder`` (created if needed); a new name if one is taken."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / markdown_name(article)
+    number = 1
+    while path.exists():
+        number += 1
+        path = folder / f"{Path(markdown_name(article)).stem}-{number}.md"
+    path.write_text(markdown(article, body), encoding="utf-8")
+    return path

@@ -1,0 +1,69 @@
+"""Hand-offs: article fields reach a command only as input and environment, never as shell text."""
+
+from __future__ import annotations
+
+import os
+import signal
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reader.handoff import article_text, markdown, run_pipe, save_markdown
+from reader.model import Article
+
+HOSTILE = '$(touch {d}/pwned) `touch {d}/pwned2` "; touch {d}/pwned3 #'
+
+
+def _article(tmp_path: Path) -> Article:
+    return Article(
+        id="https://e.example/1",
+        title=HOSTILE.format(d=tmp_path),
+        path=str(tmp_path / "a.txt"),
+        url="https://e.example/1?a=1&b=$(id)",
+        published=datetime(2020, 6, 11, 16, 14, tzinfo=UTC),
+        excerpt="The excerpt.",
+        provider="Gulf News",
+    )
+
+
+def test_a_hostile_title_is_only_ever_data(tmp_path: Path) -> None:
+    article = _article(tmp_path)
+    out = tmp_path / "out.txt"
+    command = (
+        f'cat > {out}; printf "%s\\n%s" "$NEWSREADER_TITLE" "$NEWSREADER_URL" > {tmp_path}/env.txt'
+        "; echo 'first problem' >&2; echo second >&2; exit 3"
+    )
+    outcome = run_pipe(command, article)
+    assert (outcome.status, outcome.stderr) == (3, "first problem")
+    assert outcome.describe().endswith("exit 3\nfirst problem")
+    assert out.read_text() == article_text(article)
+    assert (tmp_path / "env.txt").read_text() == f"{article.title}\n{article.url}"
+    assert not any(tmp_path.glob("pwned*"))
+
+
+def test_the_piped_text_is_title_link_date_then_the_text(tmp_path: Path) -> None:
+    article = _article(tmp_path)
+    lines = article_text(article).splitlines()
+    assert lines[:5] == [article.title, article.url, "2020-06-11 16:14 UTC", "", "The excerpt."]
+    assert article_text(article, "The whole text.").splitlines()[4] == "The whole text."
+
+
+def test_a_command_that_never_exits_is_not_waited_for(tmp_path: Path) -> None:
+    outcome = run_pipe("sleep 30", _article(tmp_path), wait=0.3)
+    assert outcome.status is None and outcome.pid is not None
+    assert "still running" in outcome.describe()
+    os.killpg(outcome.pid, signal.SIGTERM)  # its own session: the test cleans up
+
+
+def test_a_command_that_cannot_start_is_named(tmp_path: Path) -> None:
+    outcome = run_pipe("no-such-program-here", _article(tmp_path))
+    assert outcome.status == 127 and "not found" in outcome.stderr
+
+
+def test_save_as_markdown(tmp_path: Path) -> None:
+    article = _article(tmp_path)
+    first = save_markdown(article, tmp_path / "saved")
+    second = save_markdown(article, tmp_path / "saved")
+    assert first != second and first.parent == second.parent == tmp_path / "saved"
+    assert "/" not in first.name[:-3] and first.name.startswith("2020-06-11-")
+    assert first.read_text() == markdown(article)
+    assert markdown(article).startswith(f"# {article.title}\n\n<{article.url}>\n")
