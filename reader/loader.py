@@ -13,6 +13,7 @@ import os
 import re
 import stat
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
@@ -322,6 +323,10 @@ def _fast_document(text: str) -> dict[str, Any] | None:
     ``publishedDateTime`` (the article's or a related story's) stays text,
     where ``parse_date`` gives the same time either way.
     """
+    # Only on a process's main thread (the CLI, the load pool's workers): yaml-rs
+    # 0.1.6 crashed the process (SIGSEGV) when called from a reader's worker thread.
+    if threading.current_thread() is not threading.main_thread():
+        return None
     loads = _fast_parser()
     if loads is None or _fast_refuses(text):
         return None

@@ -309,3 +309,17 @@ def test_without_the_fast_parser_pyyaml_reads_everything(seeds_dir):
     paths = sorted(str(p) for p in seeds_dir.glob("*.txt"))
     expected = "\n".join(repr(load_seed_file(path)) for path in paths)
     assert run_python(code, *paths) == expected
+
+
+def test_the_fast_parser_is_never_called_from_a_worker_thread():
+    # yaml-rs 0.1.6 crashed the reader (SIGSEGV) inside its load worker thread:
+    # there PyYAML reads everything; a process's main thread still gets the fast path.
+    import threading
+
+    text = "title: A plain title\nquality: 5\n"
+    assert loader._fast_document(text) == {"title": "A plain title", "quality": 5}
+    seen: list[object] = []
+    worker = threading.Thread(target=lambda: seen.append(loader._fast_document(text)))
+    worker.start()
+    worker.join()
+    assert seen == [None]
