@@ -1434,6 +1434,16 @@ class NewsReaderApp(App[int]):
             "Some terminals ignore OSC 52; then nothing was copied.",
             timeout=5,
         )
+        self.copy_with_tool(url)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="clipboard")
+    def copy_with_tool(self, text: str) -> None:
+        """Also a real clipboard tool (wl-copy, xclip, pbcopy) when there is one."""
+        from reader.handoff import copy_with_tool
+
+        name = copy_with_tool(text)
+        if name is not None:
+            self.call_from_thread(self.notify, f"Copied the link with {name} too.", timeout=3)
 
     def action_toggle_stories(self) -> None:
         if self.stories is None:

@@ -140,3 +140,49 @@ def save_markdown(article: Article, folder: Path, body: str = "") -> Path:
         path = folder / f"{Path(markdown_name(article)).stem}-{number}.md"
     path.write_text(markdown(article, body), encoding="utf-8")
     return path
+
+
+# ------------------------------------------------------------------ the clipboard
+
+# A real clipboard tool beside OSC 52 (which tmux drops by default): the first
+# one whose display is there.
+_CLIPBOARD_TOOLS = (
+    ("wl-copy", ("wl-copy",), "WAYLAND_DISPLAY"),
+    ("xclip", ("xclip", "-selection", "clipboard"), "DISPLAY"),
+    ("pbcopy", ("pbcopy",), ""),
+)
+
+
+def clipboard_tool(env: dict[str, str] | None = None) -> tuple[str, list[str]] | None:
+    """The clipboard program to use here (name, argv), or None when there is none."""
+    import shutil
+
+    env = dict(os.environ) if env is None else env
+    for name, argv, display in _CLIPBOARD_TOOLS:
+        if display and not env.get(display):
+            continue
+        program = shutil.which(argv[0], path=env.get("PATH"))
+        if program:
+            return name, [program, *argv[1:]]
+    return None
+
+
+def copy_with_tool(text: str, env: dict[str, str] | None = None) -> str | None:
+    """Put ``text`` on the clipboard with a real tool; the tool's name, or None."""
+    tool = clipboard_tool(env)
+    if tool is None:
+        return None
+    name, argv = tool
+    try:
+        done = subprocess.run(
+            argv,
+            input=text.encode("utf-8"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=3,
+            env=env,
+            start_new_session=True,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return name if done.returncode == 0 else None

@@ -67,3 +67,23 @@ def test_save_as_markdown(tmp_path: Path) -> None:
     assert "/" not in first.name[:-3] and first.name.startswith("2020-06-11-")
     assert first.read_text() == markdown(article)
     assert markdown(article).startswith(f"# {article.title}\n\n<{article.url}>\n")
+
+
+def test_y_uses_a_real_clipboard_tool_when_there_is_one(tmp_path: Path) -> None:
+    from reader.handoff import clipboard_tool, copy_with_tool
+
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    got = tmp_path / "clipboard.txt"
+    for name in ("wl-copy", "xclip"):
+        script = tools / name
+        script.write_text(f"#!/bin/sh\ncat > {got}.{name}\n")
+        script.chmod(0o755)
+    env = {"PATH": f"{tools}:{os.environ.get('PATH', '/usr/bin:/bin')}"}
+    assert clipboard_tool(env) is None  # no display: neither tool can work
+    env["DISPLAY"] = ":0"
+    assert copy_with_tool("https://e.example/1", env) == "xclip"
+    assert Path(f"{got}.xclip").read_text() == "https://e.example/1"
+    env["WAYLAND_DISPLAY"] = "wayland-0"
+    assert copy_with_tool("https://e.example/2", env) == "wl-copy"
+    assert Path(f"{got}.wl-copy").read_text() == "https://e.example/2"
