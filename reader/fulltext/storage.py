@@ -1,0 +1,156 @@
+"""Fetched texts in SQLite: the articles database beside the state (WAL), keyed by article id.
+
+A row holds the final URL, the fetch time, a status (ok, empty: fetched but no
+text found, failed), the text (as the Document's JSON and as plain text for
+search) and the error in the user's words. Safe to use from several threads:
+each call takes the lock and a short transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from reader import paths
+from reader.fulltext.document import Document
+
+Status = Literal["ok", "empty", "failed"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS texts (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    final_url TEXT,
+    fetched_at REAL NOT NULL,
+    status TEXT NOT NULL,
+    document TEXT,
+    plain TEXT,
+    error TEXT
+);
+"""
+
+
+def articles_db_path() -> Path:
+    """The SQLite database of fetched full texts (beside the state database)."""
+    return paths.data_dir() / "articles.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredText:
+    id: str
+    url: str
+    final_url: str | None
+    fetched_at: float
+    status: Status
+    document: Document | None
+    plain: str | None
+    error: str | None
+
+
+class TextStore:
+    """The articles database. Nothing is created until the first ``put``."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or articles_db_path()
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def _connect(self, *, create: bool) -> sqlite3.Connection | None:
+        if self._conn is not None:
+            return self._conn
+        if not create and not self.path.exists():
+            return None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=2.0, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.executescript(_SCHEMA)
+        self._conn = conn
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def get(self, article_id: str) -> StoredText | None:
+        with self._lock:
+            conn = self._connect(create=False)
+            if conn is None:
+                return None
+            row = conn.execute(
+                "SELECT id, url, final_url, fetched_at, status, document, plain, error "
+                "FROM texts WHERE id = ?",
+                (article_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        document = Document.from_json(row[5]) if row[5] else None
+        return StoredText(row[0], row[1], row[2], row[3], row[4], document, row[6], row[7])
+
+    def ids(self, status: Status | None = "ok") -> set[str]:
+        """The ids with a row (of ``status``, or any when None)."""
+        with self._lock:
+            conn = self._connect(create=False)
+            if conn is None:
+                return set()
+            if status is None:
+                return {row[0] for row in conn.execute("SELECT id FROM texts")}
+            query = "SELECT id FROM texts WHERE status = ?"
+            return {row[0] for row in conn.execute(query, (status,))}
+
+    def texts(self, ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Plain texts by id (all stored ones, or those of ``ids``)."""
+        with self._lock:
+            conn = self._connect(create=False)
+            if conn is None:
+                return {}
+            rows = conn.execute("SELECT id, plain FROM texts WHERE status = 'ok'").fetchall()
+        wanted = set(ids) if ids is not None else None
+        return {i: text for i, text in rows if text and (wanted is None or i in wanted)}
+
+    def put_document(self, article_id: str, url: str, final_url: str, document: Document) -> None:
+        self._put(article_id, url, final_url, "ok", document.to_json(), document.plain_text(), None)
+
+    def put_failure(
+        self, article_id: str, url: str, status: Status, error: str, final_url: str | None = None
+    ) -> None:
+        """Record a failure; a text fetched earlier is kept (the failure is only noted)."""
+        with self._lock:
+            conn = self._connect(create=True)
+            assert conn is not None
+            with conn:
+                kept = conn.execute(
+                    "SELECT 1 FROM texts WHERE id = ? AND status = 'ok'", (article_id,)
+                ).fetchone()
+                if kept:
+                    conn.execute("UPDATE texts SET error = ? WHERE id = ?", (error, article_id))
+                    return
+        self._put(article_id, url, final_url, status, None, None, error)
+
+    def _put(
+        self,
+        article_id: str,
+        url: str,
+        final_url: str | None,
+        status: Status,
+        document: str | None,
+        plain: str | None,
+        error: str | None,
+    ) -> None:
+        with self._lock:
+            conn = self._connect(create=True)
+            assert conn is not None
+            with conn:
+                conn.execute(
+                    "INSERT OR REPLACE INTO texts "
+                    "(id, url, final_url, fetched_at, status, document, plain, error) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (article_id, url, final_url, time.time(), status, document, plain, error),
+                )
