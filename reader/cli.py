@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC
+from functools import partial
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -20,6 +21,7 @@ from reader.cache import IndexCache
 from reader.errors import UsageError
 from reader.feeds import cli as feeds_cli
 from reader.formatting import fit, plural
+from reader.fulltext import cli as fulltext_cli
 from reader.ingest import Ingest
 from reader.loader import DIRECTORY_REASON
 from reader.migrate import cli as migrate_cli
@@ -29,7 +31,16 @@ from reader.store import SORTS, Sort, Store
 from reader.stories import Story, group_stories
 from reader.text import fold
 
-COMMANDS = ("list", "check", "state", "config", "serve", *feeds_cli.COMMANDS, *migrate_cli.COMMANDS)
+COMMANDS = (
+    "list",
+    "check",
+    "state",
+    "config",
+    "serve",
+    *feeds_cli.COMMANDS,
+    *migrate_cli.COMMANDS,
+    *fulltext_cli.COMMANDS,
+)
 
 EXAMPLES = """\
 examples:
@@ -49,6 +60,8 @@ commands:
   list    print articles, one line each (or JSON Lines with --json)
   check   report files that are not readable articles; exit 1 if any
   state   where read marks are kept (state path); export or import them
+  fulltext  fetch and keep the full text of articles; exit 1 if any failed
+  show    print one article, with its full text when it was fetched
   config  where the settings file is (config path); print a default one; check it
   feed    subscribe to RSS, Atom and JSON feeds: add, remove, list, import, export
   fetch   fetch every subscribed feed into the library; exit 1 if any failed
@@ -185,6 +198,7 @@ def _command_parser() -> argparse.ArgumentParser:
     _add_serve_parser(commands)
     feeds_cli.add_parsers(commands)
     migrate_cli.add_parsers(commands)
+    fulltext_cli.add_parsers(commands)
     return parser
 
 
@@ -337,8 +351,30 @@ def _topic_view(store: Store, topic: str | None, sort: Sort) -> list[Article]:
     return [a for a in store.view(None, sort) if not names.isdisjoint(a.topics)]
 
 
+def _match_context(state: ReadState | None):  # -> MatchContext
+    """What a query is matched against: the marks when needed, and the stored full texts."""
+    from reader.fulltext import TextStore
+    from reader.query import MatchContext
+
+    texts = TextStore()
+    if state is None:
+        return MatchContext(full_text=texts.matching)
+    return MatchContext(
+        state.is_read, state.is_starred, tags_of=state.tags_of, full_text=texts.matching
+    )
+
+
+def _library_articles(given: Sequence[str]) -> list[Article]:
+    """The library at ``given``, newest first, as the reader shows it (hide rules applied)."""
+    return Store(_load(given, hide=True).articles).ordered("date")
+
+
+def _fulltext_context(texts, needs_marks: bool):  # -> MatchContext
+    return _match_context(_read_state() if needs_marks else None)
+
+
 def run_list(args: argparse.Namespace, out: TextIO) -> int:
-    from reader.query import MatchContext, QueryError, SearchIndex, parse  # `list` alone searches
+    from reader.query import QueryError, SearchIndex, parse  # `list` alone searches
 
     try:
         query = parse(args.query) if args.query is not None else None
@@ -354,12 +390,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
     if state is not None and args.starred:
         articles = [a for a in articles if state.is_starred(a.id)]
     if query is not None:
-        ctx = (
-            MatchContext(state.is_read, state.is_starred, tags_of=state.tags_of)
-            if state is not None
-            else MatchContext()
-        )
-        articles = SearchIndex().filter(articles, query, ctx)
+        articles = SearchIndex().filter(articles, query, _match_context(state))
     if not articles and (query is not None or args.topic or args.unread or args.starred):
         # Nothing on stdout keeps pipes clean; say why on stderr, exit 0.
         sys.stderr.write(f"newsreader: no article matches (of {len(store):,})\n")
@@ -436,6 +467,9 @@ def _add_state_parser(commands: argparse._SubParsersAction) -> None:
     )
     actions = state.add_subparsers(dest="state_command", required=True)
     actions.add_parser("path", help="print where the marks database is (creates nothing)")
+    actions.add_parser(
+        "articles-path", help="print where fetched full texts are kept (creates nothing)"
+    )
     export = actions.add_parser("export", help="write every mark as JSON")
     export.add_argument("file", nargs="?", metavar="FILE", help="write here (default: stdout)")
     restore = actions.add_parser(
@@ -462,6 +496,11 @@ def _read_state() -> ReadState:
 def run_state(args: argparse.Namespace, out: TextIO) -> int:
     if args.state_command == "path":
         out.write(f"{paths.state_db_path()}\n")
+        return 0
+    if args.state_command == "articles-path":
+        from reader.fulltext import articles_db_path
+
+        out.write(f"{articles_db_path()}\n")
         return 0
     if args.state_command == "export":
         payload = {"format": "newsreader-state", "version": 1, "marks": _read_state().export()}
@@ -647,7 +686,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] in COMMANDS:
             args = _command_parser().parse_args(argv)
-            runner = {
+            runners: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
                 "list": run_list,
                 "check": run_check,
                 "state": run_state,
@@ -655,8 +694,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "serve": run_serve,
                 **feeds_cli.RUNNERS,
                 **migrate_cli.RUNNERS,
-            }[args.command]
-            return runner(args, sys.stdout)
+                "fulltext": partial(
+                    fulltext_cli.run_fulltext, load=_library_articles, context=_fulltext_context
+                ),
+                "show": partial(fulltext_cli.run_show, load=_library_articles),
+            }
+            return runners[args.command](args, sys.stdout)
         args = _tui_parser().parse_args(argv)
         return run_tui(args.paths)
     except UsageError as error:

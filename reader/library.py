@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from reader.store import Sort, Store, date_key, quality_key
 from reader.stories import Stories, Story
 
 if TYPE_CHECKING:
+    from reader.fulltext import TextStore
     from reader.query import Query, SearchIndex
 
 # reader.query is imported where a search runs: the first screen needs none.
@@ -79,6 +80,7 @@ class Library:
         self.store = store
         self.state = state
         self.now = now
+        self.texts: TextStore | None = None  # fetched full texts: words match them too
         self.stories: Stories | None = None
         self._index: SearchIndex | None = None
         self._saved: dict[str, list[Article]] = {}
@@ -181,6 +183,10 @@ class Library:
             now=self.now(),
             tags_of=self.state.tags_of,
         )
+        if self.texts is not None:
+            context = replace(
+                context, full_text=self.texts.matching, texts_generation=self.texts.generation
+            )
         return self._index.filter(articles, query, context)
 
     def saved_search_articles(self, name: str) -> list[Article]:

@@ -18,6 +18,7 @@ from typing import Literal
 
 from reader import paths
 from reader.fulltext.document import Document
+from reader.text import fold
 
 Status = Literal["ok", "empty", "failed"]
 
@@ -32,7 +33,17 @@ CREATE TABLE IF NOT EXISTS texts (
     plain TEXT,
     error TEXT
 );
+-- Search over the full texts, folded as the query language folds (reader.text.fold):
+-- whole words (unicode61, diacritics removed) and substrings of 3+ characters (trigram,
+-- which also finds words in CJK text that has no spaces).
+CREATE VIRTUAL TABLE IF NOT EXISTS texts_words USING fts5(
+    id UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS texts_trigram USING fts5(
+    id UNINDEXED, body, tokenize = 'trigram'
+);
 """
+_KEEP_MATCHES = 256
 
 
 def articles_db_path() -> Path:
@@ -59,6 +70,8 @@ class TextStore:
         self.path = path or articles_db_path()
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+        self.generation = 0  # bumped whenever a text is stored: search results change
+        self._matches: dict[str, frozenset[str]] = {}
 
     def _connect(self, *, create: bool) -> sqlite3.Connection | None:
         if self._conn is not None:
@@ -116,7 +129,43 @@ class TextStore:
         return {i: text for i, text in rows if text and (wanted is None or i in wanted)}
 
     def put_document(self, article_id: str, url: str, final_url: str, document: Document) -> None:
-        self._put(article_id, url, final_url, "ok", document.to_json(), document.plain_text(), None)
+        plain = document.plain_text()
+        self._put(article_id, url, final_url, "ok", document.to_json(), plain, None)
+        body = fold(plain)
+        with self._lock:
+            conn = self._connect(create=True)
+            assert conn is not None
+            with conn:
+                for table in ("texts_words", "texts_trigram"):
+                    conn.execute(f"DELETE FROM {table} WHERE id = ?", (article_id,))
+                    conn.execute(
+                        f"INSERT INTO {table} (id, body) VALUES (?, ?)", (article_id, body)
+                    )
+            self.generation += 1
+            self._matches.clear()
+
+    def matching(self, value: str) -> frozenset[str]:
+        """The ids whose full text contains ``value`` (folded, as a query's words are)."""
+        found = self._matches.get(value)
+        if found is not None:
+            return found
+        with self._lock:
+            conn = self._connect(create=False)
+            if conn is None or not value.strip():
+                return frozenset()
+            phrase = '"' + value.replace('"', '""') + '"'
+            if len(value) >= 3:
+                sql = "SELECT id FROM texts_trigram WHERE texts_trigram MATCH ?"
+            else:  # trigram needs three characters: a short word matches as a prefix
+                sql, phrase = "SELECT id FROM texts_words WHERE texts_words MATCH ?", phrase + "*"
+            try:
+                found = frozenset(row[0] for row in conn.execute(sql, (phrase,)))
+            except sqlite3.OperationalError:
+                found = frozenset()
+            if len(self._matches) >= _KEEP_MATCHES:
+                self._matches.clear()
+            self._matches[value] = found
+        return found
 
     def put_failure(
         self, article_id: str, url: str, status: Status, error: str, final_url: str | None = None

@@ -16,6 +16,10 @@ substrings of the article's title, excerpt and provider name, ignoring case
 and accents (``cafe`` finds "Café", ``strasse`` finds "Straße"; typographic
 quotes and dashes count as their ASCII forms, so ``don't`` finds "don’t"). Fields:
 
+Words and phrases also match the fetched full text of an article (see
+``MatchContext.full_text``), and ``text:word`` or ``text:"a phrase"`` match
+the full text alone.
+
 - ``topic:ai``, ``topic:"AWS AI"``: an exact topic name, ignoring case and
   accents (``topic:ai`` does not match "AWS AI");
 - ``provider:gulf``: a substring of the provider's name or domain;

@@ -59,6 +59,7 @@ class SearchIndex:
         self._source: list[Article] | None = None
         self._columns = _Columns([])
         self._results: OrderedDict[Node, Sequence[int]] = OrderedDict()
+        self._texts_generation = 0
 
     def _fold(self, text: str) -> str:
         # Providers, domains, topics and types repeat: fold each distinct one once.
@@ -93,6 +94,9 @@ class SearchIndex:
             return list(articles)
         articles = articles if isinstance(articles, list) else list(articles)
         self._use(articles)
+        if ctx.texts_generation != self._texts_generation:
+            self._texts_generation = ctx.texts_generation
+            self._results.clear()  # a full text arrived: a word may match more now
         root = query.root
         rows = self._results.get(root) if root.context_free else None
         if rows is None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from reader.query.records import _timestamp
 from reader.query.tree import (
     Date,
+    FullText,
     Is,
     MatchAll,
     Node,
@@ -30,7 +31,7 @@ from reader.query.tree import (
 )
 from reader.text import fold
 
-FIELDS = ("topic", "provider", "title", "tag", "type", "is", "quality", "after", "before")
+FIELDS = ("topic", "provider", "title", "text", "tag", "type", "is", "quality", "after", "before")
 READ_STATES = ("read", "unread", "starred", "unstarred")
 
 _FIELD_NEEDS = {
@@ -38,6 +39,7 @@ _FIELD_NEEDS = {
     "provider": "provider needs part of a name or domain, like provider:gulf",
     "tag": "tag needs a tag name, like tag:later (T puts tags on articles)",
     "title": 'title needs a word or a phrase, like title:sponsored or title:"press release"',
+    "text": 'text needs a word or a phrase, like text:bridge or text:"city council"',
     "type": "type needs an article type, like type:video or type:article",
     "is": "is: takes read, unread, starred or unstarred, like is:unread",
     "quality": "quality needs a number or a range, like quality:>50 or quality:40..60",
@@ -46,7 +48,7 @@ _FIELD_NEEDS = {
 }
 _UNKNOWN_FIELD = (
     'unknown field "{name}:" (try topic:, provider:, type:, is:, quality:, after:, before:,'
-    " title:, tag:;"
+    " title:, text:, tag:;"
     " or put it in quotes to search for the text)"
 )
 _UNCLOSED_QUOTE = 'unclosed quote: add a closing " to end the phrase'
@@ -184,6 +186,8 @@ def _leaf(token: _Token) -> Node:
         return Title(fold(value))
     if key == "tag":
         return Tag(fold(value))
+    if key == "text":
+        return FullText(fold(value), value.strip(), token.pos)
     if key == "type":
         return Type(fold(value))
     if key == "is":

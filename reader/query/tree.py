@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import compress, filterfalse, repeat
-from operator import contains, eq, gt, le, not_
+from operator import contains, eq, gt, le, not_, or_
 
 from reader.model import Article
 from reader.query.records import (
@@ -33,18 +33,28 @@ def _no_tags(_article_id: str) -> frozenset[str]:
     return frozenset()
 
 
+def _no_texts(_value: str) -> frozenset[str]:
+    return frozenset()
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
 class MatchContext:
-    """What a query needs besides the article: read and starred marks, tags, and the time."""
+    """What a query needs besides the article: marks, tags, the time, the fetched full texts.
+
+    ``full_text(value)`` gives the ids of the articles whose full text contains
+    the folded ``value`` (reader.fulltext.TextStore.matching); none by default.
+    """
 
     is_read: Callable[[str], bool] = _never
     is_starred: Callable[[str], bool] = _never
     now: datetime = field(default_factory=_utc_now)
     tags_of: Callable[[str], frozenset[str]] = _no_tags
+    full_text: Callable[[str], frozenset[str]] = _no_texts
+    texts_generation: int = 0  # changes when full texts arrive: remembered results expire
 
     def now_timestamp(self) -> float:
         return _timestamp(self.now)
@@ -94,10 +104,29 @@ class Text(_Leaf):
     pos: int = field(default=0, compare=False)
 
     def test(self, record: _Record, ctx: MatchContext) -> bool:
-        return self.value in record[_TEXT]
+        return self.value in record[_TEXT] or record[_ARTICLE].id in ctx.full_text(self.value)
 
     def mask(self, cols: _Columns, cand: Sequence[int], ctx: MatchContext) -> Iterable[bool]:
-        return map(contains, cols.values(_TEXT, cand), repeat(self.value))
+        found = map(contains, cols.values(_TEXT, cand), repeat(self.value))
+        ids = ctx.full_text(self.value)
+        if not ids:
+            return found  # no full text has it: today's one pass
+        return map(or_, found, map(ids.__contains__, cols.values("id", cand)))
+
+
+@dataclass(frozen=True, slots=True)
+class FullText(_Leaf):
+    """text:WORD or text:"a phrase": in the fetched full text alone."""
+
+    value: str
+    raw: str = field(default="", compare=False)
+    pos: int = field(default=0, compare=False)
+
+    def test(self, record: _Record, ctx: MatchContext) -> bool:
+        return record[_ARTICLE].id in ctx.full_text(self.value)
+
+    def mask(self, cols: _Columns, cand: Sequence[int], ctx: MatchContext) -> Iterable[bool]:
+        return map(ctx.full_text(self.value).__contains__, cols.values("id", cand))
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,7 +331,20 @@ class Or:
 
 
 Node = (
-    MatchAll | Text | Title | Topic | Provider | Type | Quality | Date | Is | Tag | Not | And | Or
+    MatchAll
+    | Text
+    | FullText
+    | Title
+    | Topic
+    | Provider
+    | Type
+    | Quality
+    | Date
+    | Is
+    | Tag
+    | Not
+    | And
+    | Or
 )
 _FIELD_LEAVES = (Title, Topic, Provider, Type, Quality, Date)
 
@@ -332,8 +374,8 @@ def _any_of(parts: list[Node]) -> Node:
     return flat[0] if len(flat) == 1 else Or(tuple(flat))
 
 
-def _positive_words(node: Node) -> Iterable[Text]:
-    if isinstance(node, Text):
+def _positive_words(node: Node) -> Iterable[Text | FullText]:
+    if isinstance(node, Text | FullText):
         yield node
     elif isinstance(node, And | Or):
         for child in node.children:

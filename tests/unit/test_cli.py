@@ -501,7 +501,7 @@ def test_a_mistyped_option_points_to_its_command_help(capsys, argv, help_of):
 @pytest.mark.parametrize(
     ("command", "choices"),
     [
-        ("state", "path, export or import"),
+        ("state", "path, articles-path, export or import"),
         ("config", "path, default or check"),
         ("feed", "add, remove, list, import or export"),
     ],

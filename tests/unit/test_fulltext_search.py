@@ -1,0 +1,87 @@
+"""Search over fetched full texts: free words also match them, text: matches only them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from reader.fulltext import Block, Document, TextStore
+from reader.library import Library
+from reader.model import Article
+from reader.query import MatchContext, QueryError, SearchIndex, parse
+from reader.state import ReadState
+from reader.store import Store
+
+NOW = datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def art(ident: str, title: str, excerpt: str = "") -> Article:
+    return Article(id=ident, title=title, path=f"/n/{ident}.txt", excerpt=excerpt)
+
+
+def doc(*paragraphs: str) -> Document:
+    return Document(tuple(Block("paragraph", p) for p in paragraphs), ())
+
+
+@pytest.fixture
+def texts(tmp_path: Path) -> TextStore:
+    store = TextStore(tmp_path / "articles.sqlite3")
+    store.put_document("b", "u", "u", doc("Engineers replaced every cable of the span."))
+    store.put_document("c", "u", "u", doc("Die Bürgermeisterin dankte den Pendlern."))
+    store.put_document("d", "u", "u", doc("東京の新しい橋が開通した。"))
+    return store
+
+
+ARTICLES = [art("a", "Cable car opens"), art("b", "Bridge reopens"), art("c", "Neue Brücke")]
+ARTICLES += [art("d", "Tokyo bridge"), art("e", "Nothing fetched", "every day")]
+
+
+def found(query: str, texts: TextStore, index: SearchIndex | None = None) -> list[str]:
+    ctx = MatchContext(now=NOW, full_text=texts.matching, texts_generation=texts.generation)
+    return [a.id for a in (index or SearchIndex()).filter(ARTICLES, parse(query), ctx)]
+
+
+def test_a_free_word_matches_the_title_or_the_full_text(texts: TextStore) -> None:
+    assert found("cable", texts) == ["a", "b"]
+    assert found('"every cable"', texts) == ["b"]
+
+
+def test_text_field_matches_only_the_full_text(texts: TextStore) -> None:
+    assert found("text:cable", texts) == ["b"]
+    assert found('text:"replaced every"', texts) == ["b"]
+    assert found("text:every", texts) == ["b"]  # e has "every" in its excerpt only
+
+
+def test_full_text_search_ignores_accents_and_finds_cjk_substrings(texts: TextStore) -> None:
+    assert found("burgermeisterin", texts) == ["c"]
+    assert found("text:新しい橋", texts) == ["d"]
+
+
+def test_exclusion_and_or_include_the_full_text(texts: TextStore) -> None:
+    assert found("-cable", texts) == ["c", "d", "e"]
+    assert found("text:span OR text:pendlern", texts) == ["b", "c"]
+
+
+def test_a_text_arriving_later_is_found_by_a_remembered_query(texts: TextStore) -> None:
+    index = SearchIndex()
+    assert found("gondola", texts, index) == []
+    texts.put_document("a", "u", "u", doc("The gondola climbs the hill."))
+    assert found("gondola", texts, index) == ["a"]
+
+
+def test_the_library_searches_the_texts_it_is_given(texts: TextStore, tmp_path: Path) -> None:
+    library = Library(Store(ARTICLES), ReadState(tmp_path / "state.sqlite3"), lambda: NOW)
+    assert [a.id for a in library.filter(ARTICLES, parse("text:span"))] == []
+    library.texts = texts
+    assert [a.id for a in library.filter(ARTICLES, parse("text:span"))] == ["b"]
+
+
+def test_text_needs_a_value() -> None:
+    with pytest.raises(QueryError, match="text needs a word or a phrase"):
+        parse("text:")
+
+
+def test_text_terms_are_highlighted() -> None:
+    assert parse('text:"city council" bridge').highlight_terms == ("city council", "bridge")
