@@ -5,7 +5,8 @@
 Builds the articles in memory (no files), then prints a Markdown table:
 the one-time index build, each query on a fresh index (records built, no
 earlier results to narrow from), and each query as typed after the previous
-keystroke (the search bar's case), as medians over several rounds.
+keystroke (the search bar's case), as medians over several rounds; then the
+same with full texts stored (FTS5, in a temporary articles database) beside them.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ import argparse
 import gc
 import random
 import statistics
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from reader.fulltext import Block, Document, TextStore
 from reader.model import Article
 from reader.query import MatchContext, SearchIndex, parse
 
@@ -31,6 +35,10 @@ KEYSTROKES = (
     'topic:"AWS AI" provider:gulf',
     "quality:>50",
 )
+
+# Words only the full texts can answer for, and the text: field.
+TEXT_KEYSTROKES = ("text:fac", "text:facial", 'text:"facial recognition"')
+TEXT_CHARS = 3_000
 
 WORDS = (
     "amazon police facial recognition technology market growth report study "
@@ -95,6 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--full-texts", type=int, default=10_000)
     args = parser.parse_args()
 
     articles = make_articles(args.articles)
@@ -116,39 +125,83 @@ def main() -> None:
 
     index = SearchIndex(articles)
     index.warm()
-    fresh_times: dict[str, list[float]] = {text: [] for text in KEYSTROKES}
-    typed_times: dict[str, list[float]] = {text: [] for text in KEYSTROKES}
-    counts: dict[str, int] = {}
-    for _ in range(args.repeat):
-        for text, query in zip(KEYSTROKES, queries, strict=True):
-            index._results.clear()  # no earlier result to narrow from
-            t0 = time.perf_counter()
-            counts[text] = len(index.filter(articles, query, ctx))
-            fresh_times[text].append(time.perf_counter() - t0)
-        index._results.clear()
-        for text, query in zip(KEYSTROKES, queries, strict=True):
-            t0 = time.perf_counter()
-            index.filter(articles, query, ctx)
-            typed_times[text].append(time.perf_counter() - t0)
+    today = _keystrokes(index, articles, queries, ctx, args.repeat, lambda: None)
+    with tempfile.TemporaryDirectory() as folder:
+        texts = _full_texts(articles, args.full_texts, Path(folder) / "articles.sqlite3")
+        with_texts = MatchContext(
+            now=ctx.now, full_text=texts.matching, texts_generation=texts.generation
+        )
+        text_queries = [parse(text) for text in (*KEYSTROKES, *TEXT_KEYSTROKES)]
+        # Each keystroke is a new word: the texts' remembered matches are cleared every time.
+        full = _keystrokes(index, articles, text_queries, with_texts, args.repeat, texts.forget)
+        texts.close()
 
     print(f"{len(articles):,} articles, median of {args.repeat} rounds\n")
     print(f"- index build (SearchIndex.warm): {_ms(statistics.median(builds))}")
     print(
-        "- first query on a cold index (builds the records): "
-        f"{_ms(statistics.median(first_cold))}\n"
+        f"- first query on a cold index (builds the records): {_ms(statistics.median(first_cold))}"
     )
-    print("| query | matches | fresh | as typed |")
-    print("|---|---:|---:|---:|")
-    for text in KEYSTROKES:
-        fresh = _ms(statistics.median(fresh_times[text]))
-        typed = _ms(statistics.median(typed_times[text]))
-        print(f"| `{text}` | {counts[text]:,} | {fresh} | {typed} |")
-    every_fresh = [t for times in fresh_times.values() for t in times]
-    every_typed = [t for times in typed_times.values() for t in times]
+    print(f"- with {args.full_texts:,} full texts of ~{TEXT_CHARS:,} characters in the index\n")
     print(
-        f"| **median per keystroke** | | {_ms(statistics.median(every_fresh))} "
-        f"| {_ms(statistics.median(every_typed))} |"
+        "| query | matches | fresh | as typed | matches, texts | fresh, texts | as typed, texts |"
     )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for text in (*KEYSTROKES, *TEXT_KEYSTROKES):
+        before = today.get(text)
+        after = full[text]
+        cells = [f"{before[0]:,}", _ms(before[1]), _ms(before[2])] if before else ["", "", ""]
+        print(
+            f"| `{text}` | {' | '.join(cells)} | {after[0]:,} | {_ms(after[1])} | {_ms(after[2])} |"
+        )
+    print(
+        f"| **median per keystroke** | | {_ms(_median(today, 1))} | {_ms(_median(today, 2))} "
+        f"| | {_ms(_median(full, 1))} | {_ms(_median(full, 2))} |"
+    )
+
+
+def _median(rows: dict[str, tuple[int, float, float]], column: int) -> float:
+    return statistics.median(row[column] for row in rows.values())
+
+
+def _keystrokes(
+    index, articles, queries, ctx, repeat, forget
+) -> dict[str, tuple[int, float, float]]:
+    """Per query: matches, median time on a fresh index, median time as typed after the last."""
+    fresh: dict[str, list[float]] = {q.text: [] for q in queries}
+    typed: dict[str, list[float]] = {q.text: [] for q in queries}
+    counts: dict[str, int] = {}
+    for _ in range(repeat):
+        for query in queries:
+            index._results.clear()  # no earlier result to narrow from
+            forget()
+            t0 = time.perf_counter()
+            counts[query.text] = len(index.filter(articles, query, ctx))
+            fresh[query.text].append(time.perf_counter() - t0)
+        index._results.clear()
+        for query in queries:
+            forget()
+            t0 = time.perf_counter()
+            index.filter(articles, query, ctx)
+            typed[query.text].append(time.perf_counter() - t0)
+    return {
+        q.text: (counts[q.text], statistics.median(fresh[q.text]), statistics.median(typed[q.text]))
+        for q in queries
+    }
+
+
+def _full_texts(articles: list[Article], count: int, path: Path) -> TextStore:
+    """``count`` stored full texts (the first articles), each a few paragraphs of the words."""
+    rng = random.Random(11)
+    store = TextStore(path)
+    for article in articles[:count]:
+        paragraphs = []
+        size = 0
+        while size < TEXT_CHARS:
+            paragraph = " ".join(rng.choice(EXCERPT_WORDS) for _ in range(60))
+            paragraphs.append(Block("paragraph", paragraph))
+            size += len(paragraph)
+        store.put_document(article.id, article.url, article.url, Document(tuple(paragraphs), ()))
+    return store
 
 
 if __name__ == "__main__":

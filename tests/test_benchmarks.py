@@ -18,7 +18,7 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 RUNS = {
     "bench_load.py": ["-n", "120", "--pure-n", "20"],
-    "bench_query.py": ["--articles", "2000", "--repeat", "1"],
+    "bench_query.py": ["--articles", "2000", "--repeat", "1", "--full-texts", "200"],
     "bench_stories.py": ["--articles", "2000"],
     "bench_app.py": ["--sizes", "150", "--runs", "1", "--serial-max", "150"],
     "bench_ingest.py": ["--sizes", "150", "--runs", "1", "--no-newsboat"],

@@ -144,6 +144,11 @@ class TextStore:
             self.generation += 1
             self._matches.clear()
 
+    def forget(self) -> None:
+        """Drop the remembered search matches (the benchmark measures each word anew)."""
+        with self._lock:
+            self._matches.clear()
+
     def matching(self, value: str) -> frozenset[str]:
         """The ids whose full text contains ``value`` (folded, as a query's words are)."""
         found = self._matches.get(value)
