@@ -37,6 +37,7 @@ from reader.cache import IndexCache
 from reader.config import Config
 from reader.details import DetailCache
 from reader.formatting import plural, short_url
+from reader.fulltext.storage import TextStore
 from reader.ingest import Changes, Ingest, Loaded, Progress
 from reader.library import Library, ViewSpec
 from reader.loader import load_detail
@@ -50,6 +51,7 @@ from reader.stories import Stories, group_stories
 from reader.text import is_web_url
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPage, DetailPane
+from reader.widgets.detail_text import FullTextView
 from reader.widgets.footer import KeysFooter
 from reader.widgets.keys import bindings_for
 from reader.widgets.picture import ArticlePicture, PictureSetup, ReadingColumn
@@ -137,6 +139,15 @@ class DetailsRead(Message):
         self.key = key
 
 
+class FullTextFetched(Message):
+    """A worker fetched (or failed to fetch) an article's full text; it is stored."""
+
+    def __init__(self, article: Article, error: str | None) -> None:
+        super().__init__()
+        self.article = article
+        self.error = error
+
+
 class StoriesReady(Message):
     """Stories grouped off the event loop."""
 
@@ -215,6 +226,8 @@ class NewsReaderApp(App[int]):
         dwell: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
         mark_story_read: bool = False,
+        full_text: str = "manual",
+        texts: TextStore | None = None,
     ) -> None:
         super().__init__()
         self.ingest = ingest
@@ -236,6 +249,14 @@ class NewsReaderApp(App[int]):
         self.query_text = ""
         self.search: Query | None = None
         self.library = Library(Store(), state, now)
+        # Full texts: fetched when the setting says (manual: on t), kept in the articles db.
+        self.full_text_mode = full_text
+        self.texts = texts if texts is not None else TextStore()
+        self.library.texts = self.texts
+        self._full_ids: set[str] = set()  # articles whose full text the user asked for
+        self._excerpt_ids: set[str] = set()  # articles the user turned back to the excerpt
+        self._opened_ids: set[str] = set()  # articles opened with Enter (for on-open)
+        self._fetching: set[str] = set()  # full texts being fetched now
         self.result = LoadResult()
         self.loading = True
         self.history: list[Place] = []
@@ -1037,7 +1058,12 @@ class NewsReaderApp(App[int]):
 
     def open_article(self, article: Article) -> None:
         """Enter on an article: show it, mark it read, move into the detail pane."""
+        if self.full_text_mode != "manual":
+            self._opened_ids.add(article.id)
+            self.detail.article = None  # shown again, with its full text
         self._show_article(article)
+        if self.full_text_mode == "read-ahead":
+            self._read_ahead_texts(article)
         self.mark_read(article)
         self.detail.focus_body()
 
@@ -1086,6 +1112,9 @@ class NewsReaderApp(App[int]):
             return
         if self.detail.article is article and self.detail.related_shown is None:
             return
+        wants_full = self.wants_full_text(article)
+        if wants_full and article.id not in self._fetching and self.texts.get(article.id) is None:
+            self.fetch_full_text(article)
         ahead = self._pages.get(article)
         if ahead is not None and ahead[0] == self._page_key():
             self.detail.show_page(article, ahead[1])  # read, wrapped and rendered already
@@ -1094,7 +1123,8 @@ class NewsReaderApp(App[int]):
             if detail is None:
                 detail = load_detail(article)
                 self._details.put(article, detail)
-            page = self._page_for(article, detail, self.detail.highlighter, self.now())
+            full = self._full_view(article.id, frozenset(self._fetching)) if wants_full else None
+            page = self._page_for(article, detail, self.detail.highlighter, self.now(), full)
             self.detail.show_page(article, page)
         self._show_picture(self._details.get(article))
         # Read ahead once this frame is on screen: a worker parsing YAML beside
@@ -1103,10 +1133,11 @@ class NewsReaderApp(App[int]):
 
     def _page_key(self) -> tuple[int, ...]:
         """What a page built ahead depends on besides its article: the search
-        highlights and stories shown (_pages_made), the library and the minute
-        (an article's age is said in minutes)."""
+        highlights, stories and full texts shown (_pages_made), the library, the
+        fetched full texts and the minute (an article's age is said in minutes)."""
         now = self.now()
-        return (self._pages_made, self.library.generation, int(now.timestamp() // 60))
+        minute = int(now.timestamp() // 60)
+        return (self._pages_made, self.library.generation, self.texts.generation, minute)
 
     def _forget_pages(self) -> None:
         self._pages_made += 1
@@ -1126,7 +1157,11 @@ class NewsReaderApp(App[int]):
                     ahead.append((articles[i], self._details.get(articles[i])))
         if ahead:
             pane = self.detail
-            self.prefetch_details(ahead, key, pane.size, pane.highlighter, self.now())
+            full = {a.id for a, _ in ahead if self.wants_full_text(a)}
+            self.prefetch_details(
+                ahead, key, pane.size, pane.highlighter, self.now(), frozenset(full),
+                frozenset(self._fetching),
+            )  # fmt: skip
 
     @work(
         thread=True, exclusive=True, exit_on_error=False, group="prefetch", description="prefetch"
@@ -1138,6 +1173,8 @@ class NewsReaderApp(App[int]):
         size: Size,
         highlighter: Callable[[str], list[tuple[int, int]]] | None,
         now: datetime,
+        full_ids: frozenset[str] = frozenset(),
+        fetching: frozenset[str] = frozenset(),
     ) -> None:
         """Each article's details (read now unless known) and its page, wrapped at the
         pane's size: a j to one of them paints lines made already."""
@@ -1148,7 +1185,8 @@ class NewsReaderApp(App[int]):
                 return
             if detail is None:
                 detail = load_detail(article)
-            page = self._page_for(article, detail, highlighter, now)
+            full = self._full_view(article.id, fetching) if article.id in full_ids else None
+            page = self._page_for(article, detail, highlighter, now, full)
             page.lines(size.width, size.height)
             pages.append((article, detail, page))
         self.post_message(DetailsRead(pages, key))
@@ -1159,6 +1197,7 @@ class NewsReaderApp(App[int]):
         detail: ArticleDetail,
         highlighter: Callable[[str], list[tuple[int, int]]] | None,
         now: datetime,
+        full: FullTextView | None = None,
     ) -> DetailPage:
         """An article's detail page, its related stories looked up in the library: on
         the event loop for an article not read ahead, and in the read-ahead."""
@@ -1171,7 +1210,85 @@ class NewsReaderApp(App[int]):
             tz=self.tz,
             now=now,
             highlighter=highlighter,
+            full=full,
         )
+
+    # -- full text ------------------------------------------------------------
+
+    def wants_full_text(self, article: Article) -> bool:
+        """Whether the detail shows ``article``'s full text rather than its excerpt."""
+        if article.id in self._excerpt_ids:
+            return False
+        if article.id in self._full_ids:
+            return True
+        return self.full_text_mode != "manual" and article.id in self._opened_ids
+
+    def _full_view(self, article_id: str, fetching: frozenset[str]) -> FullTextView:
+        """What the pane says in place of the excerpt (reads the articles db: any thread)."""
+        stored = self.texts.get(article_id)
+        if stored is not None and stored.document is not None:
+            return FullTextView(document=stored.document)
+        if article_id in fetching:
+            return FullTextView(fetching=True)
+        if stored is not None:
+            return FullTextView(error=stored.error or "the page could not be read")
+        return FullTextView(fetching=True)  # a fetch is being started
+
+    def action_toggle_full_text(self) -> None:
+        article = self.detail.article or self.article_list.article
+        if article is None:
+            self.notify("No article selected.", timeout=2)
+            return
+        if self.wants_full_text(article):
+            self._full_ids.discard(article.id)
+            self._excerpt_ids.add(article.id)
+        else:
+            self._excerpt_ids.discard(article.id)
+            self._full_ids.add(article.id)
+            stored = self.texts.get(article.id)
+            if stored is not None and stored.document is None:
+                self.fetch_full_text(article)  # it failed before: t tries again
+        self._reshow(article)
+
+    def _reshow(self, article: Article) -> None:
+        self._forget_pages()
+        if self.detail.article is not None and self.detail.article.id == article.id:
+            self.detail.article = None
+            self._show_article(article)
+
+    def fetch_full_text(self, article: Article) -> None:
+        if article.id in self._fetching or not article.url:
+            if not article.url:
+                self.texts.put_failure(article.id, "", "failed", "the article has no link")
+            return
+        self._fetching.add(article.id)
+        self._fetch_full_text(article)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="fulltext",
+          description="full text")  # fmt: skip
+    def _fetch_full_text(self, article: Article) -> None:
+        from reader.fulltext.batch import fetch_and_store
+
+        outcome = fetch_and_store(article, self.texts)
+        self.post_message(FullTextFetched(article, outcome.error))
+
+    @on(FullTextFetched)
+    def _full_text_fetched(self, message: FullTextFetched) -> None:
+        self._fetching.discard(message.article.id)
+        self._reshow(message.article)
+
+    def _read_ahead_texts(self, article: Article) -> None:
+        """read-ahead: fetch the next few articles' texts in the background, a few at a time."""
+        articles = self.article_list.articles
+        try:
+            start = articles.index(article)
+        except ValueError:
+            return
+        for following in articles[start + 1 : start + 4]:
+            if len(self._fetching) >= 3:
+                return
+            if self.texts.get(following.id) is None:
+                self.fetch_full_text(following)
 
     @on(DetailsRead)
     def _details_read(self, message: DetailsRead) -> None:
@@ -1592,6 +1709,8 @@ def make_app(
     optional_paths: Sequence[Path] = (),
     feeds_list: Path | None = None,
     pictures: PictureSetup | None = None,
+    full_text: str | None = None,
+    texts_path: Path | None = None,
 ) -> NewsReaderApp:
     """The one factory for the app: the CLI, the Pilot tests and the snapshots use it.
 
@@ -1619,6 +1738,8 @@ def make_app(
         dwell=config.dwell_seconds if dwell is None else dwell,
         clock=clock,
         mark_story_read=config.mark_story_read if mark_story_read is None else mark_story_read,
+        full_text=config.full_text if full_text is None else full_text,
+        texts=TextStore(texts_path),
     )
     app.config_theme = config.theme
     # Fetched feeds are part of the default library (their folder is optional).

@@ -57,6 +57,8 @@ class Config:
     theme: str | None = None
     seed_folders: tuple[Path, ...] = ()
     mark_story_read: bool = False
+    # When an article's full text is fetched: only on t, when it is opened, or also ahead.
+    full_text: Literal["manual", "on-open", "read-ahead"] = "manual"
     fetch_interval_minutes: int = 0
     # Hide rules, in the query language: a matching article is left out of everything.
     hide: tuple[str, ...] = ()
@@ -204,6 +206,16 @@ class _Validator:
 
     def check_hide_read(self, value: object) -> object:
         return self._check_bool("hide_read", value)
+
+    def check_full_text(self, value: object) -> object:
+        if value in ("manual", "on-open", "read-ahead"):
+            return value
+        self.problem(
+            "full_text",
+            ("full_text",),
+            f'full_text must be "manual", "on-open" or "read-ahead", not {_shown(value)}',
+        )
+        return _INVALID
 
     def check_mark_story_read(self, value: object) -> object:
         return self._check_bool("mark_story_read", value)
@@ -543,6 +555,11 @@ _DEFAULT_HEAD = """\
 
 # Marking an article read marks every article of its story read too.
 # mark_story_read = false
+
+# When an article's full text is fetched from its page: "manual" (only when you
+# press t), "on-open" (when you open an article with Enter) or "read-ahead" (also
+# the next few articles, in the background). Fetched texts are kept and shown offline.
+# full_text = "manual"
 
 # Fetch the subscribed feeds when newsreader starts and then every this many
 # minutes (5 to 10080); 0 fetches only when you ask ('newsreader fetch').

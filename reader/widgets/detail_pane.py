@@ -35,6 +35,7 @@ from reader.model import Article, ArticleDetail, Related
 from reader.widgets.detail_text import (
     ITEMS,
     SEPARATOR,
+    FullTextView,
     RelatedRow,
     article_text,
     related_rows,
@@ -101,9 +102,10 @@ class DetailPage:
         tz: tzinfo | None,
         now: datetime,
         highlighter: Callable[[str], list[tuple[int, int]]] | None = None,
+        full: FullTextView | None = None,
     ) -> DetailPage:
-        """An article of the library with its related stories."""
-        body = article_text(article, detail, tz=tz, now=now, highlighter=highlighter)
+        """An article of the library with its related stories (and its full text, if shown)."""
+        body = article_text(article, detail, tz=tz, now=now, highlighter=highlighter, full=full)
         rows, entries = related_rows(related, also_covered, tz=tz)
         return cls(body, rows, entries)
 

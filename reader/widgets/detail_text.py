@@ -13,6 +13,7 @@ from rich.style import Style
 from rich.text import Text
 
 from reader.formatting import age, long_date, short_date
+from reader.fulltext.document import Document
 from reader.library import RelatedEntry
 from reader.model import Article, ArticleDetail, Related
 from reader.text import is_web_url
@@ -34,6 +35,18 @@ SEPARATOR = " · "
 # The style of a line of items ("4 years ago", "quality 59"): wrapped between its
 # items, never inside one (detail_pane._wrap_text).
 ITEMS = Style(dim=True, meta={"items": True})
+
+
+@dataclass(frozen=True, slots=True)
+class FullTextView:
+    """What the pane shows in place of the excerpt: the text, a fetch under way, or why not."""
+
+    document: Document | None = None
+    fetching: bool = False
+    error: str | None = None
+
+
+FETCHING = "fetching the full text…"
 
 
 def _meta_line(*parts: str) -> Text:
@@ -64,8 +77,9 @@ def article_text(
     tz: tzinfo | None,
     now: datetime,
     highlighter: Highlighter | None = None,
+    full: FullTextView | None = None,
 ) -> Text:
-    """An article of the library: title, meta lines, excerpt, body, link and image."""
+    """An article of the library: title, meta lines, excerpt (or its full text), link, image."""
     body = Text()
     body.append_text(_highlighted(article.title, "bold", highlighter))
     body.append("\n")
@@ -87,12 +101,20 @@ def article_text(
         body.append("Topics: ", style="dim")
         body.append(", ".join(article.topics) + "\n")
     body.append("\n")
-    if article.excerpt:
+    document = full.document if full is not None else None
+    if document is not None:
+        _append_document(body, document, highlighter)
+    elif article.excerpt:
         body.append_text(_highlighted(article.excerpt, "", highlighter))
     else:
         body.append("(no excerpt)", style="dim")
     body.append("\n")
-    if detail.body:
+    if full is not None and document is None:
+        if full.fetching:
+            body.append("\n" + FETCHING + "\n", style="italic")
+        elif full.error:
+            body.append(f"\nNo full text: {full.error}. The excerpt is above.\n", style="dim")
+    if detail.body and document is None:
         body.append("\n" + detail.body + "\n")
     body.append("\n")
     body.append_text(link_text(article.url))
@@ -106,6 +128,39 @@ def article_text(
         body.append_text(_meta_line("image", size, image.title))
         body.append("\n")
     return body
+
+
+def _append_document(body: Text, document: Document, highlighter: Highlighter | None) -> None:
+    """The full text laid out for reading, then its links as numbered references."""
+    previous = ""
+    for block in document.blocks:
+        if previous and not (block.kind == previous and block.kind in ("item", "row", "code")):
+            body.append("\n")
+        if block.kind == "heading":
+            style = "bold underline" if block.level <= 2 else "bold"
+            body.append_text(_highlighted(block.text, style, highlighter))
+        elif block.kind == "quote":
+            body.append("│ ", style="dim")
+            body.append_text(_highlighted(block.text, "italic", highlighter))
+        elif block.kind == "code":
+            for number, line in enumerate(block.text.splitlines()):
+                body.append(("\n" if number else "") + "    " + line, style="dim")
+        elif block.kind == "item":
+            body.append("  " * block.level + f"{block.marker} ", style="bold")
+            body.append_text(_highlighted(block.text, "", highlighter))
+        else:
+            body.append_text(_highlighted(block.text, "", highlighter))
+        body.append("\n")
+        previous = block.kind
+    body.append("\n")
+    body.append("full text · t shows the excerpt", style="dim italic")
+    body.append("\n")
+    if document.links:
+        body.append("\nLinks (o or y, then the number)\n", style="bold")
+        for link in document.links:
+            body.append(f"[{link.number}] ", style="bold")
+            body.append_text(link_text(link.url))
+            body.append("\n")
 
 
 def related_story_text(related: Related, *, tz: tzinfo | None, now: datetime) -> Text:

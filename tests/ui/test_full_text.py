@@ -1,0 +1,149 @@
+"""Pilot tests of the full text: t fetches it from a local server, t again shows the excerpt."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reader import http
+from reader.fulltext import TextStore, articles_db_path
+from reader.widgets.article_list import ArticleList
+from reader.widgets.detail_text import FETCHING
+
+from .conftest import article_fields, wait_loaded, wait_workers, write_seed
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
+import pages  # noqa: E402
+from feed_server import FeedServer  # noqa: E402
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    http.close()
+    running = FeedServer().start()
+    running.serve("/news", pages.NEWS, headers=HTML)
+    running.serve("/blog", pages.BLOG, headers=HTML)
+    running.serve("/hostile", pages.HOSTILE, headers=HTML)
+    running.serve("/paper", b"%PDF-1.7", headers={"Content-Type": "application/pdf"})
+    yield running
+    running.stop()
+    http.close()
+
+
+@pytest.fixture
+def folder(tmp_path: Path, server: FeedServer) -> Path:
+    news = tmp_path / "news"
+    news.mkdir()
+    for n, path in enumerate(["/news", "/blog", "/hostile", "/paper"]):
+        fields = article_fields(n, title=f"Story {path[1:]}", webUrl=server.url(path))
+        fields["publishedDateTime"] = fields["publishedDateTime"].replace(day=20 - n)
+        write_seed(news, f"{n}.txt", **fields)
+    return news
+
+
+async def fetched(app, pilot) -> None:
+    await wait_workers(app)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_t_fetches_shows_and_t_again_returns_to_the_excerpt(app_factory, folder, server):
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        assert app.query_one(ArticleList).article.title == "Story news"
+        assert "Excerpt of article 0." in app.detail.body.plain
+        await pilot.press("t")
+        assert FETCHING in app.detail.body.plain  # shown at once, the fetch in a worker
+        await fetched(app, pilot)
+        text = app.detail.body.plain
+        assert "first buses crossing at dawn" in text and "Cookie policy" not in text
+        assert "Story news" in text and "Provider 0" in text  # title and provider stay
+        assert "[2] https://example.org/budget" in text  # links listed under the text
+        await pilot.press("t")
+        assert "first buses" not in app.detail.body.plain
+        assert "Excerpt of article 0." in app.detail.body.plain
+        article_id = app.query_one(ArticleList).article.id
+    stored = TextStore(articles_db_path()).get(article_id)
+    assert stored is not None and stored.status == "ok"
+
+
+async def test_a_stored_text_opens_without_the_network(app_factory, folder, server):
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("t")
+        await fetched(app, pilot)
+    server.stop()  # offline now
+    again = app_factory(folder)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(again, pilot)
+        await pilot.press("t")
+        assert FETCHING not in again.detail.body.plain
+        assert "first buses crossing at dawn" in again.detail.body.plain
+
+
+async def test_a_failure_is_said_in_the_pane_and_the_excerpt_stays(app_factory, folder):
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("G")
+        await pilot.press("t")
+        await fetched(app, pilot)
+        text = app.detail.body.plain
+        assert "No full text: the link is a PDF document (application/pdf)" in text
+        assert "Excerpt of article 3." in text
+
+
+async def test_hostile_text_shows_literally(app_factory, folder):
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("j", "j", "t")
+        await fetched(app, pilot)
+        text = app.detail.body.plain
+        assert "[bold]markup[/bold]" in text and "[WIP] [$5]" in text
+        assert "\x1b" not in text and "javascript:" not in text
+
+
+async def test_the_search_highlights_the_full_text(app_factory, folder):
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("t")
+        await fetched(app, pilot)
+        app.apply_query("text:commuters")
+        await fetched(app, pilot)
+        assert [a.title for a in app.query_one(ArticleList).articles] == ["Story news"]
+        body = app.detail.body
+        start = body.plain.index("commuters")
+        styles = [str(span.style) for span in body.spans if span.start <= start < span.end]
+        assert any("reverse" in style for style in styles)
+
+
+async def test_on_open_fetches_when_an_article_is_opened(app_factory, folder, server):
+    app = app_factory(folder, full_text="on-open")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await fetched(app, pilot)
+        assert server.paths() == []  # the cursor resting on it is not opening it
+        await pilot.press("enter")
+        await fetched(app, pilot)
+        assert "first buses crossing at dawn" in app.detail.body.plain
+        assert server.paths() == ["/news"]
+
+
+async def test_read_ahead_fetches_the_next_few_too(app_factory, folder, server):
+    app = app_factory(folder, full_text="read-ahead")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("enter")
+        await fetched(app, pilot)
+        # The opened one and the next ones, at most three fetching at once.
+        assert sorted(server.paths()) == ["/blog", "/hostile", "/news"]
