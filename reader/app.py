@@ -37,6 +37,7 @@ from reader.cache import IndexCache
 from reader.config import Config
 from reader.details import DetailCache
 from reader.formatting import plural, short_url
+from reader.fulltext.document import Link
 from reader.fulltext.storage import TextStore
 from reader.ingest import Changes, Ingest, Loaded, Progress
 from reader.library import Library, ViewSpec
@@ -1469,8 +1470,35 @@ class NewsReaderApp(App[int]):
         else:
             self.notify("This article has no link.", severity="warning", timeout=3)
 
+    def _full_text_links(self) -> tuple[Article, list[Link]] | None:
+        """The shown full text's numbered links, unless a related story is what is meant."""
+        article = self.detail.article
+        if article is None or self.detail.related_shown is not None:
+            return None
+        if self.focused is self.detail and self.detail.highlighted_related is not None:
+            return None
+        if not self.wants_full_text(article):
+            return None
+        stored = self.texts.get(article.id)
+        if stored is None or stored.document is None or not stored.document.links:
+            return None
+        return article, list(stored.document.links)
+
     def action_open_link(self) -> None:
-        url, article = self._target_link()
+        chooser = self._full_text_links()
+        if chooser is not None:
+            article, links = chooser
+            from reader.screens.links import LinkChooser
+
+            def chosen(url: str | None) -> None:
+                if url:
+                    self._open_url(url, article)
+
+            self.push_screen(LinkChooser("Open", article.url, links), chosen)
+            return
+        self._open_url(*self._target_link())
+
+    def _open_url(self, url: str, article: Article | None) -> None:
         if not url:
             self._say_no_link()
             return
@@ -1539,7 +1567,20 @@ class NewsReaderApp(App[int]):
         )
 
     def action_copy_link(self) -> None:
-        url, _article = self._target_link()
+        chooser = self._full_text_links()
+        if chooser is not None:
+            article, links = chooser
+            from reader.screens.links import LinkChooser
+
+            def chosen(url: str | None) -> None:
+                if url:
+                    self._copy_url(url)
+
+            self.push_screen(LinkChooser("Copy", article.url, links), chosen)
+            return
+        self._copy_url(self._target_link()[0])
+
+    def _copy_url(self, url: str) -> None:
         if not url:
             self._say_no_link()
             return

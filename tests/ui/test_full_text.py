@@ -147,3 +147,41 @@ async def test_read_ahead_fetches_the_next_few_too(app_factory, folder, server):
         await fetched(app, pilot)
         # The opened one and the next ones, at most three fetching at once.
         assert sorted(server.paths()) == ["/blog", "/hostile", "/news"]
+
+
+async def test_o_then_a_number_opens_a_link_of_the_full_text(app_factory, folder, browser):
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("t")
+        await fetched(app, pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        assert browser.opened == ["https://example.org/budget"]
+
+
+async def test_y_copies_a_chosen_link_and_0_is_the_article_itself(app_factory, folder, server):
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("t")
+        await fetched(app, pilot)
+        await pilot.press("y", "1")
+        await pilot.pause()
+        assert app.clipboard == server.url("/report.pdf")
+        await pilot.press("y", "0")
+        await pilot.pause()
+        assert app.clipboard == server.url("/news")
+
+
+async def test_o_without_a_full_text_opens_the_article_at_once(
+    app_factory, folder, browser, server
+):
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert browser.opened == [server.url("/news")]
