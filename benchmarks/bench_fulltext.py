@@ -105,13 +105,17 @@ def main() -> None:
             shown.lines(100, 40)
             times.append(time.perf_counter() - t1)
         store.close()
+    print("| measure | figure |")
+    print("|---|---:|")
     print(
-        f"- `fulltext` on {args.pages} local pages, 4 at a time: {took:.2f} s "
-        f"({args.pages / took:.0f} pages/s, first one importing trafilatura), {failed} failed"
+        f"| `fulltext` on {args.pages} local pages, 4 at a time | {took:.2f} s "
+        f"({args.pages / took:.0f} pages/s; {failed} failed) |"
     )
-    print(f"- `t` on a stored text (read from the database, laid out at 100x40), warm: "
-          f"median {statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms "
-          f"over {args.repeat}")  # fmt: skip
+    print(
+        f"| `t` on a stored text, warm: median of {args.repeat} | "
+        f"{statistics.median(times) * 1000:.1f} ms |"
+    )
+    print(f"| `t` on a stored text, warm: max | {max(times) * 1000:.1f} ms |")  # fmt: skip
     sys.stdout.flush()
 
 

@@ -25,6 +25,7 @@ RUNS = {
     "bench_feed_parse.py": ["--runs", "1", "--feeds", "2"],
     "bench_keys.py": ["--articles", "150", "--presses", "3", "--starts", "1"],
     "bench_parse.py": ["--files", "60", "--sizes", "150", "--rounds", "1", "--against", "HEAD"],
+    "bench_fulltext.py": ["--pages", "8", "--repeat", "2"],
 }
 
 
