@@ -161,8 +161,12 @@ def run_show(args: argparse.Namespace, out: TextIO, *, load: Load) -> int:
             out.write(f"(no full text: {error})\n\n")
         out.write(textwrap.fill(strip_controls(article.excerpt), width) + "\n")
         return 1 if args.fetch else 0
+    previous = ""
     for block in document.blocks:
-        out.write(_block_text(block, width) + "\n\n")
+        together = block.kind == previous and block.kind in ("item", "row")
+        out.write(("" if together or not previous else "\n") + _block_text(block, width) + "\n")
+        previous = block.kind
+    out.write("\n")
     if document.links:
         out.write("Links\n")
         for link in document.links:
