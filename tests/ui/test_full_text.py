@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,13 +55,27 @@ async def fetched(app, pilot) -> None:
 
 
 async def test_t_fetches_shows_and_t_again_returns_to_the_excerpt(app_factory, folder, server):
+    gate = threading.Event()  # the page is answered only once the pane was checked
+
+    def held(handler) -> None:
+        gate.wait(10)
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(len(pages.NEWS)))
+        handler.end_headers()
+        handler.wfile.write(pages.NEWS)
+
+    server.routes["/news"] = held
     app = app_factory(folder)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         assert app.query_one(ArticleList).article.title == "Story news"
         assert "Excerpt of article 0." in app.detail.body.plain
         await pilot.press("t")
+        await pilot.press("j", "k")  # keys keep answering while it fetches
+        assert app.query_one(ArticleList).article.title == "Story news"
         assert FETCHING in app.detail.body.plain  # shown at once, the fetch in a worker
+        gate.set()
         await fetched(app, pilot)
         text = app.detail.body.plain
         assert "first buses crossing at dawn" in text and "Cookie policy" not in text
