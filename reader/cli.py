@@ -57,16 +57,16 @@ examples:
   newsreader serve ~/news         read in a browser tab at http://127.0.0.1:8000/
 
 commands:
-  list    print articles, one line each (or JSON Lines with --json)
-  check   report files that are not readable articles; exit 1 if any
-  state   where read marks are kept (state path); export or import them
+  list      print articles, one line each (or JSON Lines with --json)
+  check     report files that are not readable articles; exit 1 if any
+  state     where read marks are kept (state path); export or import them
   fulltext  fetch and keep the full text of articles; exit 1 if any failed
-  show    print one article, with its full text when it was fetched
-  config  where the settings file is (config path); print a default one; check it
-  feed    subscribe to RSS, Atom and JSON feeds: add, remove, list, import, export
-  fetch   fetch every subscribed feed into the library; exit 1 if any failed
-  import  bring newsboat's feeds, searches, articles and read state over
-  serve   the reader in a browser: one reader per tab (127.0.0.1 unless --host)
+  show      print one article, with its full text when it was fetched
+  config    where the settings file is (config path); print a default one; check it
+  feed      subscribe to RSS, Atom and JSON feeds: add, remove, list, import, export
+  fetch     fetch every subscribed feed into the library; exit 1 if any failed
+  import    bring newsboat's feeds, searches, articles and read state over
+  serve     the reader in a browser: one reader per tab (127.0.0.1 unless --host)
 
 With no PATH, newsreader reads the bundled seeds, your own seeds folder and the feeds
 you fetched (with 'newsreader fetch', or R in the reader); the bundled demo seeds

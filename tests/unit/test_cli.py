@@ -574,3 +574,14 @@ def test_one_of_each_is_counted_in_the_singular(capsys, write_seed, tmp_path):
         0,
         "2 files read: 1 article, 0 problems (1 duplicate merged; --verbose lists them)\n",
     )
+
+
+def test_the_help_lists_every_command_in_one_column(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    block = out.split("commands:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(block) >= 10
+    # Where each description starts: one column for all, fulltext included.
+    starts = {len(line) - len(line[2:].split(" ", 1)[1].lstrip()) for line in block}
+    assert len(starts) == 1, block
