@@ -235,6 +235,8 @@ class NewsReaderApp(App[int]):
         self.mark_story_read = mark_story_read
         self.config_theme: str | None = None
         self.keymap: dict[str, str] = {}
+        self.save_folder: Path | None = None  # where S saves; None: paths.saved_dir()
+        self.commands: dict[str, str] = {}  # [commands]: name -> argv template
         self.notes: list[str] = []
         self.now = now
         self.tz = tz
@@ -329,7 +331,14 @@ class NewsReaderApp(App[int]):
         self._update_status()
         self._warn_state()
         if self.keymap:
-            self.set_keymap(self.keymap)
+            self.set_keymap(
+                {k: v for k, v in self.keymap.items() if not k.startswith(bindings.COMMAND_PREFIX)}
+            )
+        for name in self.commands:
+            command = bindings.command_binding(name)
+            keys = self.keymap.get(command.id)
+            if keys:
+                self.bind(keys, command.action, description=command.description, show=False)
         self._notify_settings_problems()
         self.apply_theme()
         self.screen.screen_layout_refresh_signal.subscribe(self, self._layout_refreshed)
@@ -1549,11 +1558,54 @@ class NewsReaderApp(App[int]):
         """Run the command off the event loop; it is never waited on by the screen."""
         from reader.handoff import run_pipe
 
-        try:
-            body = load_detail(article).body
-        except OSError:
-            body = ""
+        body = self._handoff_body(article)
         self.post_message(CommandDone(run_pipe(command, article, body)))
+
+    def action_run_command(self, name: str) -> None:
+        article = self.article_list.article
+        template = self.commands.get(name)
+        if article is None or template is None:
+            return
+        self.notify(f"Running {name} …", timeout=2)
+        self.run_named_command(name, template, article)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="pipe", description="command")
+    def run_named_command(self, name: str, template: str, article: Article) -> None:
+        """Like the pipe: off the event loop, never waited on by the screen."""
+        from reader.handoff import run_command
+
+        body = self._handoff_body(article)
+        self.post_message(CommandDone(run_command(name, template, article, body)))
+
+    def _handoff_body(self, article: Article) -> str:
+        """The full text when one is stored, else the file's body ("" : the excerpt)."""
+        stored = self.texts.get(article.id)
+        if stored is not None and stored.plain:
+            return stored.plain
+        try:
+            return load_detail(article).body
+        except OSError:
+            return ""
+
+    def action_save_markdown(self) -> None:
+        article = self.article_list.article
+        if article is None:
+            return
+        from reader import paths
+        from reader.handoff import save_markdown
+
+        folder = self.save_folder or paths.saved_dir()
+        body = self._handoff_body(article)
+        try:
+            path = save_markdown(article, folder, body)
+        except OSError as error:
+            self.notify(
+                f"Not saved: {folder} cannot be written ({error.strerror or error}).",
+                severity="error",
+                timeout=6,
+            )
+            return
+        self.notify(f"Saved as Markdown:\n{path}", timeout=5)
 
     @on(CommandDone)
     def _command_done(self, message: CommandDone) -> None:
@@ -1710,6 +1762,9 @@ class NewsReaderApp(App[int]):
                 target = targets[binding.pane]
                 run = partial(self.run_action, binding.action, target)
                 yield SystemCommand(binding.palette, binding.help, run)
+        for name, template in self.commands.items():
+            named = bindings.command_binding(name)
+            yield SystemCommand(named.palette, template, partial(self.run_action, named.action))
         for command in bindings.PALETTE_ONLY:
             yield SystemCommand(
                 command.title, command.help, partial(self.run_action, command.action)
@@ -1788,6 +1843,8 @@ def make_app(
     app.feeds_list = feeds_list
     app.fetch_interval = config.fetch_interval_minutes * 60
     app.keymap = dict(config.keymap)
+    app.save_folder = config.save_folder
+    app.commands = dict(config.commands)
     app.notes = list(notes)
     app.pictures = pictures
     app.set_reactive(NewsReaderApp.sort, config.sort)

@@ -14,6 +14,7 @@ import difflib
 import functools
 import itertools
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 
 
@@ -131,6 +132,8 @@ TABLE: tuple[KeyBinding, ...] = (
       palette="Toggle star"),
     K("app.tag", "T", "tag", "Tag", "Add or remove a tag on the article",
       palette="Tag article"),
+    K("app.save", "S", "save_markdown", "Save", "Save the article as a Markdown file",
+      palette="Save article as Markdown"),
     K("app.pipe", "vertical_line", "pipe", "Pipe", "Pipe the article to a shell command",
       key_display="|", palette="Pipe article to command"),
     K("app.add_feed", "plus", "add_feed", "Add feed", "Subscribe to a feed by its URL",
@@ -361,16 +364,48 @@ class KeymapProblem:
     usable: bool = True
 
 
-def keymap_problems(keymap: dict[str, str]) -> list[KeymapProblem]:
+COMMAND_PREFIX = "command."
+
+
+def command_binding(name: str) -> KeyBinding:
+    """The binding of a named command from ``[commands]``: an app key, none by default."""
+    return KeyBinding(
+        f"{COMMAND_PREFIX}{name}",
+        "",
+        f"run_command({name!r})",
+        f"Run {name}",
+        f"Run the command {name} from [commands] on the article",
+        palette=f"Run {name}",
+    )
+
+
+def _pane(binding: KeyBinding) -> str:
+    """A named command's key works everywhere, like the app's."""
+    return "app" if binding.id.startswith(COMMAND_PREFIX) else binding.pane
+
+
+def keymap_problems(keymap: dict[str, str], commands: Collection[str] = ()) -> list[KeymapProblem]:
     """Unknown ids, keys Textual never sends, and keys another binding holds.
+
+    ``commands`` are the names in ``[commands]``: ``"command.<name>"`` binds one.
 
     Keys are Textual names (``reader.config`` normalizes ``"?"``). App keys
     clash with every pane's keys (a focused pane's binding wins); a pane's
     keys only with the app's and its own; a modal screen's only with its own.
     """
     problems: list[KeymapProblem] = []
+    known = {**BY_ID, **{b.id: b for b in map(command_binding, commands)}}
     for binding_id, keys in keymap.items():
-        if binding_id not in BY_ID:
+        if binding_id.startswith(COMMAND_PREFIX) and binding_id not in known:
+            problems.append(
+                KeymapProblem(
+                    binding_id,
+                    f'keymap: "{binding_id}" names no command in [commands]; ignored',
+                    usable=False,
+                )
+            )
+            continue
+        if binding_id not in known:
             close = difflib.get_close_matches(binding_id, BY_ID, n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
             problems.append(
@@ -397,18 +432,19 @@ def keymap_problems(keymap: dict[str, str]) -> list[KeymapProblem]:
         if not any(p.binding_id == binding_id and not p.usable for p in problems)
     }
     holders: dict[tuple[str, str], set[str]] = {}
-    for binding in TABLE:
+    for binding in known.values():
         for key in usable.get(binding.id, binding.keys).split(","):
-            holders.setdefault((binding.pane, key.strip()), set()).add(binding.id)
+            if key.strip():
+                holders.setdefault((_pane(binding), key.strip()), set()).add(binding.id)
     for binding_id, keys in usable.items():
-        pane = PANE_BY_NAME[BY_ID[binding_id].pane]
+        pane = PANE_BY_NAME[_pane(known[binding_id])]
         if pane.name == "app":
             scopes = [p.name for p in PANES if not p.modal]
         elif pane.modal:
             scopes = [pane.name]
         else:
             scopes = ["app", pane.name]
-        defaults = BY_ID[binding_id].keys.split(",")
+        defaults = known[binding_id].keys.split(",")
         for key in (k.strip() for k in keys.split(",")):
             if key in defaults:
                 continue  # an overlap of the defaults themselves is by design (escape)

@@ -63,6 +63,10 @@ class Config:
     # Hide rules, in the query language: a matching article is left out of everything.
     hide: tuple[str, ...] = ()
     images: Literal["auto", "kitty", "sixel", "halfcell", "off"] = "auto"
+    # Where S saves an article as Markdown; None: the data folder's saved/.
+    save_folder: Path | None = None
+    # Named commands: name -> argv template ("mpv --no-terminal {url}").
+    commands: dict[str, str] = field(default_factory=dict, hash=False)
     keymap: dict[str, str] = field(default_factory=dict, hash=False)
 
 
@@ -173,7 +177,10 @@ class _Validator:
 
     def run(self) -> tuple[Config, list[ConfigProblem]]:
         values: dict[str, object] = {}
-        for key, value in self.data.items():
+        # [commands] before [keymap]: the keymap may bind "command.<name>".
+        self.command_names: frozenset[str] = frozenset()
+        items = sorted(self.data.items(), key=lambda item: item[0] == "keymap")
+        for key, value in items:
             if key not in SETTINGS:
                 self.problem(key, (key,), _unknown(key))
                 continue
@@ -316,6 +323,55 @@ class _Validator:
                     return number
         return start
 
+    def check_save_folder(self, value: object) -> object:
+        folder = self._folder(value)
+        if folder is None:
+            self.problem(
+                "save_folder",
+                ("save_folder",),
+                'save_folder must be a folder path in quotes, such as "~/Downloads/news", '
+                f"not {_shown(value)}",
+            )
+            return _INVALID
+        if folder.exists() and not folder.is_dir():
+            self.problem(
+                "save_folder",
+                ("save_folder",),
+                f"save_folder {folder} is a file, not a folder; S saves into the default folder",
+            )
+            return _INVALID
+        return folder
+
+    def check_commands(self, value: object) -> object:
+        from reader.handoff import template_problem
+
+        if not isinstance(value, dict):
+            self.problem(
+                "commands",
+                ("commands",),
+                "commands must be a table: a [commands] line, then lines such as "
+                f'mpv = "mpv --no-terminal {{url}}", not {_shown(value)}',
+            )
+            return _INVALID
+        commands: dict[str, str] = {}
+        for name, template in value.items():
+            where = ("commands", name)
+            label = f"commands.{name}"
+            if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+                reason = "its name may hold only letters, digits, - and _"
+            elif not isinstance(template, str):
+                reason = (
+                    f'must be a command in quotes, such as "mpv {{url}}", not {_shown(template)}'
+                )
+            else:
+                reason = template_problem(template) or ""
+                if not reason:
+                    commands[name] = template
+                    continue
+            self.problem(label, where, f"command {_shown(name)} {reason}; it is left out")
+        self.command_names = frozenset(commands)
+        return commands
+
     def check_seed_folders(self, value: object) -> object:
         entries = [value] if isinstance(value, str) else value
         if not isinstance(entries, list):
@@ -360,7 +416,7 @@ class _Validator:
             self.problem(
                 "keymap",
                 ("keymap",),
-                'keymap must be a table: a [keymap] line, then lines such as "app.sort" = "S", '
+                'keymap must be a table: a [keymap] line, then lines such as "app.sort" = "O", '
                 f"not {_shown(value)}",
             )
             return _INVALID
@@ -392,7 +448,7 @@ class _Validator:
                 if normalized is not None:
                     keymap[binding_id] = normalized
                     wheres[binding_id] = where
-        for problem in bindings.keymap_problems(keymap):
+        for problem in bindings.keymap_problems(keymap, self.command_names):
             label = f"keymap.{problem.binding_id}"
             self.problem(label, wheres[problem.binding_id], problem.message)
             if not problem.usable:
@@ -429,7 +485,7 @@ _INVALID = object()
 def _flatten(
     table: dict[str, object], prefix: tuple[str, ...] = ()
 ) -> Iterator[tuple[tuple[str, ...], object]]:
-    """``{"app": {"sort": "S"}}`` (from ``app.sort = "S"``) -> ``(("app", "sort"), "S")``."""
+    """``{"app": {"sort": "O"}}`` (from ``app.sort = "O"``) -> ``(("app", "sort"), "O")``."""
     for key, value in table.items():
         if isinstance(value, dict):
             yield from _flatten(value, (*prefix, key))
@@ -577,6 +633,18 @@ _DEFAULT_HEAD = """\
 # blocks), "kitty", "sixel" (each only when the terminal says so), "halfcell",
 # or "off" (nothing fetched).
 # images = "auto"
+
+# Where S saves the article as a Markdown file (created when first needed).
+# Unset: the "saved" folder in newsreader's data folder.
+# save_folder = "~/Downloads/newsreader"
+
+# Named commands: each is in the command palette as "Run <name>" and can get a
+# key in [keymap] as "command.<name>" = "M". The line is split into words like
+# a shell would, then {url}, {title}, {provider} and {date} are replaced inside
+# their word; no shell runs it, so a title is only ever one argument. The
+# article is also on its input, and in $NEWSREADER_URL and $NEWSREADER_TITLE.
+# [commands]
+# mpv = "mpv --no-terminal {url}"
 
 # Keys: binding id = "keys", several keys separated by commas. Single characters
 # ("?", "/") or Textual key names ("ctrl+s", "pagedown", "question_mark").

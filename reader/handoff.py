@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,54 @@ def run_pipe(
     Blocks for at most ``wait`` seconds (call it from a worker thread).
     """
     return _run(["sh", "-c", command], command, article, article_text(article, body), wait)
+
+
+# ------------------------------------------------------------------ named commands
+
+# What a named command's template may hold, each inside one argv item.
+PLACEHOLDERS = ("url", "title", "provider", "date")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def template_problem(template: str) -> str | None:
+    """Why a ``[commands]`` template cannot be run, or None when it can."""
+    try:
+        argv = shlex.split(template)
+    except ValueError as error:
+        return f"cannot be split into words ({error})"
+    if not argv:
+        return "is empty: give a program and its arguments"
+    for item in argv:
+        for name in _PLACEHOLDER.findall(item):
+            if name not in PLACEHOLDERS:
+                known = ", ".join(f"{{{known}}}" for known in PLACEHOLDERS)
+                return f"has an unknown placeholder {{{name}}} (known: {known})"
+    return None
+
+
+def command_argv(template: str, article: Article) -> list[str]:
+    """The argv of a named command: the template split as shell words first, then each
+    placeholder replaced inside its own item, so a field is never more than data."""
+    fields = {
+        "url": article.url,
+        "title": strip_controls(article.title),
+        "provider": strip_controls(article.provider),
+        "date": article.published.strftime("%Y-%m-%d") if article.published else "",
+    }
+    return [
+        _PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), item)
+        for item in shlex.split(template)
+    ]
+
+
+def run_command(
+    name: str, template: str, article: Article, body: str = "", *, wait: float = WAIT_SECONDS
+) -> Outcome:
+    """Run the named command (never through a shell), the article on its standard input.
+
+    Blocks for at most ``wait`` seconds (call it from a worker thread).
+    """
+    return _run(command_argv(template, article), name, article, article_text(article, body), wait)
 
 
 def _run(argv: list[str], shown: str, article: Article, stdin: str, wait: float) -> Outcome:

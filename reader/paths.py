@@ -37,6 +37,11 @@ def user_seeds_dir() -> Path:
     return data_dir() / "seeds"
 
 
+def saved_dir() -> Path:
+    """Where S saves articles as Markdown unless ``save_folder`` says otherwise."""
+    return data_dir() / "saved"
+
+
 def feeds_dir() -> Path:
     """Fetched feed articles: one folder per subscribed feed, in the seed format."""
     return data_dir() / "feeds"

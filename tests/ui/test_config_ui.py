@@ -16,18 +16,18 @@ def config(text: str):
     return parsed
 
 
-async def test_keymap_moves_sort_to_capital_s(app_factory, many_dir: Path):
-    app = app_factory(many_dir, config=config('[keymap]\n"app.sort" = "S"\n'))
+async def test_keymap_moves_sort_to_capital_o(app_factory, many_dir: Path):
+    app = app_factory(many_dir, config=config('[keymap]\n"app.sort" = "O"\n'))
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("s")
         assert app.sort == "date", "the old key no longer sorts"
-        await pilot.press("S")
+        await pilot.press("O")
         assert app.sort == "quality"
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         sort_row = next(row for row in app.screen.rows if row.description == "Sort")
-        assert sort_row.keys == "S"
+        assert sort_row.keys == "O"
 
 
 async def test_config_defaults_apply(app_factory, many_dir: Path):

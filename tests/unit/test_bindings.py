@@ -53,16 +53,16 @@ def test_key_labels_read_as_on_screen() -> None:
 
 
 def test_help_rows_show_every_binding_with_its_id_and_remapped_keys() -> None:
-    rows = help_rows({"app.sort": "S"})
+    rows = help_rows({"app.sort": "O"})
     assert [row.id for row in rows] == [b.id for pane in bindings.PANES for b in TABLE
                                         if b.pane == pane.name]  # fmt: skip
     sort = next(row for row in rows if row.id == "app.sort")
-    assert (sort.section, sort.keys, sort.description) == ("Everywhere", "S", "Sort")
+    assert (sort.section, sort.keys, sort.description) == ("Everywhere", "O", "Sort")
 
 
 def test_keymap_problems() -> None:
     assert keymap_problems({}) == []
-    assert keymap_problems({"app.sort": "S", "list.down": "j,down,ctrl+n"}) == []
+    assert keymap_problems({"app.sort": "O", "list.down": "j,down,ctrl+n"}) == []
     # the defaults overlap by design (escape: back, and close the search)
     assert keymap_problems({b.id: b.keys for b in TABLE}) == []
     problems = keymap_problems(

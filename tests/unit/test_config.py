@@ -172,7 +172,7 @@ def test_a_problem_reads_like_a_compiler_message(tmp_path: Path) -> None:
     [
         ('sort = "date"\nhide_read = \n', 2, "invalid value at column"),
         ('sort = "date"\nsort = "quality"\n', 2, "cannot overwrite a value"),
-        ('\n\n[keymap\n"app.sort" = "S"\n', 3, "table declaration"),
+        ('\n\n[keymap\n"app.sort" = "O"\n', 3, "table declaration"),
         ('sort = "date"\ntheme = "nord', 2, "at the end of the file"),
     ],
 )
@@ -245,7 +245,7 @@ def test_a_key_in_an_inline_table_reports_the_tables_line(tmp_path: Path) -> Non
 def test_keymap_entries_in_every_toml_spelling(tmp_path: Path) -> None:
     text = (
         "[keymap]\n"
-        '"app.sort" = "S"\n'
+        '"app.sort" = "O"\n'
         'list.down = "j, down, ctrl+n"\n'
         "'app.help' = \"?,f1\"\n"
         "\n"
@@ -255,7 +255,7 @@ def test_keymap_entries_in_every_toml_spelling(tmp_path: Path) -> None:
     config, problems = load(tmp_path, text)
     assert problems == []
     assert config.keymap == {
-        "app.sort": "S",
+        "app.sort": "O",
         "list.down": "j,down,ctrl+n",
         "app.help": "question_mark,f1",
         "sidebar.up": "k",
@@ -298,9 +298,9 @@ def test_keymap_ids_that_cannot_be_ids(tmp_path: Path) -> None:
 
 
 def test_the_same_binding_spelled_twice_keeps_the_first(tmp_path: Path) -> None:
-    text = '[keymap]\n"app.sort" = "S"\napp.sort = "X"\n'
+    text = '[keymap]\n"app.sort" = "O"\napp.sort = "X"\n'
     config, [problem] = load(tmp_path, text)
-    assert config.keymap == {"app.sort": "S"}
+    assert config.keymap == {"app.sort": "O"}
     assert problem.line == 3
     assert "set twice" in problem.message
 
@@ -378,12 +378,66 @@ def uncommented(text: str, wanted: tuple[str, ...]) -> str:
 
 def test_every_setting_is_documented_with_its_real_default(tmp_path: Path) -> None:
     text = default_config_text()
-    settings = tuple(f"{name} = " for name in SETTINGS if name not in ("keymap", "theme"))
+    # Their examples are not their defaults (unset), so they are checked below instead.
+    examples = ("keymap", "theme", "save_folder", "commands")
+    settings = tuple(f"{name} = " for name in SETTINGS if name not in examples)
     config, problems = load(tmp_path, uncommented(text, settings))
     assert problems == []
     assert config == Config()
-    assert len(tomllib.loads(uncommented(text, settings))) == len(SETTINGS) - 2
+    assert len(tomllib.loads(uncommented(text, settings))) == len(SETTINGS) - len(examples)
     assert "# theme = " in text and "# [keymap]" in text
+    assert "# save_folder = " in text and "# [commands]" in text
+
+
+def test_the_default_examples_of_save_folder_and_commands_are_valid(tmp_path: Path) -> None:
+    config, problems = load(
+        tmp_path, uncommented(default_config_text(), ("save_folder = ", "[commands]", "mpv = "))
+    )
+    assert problems == []
+    assert config.save_folder == Path("~/Downloads/newsreader").expanduser()
+    assert config.commands == {"mpv": "mpv --no-terminal {url}"}
+
+
+def test_save_folder_expands_home_and_refuses_a_file(tmp_path: Path) -> None:
+    config, problems = load(tmp_path, 'save_folder = "saved"\n')
+    assert (config.save_folder, problems) == (tmp_path / "conf" / "saved", [])
+    (tmp_path / "conf" / "afile").write_text("x")
+    config, problems = load(tmp_path, 'save_folder = "afile"\n')
+    assert config.save_folder is None
+    assert [(p.line, p.key) for p in problems] == [(1, "save_folder")]
+    assert "is a file, not a folder" in problems[0].message
+    config, problems = load(tmp_path, "save_folder = 3\n")
+    assert config.save_folder is None and "must be a folder path" in problems[0].message
+
+
+def test_commands_and_their_keys_are_checked_line_by_line(tmp_path: Path) -> None:
+    text = (
+        "[keymap]\n"  # before [commands]: the order in the file does not matter
+        '"command.mpv" = "M"\n'
+        '"command.nope" = "W"\n'
+        '"command.play" = "s"\n'
+        "[commands]\n"
+        'mpv = "mpv --no-terminal {url}"\n'
+        "play = \"sh -c 'echo $1' _ {title}\"\n"
+        'bad = "mpv {link}"\n'
+        'quote = "mpv \'unclosed"\n'
+        'empty = "  "\n'
+        "number = 3\n"
+    )
+    config, problems = load(tmp_path, text)
+    assert config.commands == {
+        "mpv": "mpv --no-terminal {url}",
+        "play": "sh -c 'echo $1' _ {title}",
+    }
+    assert config.keymap == {"command.mpv": "M", "command.play": "s"}
+    said = {(p.line, p.key): p.message for p in problems}
+    assert "names no command in [commands]" in said[(3, "keymap.command.nope")]
+    assert "also bound to app.sort" in said[(4, "keymap.command.play")]
+    assert "unknown placeholder {link}" in said[(8, "commands.bad")]
+    assert "cannot be split into words" in said[(9, "commands.quote")]
+    assert "is empty" in said[(10, "commands.empty")]
+    assert "must be a command in quotes" in said[(11, "commands.number")]
+    assert len(problems) == 6
 
 
 def test_the_default_keymap_example_uncommented_is_valid(tmp_path: Path) -> None:
@@ -455,7 +509,7 @@ def test_config_check_reports_problems_and_exits_1(
 def test_config_check_of_a_good_file_exits_0(
     tmp_path: Path, xdg: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(tmp_path, 'sort = "quality"\n[keymap]\n"app.sort" = "S"\n')
+    path = write(tmp_path, 'sort = "quality"\n[keymap]\n"app.sort" = "O"\n')
     code, out, _ = run(["config", "check", str(path)], capsys)
     assert (code, out) == (0, f"{path}: 0 problems\n")
 

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reader.handoff import article_text, markdown, run_pipe, save_markdown
+from reader.handoff import (
+    article_text,
+    command_argv,
+    markdown,
+    run_command,
+    run_pipe,
+    save_markdown,
+    template_problem,
+)
 from reader.model import Article
 
 HOSTILE = '$(touch {d}/pwned) `touch {d}/pwned2` "; touch {d}/pwned3 #'
@@ -87,3 +96,46 @@ def test_y_uses_a_real_clipboard_tool_when_there_is_one(tmp_path: Path) -> None:
     env["WAYLAND_DISPLAY"] = "wayland-0"
     assert copy_with_tool("https://e.example/2", env) == "wl-copy"
     assert Path(f"{got}.wl-copy").read_text() == "https://e.example/2"
+
+
+def test_a_named_command_gets_fields_only_as_whole_argv_items(tmp_path: Path) -> None:
+    article = _article(tmp_path)
+    out = tmp_path / "out.txt"
+    template = (
+        f'sh -c \'printf %s/%s/%s "$1" "$2" "$3" > {out}\' _ {{title}} link={{url}} {{provider}}'
+    )
+    assert command_argv(template, article)[-3:] == [
+        article.title,
+        f"link={article.url}",
+        "Gulf News",
+    ]
+    outcome = run_command("keep", template, article, wait=10)
+    assert (outcome.command, outcome.status) == ("keep", 0)
+    assert out.read_text() == f"{article.title}/link={article.url}/Gulf News"
+    assert not any(tmp_path.glob("pwned*"))
+
+
+def test_a_named_command_has_the_environment_and_the_article_on_its_input(tmp_path: Path) -> None:
+    article = _article(tmp_path)
+    script = (
+        "import os, sys; sys.stderr.write(os.environ['NEWSREADER_TITLE'] + chr(10)); "
+        "sys.stdout.write(sys.stdin.readline()); sys.exit(3)"
+    )
+    outcome = run_command("py", f"python3 -c {shlex.quote(script)}", article, wait=10)
+    first = article.title[:200]  # a notice shows at most 200 characters of a line
+    assert (outcome.status, outcome.stderr, outcome.stdout) == (3, first, first)
+    assert not any(tmp_path.glob("pwned*"))
+
+
+def test_a_named_command_that_does_not_exist_says_so(tmp_path: Path) -> None:
+    outcome = run_command("nope", "no-such-program-here {url}", _article(tmp_path), wait=10)
+    assert outcome.status is None and outcome.error
+    assert outcome.describe().startswith("nope: ")
+
+
+def test_template_problems() -> None:
+    assert template_problem("mpv --no-terminal {url}") is None
+    assert template_problem("echo {title}{date}") is None
+    assert "unknown placeholder {link}" in (template_problem("mpv {link}") or "")
+    assert "cannot be split" in (template_problem("mpv 'x") or "")
+    assert "is empty" in (template_problem("   ") or "")
