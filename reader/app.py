@@ -311,6 +311,12 @@ class NewsReaderApp(App[int]):
                     yield DetailPane(id="detail", now=self.now, tz=self.tz)
         yield KeysFooter()
 
+    def _show_highlighted(self) -> None:
+        """The debounced detail: nothing when the list is gone (the app is closing)."""
+        lists = self.query(ArticleList)
+        if lists:
+            self._show_article(lists.first().article)
+
     @property
     def article_list(self) -> ArticleList:
         return self.query_one(ArticleList)
@@ -1032,9 +1038,7 @@ class NewsReaderApp(App[int]):
             self._detail_timer.stop()
             self._detail_timer = None
         if rapid:
-            self._detail_timer = self.set_timer(
-                self.detail_debounce, lambda: self._show_article(self.article_list.article)
-            )
+            self._detail_timer = self.set_timer(self.detail_debounce, self._show_highlighted)
         else:
             self._show_article(article)
         left = self._sticky_id
