@@ -44,6 +44,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS texts_trigram USING fts5(
 );
 """
 _KEEP_MATCHES = 256
+_KEEP_SUBSTRINGS = 8
 
 
 def articles_db_path() -> Path:
@@ -72,6 +73,9 @@ class TextStore:
         self._lock = threading.Lock()
         self.generation = 0  # bumped whenever a text is stored: search results change
         self._matches: dict[str, frozenset[str]] = {}
+        # Substring searches (3+ characters) by word, oldest first: a longer word narrows them.
+        self._substrings: dict[str, frozenset[str]] = {}
+        self._bodies: dict[str, str] | None = None  # folded texts, read once a word narrows
 
     def _connect(self, *, create: bool) -> sqlite3.Connection | None:
         if self._conn is not None:
@@ -143,14 +147,28 @@ class TextStore:
                     )
             self.generation += 1
             self._matches.clear()
+            self._substrings.clear()
+            if self._bodies is not None:
+                self._bodies[article_id] = body
 
-    def forget(self) -> None:
-        """Drop the remembered search matches (the benchmark measures each word anew)."""
+    def forget(self, *, narrowing: bool = False) -> None:
+        """Drop the remembered search matches (the benchmark measures each word anew).
+
+        The last few substring searches stay, to narrow a longer word from, as
+        while typing; ``narrowing=True`` drops them too.
+        """
         with self._lock:
             self._matches.clear()
+            if narrowing:
+                self._substrings.clear()
 
     def matching(self, value: str) -> frozenset[str]:
-        """The ids whose full text contains ``value`` (folded, as a query's words are)."""
+        """The ids whose full text contains ``value`` (folded, as a query's words are).
+
+        A word that extends one looked up before ("facia" after "faci") is
+        answered from that one's ids, checking their folded texts in memory,
+        instead of asking the trigram index again: typing stays fast.
+        """
         found = self._matches.get(value)
         if found is not None:
             return found
@@ -158,19 +176,48 @@ class TextStore:
             conn = self._connect(create=False)
             if conn is None or not value.strip():
                 return frozenset()
-            phrase = '"' + value.replace('"', '""') + '"'
-            if len(value) >= 3:
-                sql = "SELECT id FROM texts_trigram WHERE texts_trigram MATCH ?"
-            else:  # trigram needs three characters: a short word matches as a prefix
-                sql, phrase = "SELECT id FROM texts_words WHERE texts_words MATCH ?", phrase + "*"
-            try:
-                found = frozenset(row[0] for row in conn.execute(sql, (phrase,)))
-            except sqlite3.OperationalError:
-                found = frozenset()
+            narrower = self._narrower(value)
+            if narrower is not None:
+                bodies = self._load_bodies(conn)
+                if not narrower <= bodies.keys():  # stored by another process meanwhile
+                    self._bodies = None
+                    bodies = self._load_bodies(conn)
+                found = frozenset(i for i in narrower if value in bodies.get(i, ""))
+            else:
+                found = self._ask(conn, value)
             if len(self._matches) >= _KEEP_MATCHES:
                 self._matches.clear()
             self._matches[value] = found
+            if len(value) >= 3:
+                self._substrings[value] = found
+                if len(self._substrings) > _KEEP_SUBSTRINGS:
+                    del self._substrings[next(iter(self._substrings))]
         return found
+
+    def _narrower(self, value: str) -> frozenset[str] | None:
+        """The fewest ids of a remembered substring search whose word ``value`` contains."""
+        best: frozenset[str] | None = None
+        for word, ids in self._substrings.items():
+            if word in value and (best is None or len(ids) < len(best)):
+                best = ids
+        return best
+
+    def _load_bodies(self, conn: sqlite3.Connection) -> dict[str, str]:
+        if self._bodies is None:
+            self._bodies = dict(conn.execute("SELECT id, body FROM texts_trigram"))
+        return self._bodies
+
+    @staticmethod
+    def _ask(conn: sqlite3.Connection, value: str) -> frozenset[str]:
+        phrase = '"' + value.replace('"', '""') + '"'
+        if len(value) >= 3:
+            sql = "SELECT id FROM texts_trigram WHERE texts_trigram MATCH ?"
+        else:  # trigram needs three characters: a short word matches as a prefix
+            sql, phrase = "SELECT id FROM texts_words WHERE texts_words MATCH ?", phrase + "*"
+        try:
+            return frozenset(row[0] for row in conn.execute(sql, (phrase,)))
+        except sqlite3.OperationalError:
+            return frozenset()
 
     def put_failure(
         self, article_id: str, url: str, status: Status, error: str, final_url: str | None = None

@@ -85,3 +85,22 @@ def test_text_needs_a_value() -> None:
 
 def test_text_terms_are_highlighted() -> None:
     assert parse('text:"city council" bridge').highlight_terms == ("city council", "bridge")
+
+
+def test_typing_a_longer_word_narrows_the_last_one_with_the_same_answer(
+    texts: TextStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts.put_document("e", "u", "u", doc("A cabin, a cable and a cab; the Cäble fair."))
+    asked: list[str] = []
+    ask = TextStore._ask
+    monkeypatch.setattr(TextStore, "_ask", staticmethod(lambda c, v: asked.append(v) or ask(c, v)))
+    typed = ["c", "ca", "cab", "cabl", "cable", "cable ", "cable o", "cable of", "abl", "cabin"]
+    answers = {value: texts.matching(value) for value in typed}
+    assert asked == ["c", "ca", "cab", "abl"]  # the words that extend "cab" came from its ids
+    fresh = TextStore(tmp_path / "articles.sqlite3")
+    assert answers == {value: fresh.matching(value) for value in typed}
+    assert answers["cable"] == {"b", "e"} and answers["cable of"] == {"b"}
+    assert answers["cabin"] == {"e"}
+    texts.put_document("a", "u", "u", doc("The cable car."))  # a new text: narrow anew
+    assert texts.matching("cable") == {"a", "b", "e"}
+    assert asked[-1] == "cable"
