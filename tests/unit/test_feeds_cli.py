@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -21,22 +20,6 @@ from reader.config import Config, load_config
 from reader.feeds.refresh import fetch_all
 from reader.feeds.subscriptions import Feed, load_feeds
 from reader.state import ReadState
-
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path_factory, monkeypatch) -> Path:
-    """Point every per-user directory at an empty folder: no test reads or writes real ones."""
-    home = tmp_path_factory.mktemp("home")
-    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
-        monkeypatch.setenv(name, str(home / name.lower()))
-    return home
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    running = FeedServer().start()
-    yield running
-    running.stop()
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -39,21 +39,6 @@ from reader.feeds.subscriptions import (
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path_factory, monkeypatch) -> Path:
-    home = tmp_path_factory.mktemp("home")
-    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
-        monkeypatch.setenv(name, str(home / name.lower()))
-    return home
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    running = FeedServer().start()
-    yield running
-    running.stop()
-
-
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main([str(arg) for arg in argv])
     out, err = capsys.readouterr()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,22 +18,6 @@ from reader.feeds.store import article_files
 from reader.feeds.subscriptions import Feed
 from reader.ingest import Ingest
 from reader.model import Article
-
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path_factory, monkeypatch) -> Path:
-    """Point every per-user directory at an empty folder: no test reads or writes real ones."""
-    home = tmp_path_factory.mktemp("home")
-    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
-        monkeypatch.setenv(name, str(home / name.lower()))
-    return home
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    running = FeedServer().start()
-    yield running
-    running.stop()
 
 
 def fetch_beside_a_good_feed(server: FeedServer, tmp_path: Path, hostile: bytes, **headers):

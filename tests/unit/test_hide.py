@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from reader import paths
 from reader.cli import main
 from reader.config import parse_config
@@ -25,14 +23,6 @@ hide = [
   3,
 ]
 """
-
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path_factory, monkeypatch) -> Path:
-    home = tmp_path_factory.mktemp("home")
-    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
-        monkeypatch.setenv(name, str(home / name.lower()))
-    return home
 
 
 def seeds(folder: Path, write_seed) -> None:

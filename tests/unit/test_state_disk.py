@@ -14,14 +14,6 @@ from reader.cli import main
 from reader.state import ReadState
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path_factory, monkeypatch) -> Path:
-    home = tmp_path_factory.mktemp("home")
-    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
-        monkeypatch.setenv(name, str(home / name.lower()))
-    return home
-
-
 @pytest.fixture
 def disk(tmp_path: Path, monkeypatch) -> Iterator[Path]:
     mount = mount_tmpfs(tmp_path / "disk", "1m")
