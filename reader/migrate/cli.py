@@ -43,6 +43,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
     from reader.errors import UsageError
+    from reader.feeds.subscriptions import StorageError
     from reader.migrate.newsboat import NewsboatImportError, default_places, import_newsboat
     from reader.state import ReadState
 
@@ -65,6 +66,9 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         report = import_newsboat(urls, cache, dry_run=args.dry_run, state=state)
     except NewsboatImportError as error:
         raise UsageError(str(error)) from None
+    except StorageError as error:  # a full or read-only disk: one line, exit 1
+        sys.stderr.write(f"newsreader: {error}\n")
+        return 1
     finally:
         state.close()
     for line in report.lines():

@@ -28,9 +28,11 @@ from reader.feeds.store import article_filename, article_files, render
 from reader.feeds.subscriptions import (
     Feed,
     FeedListError,
+    StorageError,
     check_location,
     load_feeds,
     save_changes,
+    storage_error,
     write_atomically,
 )
 from reader.loader import build_article_only
@@ -341,7 +343,10 @@ def import_newsboat(
 
     ``cache`` None (or a missing default file) imports the subscriptions
     alone. ``state`` is where marks and searches go (read-only is enough for
-    ``dry_run``). Raises NewsboatImportError when a file cannot be read.
+    ``dry_run``). Raises NewsboatImportError when a file cannot be read, and
+    StorageError when an article cannot be written (a full or read-only disk):
+    then nothing is subscribed or marked yet, and running the import again
+    finishes it.
     """
     report = ImportReport(dry_run=dry_run)
     now = now or datetime.now(UTC).replace(microsecond=0)
@@ -385,7 +390,10 @@ def import_newsboat(
             report.articles_new += 1
             written.add(str(path))
             if not dry_run:
-                write_atomically(path, render(data).encode("utf-8"))
+                try:  # before anything is subscribed or marked: a rerun finds all in place
+                    write_atomically(path, render(data).encode("utf-8"))
+                except OSError as error:
+                    raise storage_error(error, path) from None
         article_id = build_article_only(data, str(path)).id
         if not item.unread:
             read_ids.append(article_id)
@@ -401,6 +409,8 @@ def import_newsboat(
     if feeds != current:
         try:  # under the feed list's lock, keeping what other commands did meanwhile
             save_changes(feeds, current, feeds_list)
+        except StorageError:
+            raise  # a full or read-only disk: the caller says so and exits 1
         except FeedListError as error:
             raise NewsboatImportError(str(error)) from None
     if state is not None:

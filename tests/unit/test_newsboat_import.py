@@ -233,3 +233,46 @@ def test_a_feeds_tags_are_kept_in_the_list_and_given_to_its_articles(capsys) -> 
         parsed, feed_url=feed.url, base_url=feed.url, topic=feed.topic, tags=feed.tags
     )[0]
     assert record.data["topics"][:3] == ["tech", "programming", "rust"]
+
+
+# ------------------------------------------------------------------ a full or read-only disk
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path, monkeypatch) -> Iterator[Path]:
+    """XDG_DATA_HOME (where the articles go) on a 512 KiB tmpfs, unmounted afterwards."""
+    from small_disk import mount_tmpfs, unmount
+
+    mount = mount_tmpfs(tmp_path / "disk", "512k")
+    monkeypatch.setenv("XDG_DATA_HOME", str(mount))
+    try:
+        yield mount
+    finally:
+        unmount(mount)
+
+
+def _import(capsys) -> tuple[int, str, str]:
+    return run(
+        capsys, "import", "newsboat", "--urls", FIXTURE / "urls", "--cache", FIXTURE / "cache.db"
+    )
+
+
+def test_a_full_disk_is_one_line_and_changes_nothing_else(capsys, small_disk: Path) -> None:
+    from small_disk import fill
+
+    fill(small_disk)
+    code, out, err = _import(capsys)
+    assert code == 1 and "Traceback" not in err
+    assert err == f"newsreader: cannot save: no space left on {paths.data_dir()}\n"
+    assert not paths.feeds_list_path().exists()  # no feed subscribed without its articles
+    (small_disk / "filler").unlink()
+    check_imported(capsys, FIXTURE / "urls", FIXTURE / "cache.db")  # room again: all of it
+
+
+def test_a_read_only_disk_is_one_line(capsys, small_disk: Path) -> None:
+    from small_disk import remount_read_only
+
+    remount_read_only(small_disk)
+    code, out, err = _import(capsys)
+    assert code == 1 and "Traceback" not in err
+    assert err == f"newsreader: cannot save feeds: {paths.data_dir()} is read-only\n"
