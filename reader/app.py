@@ -45,7 +45,7 @@ from reader.loader import load_detail
 from reader.model import Article, ArticleDetail, LoadResult
 from reader.scope import ALL, SavedSearch, Scope, Story, Tag, is_remembered, scope_from_key
 from reader.scope import Feed as FeedScope
-from reader.state import ReadState
+from reader.state import UserState
 from reader.status import StatusLine
 from reader.store import Sort, Store
 from reader.stories import Stories, group_stories
@@ -223,7 +223,7 @@ class NewsReaderApp(App[int]):
         *,
         now: Callable[[], datetime],
         tz: tzinfo | None = None,
-        state: ReadState,
+        state: UserState,
         dwell: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
         mark_story_read: bool = False,
@@ -1798,7 +1798,7 @@ def make_app(
     now: Callable[[], datetime] | None = None,
     tz: tzinfo | None = None,
     load_workers: int | None = None,
-    state: ReadState | None = None,
+    state: UserState | None = None,
     state_path: Path | None = None,
     dwell: float | None = None,
     clock: Callable[[], float] = time.monotonic,
@@ -1834,7 +1834,7 @@ def make_app(
         ingest,
         now=now or (lambda: datetime.now(UTC)),
         tz=tz,
-        state=state if state is not None else ReadState(state_path),
+        state=state if state is not None else UserState(state_path),
         dwell=config.dwell_seconds if dwell is None else dwell,
         clock=clock,
         mark_story_read=config.mark_story_read if mark_story_read is None else mark_story_read,

@@ -26,7 +26,7 @@ from reader.ingest import Ingest
 from reader.loader import DIRECTORY_REASON
 from reader.migrate import cli as migrate_cli
 from reader.model import Article, LoadResult
-from reader.state import ReadState
+from reader.state import UserState
 from reader.store import SORTS, Sort, Store
 from reader.stories import Story, group_stories
 from reader.text import fold
@@ -351,7 +351,7 @@ def _topic_view(store: Store, topic: str | None, sort: Sort) -> list[Article]:
     return [a for a in store.view(None, sort) if not names.isdisjoint(a.topics)]
 
 
-def _match_context(state: ReadState | None):  # -> MatchContext
+def _match_context(state: UserState | None):  # -> MatchContext
     """What a query is matched against: the marks when needed, and the stored full texts."""
     from reader.fulltext import TextStore
     from reader.query import MatchContext
@@ -484,9 +484,9 @@ def _add_state_parser(commands: argparse._SubParsersAction) -> None:
     )
 
 
-def _read_state() -> ReadState:
+def _read_state() -> UserState:
     """The marks, read without writing, moving or creating anything."""
-    state = ReadState(readonly=True)
+    state = UserState(readonly=True)
     state.close()
     if state.warning:
         sys.stderr.write(f"newsreader: {state.warning}\n")
@@ -527,7 +527,7 @@ def _run_import(args: argparse.Namespace, out: TextIO) -> int:
     records = data.get("marks") if isinstance(data, dict) else data
     if not isinstance(records, list):
         raise UsageError(f"{args.file} has no list of marks (write one with 'state export')")
-    state = ReadState()
+    state = UserState()
     try:
         merged = state.import_marks(records, allow_unread=args.allow_unread)
     except ValueError as error:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from reader.model import Article, Related
 from reader.scope import ALL, STARRED, All, Feed, SavedSearch, Scope, Starred, Tag, Topic
 from reader.scope import Story as StoryScope
-from reader.state import ReadState
+from reader.state import UserState
 from reader.store import Sort, Store, date_key, quality_key
 from reader.stories import Stories, Story
 
@@ -76,7 +76,7 @@ class ViewSpec:
 class Library:
     """The store, the marks and the stories, seen as the screen needs them."""
 
-    def __init__(self, store: Store, state: ReadState, now: Callable[[], datetime]) -> None:
+    def __init__(self, store: Store, state: UserState, now: Callable[[], datetime]) -> None:
         self.store = store
         self.state = state
         self.now = now

@@ -45,7 +45,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     from reader.errors import UsageError
     from reader.feeds.subscriptions import StorageError
     from reader.migrate.newsboat import NewsboatImportError, default_places, import_newsboat
-    from reader.state import ReadState
+    from reader.state import UserState
 
     urls, found_cache = default_places()
     cache: Path | None = found_cache
@@ -61,7 +61,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             f"newsreader: no newsboat cache at {found_cache}: importing the feeds only\n"
         )
         cache = None
-    state = ReadState(readonly=args.dry_run)
+    state = UserState(readonly=args.dry_run)
     try:
         report = import_newsboat(urls, cache, dry_run=args.dry_run, state=state)
     except NewsboatImportError as error:

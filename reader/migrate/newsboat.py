@@ -37,7 +37,7 @@ from reader.feeds.subscriptions import (
 )
 from reader.loader import build_article_only
 from reader.migrate.newsboat_query import FilterSyntaxError, translate
-from reader.state import ReadState
+from reader.state import UserState
 from reader.text import MAX_NAME_CHARS, clean_line
 
 
@@ -292,7 +292,7 @@ def _feeds_from_urls(
 
 
 def _searches(
-    queries: list[tuple[str, str]], state: ReadState | None, report: ImportReport
+    queries: list[tuple[str, str]], state: UserState | None, report: ImportReport
 ) -> None:
     from reader.query import QueryError, parse
 
@@ -334,7 +334,7 @@ def import_newsboat(
     cache: Path | None,
     *,
     dry_run: bool = False,
-    state: ReadState | None = None,
+    state: UserState | None = None,
     feeds_list: Path | None = None,
     feeds_dir: Path | None = None,
     now: datetime | None = None,

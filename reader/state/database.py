@@ -1,12 +1,12 @@
-"""The SQLite file behind ReadState: connection, schema migration, damaged files and locks.
+"""The SQLite file behind UserState: connection, schema migration, damaged files and locks.
 
 ``StateDatabase`` never raises for a damaged, read-only or locked file: it
 says what happened in ``warning`` (one sentence for the user) and in its
-return values, and ReadState keeps the marks in memory. Opening and reading
+return values, and UserState keeps the marks in memory. Opening and reading
 create nothing; a file is created only by ``open(create=True)``, which
-ReadState calls on its first write. A damaged file is moved aside (with its
+UserState calls on its first write. A damaged file is moved aside (with its
 ``-wal`` and ``-shm``) and a fresh one started. Not thread-safe on its own:
-ReadState calls it under its lock.
+UserState calls it under its lock.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Read and starred marks, saved searches and small settings: ReadState, undo, export and import.
+"""One user's state: read and starred marks, tags, saved searches and small settings.
+
+``UserState`` holds them, with undo, export and import.
 
 Marks are keyed by article id (the normalised link), never by file path, and
 marks of articles that are not loaded now are kept. Every change is committed
@@ -51,11 +53,6 @@ class Change:
     def __len__(self) -> int:
         return len(self.ids)
 
-    @property
-    def old_values(self) -> dict[str, bool]:
-        """The value each changed article had before."""
-        return dict.fromkeys(self.ids, not self.value)
-
 
 def describe(kind: Kind, value: bool, count: int) -> str:
     """The default label of a change: "mark 120 articles read", "unstar 1 article"."""
@@ -65,8 +62,8 @@ def describe(kind: Kind, value: bool, count: int) -> str:
     return f"{'star' if value else 'unstar'} {articles}"
 
 
-class ReadState:
-    """Read/starred marks, saved searches and settings of one user.
+class UserState:
+    """Read/starred marks, tags, saved searches and settings of one user.
 
     ``read_ids`` and ``starred_ids`` mirror the database in memory; change them
     only through the methods, which write to SQLite before returning.
@@ -379,13 +376,6 @@ class ReadState:
             self._db.read()
             return self._snapshot() != before
 
-    def flush(self) -> bool:
-        """Write anything still held in memory; True when nothing is left unsaved."""
-        with self._lock:
-            if not self.readonly:
-                self._write()
-            return self.unsaved == 0
-
     def close(self) -> None:
         """Write anything unsaved (one last, patient try) and close the database.
 
@@ -404,7 +394,7 @@ class ReadState:
                 self.warning = f"Read marks cannot be saved to {self.path}: {self._db.failure}."
             self._db.close()
 
-    def __enter__(self) -> ReadState:
+    def __enter__(self) -> UserState:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -414,7 +404,7 @@ class ReadState:
 
     def _check_writable(self) -> None:
         if self.readonly:
-            raise RuntimeError("this ReadState was opened read-only")
+            raise RuntimeError("this UserState was opened read-only")
 
     def _snapshot(self) -> tuple[object, ...]:
         return (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.scope import Topic
-from reader.state import ReadState
+from reader.state import UserState
 from reader.widgets.article_list import ArticleList
 from reader.widgets.topic_sidebar import TopicSidebar
 
@@ -39,7 +39,7 @@ async def test_m_f_and_counts_persist(app_factory, many_dir: Path, tmp_path: Pat
         await pilot.press("m", "f")
         assert app.is_starred(first.id)
         assert counts(app)["Starred"] == (0, 1)
-    reopened = ReadState(db)
+    reopened = UserState(db)
     assert reopened.is_read(first.id) and reopened.is_starred(first.id)
 
 
@@ -157,7 +157,7 @@ async def test_another_instance_marks_show_up(app_factory, many_dir: Path, tmp_p
         await wait_loaded(app, pilot)
         articles = app.query_one(ArticleList)
         await pilot.press("m")  # creates the database
-        other = ReadState(db)
+        other = UserState(db)
         other.mark_read([articles.articles[5].id])
         other.close()
         app.poll_state()

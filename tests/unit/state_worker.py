@@ -1,4 +1,4 @@
-"""A separate process for the ReadState tests (not collected by pytest).
+"""A separate process for the UserState tests (not collected by pytest).
 
 state_worker.py kill DB ID                 mark ID read, print "marked", SIGKILL itself
 state_worker.py many DB PREFIX N GO_FILE   wait for GO_FILE, mark PREFIX0..PREFIX{N-1}
@@ -13,13 +13,13 @@ import sys
 import time
 from pathlib import Path
 
-from reader.state import ReadState
+from reader.state import UserState
 
 
 def main(argv: list[str]) -> int:
     command, db = argv[0], Path(argv[1])
     if command == "kill":
-        state = ReadState(db)
+        state = UserState(db)
         state.mark_read([argv[2]])
         print("marked", flush=True)
         # No close(), no atexit, no flush: only what mark_read committed survives.
@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
         return 99
     if command == "many":
         prefix, count, go = argv[2], int(argv[3]), Path(argv[4])
-        state = ReadState(db)
+        state = UserState(db)
         deadline = time.monotonic() + 30
         while not go.exists() and time.monotonic() < deadline:
             time.sleep(0.005)

@@ -522,18 +522,18 @@ def _story_json(capsys, *flags: str) -> list[dict]:
 
 
 def test_list_stories_filters_stories_and_keeps_every_source(capsys, seeds_dir):
-    from reader.state import ReadState
+    from reader.state import UserState
 
     whole = _story_json(capsys, seeds_dir)
     assert [story["sources"] for story in whole] == [["Gulf News", "The Grio"]]
     gulf_lead, grio = whole[0]["articles"]
     # The Grio's article alone passes each filter; its story keeps both sources.
     assert _story_json(capsys, "--query", "provider:grio", seeds_dir) == whole
-    state = ReadState()
+    state = UserState()
     state.mark_read([gulf_lead])
     state.close()
     assert _story_json(capsys, "--unread", seeds_dir) == whole
-    state = ReadState()
+    state = UserState()
     state.mark_read([grio])
     state.close()
     assert _story_json(capsys, "--unread", seeds_dir) == []

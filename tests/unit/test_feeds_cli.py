@@ -19,7 +19,7 @@ from reader.cli import main
 from reader.config import Config, load_config
 from reader.feeds.refresh import fetch_all
 from reader.feeds.subscriptions import Feed, load_feeds
-from reader.state import ReadState
+from reader.state import UserState
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -114,7 +114,7 @@ def test_remove_deletes_the_articles_but_keeps_read_marks(capsys, server: FeedSe
     (feed,) = load_feeds()
     folder = paths.feeds_dir() / feed.folder
     assert folder.is_dir()
-    with ReadState() as state:
+    with UserState() as state:
         state.mark_read(["https://feed.example/1"])
 
     code, out, _ = run(capsys, "feed", "remove", server.url("/feed"))

@@ -11,7 +11,7 @@ from reader.fulltext import Block, Document, TextStore
 from reader.library import Library
 from reader.model import Article
 from reader.query import MatchContext, QueryError, SearchIndex, parse
-from reader.state import ReadState
+from reader.state import UserState
 from reader.store import Store
 
 NOW = datetime(2024, 5, 1, tzinfo=UTC)
@@ -72,7 +72,7 @@ def test_a_text_arriving_later_is_found_by_a_remembered_query(texts: TextStore) 
 
 
 def test_the_library_searches_the_texts_it_is_given(texts: TextStore, tmp_path: Path) -> None:
-    library = Library(Store(ARTICLES), ReadState(tmp_path / "state.sqlite3"), lambda: NOW)
+    library = Library(Store(ARTICLES), UserState(tmp_path / "state.sqlite3"), lambda: NOW)
     assert [a.id for a in library.filter(ARTICLES, parse("text:span"))] == []
     library.texts = texts
     assert [a.id for a in library.filter(ARTICLES, parse("text:span"))] == ["b"]

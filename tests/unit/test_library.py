@@ -12,7 +12,7 @@ from reader.library import Library, RelatedEntry, ViewSpec
 from reader.model import Article, Related
 from reader.query import parse
 from reader.scope import ALL, STARRED, SavedSearch, Story, Topic
-from reader.state import ReadState
+from reader.state import UserState
 from reader.status import StatusLine
 from reader.store import Store
 from reader.stories import Stories
@@ -42,7 +42,7 @@ ARTICLES = [
 
 @pytest.fixture
 def library(tmp_path: Path):
-    state = ReadState(tmp_path / "state.db")
+    state = UserState(tmp_path / "state.db")
     library = Library(Store(ARTICLES), state, lambda: NOW)
     yield library
     state.close()

@@ -16,7 +16,7 @@ from reader.cli import main
 from reader.feeds.subscriptions import load_feeds
 from reader.migrate.newsboat import default_places, read_urls, split_line
 from reader.migrate.newsboat_query import translate
-from reader.state import ReadState
+from reader.state import UserState
 
 FIXTURE = Path(__file__).parent / "newsboat"
 
@@ -67,7 +67,7 @@ def check_imported(capsys, urls: Path, cache: Path) -> None:
     assert (world.title, world.topics) == ("World Report", ("news",))
     assert (tech.articles, world.articles) == (3, 2)
 
-    state = ReadState(readonly=True)
+    state = UserState(readonly=True)
     assert state.saved_searches() == {
         "Unread tech": "is:unread topic:tech",
         "Rusty": "rust",

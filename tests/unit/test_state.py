@@ -1,4 +1,4 @@
-"""ReadState: marks in SQLite that survive kills, other instances and damaged files."""
+"""UserState: marks in SQLite that survive kills, other instances and damaged files."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 
 import reader.state.database as state_database
 from reader import cli, paths
-from reader.state import ReadState
+from reader.state import UserState
 
 WORKER = Path(__file__).with_name("state_worker.py")
 T0 = 1_700_000_000.0  # 2023-11-14T22:13:20Z
@@ -50,13 +50,13 @@ def rows(db: Path) -> dict[str, tuple[int, int]]:
 
 
 def test_marks_survive_reopen(db: Path) -> None:
-    state = ReadState(db)
+    state = UserState(db)
     state.mark_read(["a", "b", "c"])
     state.mark_read(["b"], False)
     state.set_starred(["c", "not-loaded-now"])
     state.close()
 
-    again = ReadState(db)
+    again = UserState(db)
     assert again.read_ids == {"a", "c"}
     assert again.starred_ids == {"c", "not-loaded-now"}
     assert again.is_read("a") and not again.is_read("b")
@@ -65,7 +65,7 @@ def test_marks_survive_reopen(db: Path) -> None:
 
 
 def test_marking_what_is_already_marked_is_an_empty_change(db: Path) -> None:
-    state = ReadState(db)
+    state = UserState(db)
     first = state.mark_read(["a", "a", "b"])
     assert first.ids == ("a", "b")
     assert first.label == "mark 2 articles read"
@@ -77,12 +77,12 @@ def test_marking_what_is_already_marked_is_an_empty_change(db: Path) -> None:
 
 def test_undo_of_a_bulk_mark_restores_exactly_the_previous_state(db: Path) -> None:
     clock = Clock()
-    state = ReadState(db, clock=clock)
+    state = UserState(db, clock=clock)
     state.mark_read(["already"])
     clock.now = T0 + 60
     bulk = state.mark_read(["already", "new1", "new2"], label="mark all in AI read")
     assert bulk.ids == ("new1", "new2")
-    assert bulk.old_values == {"new1": False, "new2": False}
+    assert bulk.old_times == {"new1": None, "new2": None}  # both were unread before
     assert state.read_ids == {"already", "new1", "new2"}
 
     undone = state.undo()
@@ -90,13 +90,13 @@ def test_undo_of_a_bulk_mark_restores_exactly_the_previous_state(db: Path) -> No
     assert state.read_ids == {"already"}
     assert state.export()[0]["read_at"] == "2023-11-14T22:13:20Z"  # its own time, kept
     state.close()
-    assert ReadState(db).read_ids == {"already"}  # the undo was written too
+    assert UserState(db).read_ids == {"already"}  # the undo was written too
     assert rows(db)["new1"] == (0, 0)
 
 
 def test_undo_of_unmark_and_unstar(db: Path) -> None:
     clock = Clock()
-    state = ReadState(db, clock=clock)
+    state = UserState(db, clock=clock)
     state.mark_read(["a"])
     state.set_starred(["a"])
     clock.now = T0 + 3600
@@ -107,12 +107,12 @@ def test_undo_of_unmark_and_unstar(db: Path) -> None:
     assert state.is_read("a") and state.is_starred("a")
     state.close()
     assert rows(db)["a"] == (1, 1)
-    restored = ReadState(db).export()[0]
+    restored = UserState(db).export()[0]
     assert restored["read_at"] == restored["starred_at"] == "2023-11-14T22:13:20Z"
 
 
 def test_at_least_fifty_levels_of_undo(db: Path) -> None:
-    state = ReadState(db)
+    state = UserState(db)
     for n in range(60):
         state.mark_read([f"a{n}"])
     for _ in range(60):
@@ -133,7 +133,7 @@ def test_a_mark_survives_sigkill_right_after(db: Path) -> None:
     )
     assert proc.stdout.strip() == "marked", proc.stderr
     assert proc.returncode == -signal.SIGKILL
-    assert ReadState(db).is_read("https://example.com/killed")
+    assert UserState(db).is_read("https://example.com/killed")
 
 
 def test_two_processes_marking_at_once_keep_all_marks(tmp_path: Path, db: Path) -> None:
@@ -151,30 +151,30 @@ def test_two_processes_marking_at_once_keep_all_marks(tmp_path: Path, db: Path) 
     for worker in workers:
         _, err = worker.communicate(timeout=120)
         assert worker.returncode == 0, err
-    marks = ReadState(db).read_ids
+    marks = UserState(db).read_ids
     assert len(marks) == 400
     assert {f"left-{n}" for n in range(200)} | {f"right-{n}" for n in range(200)} == marks
 
 
 def test_each_instance_writes_only_what_it_changed(db: Path) -> None:
-    first = ReadState(db)
+    first = UserState(db)
     first.mark_read(["seed"])
-    second = ReadState(db)
+    second = UserState(db)
     first.mark_read(["x"])
     second.set_starred(["x"])  # second never saw x read: must not write read=0
     second.mark_read(["y"])
     first.close()
     second.close()
-    again = ReadState(db)
+    again = UserState(db)
     assert again.read_ids == {"seed", "x", "y"}
     assert again.starred_ids == {"x"}
 
 
 def test_refresh_picks_up_another_instances_writes(db: Path) -> None:
-    early = ReadState(db)  # opened before the database exists
-    writer = ReadState(db)
+    early = UserState(db)  # opened before the database exists
+    writer = UserState(db)
     writer.mark_read(["a"])
-    late = ReadState(db)
+    late = UserState(db)
     assert early.refresh() is True and early.is_read("a")
     writer.set_starred(["b"])
     writer.mark_read(["a"], False)
@@ -190,24 +190,24 @@ def test_refresh_picks_up_another_instances_writes(db: Path) -> None:
 
 
 def test_opening_and_reading_create_nothing(tmp_path: Path, db: Path) -> None:
-    state = ReadState(db)
+    state = UserState(db)
     assert not state.is_read("a") and not state.is_starred("a")
     assert state.export() == [] and state.saved_searches() == {}
     assert state.get_setting("theme", "dark") == "dark"
     assert state.mark_read(["a"], False).ids == ()  # already unread: nothing to write
-    assert state.refresh() is False and state.flush() is True and state.undo() is None
+    assert state.refresh() is False and state.unsaved == 0 and state.undo() is None
     state.close()
     assert files_under(tmp_path) == []
-    state = ReadState(db)
+    state = UserState(db)
     state.mark_read(["a"])
     assert db.exists()
 
 
 def test_readonly_reading_leaves_no_files_behind(db: Path) -> None:
-    with ReadState(db) as writer:
+    with UserState(db) as writer:
         writer.mark_read(["a"])
     before = files_under(db.parent)
-    reader_ = ReadState(db, readonly=True)
+    reader_ = UserState(db, readonly=True)
     reader_.close()
     assert reader_.is_read("a")
     assert files_under(db.parent) == before == ["state.sqlite3"]
@@ -222,7 +222,7 @@ def test_a_garbage_state_file_is_moved_aside(db: Path) -> None:
     garbage = b"this is not an SQLite database\n" * 100
     db.parent.mkdir(parents=True)
     db.write_bytes(garbage)
-    state = ReadState(db)
+    state = UserState(db)
     aside = list(db.parent.glob("state.sqlite3.corrupt-*"))
     assert len(aside) == 1
     assert re.fullmatch(r"state\.sqlite3\.corrupt-\d{8}-\d{6}", aside[0].name)
@@ -230,18 +230,18 @@ def test_a_garbage_state_file_is_moved_aside(db: Path) -> None:
     assert state.warning and str(aside[0]) in state.warning
     state.mark_read(["a"])
     state.close()
-    fresh = ReadState(db)
+    fresh = UserState(db)
     assert fresh.is_read("a") and fresh.warning is None
 
 
 def test_a_damaged_database_is_moved_aside(db: Path) -> None:
-    with ReadState(db) as writer:
+    with UserState(db) as writer:
         writer.mark_read([f"https://example.com/{n:05}" * 3 for n in range(3000)])
     raw = bytearray(db.read_bytes())
     assert len(raw) > 20_000
     raw[4096:] = b"\xa5" * (len(raw) - 4096)  # keep the header, wreck every other page
     db.write_bytes(bytes(raw))
-    state = ReadState(db)
+    state = UserState(db)
     assert state.warning and ".corrupt-" in state.warning
     assert state.read_ids == set()
     assert len(list(db.parent.glob("state.sqlite3.corrupt-*"))) == 1
@@ -252,7 +252,7 @@ def test_a_damaged_database_is_moved_aside(db: Path) -> None:
 def test_readonly_open_of_a_damaged_file_moves_nothing(db: Path) -> None:
     db.parent.mkdir(parents=True)
     db.write_bytes(b"garbage" * 100)
-    state = ReadState(db, readonly=True)
+    state = UserState(db, readonly=True)
     assert state.warning and "damaged" in state.warning
     assert files_under(db.parent) == ["state.sqlite3"]
 
@@ -261,7 +261,7 @@ def test_an_unwritable_data_dir_keeps_marks_in_memory(tmp_path: Path) -> None:
     # A file where the data directory should be: mkdir fails even for root.
     (tmp_path / "data").write_text("not a directory")
     where = tmp_path / "data" / "newsreader" / "state.sqlite3"
-    state = ReadState(where)
+    state = UserState(where)
     change = state.mark_read(["a", "b"])
     assert change.ids == ("a", "b")
     assert state.is_read("a") and state.unsaved == 2
@@ -279,7 +279,7 @@ def test_a_read_only_data_dir_keeps_marks_in_memory(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir(mode=0o500)
     try:
-        state = ReadState(data / "state.sqlite3")
+        state = UserState(data / "state.sqlite3")
         state.mark_read(["a"])
         assert state.is_read("a")
         assert state.warning and "will not be saved" in state.warning
@@ -291,7 +291,7 @@ def test_a_locked_database_keeps_the_mark_and_writes_it_later(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(state_database, "BUSY_TIMEOUT_MS", 200)
-    state = ReadState(db)
+    state = UserState(db)
     state.mark_read(["before"])
     blocker = sqlite3.connect(db, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
@@ -315,7 +315,7 @@ def test_a_lock_released_on_the_next_write_writes_both(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(state_database, "BUSY_TIMEOUT_MS", 100)
-    state = ReadState(db)
+    state = UserState(db)
     state.mark_read(["before"])
     blocker = sqlite3.connect(db, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
@@ -329,7 +329,7 @@ def test_a_lock_released_on_the_next_write_writes_both(
 
 
 def test_a_briefly_held_lock_is_waited_for(db: Path) -> None:
-    state = ReadState(db)
+    state = UserState(db)
     state.mark_read(["before"])
     blocker = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
     blocker.execute("BEGIN EXCLUSIVE")
@@ -345,7 +345,7 @@ def test_a_briefly_held_lock_is_waited_for(db: Path) -> None:
 
 def test_saved_searches_and_settings_round_trip(db: Path) -> None:
     clock = Clock()
-    state = ReadState(db, clock=clock)
+    state = UserState(db, clock=clock)
     state.save_search("ai", "topic:AI")
     clock.now += 1
     state.save_search("cheap", "quality:>50")
@@ -357,7 +357,7 @@ def test_saved_searches_and_settings_round_trip(db: Path) -> None:
     state.set_setting("widths", {"sidebar": 30, "list": [1, 2]})
     state.close()
 
-    again = ReadState(db)
+    again = UserState(db)
     assert again.saved_searches() == {"ai": "topic:AI unread", "cheap": "quality:>50"}
     assert list(again.saved_searches()) == ["ai", "cheap"]
     assert again.get_setting("sort") == "quality"
@@ -366,7 +366,7 @@ def test_saved_searches_and_settings_round_trip(db: Path) -> None:
 
 
 def test_export_import_round_trip(tmp_path: Path) -> None:
-    source = ReadState(tmp_path / "a.sqlite3", clock=Clock())
+    source = UserState(tmp_path / "a.sqlite3", clock=Clock())
     source.mark_read(["r", "both"])
     source.set_starred(["s", "both"])
     exported = source.export()
@@ -383,16 +383,16 @@ def test_export_import_round_trip(tmp_path: Path) -> None:
         {"id": "s", "read": False, "starred": True, "read_at": None,
          "starred_at": "2023-11-14T22:13:20Z"},
     ]  # fmt: skip
-    target = ReadState(tmp_path / "b.sqlite3", clock=Clock(T0 + 999))
+    target = UserState(tmp_path / "b.sqlite3", clock=Clock(T0 + 999))
     assert target.import_marks(json.loads(json.dumps(exported))) == 3
     assert target.export() == exported  # the original times, not the import time
     assert target.import_marks(exported) == 0
     target.close()
-    assert ReadState(tmp_path / "b.sqlite3").export() == exported
+    assert UserState(tmp_path / "b.sqlite3").export() == exported
 
 
 def test_import_never_unreads_unless_allowed(db: Path) -> None:
-    state = ReadState(db)
+    state = UserState(db)
     state.mark_read(["read"])
     state.set_starred(["starred"])
     unread = [
@@ -405,11 +405,11 @@ def test_import_never_unreads_unless_allowed(db: Path) -> None:
     assert state.import_marks(unread, allow_unread=True) == 2
     assert state.read_ids == {"new"} and state.starred_ids == set()
     state.close()
-    assert ReadState(db).read_ids == {"new"}
+    assert UserState(db).read_ids == {"new"}
 
 
 def test_a_malformed_import_merges_nothing(db: Path) -> None:
-    state = ReadState(db)
+    state = UserState(db)
     with pytest.raises(ValueError, match="record 2"):
         state.import_marks([{"id": "ok", "read": True}, {"id": "", "read": True}])
     with pytest.raises(ValueError, match="true or false"):
@@ -481,7 +481,7 @@ def test_list_filters_and_reports_marks(
     everything = listed(seeds, capsys)
     assert [(a["read"], a["starred"]) for a in everything] == [(False, False)] * 3
     three, two, one = (a["id"] for a in everything)  # newest first
-    with ReadState(paths.state_db_path()) as state:
+    with UserState(paths.state_db_path()) as state:
         state.mark_read([one, two])
         state.set_starred([two, "https://example.com/not-loaded"])
     before = files_under(xdg)
@@ -499,7 +499,7 @@ def test_list_filters_and_reports_marks(
 def test_state_export_and_import(
     tmp_path: Path, xdg: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with ReadState(paths.state_db_path()) as state:
+    with UserState(paths.state_db_path()) as state:
         state.mark_read(["a", "b"])
         state.set_starred(["b"])
     code, out, _ = run(["state", "export"], capsys)
@@ -515,18 +515,18 @@ def test_state_export_and_import(
 
     other = tmp_path / "other-xdg"
     monkeypatch.setenv("XDG_DATA_HOME", str(other))
-    with ReadState(paths.state_db_path()) as state:
+    with UserState(paths.state_db_path()) as state:
         state.mark_read(["c"])
     code, out, _ = run(["state", "import", str(dump)], capsys)
     assert code == 0 and "2 articles updated" in out
-    assert ReadState(paths.state_db_path()).read_ids == {"a", "b", "c"}
+    assert UserState(paths.state_db_path()).read_ids == {"a", "b", "c"}
 
     dump.write_text(json.dumps([{"id": "a", "read": False, "starred": False}]))
     run(["state", "import", str(dump)], capsys)
-    assert ReadState(paths.state_db_path()).is_read("a")
+    assert UserState(paths.state_db_path()).is_read("a")
     code, out, _ = run(["state", "import", "--allow-unread", str(dump)], capsys)
     assert code == 0 and "1 article updated" in out
-    assert not ReadState(paths.state_db_path()).is_read("a")
+    assert not UserState(paths.state_db_path()).is_read("a")
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from small_disk import fill, mount_tmpfs, remount_read_only, unmount
 
 from reader import paths
 from reader.cli import main
-from reader.state import ReadState
+from reader.state import UserState
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_import_on_a_read_only_state_uses_no_reader_wording(
 
 
 def test_closing_on_a_full_disk_says_how_many_marks_were_lost(disk: Path) -> None:
-    state = ReadState()
+    state = UserState()
     state.mark_read(["https://a.example/"])
     fill(disk)
     state.mark_read([f"https://b.example/{n}" for n in range(20_000)])

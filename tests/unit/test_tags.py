@@ -12,14 +12,14 @@ from reader.library import Library
 from reader.loader import load_seed_file
 from reader.query import MatchContext, parse
 from reader.scope import Tag, scope_from_key
-from reader.state import ReadState
+from reader.state import UserState
 from reader.store import Store
 
 
 def test_tags_are_kept_by_id_and_seen_by_another_instance(tmp_path: Path) -> None:
     path = tmp_path / "state.sqlite3"
-    one = ReadState(path)
-    two = ReadState(path)
+    one = UserState(path)
+    two = UserState(path)
     assert one.set_tag(["a", "b"], "later") == 2
     assert one.set_tag(["a"], "later") == 0
     one.set_tag(["a"], "AI policy")
@@ -30,7 +30,7 @@ def test_tags_are_kept_by_id_and_seen_by_another_instance(tmp_path: Path) -> Non
     assert one.refresh() and one.tagged("later") == {"a"}
     one.close()
     two.close()
-    again = ReadState(path, readonly=True)
+    again = UserState(path, readonly=True)
     assert again.tags_of("a") == {"later", "AI policy"} and again.tags_of("b") == frozenset()
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
@@ -45,16 +45,16 @@ def test_a_database_of_the_first_version_gains_tags(tmp_path: Path) -> None:
             "INSERT INTO marks (id, read) VALUES ('x', 1); PRAGMA user_version = 1;"
         )
     conn.close()
-    state = ReadState(path)
+    state = UserState(path)
     assert state.is_read("x")
     state.set_tag(["x"], "keep")
     state.close()
-    assert ReadState(path, readonly=True).tags_of("x") == {"keep"}
+    assert UserState(path, readonly=True).tags_of("x") == {"keep"}
 
 
 def test_tags_are_exported_and_imported_with_the_marks(tmp_path: Path, capsys, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    state = ReadState()
+    state = UserState()
     state.mark_read(["r"])
     state.set_tag(["r", "t"], "later")
     state.close()
@@ -70,7 +70,7 @@ def test_tags_are_exported_and_imported_with_the_marks(tmp_path: Path, capsys, m
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "other"))
     assert main(["state", "import", str(exported)]) == 0
     assert "2 articles updated" in capsys.readouterr().out
-    restored = ReadState(readonly=True)
+    restored = UserState(readonly=True)
     assert restored.tagged("later") == {"r", "t"} and restored.is_read("r")
     assert main(["state", "import", str(exported)]) == 0
     assert "0 articles updated" in capsys.readouterr().out
@@ -84,7 +84,7 @@ def test_tags_are_exported_and_imported_with_the_marks(tmp_path: Path, capsys, m
 def test_tag_searches_and_the_sidebar_lists_tags(tmp_path: Path, write_seed) -> None:
     one = load_seed_file(write_seed("title: One\nwebUrl: https://e.example/1\n", name="1.txt"))
     two = load_seed_file(write_seed("title: Two\nwebUrl: https://e.example/2\n", name="2.txt"))
-    state = ReadState(tmp_path / "state.sqlite3")
+    state = UserState(tmp_path / "state.sqlite3")
     state.set_tag([one.id], "Later")
     ctx = MatchContext(tags_of=state.tags_of)
     assert parse("tag:later").matches(one, ctx) and not parse("tag:later").matches(two, ctx)
