@@ -35,12 +35,12 @@ def measure(mode: str, folder: str, limit: int) -> dict[str, float]:
     """One measure, run in this (fresh) process; returns the figures."""
     import yaml
 
-    from reader import loader
+    from reader import frontmatter
     from reader.ingest import Ingest
 
     if mode == "pure":
-        harden = getattr(loader, "_hardened", None)
-        loader._YAML_LOADER = harden(yaml.SafeLoader) if harden else yaml.SafeLoader
+        harden = getattr(frontmatter, "_hardened", None)
+        frontmatter._YAML_LOADER = harden(yaml.SafeLoader) if harden else yaml.SafeLoader
     every = sorted(str(p) for p in Path(folder).glob("*.txt"))
     # The folder itself when all of it is read, so that scanning is measured too.
     targets = [folder] if limit >= len(every) else every[:limit]

@@ -32,7 +32,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from reader import bindings, heap, paths
+from reader import bindings, gc_pause, paths
 from reader.cache import IndexCache
 from reader.config import Config
 from reader.details import DetailCache
@@ -41,10 +41,10 @@ from reader.fulltext.document import Link
 from reader.fulltext.storage import TextStore
 from reader.ingest import Changes, Ingest, Loaded, Progress
 from reader.library import Library, ViewSpec
-from reader.loader import load_detail
 from reader.model import Article, ArticleDetail, LoadResult
 from reader.scope import ALL, SavedSearch, Scope, Story, Tag, is_remembered, scope_from_key
 from reader.scope import Feed as FeedScope
+from reader.seedfile import load_detail
 from reader.state import UserState
 from reader.status import StatusLine
 from reader.store import Sort, Store
@@ -525,7 +525,7 @@ class NewsReaderApp(App[int]):
     def load_articles(self) -> None:
         """Stream the library in (or show the cached index at once)."""
         worker = get_current_worker()
-        # Not all inside heap.bulk(): a cold load takes minutes, and the cyclic
+        # Not all inside gc_pause.bulk(): a cold load takes minutes, and the cyclic
         # garbage the screen makes meanwhile would be frozen with the library.
         for event in self.ingest.load(lambda: worker.is_cancelled):
             store = self._warm_store(event.result) if isinstance(event, Loaded) else None
@@ -535,14 +535,14 @@ class NewsReaderApp(App[int]):
     def check_folders(self, manual: bool = False) -> None:
         """Stat every file; read new and changed ones; report what changed."""
         breathe = None if manual else self._wait_for_quiet_keys
-        with heap.bulk():  # a walk makes a signature per file: no rescans meanwhile
+        with gc_pause.bulk():  # a walk makes a signature per file: no rescans meanwhile
             changes = self.ingest.check(breathe)
         store = self._warm_store(changes.result) if changes.result is not None else None
         self.post_message(IngestReport(changes, manual, store))
 
     def _warm_store(self, result: LoadResult) -> Store:
         """In a worker: the store for a new collection, sorted as the list will ask."""
-        with heap.bulk():
+        with gc_pause.bulk():
             return Store(result.articles).warm(self.sort)
 
     async def on_event(self, event: events.Event) -> None:
@@ -594,7 +594,7 @@ class NewsReaderApp(App[int]):
         """Fold every article's text and index links off the event loop (~1 s per 100,000)."""
         from reader.query import SearchIndex
 
-        with heap.bulk():  # no collection rescans the index while it grows
+        with gc_pause.bulk():  # no collection rescans the index while it grows
             index = SearchIndex(articles)
             index.warm()
             links = Store.build_link_index(articles)
@@ -630,9 +630,9 @@ class NewsReaderApp(App[int]):
             self._update_status()
 
     def _loaded(self, event: Loaded, store: Store | None = None) -> None:
-        with heap.bulk():  # until what it builds is frozen
+        with gc_pause.bulk():  # until what it builds is frozen
             self._adopt_loaded(event, store)
-            heap.settle()
+            gc_pause.settle()
 
     def _adopt_loaded(self, event: Loaded, store: Store | None) -> None:
         self.result = event.result
@@ -655,14 +655,14 @@ class NewsReaderApp(App[int]):
 
     def _folders_checked(self, changes: Changes, manual: bool, store: Store | None = None) -> None:
         if changes.result is not None:
-            with heap.bulk():  # until what it builds is frozen
+            with gc_pause.bulk():  # until what it builds is frozen
                 self.result = changes.result
                 self.library.set_store(
                     store if store is not None else Store(changes.result.articles)
                 )
                 self._refresh_view()
                 self._index_library(changes.result.articles)
-                heap.settle()
+                gc_pause.settle()
             if summary := changes.summary():
                 self.notify(summary, title="Library", timeout=4)
         elif manual:
@@ -679,7 +679,7 @@ class NewsReaderApp(App[int]):
         if message.generation != self.library.generation:
             return  # grouped from articles that have changed since; a newer one is coming
         self.library.stories = message.stories
-        heap.settle()
+        gc_pause.settle()
         if self.stories_mode:
             self._refresh_view()
         else:
@@ -692,7 +692,7 @@ class NewsReaderApp(App[int]):
         self.library.adopt_search_index(message.index, message.generation)
         if message.generation == self.library.generation:
             self.store.adopt_link_index(message.links)
-        heap.settle()
+        gc_pause.settle()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed is a bug: say so instead of failing silently."""

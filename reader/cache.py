@@ -31,9 +31,9 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from reader import __version__, heap, loader, model, paths, text
+from reader import __version__, coerce, frontmatter, gc_pause, model, paths, scan, seedfile, text
 from reader.model import Article, Problem
-from reader.watch import Signature
+from reader.scan import Signature
 
 FORMAT_VERSION = 3
 MAGIC = b"NRINDEX\n"
@@ -76,14 +76,14 @@ def _fingerprint() -> tuple[Any, ...]:
     """What the cached outcomes depend on besides the files: a change rebuilds the cache."""
     limits = sorted(
         (name, value)
-        for module in (loader, text)
+        for module in (seedfile, frontmatter, text)
         for name, value in vars(module).items()
         if name.startswith("MAX_") and isinstance(value, int)
     )
     digest = hashlib.sha1()
     # The parsing code itself, so that an edited loader (a checkout, an
     # editable install) never serves what the old one made.
-    for module in (loader, text, model):
+    for module in (seedfile, frontmatter, coerce, scan, text, model):
         try:
             with open(module.__file__ or "", "rb") as handle:
                 digest.update(handle.read())
@@ -184,7 +184,7 @@ class IndexCache:
         """
         # Hundreds of thousands of new objects would set off many collections
         # that find nothing to free.
-        with heap.bulk():
+        with gc_pause.bulk():
             try:
                 with open(self.path, "rb") as handle:
                     return self._read(handle)

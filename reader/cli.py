@@ -23,9 +23,9 @@ from reader.feeds import cli as feeds_cli
 from reader.formatting import fit, plural
 from reader.fulltext import cli as fulltext_cli
 from reader.ingest import Ingest
-from reader.loader import DIRECTORY_REASON
 from reader.migrate import cli as migrate_cli
 from reader.model import Article, LoadResult
+from reader.scan import DIRECTORY_REASON
 from reader.state import UserState
 from reader.store import SORTS, Sort, Store
 from reader.stories import Story, group_stories

@@ -32,7 +32,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
-from reader import heap
+from reader import gc_pause
 from reader.model import Article
 from reader.store import date_key
 from reader.text import fold, iter_related_keys, link_digest, link_key, loose_url_key
@@ -418,7 +418,7 @@ def group_stories(articles: Iterable[Article], *, window_days: float = 3.0) -> S
     """
     items = list(articles)
     # Grouping allocates a few containers per article and creates no cycles.
-    with heap.bulk():
+    with gc_pause.bulk():
         groups = _UnionFind(
             [a.published.timestamp() if a.published is not None else None for a in items]
         )

@@ -58,8 +58,8 @@ def cache_seed_pictures() -> None:
     """Every bundled seed's picture in the disk cache, drawn here: the screenshots and
     snapshot tests never fetch anything."""
     from reader.images.picture import PictureCache, encode_picture
-    from reader.loader import load_detail, load_seed_file
     from reader.model import Article
+    from reader.seedfile import load_detail, load_seed_file
 
     cache = PictureCache()
     for n, path in enumerate(sorted(SEEDS.glob("*.txt"))):

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from reader.feeds.subscriptions import Feed, FeedListError, check_location
-from reader.loader import MAX_TOPICS
+from reader.seedfile import MAX_TOPICS
 from reader.text import MAX_NAME_CHARS, clean_line
 
 MAX_OPML_BYTES = 5 * 1024 * 1024

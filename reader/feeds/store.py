@@ -4,7 +4,7 @@ Each article is one ``.md`` file named by a hash of its identity, so a refetch
 overwrites the same file and never adds a duplicate. A file is rewritten only
 when its content changed (the index cache keys on mtimes), always atomically.
 YAML is written here with ``yaml.safe_dump`` (plain dicts and strings only,
-never a template), and read, as everywhere, only by ``reader.loader``.
+never a template), and read, as everywhere, only by ``reader.seedfile``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import yaml
 
 from reader.feeds.articles import ArticleRecord, format_date
 from reader.feeds.subscriptions import remove_stale_temporaries, write_atomically
-from reader.loader import load_seed_file
 from reader.model import Article
+from reader.seedfile import load_seed_file
 
 MAX_ARTICLES_PER_FEED = 1_000
 SUFFIX = ".md"

@@ -35,8 +35,8 @@ from reader.feeds.subscriptions import (
     storage_error,
     write_atomically,
 )
-from reader.loader import build_article_only
 from reader.migrate.newsboat_query import FilterSyntaxError, translate
+from reader.seedfile import build_article_only
 from reader.state import UserState
 from reader.text import MAX_NAME_CHARS, clean_line
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual import events
 from textual.screen import Screen
 
-from reader.loader import load_detail
+from reader.seedfile import load_detail
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPage, DetailPane
 

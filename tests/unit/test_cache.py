@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import reader.cache as cache_module
-from reader import loader
+from reader import seedfile
 from reader.cache import IndexCache
 from reader.model import Article, Problem
 from reader.text import related_keys
@@ -147,7 +147,7 @@ def test_another_app_version_is_none(cache: IndexCache, monkeypatch: pytest.Monk
 
 def test_changed_loader_limits_are_none(cache: IndexCache, monkeypatch: pytest.MonkeyPatch) -> None:
     assert cache.save(_entries())
-    monkeypatch.setattr(loader, "MAX_RELATED", loader.MAX_RELATED + 1)
+    monkeypatch.setattr(seedfile, "MAX_RELATED", seedfile.MAX_RELATED + 1)
     cache_module._fingerprint.cache_clear()
     try:
         assert cache.load() is None

@@ -17,8 +17,8 @@ from feed_samples import ATOM_10, JSON_10, JSON_11, RSS_091, RSS_092, RSS_10, RS
 from reader.feeds.articles import records_for
 from reader.feeds.parse import NotAFeed, parse_feed
 from reader.feeds.store import article_files, write_articles
-from reader.loader import load_seed_file
 from reader.model import Article
+from reader.seedfile import load_seed_file
 
 SAMPLES = [
     RSS_091.replace(b"{dtd}", b"http://127.0.0.1:1/rss-0.91.dtd"),

@@ -13,8 +13,8 @@ from reader.feeds.articles import html_to_text, records_for
 from reader.feeds.parse import parse_feed
 from reader.feeds.store import article_files, write_articles
 from reader.ingest import Ingest
-from reader.loader import read_seed_file
 from reader.model import Article
+from reader.seedfile import read_seed_file
 from reader.text import normalize_url
 
 FEED_URL = "https://feed.example/rss.xml"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from reader import loader
+from reader import ingest, scan
 from reader.cache import IndexCache
 from reader.ingest import Changes, Ingest, Loaded, Progress
 from reader.model import Article, LoadResult, Problem
-from reader.watch import diff
+from reader.scan import diff
 
 OLD = 1_600_000_000 * 10**9  # an mtime well outside the racy window
 
@@ -79,13 +79,13 @@ def cold(*paths: Path) -> LoadResult:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the files parsed, in order (serial loads only)."""
     seen: list[str] = []
-    real = loader.load_seed_file
+    real = ingest.load_seed_file
 
     def counting(path: str, *, explicit: bool = True) -> Article | Problem:
         seen.append(os.path.basename(path))
         return real(path, explicit=explicit)
 
-    monkeypatch.setattr(loader, "load_seed_file", counting)
+    monkeypatch.setattr(ingest, "load_seed_file", counting)
     return seen
 
 
@@ -372,7 +372,7 @@ def test_quick_load_of_a_changed_library_shows_the_cache_and_leaves_reading_to_c
 
 def test_a_check_breathes_during_its_walk(tmp_path: Path) -> None:
     root = tmp_path / "many"
-    for n in range(loader.BREATHE_EVERY * 3):
+    for n in range(scan.BREATHE_EVERY * 3):
         _write(root / f"{n:04}.txt", SEED.format(title=f"T{n}", slug=n, date="2020-01-01",
                                                  quality=1), OLD)  # fmt: skip
     session = Ingest([root], workers=1)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from reader.cli import main
 from reader.library import Library
-from reader.loader import load_seed_file
 from reader.query import MatchContext, parse
 from reader.scope import Tag, scope_from_key
+from reader.seedfile import load_seed_file
 from reader.state import UserState
 from reader.store import Store
 

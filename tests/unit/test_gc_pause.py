@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from reader import heap
+from reader import gc_pause
 
 
 @pytest.fixture(autouse=True)
@@ -26,14 +26,14 @@ def test_bulk_work_in_two_threads_keeps_collection_off_until_the_last_ends() -> 
     seen: list[bool] = []
 
     def first() -> None:
-        with heap.bulk():
+        with gc_pause.bulk():
             first_in.set()
             second_in.wait(5)
         first_out.set()
 
     def second() -> None:
         first_in.wait(5)
-        with heap.bulk():
+        with gc_pause.bulk():
             second_in.set()
             first_out.wait(5)
             seen.append(gc.isenabled())  # the first ended: this one still runs
@@ -49,12 +49,12 @@ def test_bulk_work_in_two_threads_keeps_collection_off_until_the_last_ends() -> 
 
 def test_bulk_leaves_collection_off_when_it_was_off() -> None:
     gc.disable()
-    with heap.bulk():
+    with gc_pause.bulk():
         assert not gc.isenabled()
     assert not gc.isenabled()
 
 
 def test_bulk_turns_collection_back_on_after_an_error() -> None:
-    with pytest.raises(RuntimeError), heap.bulk():
+    with pytest.raises(RuntimeError), gc_pause.bulk():
         raise RuntimeError("boom")
     assert gc.isenabled()

@@ -13,23 +13,24 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_loader import BILLION_LAUGHS, CORPUS, _merge_bomb, run_python
+from test_seedfile import BILLION_LAUGHS, CORPUS, _merge_bomb, run_python
 
-from reader import loader
-from reader.loader import load_seed_file, read_seed_file, split_front_matter
+from reader import coerce, frontmatter
+from reader.frontmatter import split_front_matter
 from reader.model import Article, Problem
+from reader.seedfile import load_seed_file, read_seed_file
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 needs_fast = pytest.mark.skipif(
-    loader._fast_parser() is None, reason="yaml-rs has no wheel for this platform"
+    frontmatter._fast_parser() is None, reason="yaml-rs has no wheel for this platform"
 )
 
 
 def reference(text: str) -> object:
     """What PyYAML's loader makes of a front matter, or None where the loader refuses it."""
     try:
-        data = loader.parse_yaml(text)
-        loader._check_shape(data)
+        data = frontmatter.parse_yaml(text)
+        frontmatter.check_shape(data)
     except Exception:
         return None
     return data
@@ -39,7 +40,7 @@ def _dated(data: dict) -> dict:
     """The document with its article-level dates read as the article reads them."""
     data = dict(data)
     if "publishedDateTime" in data:
-        data["publishedDateTime"] = loader.parse_date(data["publishedDateTime"])
+        data["publishedDateTime"] = coerce.parse_date(data["publishedDateTime"])
     related = data.get("related")
     if isinstance(related, dict):
         data["related"] = _dated(related)
@@ -50,7 +51,7 @@ def _dated(data: dict) -> dict:
 
 def fast_agrees(text: str) -> bool:
     """True where the fast parser read the text (and then it agrees with PyYAML)."""
-    fast = loader._fast_document(text)
+    fast = frontmatter.fast_document(text)
     if fast is None:
         return False
     expected = reference(text)
@@ -247,8 +248,8 @@ def test_the_usual_date_form_reads_the_same_both_ways():
         )
     ]
     texts += ["2024-02-29T00:00:00Z", "2023-02-29T00:00:00Z", "0000-01-01T00:00:00Z"]
-    assert all(loader._UTC_SECONDS.fullmatch(text) for text in texts)
-    assert all(loader._same_time(text) for text in texts)
+    assert all(frontmatter._UTC_SECONDS.fullmatch(text) for text in texts)
+    assert all(frontmatter._same_time(text) for text in texts)
 
 
 # ------------------------------------------------------------------ hostile
@@ -277,7 +278,7 @@ HOSTILE = {
 @needs_fast
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_documents_go_to_pyyaml(write_seed, name):
-    assert loader._fast_document(HOSTILE[name]) is None
+    assert frontmatter.fast_document(HOSTILE[name]) is None
     path = write_seed(HOSTILE[name])
     full = read_seed_file(path)
     assert load_seed_file(path) == (full if isinstance(full, Problem) else full[0])
@@ -287,9 +288,9 @@ def test_hostile_documents_go_to_pyyaml(write_seed, name):
 def test_deep_compact_lists_never_reach_the_fast_parser():
     # The fast parser itself crashes the process on 100,000 nested "- ".
     code = (
-        "from reader import loader\n"
+        "from reader import frontmatter\n"
         "text = 'title: x\\na:\\n  ' + '- ' * 100_000 + 'x\\n'\n"
-        "print(loader._fast_document(text))\n"
+        "print(frontmatter.fast_document(text))\n"
     )
     assert run_python(code) == "None"
 
@@ -301,10 +302,10 @@ def test_without_the_fast_parser_pyyaml_reads_everything(seeds_dir):
     code = (
         "import sys\n"
         "sys.modules['yaml_rs'] = None  # as on a platform without a wheel\n"
-        "from reader import loader\n"
-        "assert loader._fast_parser() is None\n"
+        "from reader import frontmatter, seedfile\n"
+        "assert frontmatter._fast_parser() is None\n"
         "for path in sys.argv[1:]:\n"
-        "    print(repr(loader.load_seed_file(path)))\n"
+        "    print(repr(seedfile.load_seed_file(path)))\n"
     )
     paths = sorted(str(p) for p in seeds_dir.glob("*.txt"))
     expected = "\n".join(repr(load_seed_file(path)) for path in paths)
@@ -317,9 +318,9 @@ def test_the_fast_parser_is_never_called_from_a_worker_thread():
     import threading
 
     text = "title: A plain title\nquality: 5\n"
-    assert loader._fast_document(text) == {"title": "A plain title", "quality": 5}
+    assert frontmatter.fast_document(text) == {"title": "A plain title", "quality": 5}
     seen: list[object] = []
-    worker = threading.Thread(target=lambda: seen.append(loader._fast_document(text)))
+    worker = threading.Thread(target=lambda: seen.append(frontmatter.fast_document(text)))
     worker.start()
     worker.join()
     assert seen == [None]

@@ -1,4 +1,4 @@
-"""The loader: the bundled seeds exactly, every quirk of FORMAT.md, and hostile files."""
+"""One seed file to an article or a problem: the seeds exactly, FORMAT.md quirks, hostile files."""
 
 from __future__ import annotations
 
@@ -12,16 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reader import loader
+from reader import frontmatter
 from reader.ingest import Collector, Ingest
-from reader.loader import (
-    MissingPath,
-    load_detail,
-    load_seed_file,
-    read_seed_file,
-    scan_paths,
-)
 from reader.model import Article, ArticleDetail, Problem
+from reader.seedfile import load_detail, load_seed_file, read_seed_file
 from reader.store import Store
 from reader.text import related_keys
 
@@ -120,11 +114,11 @@ def test_load_detail_rereads_the_heavy_parts(seeds_dir):
 
 def test_the_yaml_loader_is_safe_and_prefers_libyaml():
     safe_bases = (yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    assert issubclass(loader._YAML_LOADER, safe_bases)
-    assert not issubclass(loader._YAML_LOADER, (yaml.FullLoader, yaml.UnsafeLoader))
+    assert issubclass(frontmatter._YAML_LOADER, safe_bases)
+    assert not issubclass(frontmatter._YAML_LOADER, (yaml.FullLoader, yaml.UnsafeLoader))
     if hasattr(yaml, "CSafeLoader"):
-        assert loader.HAVE_LIBYAML
-        assert issubclass(loader._YAML_LOADER, yaml.CSafeLoader)
+        assert frontmatter.HAVE_LIBYAML
+        assert issubclass(frontmatter._YAML_LOADER, yaml.CSafeLoader)
 
 
 # ------------------------------------------------------------ FORMAT quirks
@@ -561,7 +555,7 @@ def run_python(code: str, *args: str) -> str:
 def _load_in_subprocess(path: Path) -> str:
     code = (
         "import sys\n"
-        "from reader.loader import load_seed_file\n"
+        "from reader.seedfile import load_seed_file\n"
         "outcome = load_seed_file(sys.argv[1])\n"
         "print(type(outcome).__name__, outcome, sep='|')\n"
     )
@@ -703,38 +697,6 @@ def test_no_front_matter_found_by_scan_is_ignored(tmp_path, write_seed):
     assert all("no front matter" in p.reason for p in result.ignored)
 
 
-def test_directory_named_like_a_seed_and_dangling_symlink_are_skipped(tmp_path, write_seed):
-    write_seed("title: good\n", "good.txt")
-    (tmp_path / "folder.txt").mkdir()
-    write_seed("title: inside\n", "folder.txt/inner.txt")
-    os.symlink(tmp_path / "nowhere.txt", tmp_path / "dangling.txt")
-    result = Ingest([tmp_path], workers=1).load_all()
-    assert sorted(a.title for a in result.articles) == ["good", "inside"]
-    reasons = {Path(p.path).name: p.reason for p in result.problems + result.ignored}
-    assert "directory" in reasons["folder.txt"]
-    assert "symbolic link" in reasons["dangling.txt"]
-    assert result.files_read == 2
-
-
-def test_dangling_symlink_named_explicitly(tmp_path):
-    link = tmp_path / "dangling.txt"
-    os.symlink(tmp_path / "nowhere.txt", link)
-    result = Ingest([link], workers=1).load_all()
-    assert ["symbolic link" in p.reason for p in result.problems] == [True]
-
-
-def test_a_symlink_loop_between_two_files_is_named_a_loop(tmp_path, write_seed):
-    write_seed("title: good\n", "good.txt")
-    os.symlink(tmp_path / "b.txt", tmp_path / "a.txt")
-    os.symlink(tmp_path / "a.txt", tmp_path / "b.txt")
-    found = Ingest([tmp_path], workers=1).load_all()
-    named = Ingest([tmp_path / "a.txt"], workers=1).load_all()
-    assert [a.title for a in found.articles] == ["good"]
-    for result, names in ((found, ["a.txt", "b.txt"]), (named, ["a.txt"])):
-        reasons = {Path(p.path).name: p.reason for p in result.problems}
-        assert reasons == dict.fromkeys(names, "symbolic link loop")
-
-
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_fifo_in_a_folder_does_not_hang(tmp_path, write_seed):
     write_seed("title: good\n", "good.txt")
@@ -742,7 +704,7 @@ def test_fifo_in_a_folder_does_not_hang(tmp_path, write_seed):
     code = (
         "import sys\n"
         "from reader.ingest import Ingest\n"
-        "from reader.loader import load_seed_file\n"
+        "from reader.seedfile import load_seed_file\n"
         "result = Ingest([sys.argv[1]], workers=1).load_all()\n"
         "print(len(result.articles), [p.reason for p in result.problems])\n"
         "print(load_seed_file(sys.argv[1] + '/a.txt').reason)\n"
@@ -758,7 +720,7 @@ def test_file_swapped_for_a_fifo_after_the_stat_does_not_hang(tmp_path, write_se
     os.mkfifo(tmp_path / "a.txt")
     code = (
         "import os, sys\n"
-        "from reader.loader import load_seed_file\n"
+        "from reader.seedfile import load_seed_file\n"
         "fifo, regular = sys.argv[1:3]\n"
         "real_stat = os.stat\n"
         "def stat(path, *args, **kwargs):\n"
@@ -767,62 +729,6 @@ def test_file_swapped_for_a_fifo_after_the_stat_does_not_hang(tmp_path, write_se
         "print(load_seed_file(fifo).reason)\n"
     )
     assert "not a regular file" in run_python(code, str(tmp_path / "a.txt"), str(regular))
-
-
-def test_hidden_entries_are_skipped_and_subfolders_scanned(tmp_path, write_seed):
-    write_seed("title: top\n", "top.txt")
-    write_seed("title: nested\n", "2020/06/nested.txt")
-    write_seed("title: hidden file\n", ".hidden.txt")
-    write_seed("title: in hidden dir\n", ".git/x.txt")
-    write_seed("title: swap\n", ".top.txt.swp")
-    write_seed("title: upper\n", "UPPER.TXT")
-    write_seed("title: markdown\n", "notes/page.md")
-    write_seed("title: wrong suffix\n", "image.png")
-    write_seed("title: no suffix\n", "LICENSE")
-    result = Ingest([tmp_path], workers=1).load_all()
-    assert sorted(a.title for a in result.articles) == [
-        "markdown",
-        "nested",
-        "top",
-        "upper",
-    ]
-    assert result.problems == [] and result.ignored == []
-
-
-def test_scan_order_is_stable_and_named_files_are_explicit(tmp_path, write_seed):
-    for name in ("b.txt", "a.txt", "c/d.md"):
-        write_seed("title: x\n", name)
-    files, problems = scan_paths([tmp_path / "b.txt", tmp_path, tmp_path / "a.txt"])
-    assert [(Path(p).relative_to(tmp_path).as_posix(), e) for p, e in files] == [
-        ("b.txt", True),
-        ("a.txt", False),
-        ("c/d.md", False),
-    ]
-    assert problems == []
-
-
-def test_a_file_named_twice_is_read_once(seeds_dir):
-    result = Ingest([seeds_dir, seeds_dir / GRIO, str(seeds_dir / GRIO)], workers=1).load_all()
-    assert (len(result.articles), result.duplicates, result.files_read) == (2, [], 2)
-
-
-def test_symlink_loop_is_walked_once(tmp_path, write_seed):
-    write_seed("title: x\n", "sub/a.txt")
-    os.symlink(tmp_path, tmp_path / "sub" / "loop")
-    files, _ = scan_paths([tmp_path])
-    assert [Path(p).name for p, _ in files] == ["a.txt"]
-
-
-def test_missing_path_raises_missing_path(tmp_path):
-    with pytest.raises(MissingPath):
-        scan_paths([tmp_path / "nope"])
-
-
-def test_a_missing_path_is_a_named_problem_of_the_load(tmp_path):
-    result = Ingest([tmp_path / "nope"], workers=1).load_all()
-    assert [(p.path, p.reason) for p in result.problems] == [
-        (str(tmp_path / "nope"), "no such file or folder")
-    ]
 
 
 def test_a_folder_of_hostile_files_loads_every_good_one(tmp_path, write_seed):
@@ -935,12 +841,3 @@ def test_the_list_path_agrees_on_the_seeds_and_the_corpus(seeds_dir):
         full = read_seed_file(path)
         expected = full if isinstance(full, Problem) else full[0]
         assert load_seed_file(path) == expected, path
-
-
-def test_scan_paths_breathes_every_few_entries(tmp_path: Path) -> None:
-    for n in range(loader.BREATHE_EVERY * 2 + 1):
-        (tmp_path / f"{n:04}.txt").write_text("---\ntitle: x\n---\n", encoding="utf-8")
-    calls: list[int] = []
-    files, _ = scan_paths([tmp_path], breathe=lambda: calls.append(1))
-    assert len(files) == loader.BREATHE_EVERY * 2 + 1
-    assert len(calls) == 3  # entries 0, BREATHE_EVERY and 2 * BREATHE_EVERY

@@ -1,0 +1,111 @@
+"""The walk over the seed folders: what it finds, skips and names, in which order."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reader import scan
+from reader.ingest import Ingest
+from reader.scan import MissingPath, scan_paths
+
+GRIO = "000_310119c898b6a1e9.txt"
+
+
+def test_directory_named_like_a_seed_and_dangling_symlink_are_skipped(tmp_path, write_seed):
+    write_seed("title: good\n", "good.txt")
+    (tmp_path / "folder.txt").mkdir()
+    write_seed("title: inside\n", "folder.txt/inner.txt")
+    os.symlink(tmp_path / "nowhere.txt", tmp_path / "dangling.txt")
+    result = Ingest([tmp_path], workers=1).load_all()
+    assert sorted(a.title for a in result.articles) == ["good", "inside"]
+    reasons = {Path(p.path).name: p.reason for p in result.problems + result.ignored}
+    assert "directory" in reasons["folder.txt"]
+    assert "symbolic link" in reasons["dangling.txt"]
+    assert result.files_read == 2
+
+
+def test_dangling_symlink_named_explicitly(tmp_path):
+    link = tmp_path / "dangling.txt"
+    os.symlink(tmp_path / "nowhere.txt", link)
+    result = Ingest([link], workers=1).load_all()
+    assert ["symbolic link" in p.reason for p in result.problems] == [True]
+
+
+def test_a_symlink_loop_between_two_files_is_named_a_loop(tmp_path, write_seed):
+    write_seed("title: good\n", "good.txt")
+    os.symlink(tmp_path / "b.txt", tmp_path / "a.txt")
+    os.symlink(tmp_path / "a.txt", tmp_path / "b.txt")
+    found = Ingest([tmp_path], workers=1).load_all()
+    named = Ingest([tmp_path / "a.txt"], workers=1).load_all()
+    assert [a.title for a in found.articles] == ["good"]
+    for result, names in ((found, ["a.txt", "b.txt"]), (named, ["a.txt"])):
+        reasons = {Path(p.path).name: p.reason for p in result.problems}
+        assert reasons == dict.fromkeys(names, "symbolic link loop")
+
+
+def test_hidden_entries_are_skipped_and_subfolders_scanned(tmp_path, write_seed):
+    write_seed("title: top\n", "top.txt")
+    write_seed("title: nested\n", "2020/06/nested.txt")
+    write_seed("title: hidden file\n", ".hidden.txt")
+    write_seed("title: in hidden dir\n", ".git/x.txt")
+    write_seed("title: swap\n", ".top.txt.swp")
+    write_seed("title: upper\n", "UPPER.TXT")
+    write_seed("title: markdown\n", "notes/page.md")
+    write_seed("title: wrong suffix\n", "image.png")
+    write_seed("title: no suffix\n", "LICENSE")
+    result = Ingest([tmp_path], workers=1).load_all()
+    assert sorted(a.title for a in result.articles) == [
+        "markdown",
+        "nested",
+        "top",
+        "upper",
+    ]
+    assert result.problems == [] and result.ignored == []
+
+
+def test_scan_order_is_stable_and_named_files_are_explicit(tmp_path, write_seed):
+    for name in ("b.txt", "a.txt", "c/d.md"):
+        write_seed("title: x\n", name)
+    files, problems = scan_paths([tmp_path / "b.txt", tmp_path, tmp_path / "a.txt"])
+    assert [(Path(p).relative_to(tmp_path).as_posix(), e) for p, e in files] == [
+        ("b.txt", True),
+        ("a.txt", False),
+        ("c/d.md", False),
+    ]
+    assert problems == []
+
+
+def test_a_file_named_twice_is_read_once(seeds_dir):
+    result = Ingest([seeds_dir, seeds_dir / GRIO, str(seeds_dir / GRIO)], workers=1).load_all()
+    assert (len(result.articles), result.duplicates, result.files_read) == (2, [], 2)
+
+
+def test_symlink_loop_is_walked_once(tmp_path, write_seed):
+    write_seed("title: x\n", "sub/a.txt")
+    os.symlink(tmp_path, tmp_path / "sub" / "loop")
+    files, _ = scan_paths([tmp_path])
+    assert [Path(p).name for p, _ in files] == ["a.txt"]
+
+
+def test_missing_path_raises_missing_path(tmp_path):
+    with pytest.raises(MissingPath):
+        scan_paths([tmp_path / "nope"])
+
+
+def test_a_missing_path_is_a_named_problem_of_the_load(tmp_path):
+    result = Ingest([tmp_path / "nope"], workers=1).load_all()
+    assert [(p.path, p.reason) for p in result.problems] == [
+        (str(tmp_path / "nope"), "no such file or folder")
+    ]
+
+
+def test_scan_paths_breathes_every_few_entries(tmp_path: Path) -> None:
+    for n in range(scan.BREATHE_EVERY * 2 + 1):
+        (tmp_path / f"{n:04}.txt").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    calls: list[int] = []
+    files, _ = scan_paths([tmp_path], breathe=lambda: calls.append(1))
+    assert len(files) == scan.BREATHE_EVERY * 2 + 1
+    assert len(calls) == 3  # entries 0, BREATHE_EVERY and 2 * BREATHE_EVERY
