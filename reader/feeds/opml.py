@@ -118,8 +118,7 @@ def import_outlines(outlines: Iterable[Outline], existing: Iterable[Feed]) -> Op
         names = [outline.topic] if outline.topic else []
         folded = {outline.topic.casefold()}
         names += [tag for tag in outline.tags if tag.casefold() not in folded]
-        topic, *tags = names or [""]
-        result.added.append(Feed(url=url, title=outline.title, topic=topic, tags=tuple(tags)))
+        result.added.append(Feed.filed_under(url, outline.title, names))
     return result
 
 

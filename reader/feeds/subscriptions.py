@@ -95,6 +95,12 @@ class Feed:
         """Every topic the feed gives its articles: ``topic``, then ``tags``."""
         return tuple(name for name in (self.topic, *self.tags) if name)
 
+    @classmethod
+    def filed_under(cls, url: str, title: str, names: Sequence[str]) -> Feed:
+        """A new subscription whose topics are ``names``: the first its topic, the rest tags."""
+        topic, *tags = names or ("",)
+        return cls(url=url, title=title, topic=topic, tags=tuple(tags))
+
     @property
     def folder(self) -> str:
         """The feed's folder name under ``feeds_dir()``: stable for its URL."""

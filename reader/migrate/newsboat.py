@@ -283,8 +283,7 @@ def _feeds_from_urls(
         if url in by_url:
             report.feeds_known += 1
             continue
-        topic, *tags = line.tags or ("",)
-        feed = Feed(url=url, title=line.title, topic=topic, tags=tuple(tags))
+        feed = Feed.filed_under(url, line.title, line.tags)
         by_url[url] = feed
         result.append(feed)
         report.feeds_added.append(feed)

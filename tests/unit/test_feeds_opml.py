@@ -231,3 +231,13 @@ def test_folder_names_are_readable_and_distinct() -> None:
     b = folder_name("https://www.example.com/other")
     assert a.startswith("www.example.com-") and a != b
     assert folder_name("/home/me/My Feed.xml").startswith("my-feed-")
+
+
+@pytest.mark.parametrize(
+    "names", [(), ("AI",), ("AI", "cloud"), ("Tech", "AI", "tag/with/slashes")]
+)
+def test_a_feed_filed_under_names_has_them_as_its_topics(names: tuple[str, ...]) -> None:
+    # OPML and newsboat imports file a feed the same way: the first name is its topic.
+    feed = Feed.filed_under("https://e.example/rss", "E", names)
+    assert (feed.url, feed.title, feed.topics) == ("https://e.example/rss", "E", names)
+    assert feed.topic == (names[0] if names else "") and feed.tags == names[1:]
