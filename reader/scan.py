@@ -18,6 +18,7 @@ from reader.model import Problem
 SEED_SUFFIXES = frozenset({".txt", ".md"})
 # Why a folder named like an article file (archive.md/) is no article; it is walked.
 DIRECTORY_REASON = "is a directory, not a file"
+NOT_A_FILE_REASON = "not a regular file (a device, pipe or socket)"
 BREATHE_EVERY = 128  # folder entries between two calls of scan_paths' breathe (~1-2 ms)
 
 # (size, mtime, ctime in ns). The ctime moves with every change of the file's
@@ -74,7 +75,7 @@ def scan_paths(
                         found.append((name, True))  # gone already: a problem when read
                         continue
                     except OSError as error:
-                        problems.append(Problem(name, _cannot_read(error)))
+                        problems.append(Problem(name, cannot_read(error)))
                         continue
                     signatures[name] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
                 found.append((name, True))
@@ -140,16 +141,14 @@ def _walk(
                     except OSError as error:
                         # Listed but not to be looked at (a folder without search
                         # permission): a problem now, the same with or without the cache.
-                        problems.append(Problem(path, _cannot_read(error)))
+                        problems.append(Problem(path, cannot_read(error)))
                         continue
                     signatures[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
                 append((path, False))
             elif entry.is_symlink() and not os.path.exists(entry.path):
                 problems.append(Problem(entry.path, _dead_link_reason(entry.path)))
             else:
-                problems.append(
-                    Problem(entry.path, "not a regular file (a device, pipe or socket)")
-                )
+                problems.append(Problem(entry.path, NOT_A_FILE_REASON))
 
 
 def _dead_link_reason(path: str) -> str:
@@ -161,11 +160,12 @@ def _dead_link_reason(path: str) -> str:
         if error.errno == errno.ELOOP:
             return "symbolic link loop"
         if error.errno not in (errno.ENOENT, errno.ENOTDIR):
-            return _cannot_read(error)
+            return cannot_read(error)
     return "broken symbolic link"
 
 
-def _cannot_read(error: OSError) -> str:
+def cannot_read(error: OSError) -> str:
+    """Why a file could not be read, the same whether the walk or the read met it."""
     return f"cannot read the file ({error.strerror or error})"
 
 

@@ -24,7 +24,7 @@ from reader.frontmatter import (
     split_front_matter,
 )
 from reader.model import Article, ArticleDetail, Image, Problem, Related
-from reader.scan import DIRECTORY_REASON
+from reader.scan import DIRECTORY_REASON, NOT_A_FILE_REASON, cannot_read
 from reader.text import (
     MAX_NAME_CHARS,
     MAX_TEXT_CHARS,
@@ -58,11 +58,11 @@ def _read_text(path: str) -> str:
     except FileNotFoundError:
         raise Refused("file disappeared before it could be read") from None
     except OSError as error:
-        raise Refused(f"cannot read the file ({error.strerror or error})") from None
+        raise Refused(cannot_read(error)) from None
     if stat.S_ISDIR(st.st_mode):
         raise Refused(DIRECTORY_REASON)
     if not stat.S_ISREG(st.st_mode):
-        raise Refused("not a regular file (a device, pipe or socket)")
+        raise Refused(NOT_A_FILE_REASON)
     if st.st_size > MAX_FILE_BYTES:
         raise _too_big(st.st_size)
     if st.st_size == 0:
@@ -73,10 +73,10 @@ def _read_text(path: str) -> str:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with open(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise Refused("not a regular file (a device, pipe or socket)")
+                raise Refused(NOT_A_FILE_REASON)
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise Refused(f"cannot read the file ({error.strerror or error})") from None
+        raise Refused(cannot_read(error)) from None
     if len(raw) > MAX_FILE_BYTES:
         raise _too_big(len(raw))
     if b"\x00" in raw[:8192]:
