@@ -24,18 +24,15 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader import bindings, gc_pause, paths
 from reader.cache import IndexCache
 from reader.config import Config
-from reader.details import DetailCache
 from reader.formatting import plural, short_url
 from reader.fulltext.document import Link
 from reader.fulltext.storage import TextStore
@@ -50,19 +47,35 @@ from reader.status import StatusLine
 from reader.store import Sort, Store
 from reader.stories import Stories, group_stories
 from reader.text import is_web_url
+from reader.tui import detail_pages
+from reader.tui.detail_pages import DetailPages, PageJob
+from reader.tui.dwell import DwellTracker
+from reader.tui.messages import (
+    CommandDone,
+    DetailsRead,
+    FeedChecked,
+    FeedsFetched,
+    FeedsProgress,
+    FullTextFetched,
+    IngestReport,
+    PagesBuilt,
+    SearchReady,
+    StoriesReady,
+)
 from reader.widgets.article_list import ArticleList
-from reader.widgets.detail_pane import DetailPage, DetailPane
+from reader.widgets.detail_pane import DetailPane
 from reader.widgets.detail_text import FullTextView
 from reader.widgets.footer import KeysFooter
 from reader.widgets.keys import bindings_for
 from reader.widgets.picture import ArticlePicture, PictureSetup, ReadingColumn
 from reader.widgets.search_bar import SearchBar
+from reader.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from textual.actions import ActionParseResult
     from textual.dom import DOMNode
 
-    from reader.query import Query, SearchIndex
+    from reader.query import Query
 
 # Imported where they are used, not here: the search language, the screens and
 # the browser are not needed for the first paint (~20 ms of imports at start).
@@ -79,126 +92,12 @@ QUICK_START_BYTES = 512 * 1024
 KEYS_QUIET = 0.4  # seconds without a key before a background check walks on
 
 
-class IngestReport(Message):
-    """What the ingest session yielded in a worker: Progress, Loaded or Changes;
-    with a new collection, the store built and warmed in the worker too."""
-
-    def __init__(
-        self, event: Progress | Loaded | Changes, manual: bool = False, store: Store | None = None
-    ) -> None:
-        super().__init__()
-        self.event = event
-        self.manual = manual  # a check the user asked for (r)
-        self.store = store
-
-
-class FeedsProgress(Message):
-    """One more feed fetched (or failed) in the background."""
-
-    def __init__(self, done: int, total: int) -> None:
-        super().__init__()
-        self.done = done
-        self.total = total
-
-
-class FeedsFetched(Message):
-    """Every feed has been fetched; ``results`` has one FeedResult per feed."""
-
-    def __init__(self, results: list, error: str = "") -> None:
-        super().__init__()
-        self.results = results
-        self.error = error
-
-
-class FeedChecked(Message):
-    """A feed the user typed was fetched once: subscribed (``result``), or refused (``error``)."""
-
-    def __init__(self, url: str, result: object | None, error: str = "") -> None:
-        super().__init__()
-        self.url = url
-        self.result = result
-        self.error = error
-
-
-class CommandDone(Message):
-    """A command the article was handed to ended (or was left running)."""
-
-    def __init__(self, outcome: object) -> None:
-        super().__init__()
-        self.outcome = outcome
-
-
-class DetailsRead(Message):
-    """The articles next to the cursor, read and laid out ahead in a worker: each
-    with its details and its detail page, built for ``key`` (see _page_key)."""
-
-    def __init__(
-        self, pages: list[tuple[Article, ArticleDetail, DetailPage]], key: tuple[int, ...]
-    ) -> None:
-        super().__init__()
-        self.pages = pages
-        self.key = key
-
-
-class FullTextFetched(Message):
-    """A worker fetched (or failed to fetch) an article's full text; it is stored."""
-
-    def __init__(self, article: Article, error: str | None) -> None:
-        super().__init__()
-        self.article = article
-        self.error = error
-
-
-class StoriesReady(Message):
-    """Stories grouped off the event loop."""
-
-    def __init__(self, stories: Stories, generation: int) -> None:
-        super().__init__()
-        self.stories = stories
-        self.generation = generation
-
-
-class SearchReady(Message):
-    """A search index and a link index built off the event loop."""
-
-    def __init__(self, index: SearchIndex, links: dict[str, str], generation: int) -> None:
-        super().__init__()
-        self.index = index
-        self.links = links
-        self.generation = generation
-
-
 @dataclass(frozen=True, slots=True)
 class Place:
     """Where the user was: for the back key."""
 
     scope: Scope
     article_id: str | None
-
-
-class StatusBar(Static):
-    """The top line: where you are, how many, and what went wrong; fitted to its width."""
-
-    DEFAULT_CSS = """
-    StatusBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
-    """
-
-    status: StatusLine | None = None
-
-    def show(self, status: StatusLine) -> None:
-        self.status = status
-        self._fit()
-
-    def on_resize(self) -> None:
-        self._fit()
-
-    def _fit(self) -> None:
-        if self.status is None:
-            return
-        text = Text(no_wrap=True, overflow="ellipsis")
-        for part, style in self.status.parts(self.content_region.width or None):
-            text.append(part, style=style)
-        self.update(text)
 
 
 class NewsReaderApp(App[int]):
@@ -241,13 +140,7 @@ class NewsReaderApp(App[int]):
         self.now = now
         self.tz = tz
         self.state = state
-        self.dwell = dwell
-        self.clock = clock
-        self._shown: tuple[str, float] | None = None  # (article id, when it was shown)
-        self._details: DetailCache[ArticleDetail] = DetailCache()
-        # Detail pages built ahead, with the key they were built for (see _page_key).
-        self._pages: DetailCache[tuple[tuple[int, ...], DetailPage]] = DetailCache(16)
-        self._pages_made = 0  # bumped when what pages show changes (search, stories)
+        self.dwell = DwellTracker(dwell, clock, self._reading)
         self._sticky_id: str | None = None  # a read article kept in view until left
         self.query_text = ""
         self.search: Query | None = None
@@ -256,6 +149,7 @@ class NewsReaderApp(App[int]):
         self.full_text_mode = full_text
         self.texts = texts if texts is not None else TextStore()
         self.library.texts = self.texts
+        self.pages = DetailPages(self.library, now=now, tz=tz)
         self._full_ids: set[str] = set()  # articles whose full text the user asked for
         self._excerpt_ids: set[str] = set()  # articles the user turned back to the excerpt
         self._opened_ids: set[str] = set()  # articles opened with Enter (for on-open)
@@ -281,7 +175,6 @@ class NewsReaderApp(App[int]):
         self._restore: dict[str, object] = {}
         self.pictures: PictureSetup | None = None  # how pictures are drawn; None: none
         self._sidebar: TopicSidebar | None = None  # found once mounted
-        self._dwell_paused: float | None = None  # since when reading time has stopped
 
     # -- composition --------------------------------------------------------
 
@@ -348,7 +241,7 @@ class NewsReaderApp(App[int]):
         self._notify_settings_problems()
         self.apply_theme()
         self.screen.screen_layout_refresh_signal.subscribe(self, self._layout_refreshed)
-        self.screen_change_signal.subscribe(self, self._pause_dwell)
+        self.screen_change_signal.subscribe(self, lambda _screen: self.dwell.check_reading())
         self.restore_view()
         self.set_interval(DWELL_CHECK, self.check_dwell, name="dwell")
         self.set_interval(STATE_POLL, self.poll_state, name="state-poll")
@@ -477,32 +370,10 @@ class NewsReaderApp(App[int]):
 
     def check_dwell(self) -> None:
         """Mark the shown article read once it has stayed in the detail long enough."""
-        if self.dwell <= 0:
-            return
-        self._pause_dwell()
-        if self._shown is None or self._dwell_paused is not None:
-            return
-        article_id, since = self._shown
-        if self.clock() - since >= self.dwell:
-            self._shown = None
-            article = self.store.get(article_id)
-            if article is not None:
-                self.mark_read(article)
-
-    def _pause_dwell(self, _screen: object = None) -> None:
-        """Reading time stops while the user is not reading (a screen or the palette over
-        the article, the sidebar, a search) and goes on from where it was after: checked
-        at every dwell tick and at once whenever a screen comes or goes."""
-        reading = self._reading()
-        paused = self._dwell_paused
-        if reading and paused is not None:
-            self._dwell_paused = None
-            if self._shown is not None:
-                article_id, since = self._shown
-                now = self.clock()
-                self._shown = (article_id, since + now - max(paused, since))
-        elif not reading and paused is None:
-            self._dwell_paused = self.clock()
+        article_id = self.dwell.due()
+        article = self.store.get(article_id) if article_id is not None else None
+        if article is not None:
+            self.mark_read(article)
 
     def _reading(self) -> bool:
         """The user is on the list or in the detail (not in the sidebar, a search, a screen)."""
@@ -683,7 +554,7 @@ class NewsReaderApp(App[int]):
         if self.stories_mode:
             self._refresh_view()
         else:
-            self._forget_pages()
+            self.pages.invalidate()
             self.detail.article = None  # repaint: "Also covered by" is known now
             self._show_article(self.article_list.article)
 
@@ -692,6 +563,7 @@ class NewsReaderApp(App[int]):
         self.library.adopt_search_index(message.index, message.generation)
         if message.generation == self.library.generation:
             self.store.adopt_link_index(message.links)
+            self.pages.invalidate()  # related stories found by a looser link now
         gc_pause.settle()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -820,7 +692,7 @@ class NewsReaderApp(App[int]):
                 f"Not subscribed: {message.error}", title="Feeds", severity="error", timeout=8
             )
             return
-        self.notify(f"Subscribed: {message.result.describe()}", title="Feeds")  # type: ignore[attr-defined]
+        self.notify(f"Subscribed: {message.result.describe()}", title="Feeds")
         self.load_feed_rows()
         self._update_sidebar()
         self.check_folders()
@@ -1021,14 +893,7 @@ class NewsReaderApp(App[int]):
     def _article_highlighted(self, article: Article | None, by_user: bool) -> None:
         """The list's cursor moved (called inside the move: see ArticleList)."""
         self._current_id = article.id if article else None
-        # Only a move the user made starts the dwell timer: a new list, a topic
-        # switch or a deleted file moves the cursor without anyone reading.
-        if article is None:
-            self._shown = None
-        elif by_user:
-            self._shown = (article.id, self.clock())
-        elif self._shown is not None and self._shown[0] != article.id:
-            self._shown = None  # kept only when the user chose this very article
+        self.dwell.moved(article.id if article else None, by_user)
         # Holding j: the list moves at once, the detail (reading the seed file,
         # wrapping its text: the costly part of a step) follows when the cursor pauses.
         now = time.monotonic()
@@ -1098,7 +963,7 @@ class NewsReaderApp(App[int]):
                 self.notify(f"“{article.title}” is not in this view.", timeout=4)
         self.detail.article = None  # the detail follows the list, whatever it showed
         self._show_article(article)
-        self._shown = (article.id, self.clock())  # the user chose it: reading starts
+        self.dwell.start(article.id)  # the user chose it: reading starts
         self.article_list.focus()
 
     def _view_showing(self, article: Article) -> tuple[Scope, Query | None]:
@@ -1129,103 +994,53 @@ class NewsReaderApp(App[int]):
         wants_full = self.wants_full_text(article)
         if wants_full and article.id not in self._fetching and self.texts.get(article.id) is None:
             self.fetch_full_text(article)
-        ahead = self._pages.get(article)
-        if ahead is not None and ahead[0] == self._page_key():
-            self.detail.show_page(article, ahead[1])  # read, wrapped and rendered already
-        else:
-            detail = self._details.get(article)
-            if detail is None:
-                detail = load_detail(article)
-                self._details.put(article, detail)
-            full = self._full_view(article.id, frozenset(self._fetching)) if wants_full else None
-            page = self._page_for(article, detail, self.detail.highlighter, self.now(), full)
-            self.detail.show_page(article, page)
-        self._show_picture(self._details.get(article))
+        full, full_key = self._full_of(article)
+        self.detail.show_page(article, self.pages.page(article, full, full_key))
+        self._show_picture(self.pages.details.get(article))
         # Read ahead once this frame is on screen: a worker parsing YAML beside
         # the frame would hold the GIL while the frame is drawn.
         self.call_after_refresh(self._prefetch_around, article)
 
-    def _page_key(self) -> tuple[int, ...]:
-        """What a page built ahead depends on besides its article: the search
-        highlights, stories and full texts shown (_pages_made), the library, the
-        fetched full texts and the minute (an article's age is said in minutes)."""
-        now = self.now()
-        minute = int(now.timestamp() // 60)
-        return (self._pages_made, self.library.generation, self.texts.generation, minute)
-
-    def _forget_pages(self) -> None:
-        self._pages_made += 1
-
-    def _prefetch_around(self, article: Article) -> None:
+    def _prefetch_around(self, article: Article | None) -> None:
         """Read and lay out the next few articles ahead of the keys, off the event loop."""
         articles = self.article_list.articles
         cursor = self.article_list.cursor
         if not (0 <= cursor < len(articles)) or articles[cursor] is not article:
             return
-        key = self._page_key()
-        ahead = []
-        for i in (cursor + 1, cursor + 2, cursor + 3, cursor - 1):
-            if 0 <= i < len(articles):
-                page = self._pages.get(articles[i])
-                if page is None or page[0] != key:
-                    ahead.append((articles[i], self._details.get(articles[i])))
-        if ahead:
-            pane = self.detail
-            full = {a.id for a, _ in ahead if self.wants_full_text(a)}
-            self.prefetch_details(
-                ahead, key, pane.size, pane.highlighter, self.now(), frozenset(full),
-                frozenset(self._fetching),
-            )  # fmt: skip
+        size = self.detail.size
+        plan = self.pages.plan(articles, cursor, (size.width, size.height), self._full_of)
+        if plan.read:
+            self.read_details(plan.read)
+        if plan.build:
+            self.build_pages(plan.build)
 
-    @work(
-        thread=True, exclusive=True, exit_on_error=False, group="prefetch", description="prefetch"
-    )
-    def prefetch_details(
-        self,
-        articles: list[tuple[Article, ArticleDetail | None]],
-        key: tuple[int, ...],
-        size: Size,
-        highlighter: Callable[[str], list[tuple[int, int]]] | None,
-        now: datetime,
-        full_ids: frozenset[str] = frozenset(),
-        fetching: frozenset[str] = frozenset(),
-    ) -> None:
-        """Each article's details (read now unless known) and its page, wrapped at the
-        pane's size: a j to one of them paints lines made already."""
+    @work(thread=True, exclusive=True, exit_on_error=False, group="details", description="details")
+    def read_details(self, articles: tuple[Article, ...]) -> None:
+        """The files next to the cursor, read ahead (frozen articles in, details out)."""
         worker = get_current_worker()
-        pages = []
-        for article, detail in articles:
-            if worker.is_cancelled:
-                return
-            if detail is None:
-                detail = load_detail(article)
-            full = self._full_view(article.id, fetching) if article.id in full_ids else None
-            page = self._page_for(article, detail, highlighter, now, full)
-            page.lines(size.width, size.height)
-            pages.append((article, detail, page))
-        self.post_message(DetailsRead(pages, key))
+        details = detail_pages.read_details(articles, lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.post_message(DetailsRead(details))
 
-    def _page_for(
-        self,
-        article: Article,
-        detail: ArticleDetail,
-        highlighter: Callable[[str], list[tuple[int, int]]] | None,
-        now: datetime,
-        full: FullTextView | None = None,
-    ) -> DetailPage:
-        """An article's detail page, its related stories looked up in the library: on
-        the event loop for an article not read ahead, and in the read-ahead."""
-        related, also = self.library.coverage(article, detail.related)
-        return DetailPage.of_article(
-            article,
-            detail,
-            related=related,
-            also_covered=also,
-            tz=self.tz,
-            now=now,
-            highlighter=highlighter,
-            full=full,
-        )
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pages", description="pages")
+    def build_pages(self, jobs: tuple[PageJob, ...]) -> None:
+        """The pages next to the cursor, laid out ahead: a j paints lines made already."""
+        worker = get_current_worker()
+        pages = detail_pages.build_pages(jobs, lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.post_message(PagesBuilt(pages))
+
+    @on(DetailsRead)
+    def _details_read(self, message: DetailsRead) -> None:
+        self.pages.adopt_details(message.details)
+        if self.pictures is not None:
+            urls = [d.images[0].url for _a, d in message.details if d.images]
+            self.query_one(ArticlePicture).prefetch(urls)
+        self._prefetch_around(self.article_list.article)  # their pages next
+
+    @on(PagesBuilt)
+    def _pages_built(self, message: PagesBuilt) -> None:
+        self.pages.adopt_pages(message.pages)
 
     # -- full text ------------------------------------------------------------
 
@@ -1236,6 +1051,14 @@ class NewsReaderApp(App[int]):
         if article.id in self._full_ids:
             return True
         return self.full_text_mode != "manual" and article.id in self._opened_ids
+
+    def _full_of(self, article: Article) -> tuple[FullTextView | None, tuple[int, bool] | None]:
+        """What the detail shows in place of ``article``'s excerpt, and its part of the page key."""
+        if not self.wants_full_text(article):
+            return None, None
+        fetching = frozenset(self._fetching)
+        key = (self.texts.generation, article.id in fetching)
+        return self._full_view(article.id, fetching), key
 
     def _full_view(self, article_id: str, fetching: frozenset[str]) -> FullTextView:
         """What the pane says in place of the excerpt (reads the articles db: any thread)."""
@@ -1265,7 +1088,6 @@ class NewsReaderApp(App[int]):
         self._reshow(article)
 
     def _reshow(self, article: Article) -> None:
-        self._forget_pages()
         if self.detail.article is not None and self.detail.article.id == article.id:
             self.detail.article = None
             self._show_article(article)
@@ -1304,17 +1126,6 @@ class NewsReaderApp(App[int]):
             if self.texts.get(following.id) is None:
                 self.fetch_full_text(following)
 
-    @on(DetailsRead)
-    def _details_read(self, message: DetailsRead) -> None:
-        current = message.key == self._page_key()
-        for article, detail, page in message.pages:
-            self._details.put(article, detail)
-            if current:
-                self._pages.put(article, (message.key, page))
-        if self.pictures is not None:
-            urls = [d.images[0].url for _a, d, _p in message.pages if d.images]
-            self.query_one(ArticlePicture).prefetch(urls)
-
     def _show_picture(self, detail: ArticleDetail | None) -> None:
         """The article's lead picture above its text; it follows the text (a worker)."""
         if self.pictures is not None:
@@ -1343,7 +1154,7 @@ class NewsReaderApp(App[int]):
         highlighter = (lambda value: highlight_spans(value, terms)) if terms else None
         self.article_list.highlighter = highlighter
         self.detail.highlighter = highlighter
-        self._forget_pages()
+        self.pages.highlight(tuple(terms), highlighter)
         self.detail.article = None  # repaint the detail with the new highlights
         self._refresh_view(counts=False)
         self._show_article(self.article_list.article)
@@ -1403,7 +1214,7 @@ class NewsReaderApp(App[int]):
         article = self.article_list.article
         if article is None:
             return
-        self._shown = None  # an explicit choice overrides the dwell timer
+        self.dwell.stop()  # an explicit choice overrides the dwell timer
         self.state.mark_read(self.row_ids(article), not self.row_is_read(article))
         self._marks_changed()
 
@@ -1456,7 +1267,7 @@ class NewsReaderApp(App[int]):
         if change is None:
             self.notify("Nothing to undo.", timeout=2)
             return
-        self._shown = None
+        self.dwell.stop()
         self.notify(f"Undid: {change.label}", timeout=3)
         self._marks_changed()
 
@@ -1614,9 +1425,9 @@ class NewsReaderApp(App[int]):
     @on(CommandDone)
     def _command_done(self, message: CommandDone) -> None:
         outcome = message.outcome
-        failed = bool(outcome.error) or outcome.status not in (0, None)  # type: ignore[attr-defined]
+        failed = bool(outcome.error) or outcome.status not in (0, None)
         self.notify(
-            outcome.describe(),  # type: ignore[attr-defined]
+            outcome.describe(),
             title="Command",
             severity="error" if failed else "information",
             timeout=6,

@@ -38,7 +38,7 @@ async def test_config_defaults_apply(app_factory, many_dir: Path):
         assert app.sort == "quality"
         assert app.hide_read
         assert app.theme == "gruvbox"
-        assert app.dwell == 0
+        assert app.dwell.seconds == 0
 
 
 async def test_config_notes_are_shown(app_factory, many_dir: Path, notices):

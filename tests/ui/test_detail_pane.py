@@ -127,7 +127,7 @@ async def _read_ahead(app, pilot):
     await pilot.pause()
     articles = app.query_one(ArticleList)
     following = articles.articles[articles.cursor + 1]
-    ahead = app._pages.get(following)
+    ahead = app.pages.built(following)
     assert ahead is not None  # read, wrapped and rendered before the key
     return following, ahead
 
@@ -150,7 +150,7 @@ async def test_j_shows_the_page_the_read_ahead_laid_out(app_factory, many_dir: P
         following, ahead = await _read_ahead(app, pilot)
         await pilot.press("j")
         pane = app.query_one(DetailPane)
-        assert pane.article is following and pane.page is ahead[1]
+        assert pane.article is following and pane.page is ahead
         assert pane.text_lines() == _fresh_lines(app, following)
 
 
@@ -161,7 +161,7 @@ async def test_a_search_is_never_shown_with_pages_laid_out_before_it(app_factory
         assert app.apply_query("article")  # every title has the word: the list stays
         await pilot.press("j")
         pane = app.query_one(DetailPane)
-        assert pane.page is not before[1]
+        assert pane.page is not before
         assert any(span.style == "bold reverse" for span in pane.body.spans)  # highlighted
         assert pane.text_lines() == _fresh_lines(app, pane.article)
 

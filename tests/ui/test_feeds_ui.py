@@ -64,7 +64,7 @@ async def test_fetch_outside_the_default_library_says_where_feeds_go(app_factory
 
 
 def _status(app) -> str:
-    from reader.app import StatusBar
+    from reader.widgets.status_bar import StatusBar
 
     return str(app.query_one(StatusBar).render())
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.app import StatusBar
 from reader.config import parse_config
 from reader.scope import Topic
+from reader.widgets.status_bar import StatusBar
 
 from .conftest import wait_loaded
 

@@ -8,8 +8,9 @@ import threading
 import time
 from pathlib import Path
 
-from reader.app import KEYS_QUIET, StatusBar
+from reader.app import KEYS_QUIET
 from reader.widgets.article_list import ArticleList
+from reader.widgets.status_bar import StatusBar
 
 from .conftest import article_fields, wait_loaded, write_seed
 

@@ -217,7 +217,7 @@ async def test_process_pool_loads_inside_the_app(app_factory, tmp_path: Path):
 
 
 def _status(app) -> str:
-    from reader.app import StatusBar
+    from reader.widgets.status_bar import StatusBar
 
     return str(app.query_one(StatusBar).render())
 

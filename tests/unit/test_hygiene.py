@@ -14,7 +14,7 @@ import reader
 
 PACKAGE = Path(reader.__file__).resolve().parent
 # The UI may import Textual; everything else is the core and must not.
-UI_MODULES = ("reader.app", "reader.widgets", "reader.screens")
+UI_MODULES = ("reader.app", "reader.tui", "reader.widgets", "reader.screens")
 NOT_IMPORTED = (
     "reader.__main__",  # runs the CLI when imported
 )

@@ -1,10 +1,10 @@
-"""The detail cache: bounded, most recent kept, never serving another version of a file."""
+"""The article cache: bounded, most recent kept, never serving another version of a file."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from reader.details import DetailCache
+from reader.article_cache import ArticleCache
 from reader.model import Article, ArticleDetail
 
 
@@ -13,7 +13,7 @@ def _article(n: int) -> Article:
 
 
 def test_keeps_the_most_recent_and_forgets_the_oldest():
-    cache = DetailCache(size=2)
+    cache = ArticleCache(size=2)
     a, b, c = _article(1), _article(2), _article(3)
     for article in (a, b):
         cache.put(article, ArticleDetail(body=article.title))
@@ -24,7 +24,7 @@ def test_keeps_the_most_recent_and_forgets_the_oldest():
 
 
 def test_a_changed_article_is_not_served_the_old_detail():
-    cache = DetailCache()
+    cache = ArticleCache()
     old = _article(1)
     cache.put(old, ArticleDetail(body="old"))
     new = replace(old, title="edited")  # the same id, a new version of the file

@@ -1,4 +1,5 @@
-"""Small caches by article, so the detail pane rarely reads or wraps on a key press.
+"""A small cache of values by article (details read, detail pages built ahead),
+so the detail pane rarely reads or wraps on a key press.
 
 No Textual here.
 """
@@ -13,7 +14,7 @@ from reader.model import Article
 V = TypeVar("V")
 
 
-class DetailCache(Generic[V]):
+class ArticleCache(Generic[V]):
     """The last few articles' values (their details: related stories, images,
     body; or the detail pane's pages), by article.
 
@@ -31,6 +32,9 @@ class DetailCache(Generic[V]):
             return None
         self._entries.move_to_end(article.id)
         return entry[1]
+
+    def clear(self) -> None:
+        self._entries.clear()
 
     def put(self, article: Article, value: V) -> None:
         self._entries[article.id] = (article, value)

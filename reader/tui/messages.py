@@ -1,0 +1,104 @@
+"""What the app's workers post back to the event loop, as dataclass messages.
+
+A worker never touches a widget or the live store: it builds a value and posts
+one of these (STYLE.md: "Build in the worker, hand the result over by message").
+Widgets' own messages are declared on the widget (``ArticleList.Opened``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from reader.feeds.refresh import FeedResult
+    from reader.handoff import Outcome
+    from reader.ingest import Changes, Loaded, Progress
+    from reader.model import Article, ArticleDetail
+    from reader.query import SearchIndex
+    from reader.store import Store
+    from reader.stories import Stories
+    from reader.tui.detail_pages import BuiltPage
+
+
+@dataclass
+class IngestReport(Message):
+    """What the ingest session yielded in a worker: Progress, Loaded or Changes;
+    with a new collection, the store built and warmed in the worker too."""
+
+    event: Progress | Loaded | Changes
+    manual: bool = False  # a check the user asked for (r)
+    store: Store | None = None
+
+
+@dataclass
+class FeedsProgress(Message):
+    """One more feed fetched (or failed) in the background."""
+
+    done: int
+    total: int
+
+
+@dataclass
+class FeedsFetched(Message):
+    """Every feed has been fetched; ``results`` has one FeedResult per feed."""
+
+    results: list[FeedResult] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass
+class FeedChecked(Message):
+    """A feed the user typed was fetched once: subscribed (``result``), or refused (``error``)."""
+
+    url: str
+    result: FeedResult | None
+    error: str = ""
+
+
+@dataclass
+class CommandDone(Message):
+    """A command the article was handed to ended (or was left running)."""
+
+    outcome: Outcome
+
+
+@dataclass
+class DetailsRead(Message):
+    """The articles next to the cursor, read ahead in a worker, with their details."""
+
+    details: list[tuple[Article, ArticleDetail]]
+
+
+@dataclass
+class PagesBuilt(Message):
+    """Detail pages built and laid out ahead in a worker, each with the key it was built for."""
+
+    pages: list[BuiltPage]
+
+
+@dataclass
+class FullTextFetched(Message):
+    """A worker fetched (or failed to fetch) an article's full text; it is stored."""
+
+    article: Article
+    error: str | None
+
+
+@dataclass
+class StoriesReady(Message):
+    """Stories grouped off the event loop."""
+
+    stories: Stories
+    generation: int
+
+
+@dataclass
+class SearchReady(Message):
+    """A search index and a link index built off the event loop."""
+
+    index: SearchIndex
+    links: dict[str, str]
+    generation: int

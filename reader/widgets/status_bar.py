@@ -1,0 +1,33 @@
+"""The top line: where you are, how many, and what went wrong (text from reader.status)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from reader.status import StatusLine
+
+
+class StatusBar(Static):
+    """The top line: where you are, how many, and what went wrong; fitted to its width."""
+
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    """
+
+    status: StatusLine | None = None
+
+    def show(self, status: StatusLine) -> None:
+        self.status = status
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        if self.status is None:
+            return
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for part, style in self.status.parts(self.content_region.width or None):
+            text.append(part, style=style)
+        self.update(text)

@@ -1,0 +1,95 @@
+"""The detail-page cache on its own: what its key names, invalidate(), and the
+snapshots its workers get (no library, no app)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+from reader.model import Article, ArticleDetail
+from reader.tui.detail_pages import DetailPages, PageJob, build_pages
+from reader.widgets.detail_text import FullTextView
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+class FakeLibrary:
+    def __init__(self) -> None:
+        self.generation = 0
+        self.asked: list[str] = []
+
+    def coverage(self, article, related):
+        self.asked.append(article.id)
+        return [], ()
+
+
+def _article(n: int) -> Article:
+    return Article(id=f"https://e.com/{n}", title=f"T{n}", path=f"/n/{n}.txt")
+
+
+def _pages() -> tuple[DetailPages, FakeLibrary, list[datetime]]:
+    library = FakeLibrary()
+    clock = [NOW]
+    return DetailPages(library, now=lambda: clock[0], tz=UTC), library, clock
+
+
+def _built_ahead(pages: DetailPages, articles: list[Article], full=None, full_key=None):
+    for article in articles:
+        pages.details.put(article, ArticleDetail(body=article.title))
+    plan = pages.plan(articles, 0, (60, 20), lambda a: (full, full_key))
+    assert not plan.read  # every detail known: only pages to build
+    pages.adopt_pages(build_pages(plan.build))
+    return plan
+
+
+def test_a_page_built_ahead_is_served_until_something_it_shows_changes():
+    pages, library, clock = _pages()
+    articles = [_article(n) for n in range(3)]
+    _built_ahead(pages, articles)
+    following = articles[1]
+    page = pages.built(following)
+    assert page is not None and pages.page(following) is page
+    library.generation += 1  # the library changed: related stories may resolve elsewhere
+    assert pages.built(following) is None
+    _built_ahead(pages, articles)
+    assert pages.built(following) is not None
+    pages.highlight(("word",), lambda text: [])
+    assert pages.built(following) is None  # the search's words are highlighted now
+    _built_ahead(pages, articles)
+    assert pages.built(following, (7, False)) is None  # its full text is shown now
+    assert pages.built(following) is not None
+    clock[0] = NOW.replace(minute=1)  # "3 minutes ago" would be wrong
+    assert pages.built(following) is None
+    _built_ahead(pages, articles)
+    pages.invalidate()
+    assert pages.built(following) is None
+
+
+def test_a_page_built_for_an_old_key_is_not_kept():
+    pages, library, _clock = _pages()
+    articles = [_article(n) for n in range(3)]
+    plan = pages.plan(articles, 0, (60, 20), lambda a: (None, None))
+    assert [a.id for a in plan.read] == [articles[1].id, articles[2].id]
+    pages.adopt_details([(a, ArticleDetail(body=a.title)) for a in plan.read])
+    plan = pages.plan(articles, 0, (60, 20), lambda a: (None, None))
+    built = build_pages(plan.build)
+    library.generation += 1  # changed while the worker built them
+    pages.adopt_pages(built)
+    assert pages.built(articles[1]) is None
+
+
+def test_the_workers_get_plain_values_resolved_beforehand():
+    pages, library, _clock = _pages()
+    articles = [_article(n) for n in range(3)]
+    full = FullTextView(fetching=True)
+    plan = _built_ahead(pages, articles, full, (3, True))
+    assert library.asked == [articles[1].id, articles[2].id]  # on the event loop, in plan()
+    for job in plan.build:
+        assert isinstance(job, PageJob) and job.full is full
+        for field in dataclasses.fields(job):
+            value = getattr(job, field.name)
+            assert not isinstance(value, (DetailPages, FakeLibrary))
+        assert dataclasses.is_dataclass(job) and job.__dataclass_params__.frozen
+    asked = len(library.asked)
+    build_pages(plan.build)
+    assert len(library.asked) == asked  # building asks the library nothing
