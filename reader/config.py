@@ -1,5 +1,8 @@
 """Settings from ``config.toml``: read with tomllib, validated, with defaults.
 
+What the settings are (names, kinds, defaults, texts) is ``reader.settings``;
+this module reads a file and checks it against that table.
+
 A bad file never stops newsreader: every value that cannot be used keeps its
 default and becomes a :class:`ConfigProblem` that names the key, the line and
 what to do. ``load_config`` is the one check: ``newsreader config check``
@@ -14,21 +17,17 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from reader import bindings, paths
+from reader import bindings, paths, settings
 from reader.bindings import key_name
+from reader.settings import Config, default_config_text
 
 __all__ = ["THEMES", "Config", "ConfigProblem", "default_config_text", "key_name", "load_config"]
 
-SORTS = ("date", "quality")
-# How the article's picture is drawn: "auto" asks the terminal before the app starts.
-IMAGES = ("auto", "kitty", "sixel", "halfcell", "off")
 # Textual's built-in themes (App().available_themes; tests/ui compares them).
 THEMES = (
     "ansi-dark", "ansi-light", "atom-one-dark", "atom-one-light", "catppuccin-frappe",
@@ -36,41 +35,7 @@ THEMES = (
     "gruvbox", "monokai", "nord", "rose-pine", "rose-pine-dawn", "rose-pine-moon",
     "solarized-dark", "solarized-light", "textual-dark", "textual-light", "tokyo-night",
 )  # fmt: skip
-MAX_DWELL_SECONDS = 3600.0
-# Feeds are fetched at most every 5 minutes (servers rarely change faster) and
-# at least once a week when the interval is on at all.
-MIN_FETCH_INTERVAL_MINUTES = 5
-MAX_FETCH_INTERVAL_MINUTES = 7 * 24 * 60
-
-
-@dataclass(frozen=True)
-class Config:
-    """Every setting, with its default.
-
-    ``keymap`` maps a binding id (``"app.sort"``) to comma-separated Textual
-    key names (``"S"``, ``"j,down"``), ready for ``App.set_keymap``.
-    """
-
-    sort: Literal["date", "quality"] = "date"
-    hide_read: bool = False
-    dwell_seconds: float = 2.0
-    theme: str | None = None
-    seed_folders: tuple[Path, ...] = ()
-    mark_story_read: bool = False
-    # When an article's full text is fetched: only on t, when it is opened, or also ahead.
-    full_text: Literal["manual", "on-open", "read-ahead"] = "manual"
-    fetch_interval_minutes: int = 0
-    # Hide rules, in the query language: a matching article is left out of everything.
-    hide: tuple[str, ...] = ()
-    images: Literal["auto", "kitty", "sixel", "halfcell", "off"] = "auto"
-    # Where S saves an article as Markdown; None: the data folder's saved/.
-    save_folder: Path | None = None
-    # Named commands: name -> argv template ("mpv --no-terminal {url}").
-    commands: dict[str, str] = field(default_factory=dict, hash=False)
-    keymap: dict[str, str] = field(default_factory=dict, hash=False)
-
-
-SETTINGS = tuple(f.name for f in fields(Config))
+SETTINGS = settings.NAMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,83 +146,21 @@ class _Validator:
         self.command_names: frozenset[str] = frozenset()
         items = sorted(self.data.items(), key=lambda item: item[0] == "keymap")
         for key, value in items:
-            if key not in SETTINGS:
+            setting = settings.BY_NAME.get(key)
+            if setting is None:
                 self.problem(key, (key,), _unknown(key))
                 continue
-            checked = getattr(self, f"check_{key}")(value)
+            if isinstance(setting.kind, settings.Checked):
+                checked = getattr(self, f"check_{key}")(value)
+            else:
+                checked, message = setting.kind.check(key, value)
+                if message is not None:
+                    self.problem(key, (key,), message)
+                    checked = _INVALID
             if checked is not _INVALID:
                 values[key] = checked
         # Each value was checked by its check_<key>, which the checker cannot follow.
         return Config(**values), self.problems  # type: ignore[arg-type]
-
-    def check_sort(self, value: object) -> object:
-        if value in SORTS:
-            return value
-        self.problem("sort", ("sort",), f'sort must be "date" or "quality", not {_shown(value)}')
-        return _INVALID
-
-    def check_images(self, value: object) -> object:
-        if value in IMAGES:
-            return value
-        choices = ", ".join(f'"{name}"' for name in IMAGES[:-1])
-        self.problem(
-            "images", ("images",), f'images must be {choices} or "off", not {_shown(value)}'
-        )
-        return _INVALID
-
-    def _check_bool(self, key: str, value: object) -> object:
-        if isinstance(value, bool):
-            return value
-        self.problem(key, (key,), f"{key} must be true or false (no quotes), not {_shown(value)}")
-        return _INVALID
-
-    def check_hide_read(self, value: object) -> object:
-        return self._check_bool("hide_read", value)
-
-    def check_full_text(self, value: object) -> object:
-        if value in ("manual", "on-open", "read-ahead"):
-            return value
-        self.problem(
-            "full_text",
-            ("full_text",),
-            f'full_text must be "manual", "on-open" or "read-ahead", not {_shown(value)}',
-        )
-        return _INVALID
-
-    def check_mark_story_read(self, value: object) -> object:
-        return self._check_bool("mark_story_read", value)
-
-    def check_dwell_seconds(self, value: object) -> object:
-        if (
-            isinstance(value, int | float)
-            and not isinstance(value, bool)
-            and math.isfinite(value)
-            and 0 <= value <= MAX_DWELL_SECONDS
-        ):
-            return float(value)
-        self.problem(
-            "dwell_seconds",
-            ("dwell_seconds",),
-            "dwell_seconds must be a number of seconds from 0 to 3600 "
-            f"(0 marks an article read only when you open it), not {_shown(value)}",
-        )
-        return _INVALID
-
-    def check_fetch_interval_minutes(self, value: object) -> object:
-        if (
-            isinstance(value, int)
-            and not isinstance(value, bool)
-            and (value == 0 or MIN_FETCH_INTERVAL_MINUTES <= value <= MAX_FETCH_INTERVAL_MINUTES)
-        ):
-            return value
-        self.problem(
-            "fetch_interval_minutes",
-            ("fetch_interval_minutes",),
-            "fetch_interval_minutes must be 0 (fetch feeds only when asked) or a whole number "
-            f"of minutes from {MIN_FETCH_INTERVAL_MINUTES} to {MAX_FETCH_INTERVAL_MINUTES}, "
-            f"not {_shown(value)}",
-        )
-        return _INVALID
 
     def check_theme(self, value: object) -> object:
         if isinstance(value, str) and value.strip() in THEMES:
@@ -506,19 +409,7 @@ def _unknown(key: str) -> str:
     return f'unknown setting "{key}"{hint} (known: {", ".join(SETTINGS)}); it is ignored'
 
 
-def _shown(value: object) -> str:
-    """A value as it would look in TOML, kept short for a message."""
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, dict):
-        return "a table"
-    elif isinstance(value, list):
-        text = "[" + ", ".join(_shown(item) for item in value) + "]"
-    else:
-        text = str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+_shown = settings.shown
 
 
 # ------------------------------------------------------------------ where keys are
@@ -581,79 +472,3 @@ class _KeyLines:
             if key_path[:end] in self.lines:
                 return self.lines[key_path[:end]]
         return None
-
-
-# ------------------------------------------------------------------ default file
-
-_DEFAULT_HEAD = """\
-# newsreader settings. Every line is commented out: uncomment one to change it.
-# `newsreader config path` prints where this file goes, and
-# `newsreader config check` reports anything it cannot use (that setting then
-# keeps its default and the rest still apply).
-
-# Order of the article list: "date" (newest first) or "quality" (best first).
-# sort = "date"
-
-# Hide articles you have read.
-# hide_read = false
-
-# Seconds an article stays open in the detail pane before it counts as read,
-# from 0 to 3600; 0 marks an article read only when you open it.
-# dwell_seconds = 2.0
-
-# Colour theme, by name: ctrl+p, then "Theme", lists them. Unset: the last theme
-# picked in the app, else Textual's default.
-# theme = "nord"
-
-# More folders of articles, read along with the bundled seeds and your own seeds
-# folder. "~" is your home; relative paths start at this file's folder.
-# seed_folders = []
-
-# Marking an article read marks every article of its story read too.
-# mark_story_read = false
-
-# When an article's full text is fetched from its page: "manual" (only when you
-# press t), "on-open" (when you open an article with Enter) or "read-ahead" (also
-# the next few articles, in the background). Fetched texts are kept and shown offline.
-# full_text = "manual"
-
-# Fetch the subscribed feeds when newsreader starts and then every this many
-# minutes (5 to 10080); 0 fetches only when you ask ('newsreader fetch').
-# fetch_interval_minutes = 0
-
-# Hide noise for good: an article matching any of these searches (the search
-# language of "/": words, "phrases", title:, provider:, topic:, type:, -word, OR)
-# is left out of every view, count, story and 'newsreader list'
-# ('newsreader list --no-hide' shows them). is: cannot be used here. For example
-#   ['provider:"Spam Daily"', "title:sponsored"]
-# hide = []
-
-# The article's picture at the top of the detail pane: "auto" (Kitty's graphics
-# protocol or Sixel when the terminal says it speaks them, else half-cell
-# blocks), "kitty", "sixel" (each only when the terminal says so), "halfcell",
-# or "off" (nothing fetched).
-# images = "auto"
-
-# Where S saves the article as a Markdown file (created when first needed).
-# Unset: the "saved" folder in newsreader's data folder.
-# save_folder = "~/Downloads/newsreader"
-
-# Named commands: each is in the command palette as "Run <name>" and can get a
-# key in [keymap] as "command.<name>" = "M". The line is split into words like
-# a shell would, then {url}, {title}, {provider} and {date} are replaced inside
-# their word; no shell runs it, so a title is only ever one argument. The
-# article is also on its input, and in $NEWSREADER_URL and $NEWSREADER_TITLE.
-# [commands]
-# mpv = "mpv --no-terminal {url}"
-
-# Keys: binding id = "keys", several keys separated by commas. Single characters
-# ("?", "/") or Textual key names ("ctrl+s", "pagedown", "question_mark").
-# The help screen (?) shows the keys in use and each binding's id. Every id and
-# its default keys, by pane:
-# [keymap]
-"""
-
-
-def default_config_text() -> str:
-    """A fully commented ``config.toml``: loading it gives exactly ``Config()``."""
-    return _DEFAULT_HEAD + bindings.default_keymap_text()
