@@ -60,14 +60,21 @@ POLL = 0.02  # seconds between looks at the screen
 # ------------------------------------------------------------------ corpora
 
 
-def write_feeds(corpus: Path, out: Path) -> int:
-    """The corpus as RSS 2.0 feeds, one per provider: what newsboat will hold."""
+def write_feeds(
+    corpus: Path, out: Path, *, one_feed: bool = False, cache_dir: Path | None = None
+) -> int:
+    """The corpus as RSS 2.0 feeds, one per provider (or all in one): what newsboat
+    will hold. ``cache_dir`` names an index cache of the corpus to read instead of
+    parsing every file again."""
+    from reader.cache import IndexCache
     from reader.ingest import Ingest
 
-    result = Ingest([corpus], workers=None).load_all()
+    cache = IndexCache([corpus], cache_dir) if cache_dir is not None else None
+    result = Ingest([corpus], cache=cache, workers=None).load_all()
     by_provider: dict[str, list] = {}
     for article in result.articles:
-        by_provider.setdefault(article.provider or "unknown", []).append(article)
+        key = "All articles" if one_feed else (article.provider or "unknown")
+        by_provider.setdefault(key, []).append(article)
     out.mkdir(parents=True, exist_ok=True)
     urls = []
     for number, (provider, articles) in enumerate(sorted(by_provider.items())):
