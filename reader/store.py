@@ -56,12 +56,6 @@ class Store:
             self._articles[article.id] = article
         self._invalidate()
 
-    def remove(self, article_id: str) -> Article | None:
-        article = self._articles.pop(article_id, None)
-        if article is not None:
-            self._invalidate()
-        return article
-
     def _invalidate(self) -> None:
         self._by_link = None
         self._orders.clear()
@@ -94,14 +88,6 @@ class Store:
             article = self._articles.get(article_id) if article_id else None
         return article
 
-    def resolve_id(self, related_id: str) -> Article | None:
-        """Like resolve, from a related story's id alone."""
-        article = self._articles.get(related_id)
-        if article is None:
-            article_id = self.link_index().get(loose_url_key(related_id))
-            article = self._articles.get(article_id) if article_id else None
-        return article
-
     def link_index(self) -> dict[str, str]:
         """Loose link -> article id (built once per change of the store)."""
         index = self._by_link
@@ -131,11 +117,6 @@ class Store:
         """(topic, total) pairs, busiest first, then by name."""
         totals = self.topic_totals()
         return sorted(totals.items(), key=lambda item: (-item[1], item[0].casefold(), item[0]))
-
-    def providers(self) -> list[tuple[str, int]]:
-        """(provider, total) pairs, busiest first, then by name."""
-        counts = Counter(article.provider for article in self._articles.values())
-        return sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold(), item[0]))
 
     # -- views --------------------------------------------------------------
 
