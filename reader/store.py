@@ -40,9 +40,9 @@ class Store:
 
     def __init__(self, articles: Iterable[Article] = ()) -> None:
         self._articles: dict[str, Article] = {}
-        # Loose link -> id, for resolving related stories; built on first use
-        # (100,000 urlsplit calls cost ~2 s: not worth paying at start).
-        self._by_link: dict[str, str] | None = None
+        # Hash of a loose link -> id, for resolving related stories; built on first
+        # use (100,000 urlsplit calls cost ~2 s: not worth paying at start).
+        self._by_link: dict[int, str] | None = None
         self._orders: dict[Sort, list[Article]] = {}
         self._views: dict[tuple[str | None, Sort], list[Article]] = {}
         self._topics: Counter[str] | None = None
@@ -84,23 +84,27 @@ class Store:
         """
         article = self._articles.get(related.id)
         if article is None and related.url and (build_index or self._by_link is not None):
-            article_id = self.link_index().get(loose_url_key(related.url))
+            article_id = self.link_index().get(hash(loose_url_key(related.url)))
             article = self._articles.get(article_id) if article_id else None
+            if article is not None and loose_url_key(article.url) != loose_url_key(related.url):
+                article = None  # two links of one hash: never seen, but never a wrong article
         return article
 
-    def link_index(self) -> dict[str, str]:
-        """Loose link -> article id (built once per change of the store)."""
+    def link_index(self) -> dict[int, str]:
+        """Hash of a loose link -> article id (built once per change of the store)."""
         index = self._by_link
         if index is None:
             index = self._by_link = self.build_link_index(self._articles.values())
         return index
 
     @staticmethod
-    def build_link_index(articles: Iterable[Article]) -> dict[str, str]:
-        """Loose link -> article id, for articles the caller owns (a worker builds it)."""
-        return {loose_url_key(a.url): a.id for a in articles if a.url}
+    def build_link_index(articles: Iterable[Article]) -> dict[int, str]:
+        """Hash of a loose link -> article id, for articles the caller owns (a worker
+        builds it). Hashes, not the links: the links would be 100,000 new strings
+        (~9 MB); an article found through a hash is checked against the link."""
+        return {hash(loose_url_key(a.url)): a.id for a in articles if a.url}
 
-    def adopt_link_index(self, index: dict[str, str]) -> None:
+    def adopt_link_index(self, index: dict[int, str]) -> None:
         """Use a link index built elsewhere from exactly this store's articles."""
         self._by_link = index
 

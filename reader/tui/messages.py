@@ -100,5 +100,5 @@ class SearchReady(Message):
     """A search index and a link index built off the event loop."""
 
     index: SearchIndex
-    links: dict[str, str]
+    links: dict[int, str]
     generation: int

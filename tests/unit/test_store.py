@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from reader.model import Article, Related
 from reader.store import Store
+from reader.text import loose_url_key
 
 
 def day(n: int, hour: int = 12) -> datetime:
@@ -136,3 +137,15 @@ def test_warm_works_out_the_order_and_topic_totals_before_they_are_asked() -> No
     assert store._orders["date"] == [second, first]  # cached: the list asks for this order
     assert store._topics == {"AI": 2, "Space": 1}
     assert store.ordered("date") is store._orders["date"]
+
+
+def test_resolve_never_answers_an_article_of_another_link():
+    # The link index is keyed by hashes of links: an article it names is checked
+    # against the link asked for, so even a clash of hashes finds nothing wrong.
+    store = Store([make("one", url="https://e.com/one"), make("two", url="https://e.com/two")])
+    wanted = Related(id="https://e.com/three", title="t", url="https://e.com/three")
+    store.adopt_link_index({hash(loose_url_key(wanted.url)): "one"})
+    assert store.resolve(wanted) is None
+    store.adopt_link_index(Store.build_link_index(store))
+    same = Related(id="https://www.e.com/two/", title="t", url="https://www.e.com/two/")
+    assert store.resolve(same).id == "two"
