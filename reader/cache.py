@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from reader import __version__, coerce, frontmatter, gc_pause, model, paths, scan, seedfile, text
 from reader.model import Article, Problem
@@ -182,6 +182,16 @@ class IndexCache:
         A missing, unreadable, truncated, corrupt or out-of-date file is no
         cache: this never raises.
         """
+        index = self.load_index()
+        if index is None:
+            return None
+        signatures = zip(index.sizes, index.mtimes, index.ctimes)  # noqa: B905 - checked lengths
+        values = zip(signatures, index.outcomes, index.named)  # noqa: B905
+        return dict(zip(index.paths, values))  # noqa: B905
+
+    def load_index(self) -> CachedIndex | None:
+        """What ``load`` gives, as columns in the order saved (no entry tuples are
+        made: a warm start of 100,000 files takes them as they are)."""
         # Hundreds of thousands of new objects would set off many collections
         # that find nothing to free.
         with gc_pause.bulk():
@@ -296,7 +306,7 @@ class IndexCache:
             return None
         return count, chunk_sizes, checksum
 
-    def _read(self, handle: BinaryIO) -> dict[str, CacheEntry] | None:
+    def _read(self, handle: BinaryIO) -> CachedIndex | None:
         header = self._read_header(handle)
         if header is None:
             return None
@@ -320,13 +330,30 @@ class IndexCache:
         del groups
         articles = _articles_from_columns(columns)
         del columns
-        outcomes = _merge(articles, problem_rows) if problem_rows else articles
+        # A list of articles alone is a list of outcomes that holds no problem.
+        outcomes = _merge(articles, problem_rows) if problem_rows else cast(list[Outcome], articles)
         if not (len(sizes) == len(mtimes) == len(ctimes) == len(named) == len(outcomes) == count):
             return None
-        # The lengths are checked above: zip's strict checks would only cost time.
-        signatures = zip(sizes, mtimes, ctimes)  # noqa: B905
-        values = zip(signatures, outcomes, named)  # noqa: B905
-        return dict(zip(map(attrgetter("path"), outcomes), values))  # noqa: B905
+        paths = list(map(attrgetter("path"), outcomes))
+        if len(set(paths)) != len(paths):
+            return None  # one path twice: never written so
+        return CachedIndex(paths, sizes, mtimes, ctimes, named, outcomes)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CachedIndex:
+    """A loaded cache as aligned columns, one row a file in the order saved.
+
+    ``paths[i]`` is ``outcomes[i].path``; a size of SCAN_PROBLEM marks a problem
+    met while scanning (no file to stat).
+    """
+
+    paths: list[str]
+    sizes: list[int]
+    mtimes: list[int]
+    ctimes: list[int]
+    named: list[bool]
+    outcomes: list[Outcome]
 
 
 def _article_columns(articles: list[Article]) -> dict[str, list[Any]]:

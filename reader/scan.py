@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import errno
 import os
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from reader.model import Problem
 
@@ -43,6 +45,21 @@ def _let_others_run() -> None:
     time.sleep(0)  # a walk of 100,000 files must not hold the GIL from the UI
 
 
+def _nothing() -> None:
+    pass
+
+
+class _Known:
+    """The signatures of a previous walk, to compare each file with as it is stat'ed."""
+
+    __slots__ = ("get", "named", "same")
+
+    def __init__(self, signatures: Mapping[str, Signature], named: frozenset[str]) -> None:
+        self.get = signatures.get
+        self.named = named
+        self.same = 0  # files found as they were: same signature, same role
+
+
 def scan_paths(
     paths: Iterable[str | os.PathLike[str]],
     signatures: dict[str, tuple[int, int, int]] | None = None,
@@ -55,15 +72,47 @@ def scan_paths(
     not exist. With ``signatures``, the (size, mtime, ctime) of every file found is
     put there in the same walk (one stat each, before anything is read).
     ``breathe`` is called every BREATHE_EVERY entries: by default it lets other
-    threads run; the reader's background check also waits there while keys
-    are being pressed.
+    threads run (when there are any); the reader's background check also
+    waits there while keys are being pressed.
     """
+    files, problems, _ = _scan(paths, signatures, breathe, None)
+    return files, problems
+
+
+def rescan(
+    paths: Iterable[str | os.PathLike[str]],
+    known: Mapping[str, Signature],
+    known_named: frozenset[str],
+    signatures: dict[str, Signature],
+    breathe: Callable[[], None] = _let_others_run,
+) -> tuple[list[tuple[str, bool]], list[Problem], bool]:
+    """``scan_paths`` with signatures, compared with a previous walk's as they come.
+
+    The third value is True when every file is as ``known`` holds it (same
+    signature, named by the user or found in a folder as before) and no other
+    file is there: then nothing needs a diff. ``signatures`` gets the known
+    tuple of every unchanged file, not a new one.
+    """
+    seen = _Known(known, known_named)
+    files, problems, deduplicated = _scan(paths, signatures, breathe, seen)
+    same = not deduplicated and seen.same == len(files) == len(signatures) == len(known)
+    return files, problems, same
+
+
+def _scan(
+    paths: Iterable[str | os.PathLike[str]],
+    signatures: dict[str, Signature] | None,
+    breathe: Callable[[], None],
+    known: _Known | None,
+) -> tuple[list[tuple[str, bool]], list[Problem], bool]:
+    if breathe is _let_others_run and threading.active_count() == 1:
+        breathe = _nothing  # no thread to let in (the command line): a yield is ~1 ms when busy
     found: list[tuple[str, bool]] = []
     problems: list[Problem] = []
     given = [os.fspath(p) for p in paths]
     for name in given:
         if os.path.isdir(name):
-            _walk(name, found, problems, set(), signatures, breathe)
+            _walk(name, found, problems, set(), signatures, breathe, known)
         elif os.path.lexists(name):
             if os.path.islink(name) and not os.path.exists(name):
                 problems.append(Problem(name, _dead_link_reason(name)))
@@ -77,12 +126,18 @@ def scan_paths(
                     except OSError as error:
                         problems.append(Problem(name, cannot_read(error)))
                         continue
-                    signatures[name] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+                    sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+                    if known is not None and name in known.named:
+                        old = known.get(name)
+                        if old == sig:
+                            sig = old
+                            known.same += 1
+                    signatures[name] = sig
                 found.append((name, True))
         else:
             raise MissingPath(name)
     if len(given) == 1:
-        return found, problems  # one path cannot name a file twice
+        return found, problems, False  # one path cannot name a file twice
     # A file named twice (``seeds seeds/a.txt``) is read once, not reported as
     # a duplicate of itself.
     unique: dict[str, tuple[str, bool]] = {}
@@ -92,7 +147,10 @@ def scan_paths(
         kept = {entry[0] for entry in unique.values()}
         for path in [p for p in signatures if p not in kept]:
             del signatures[path]
-    return list(unique.values()), problems
+    return list(unique.values()), problems, len(unique) != len(found)
+
+
+_ENTRY_NAME = attrgetter("name")
 
 
 def _walk(
@@ -102,6 +160,7 @@ def _walk(
     seen: set[str],
     signatures: dict[str, tuple[int, int, int]] | None,
     breathe: Callable[[], None],
+    known: _Known | None = None,
 ) -> None:
     real = os.path.realpath(folder)
     if real in seen:
@@ -109,27 +168,35 @@ def _walk(
     seen.add(real)
     try:
         with os.scandir(folder) as listing:
-            entries = sorted(listing, key=_entry_name)
+            entries = sorted(listing, key=_ENTRY_NAME)
     except OSError as error:
         problems.append(Problem(folder, f"cannot list the folder ({error.strerror or error})"))
         return
     append = found.append
+    known_get = known.get if known is not None else None
+    named = known.named if known is not None else frozenset()
+    same = 0
     for number, entry in enumerate(entries):
         if not number % BREATHE_EVERY:
             breathe()
         name = entry.name
         if name[0] == ".":
             continue
+        # The common names without a call: this runs for every file of a library.
+        seed_name = name.endswith((".txt", ".md")) or _is_seed_name(name)
         try:
             is_dir = entry.is_dir()
             is_file = not is_dir and entry.is_file()
         except OSError:
             is_dir = is_file = False
         if is_dir:
-            if _is_seed_name(name):
+            if seed_name:
                 problems.append(Problem(entry.path, DIRECTORY_REASON, ignored=True))
-            _walk(entry.path, found, problems, seen, signatures, breathe)
-        elif _is_seed_name(name):
+            if known is not None:
+                known.same += same
+                same = 0
+            _walk(entry.path, found, problems, seen, signatures, breathe, known)
+        elif seed_name:
             if is_file:
                 path = entry.path
                 if signatures is not None:
@@ -143,12 +210,20 @@ def _walk(
                         # permission): a problem now, the same with or without the cache.
                         problems.append(Problem(path, cannot_read(error)))
                         continue
-                    signatures[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+                    sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+                    if known_get is not None:
+                        old = known_get(path)
+                        if old == sig and path not in named:
+                            sig = old  # the known tuple: nothing new is kept for it
+                            same += 1
+                    signatures[path] = sig
                 append((path, False))
             elif entry.is_symlink() and not os.path.exists(entry.path):
                 problems.append(Problem(entry.path, _dead_link_reason(entry.path)))
             else:
                 problems.append(Problem(entry.path, NOT_A_FILE_REASON))
+    if known is not None:
+        known.same += same
 
 
 def _dead_link_reason(path: str) -> str:
@@ -167,10 +242,6 @@ def _dead_link_reason(path: str) -> str:
 def cannot_read(error: OSError) -> str:
     """Why a file could not be read, the same whether the walk or the read met it."""
     return f"cannot read the file ({error.strerror or error})"
-
-
-def _entry_name(entry: os.DirEntry[str]) -> str:
-    return entry.name
 
 
 # ---------------------------------------------------------------- the diff

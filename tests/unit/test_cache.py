@@ -73,6 +73,17 @@ def test_round_trip_keeps_every_entry_in_order(cache: IndexCache) -> None:
         assert type(outcome) is type(entries[path][1])
 
 
+def test_the_index_holds_the_entries_as_aligned_columns(cache: IndexCache) -> None:
+    entries = _entries()
+    assert cache.save(entries)
+    index = cache.load_index()
+    assert index is not None
+    assert index.paths == list(entries)
+    rows = zip(index.sizes, index.mtimes, index.ctimes, index.outcomes, index.named, strict=True)
+    assert [((s, m, c), o, n) for s, m, c, o, n in rows] == list(entries.values())
+    assert [outcome.path for outcome in index.outcomes] == index.paths
+
+
 def test_round_trip_of_many_articles_without_problems(cache: IndexCache) -> None:
     entries = {
         f"/news/{n:03d}.txt": ((n, OLD + n, OLD + 2 * n), _article(n), False) for n in range(300)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,79 @@ def test_scan_paths_breathes_every_few_entries(tmp_path: Path) -> None:
     files, _ = scan_paths([tmp_path], breathe=lambda: calls.append(1))
     assert len(files) == scan.BREATHE_EVERY * 2 + 1
     assert len(calls) == 3  # entries 0, BREATHE_EVERY and 2 * BREATHE_EVERY
+
+
+def test_the_default_breath_yields_only_when_another_thread_runs(tmp_path, monkeypatch):
+    for n in range(scan.BREATHE_EVERY + 1):
+        (tmp_path / f"{n:04}.txt").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    sleeps: list[float] = []
+    monkeypatch.setattr(scan.time, "sleep", sleeps.append)
+    scan_paths([tmp_path])
+    assert sleeps == []  # the command line: nobody to let in
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        scan_paths([tmp_path])
+    finally:
+        stop.set()
+        other.join()
+    assert sleeps == [0, 0]
+
+
+def _library(tmp_path: Path) -> Path:
+    folder = tmp_path / "seeds"
+    (folder / "sub").mkdir(parents=True)
+    for name in ("a.txt", "b.md", "sub/c.txt"):
+        (folder / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    return folder
+
+
+def _walk_of(paths: list[Path]) -> tuple[dict, frozenset[str]]:
+    signatures: dict = {}
+    files, _ = scan_paths(paths, signatures)
+    return signatures, frozenset(path for path, named in files if named)
+
+
+def test_rescan_of_an_unchanged_library_is_the_same_and_keeps_the_known_signatures(tmp_path):
+    folder = _library(tmp_path)
+    named_file = tmp_path / "named.txt"
+    named_file.write_text("---\ntitle: n\n---\n", encoding="utf-8")
+    known, named = _walk_of([folder, named_file])
+    signatures: dict = {}
+    files, problems, same = scan.rescan([folder, named_file], known, named, signatures)
+    assert same and problems == []
+    assert files == scan_paths([folder, named_file])[0]
+    assert signatures == known
+    assert all(signatures[path] is known[path] for path in known)  # nothing new kept
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda folder: (folder / "a.txt").write_text("changed"), id="changed"),
+        pytest.param(lambda folder: (folder / "sub" / "new.txt").write_text("x"), id="added"),
+        pytest.param(lambda folder: (folder / "b.md").unlink(), id="removed"),
+        pytest.param(lambda folder: os.utime(folder / "a.txt", ns=(1, 1)), id="touched"),
+    ],
+)
+def test_rescan_after_any_change_is_not_the_same(tmp_path, change):
+    folder = _library(tmp_path)
+    known, named = _walk_of([folder])
+    change(folder)
+    signatures: dict = {}
+    files, _, same = scan.rescan([folder], known, named, signatures)
+    assert not same
+    assert files == scan_paths([folder])[0]
+
+
+def test_rescan_of_a_file_named_now_but_found_before_is_not_the_same(tmp_path):
+    folder = _library(tmp_path)
+    known, named = _walk_of([folder])
+    assert named == frozenset()
+    now_named = folder / "a.txt"
+    _, _, same = scan.rescan([now_named, folder], known, named, {})
+    assert not same
+    known, named = _walk_of([now_named])
+    _, _, same = scan.rescan([folder], known, named, {})  # named before, found now
+    assert not same
