@@ -177,14 +177,14 @@ async def test_second_start_uses_the_cache_then_checks_the_folder(app_factory, t
     (folder / "0.txt").unlink()
     second = app_factory(folder)
     loaded_from_cache = []
-    original = second.ingest.cache.load
+    original = second.ingest.cache.load_index
 
     def spy():
-        entries = original()
-        loaded_from_cache.append(entries is not None and len(entries) == 5)
-        return entries
+        index = original()
+        loaded_from_cache.append(index is not None and len(index.paths) == 5)
+        return index
 
-    second.ingest.cache.load = spy
+    second.ingest.cache.load_index = spy
     async with second.run_test(size=(120, 30)) as pilot:
         await wait_loaded(second, pilot)
         await wait_workers(second)
