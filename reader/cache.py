@@ -22,7 +22,6 @@ import hashlib
 import marshal
 import os
 import struct
-import tempfile
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 from reader import __version__, coerce, frontmatter, gc_pause, model, paths, scan, seedfile, text
+from reader.files import write_atomically
 from reader.model import Article, Problem
 from reader.scan import Signature
 
@@ -225,19 +225,9 @@ class IndexCache:
             chunks = self._encode(entries)
         except (ValueError, TypeError, OverflowError):
             return False  # a value marshal cannot store: no cache rather than a crash
-        folder = self.path.parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=folder)
-            try:
-                # No fsync: a cache torn by a crash fails its checksum and is rebuilt.
-                with os.fdopen(fd, "wb") as handle:
-                    handle.writelines(chunks)
-                os.replace(temp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
-                raise
+            # Not durable: a cache torn by a crash fails its checksum and is rebuilt.
+            write_atomically(self.path, chunks, durable=False)
         except OSError:
             return False
         return True

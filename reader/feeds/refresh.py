@@ -39,9 +39,9 @@ from reader.feeds.subscriptions import (
     locked,
     merge_results,
     merge_under_lock,
-    remove_stale_temporaries,
     storage_error,
 )
+from reader.files import remove_stale_temporaries
 from reader.formatting import plural
 from reader.text import MAX_NAME_CHARS, clean_line
 

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from reader.feeds.articles import ArticleRecord, format_date
-from reader.feeds.subscriptions import remove_stale_temporaries, write_atomically
+from reader.files import remove_stale_temporaries, write_atomically
 from reader.model import Article
 from reader.seedfile import load_seed_file
 

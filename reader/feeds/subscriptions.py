@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -28,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from reader import paths
+from reader.files import remove_stale_temporaries, write_atomically
 from reader.text import MAX_NAME_CHARS, clean_line, normalize_url, strip_controls
 
 FILE_VERSION = 1
@@ -316,45 +316,6 @@ def save_feeds(feeds: Iterable[Feed], path: Path | None = None) -> None:
     except OSError as error:
         raise storage_error(error, path) from None
     remove_stale_temporaries(path.parent, f".{path.name}.")
-
-
-STALE_SECONDS = 60
-
-
-def remove_stale_temporaries(folder: Path, prefix: str = ".") -> int:
-    """Delete temporary files a killed writer left (older than a minute); return how many."""
-    removed = 0
-    limit = time.time() - STALE_SECONDS
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return 0
-    for entry in entries:
-        if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
-            continue
-        try:
-            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < limit:
-                os.unlink(entry.path)
-                removed += 1
-        except OSError:
-            continue
-    return removed
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
 
 
 # ------------------------------------------------------------------ changes

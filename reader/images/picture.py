@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader import paths
+from reader.files import write_atomically
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -129,10 +130,8 @@ class PictureCache:
         path = self.path(url)
         with self._lock:
             try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                part = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
-                part.write_bytes(data)
-                os.replace(part, path)
+                # Not durable: a picture torn by a crash is fetched again.
+                write_atomically(path, data, durable=False)
             except OSError:
                 return
             self._prune()

@@ -33,8 +33,8 @@ from reader.feeds.subscriptions import (
     load_feeds,
     save_changes,
     storage_error,
-    write_atomically,
 )
+from reader.files import write_atomically
 from reader.migrate.newsboat_query import FilterSyntaxError, translate
 from reader.seedfile import build_article_only
 from reader.state import UserState
