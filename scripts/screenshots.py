@@ -13,12 +13,13 @@ import os
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
-FROZEN_NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+sys.path.insert(0, str(REPO / "tests"))
+from frozen_clock import FROZEN_NOW  # noqa: E402 - the snapshot tests' clock, defined once
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 import yaml
+from frozen_clock import FROZEN_NOW  # tests/: shared with scripts/screenshots.py
 from textual.worker import WorkerCancelled, WorkerState
 
 from reader.app import NewsReaderApp, make_app
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
-FROZEN_NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def write_seed(folder: Path, name: str, **fields: Any) -> Path:
