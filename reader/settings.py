@@ -20,10 +20,10 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from reader import bindings
-from reader.store import SORTS, Sort
+from reader.store import Sort
 
 __all__ = ["TABLE", "Config", "Setting", "default_config_text", "readme_list"]
 
@@ -188,12 +188,17 @@ class Setting:
         return f"{text} {self.then}" if self.then else text
 
 
+def _choice(values: Any, *meanings: str) -> Choice:
+    """A choice of the strings of a ``Literal`` type, each with what it means."""
+    return Choice(dict(zip(get_args(values), meanings, strict=True)))
+
+
 SECTIONS = ("Reading", "Looks", "Articles and feeds", "Commands and keys")
 
 TABLE: tuple[Setting, ...] = (
     Setting(
         "sort",
-        Choice(dict(zip(SORTS, ("newest first", "best first"), strict=True))),
+        _choice(Sort, "newest first", "best first"),
         "date",
         "Reading",
         "Order of the article list",
@@ -240,15 +245,14 @@ TABLE: tuple[Setting, ...] = (
     ),
     Setting(
         "images",
-        Choice(
-            {
-                "auto": "Kitty's graphics protocol or Sixel when the terminal says it speaks "
-                "them, else half-cell blocks",
-                "kitty": "only when the terminal says so",
-                "sixel": "likewise",
-                "halfcell": "",
-                "off": "nothing is fetched",
-            }
+        _choice(
+            Images,
+            "Kitty's graphics protocol or Sixel when the terminal says it speaks them, "
+            "else half-cell blocks",
+            "only when the terminal says so",
+            "likewise",
+            "",
+            "nothing is fetched",
         ),
         "auto",
         "Looks",
@@ -267,13 +271,11 @@ TABLE: tuple[Setting, ...] = (
     ),
     Setting(
         "full_text",
-        Choice(
-            {
-                "manual": "only when you press `t`",
-                "on-open": "when you open an article with `Enter`",
-                "read-ahead": "also the next few in the list, in the background, "
-                "at most three at once",
-            }
+        _choice(
+            FullText,
+            "only when you press `t`",
+            "when you open an article with `Enter`",
+            "also the next few in the list, in the background, at most three at once",
         ),
         "manual",
         "Articles and feeds",
