@@ -58,7 +58,6 @@ class Choice:
     """One of a few strings; ``values`` maps each to what it means ("" for nothing to say)."""
 
     values: dict[str, str]
-    type: str = "string"
 
     def check(self, name: str, value: object) -> tuple[object, str | None]:
         if isinstance(value, str) and value in self.values:
@@ -78,8 +77,6 @@ class Choice:
 class Flag:
     """true or false."""
 
-    type: str = "boolean"
-
     def check(self, name: str, value: object) -> tuple[object, str | None]:
         if isinstance(value, bool):
             return value, None
@@ -97,7 +94,6 @@ class Number:
     high: float
     unit: str
     zero: str
-    type: str = "number"
 
     def check(self, name: str, value: object) -> tuple[object, str | None]:
         if (
@@ -123,7 +119,6 @@ class WholeOrOff:
     high: int
     unit: str
     off: str
-    type: str = "integer"
 
     def check(self, name: str, value: object) -> tuple[object, str | None]:
         if (
@@ -143,7 +138,10 @@ class WholeOrOff:
 
 @dataclass(frozen=True, slots=True)
 class Checked:
-    """A value whose check needs more than a rule: ``reader.config`` has ``check_<name>``."""
+    """A value whose check needs more than a rule: ``reader.config`` has ``check_<name>``.
+
+    ``type`` says what the value is, for whoever reads the table.
+    """
 
     type: str
 
@@ -151,6 +149,8 @@ class Checked:
         return ""
 
 
+# Every kind but Checked has check(name, value) -> (value, None) or (None, the message for
+# the user), and each has describe(): what it allows, in Markdown, after the description.
 Kind = Choice | Flag | Number | WholeOrOff | Checked
 
 
