@@ -32,7 +32,15 @@ from reader import gc_pause
 from reader.cache import SCAN_PROBLEM, CachedIndex, CacheEntry, IndexCache
 from reader.formatting import plural
 from reader.model import Article, Duplicate, LoadResult, Problem
-from reader.scan import FolderChanges, MissingPath, Signature, diff, rescan, scan_paths
+from reader.scan import (
+    FolderChanges,
+    MissingPath,
+    Signature,
+    diff,
+    let_go,
+    rescan,
+    scan_paths,
+)
 from reader.seedfile import load_seed_file
 
 Outcome = Article | Problem
@@ -304,6 +312,8 @@ class Ingest:
             files, scan_problems, signatures, same = self._scan(breathe, against_known=True)
             found = self._changes_found(files, scan_problems, signatures, same)
             if found is None:
+                if breathe is not None:  # the reader: keys go on while this is freed
+                    let_go(files, signatures, breathe)
                 return Changes(None, seconds=time.perf_counter() - started)
             named = _named(files)
             stale, removed = found.to_read, found.removed

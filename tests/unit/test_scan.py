@@ -109,7 +109,25 @@ def test_scan_paths_breathes_every_few_entries(tmp_path: Path) -> None:
     calls: list[int] = []
     files, _ = scan_paths([tmp_path], breathe=lambda: calls.append(1))
     assert len(files) == scan.BREATHE_EVERY * 2 + 1
-    assert len(calls) == 3  # entries 0, BREATHE_EVERY and 2 * BREATHE_EVERY
+    assert len(calls) == 4  # before the listing, then entries 0, BREATHE_EVERY, 2 * BREATHE_EVERY
+
+
+def test_a_large_folder_is_sorted_in_steps_with_a_breath_between(tmp_path, monkeypatch):
+    # One sort of 100,000 names holds the GIL for 100-270 ms: a key pressed then stalls.
+    monkeypatch.setattr(scan, "SORT_STEP", 16)
+    names = [f"{n:03}.txt" for n in range(100)]
+    for name in reversed(names):
+        (tmp_path / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "z.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    calls: list[int] = []
+    files, _ = scan_paths([tmp_path], breathe=lambda: calls.append(1))
+    expected = [str(tmp_path / name) for name in names] + [str(tmp_path / "sub" / "z.md")]
+    assert [path for path, _ in files] == expected  # the same order as one sort
+    # before each listing (2), after each of the 7 sorted steps, every 128 entries (1 + 1)
+    assert len(calls) == 2 + 7 + 2
+    signatures: dict = {}
+    assert scan_paths([tmp_path], signatures)[0] == files  # the command line: one sort
 
 
 def test_the_default_breath_yields_only_when_another_thread_runs(tmp_path, monkeypatch):
@@ -127,7 +145,7 @@ def test_the_default_breath_yields_only_when_another_thread_runs(tmp_path, monke
     finally:
         stop.set()
         other.join()
-    assert sleeps == [0, 0]
+    assert sleeps == [0, 0, 0]  # before the listing, at entries 0 and BREATHE_EVERY
 
 
 def _library(tmp_path: Path) -> Path:
