@@ -9,7 +9,7 @@ stories and other coverage, from the store, the read state and the stories.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -66,6 +66,9 @@ class ViewSpec:
     stories: bool = False
     search: Query | None = None
     keep_id: str | None = None  # a read article that stays in view under hide-read
+    # The search's words looked up in the full texts so far (folded word -> ids); a word
+    # not in it is still being looked up, and only what is certain shows. None: ask now.
+    text_matches: Mapping[str, frozenset[str]] | None = None
 
     @property
     def story_rows(self) -> bool:
@@ -172,7 +175,15 @@ class Library:
 
     # -- search -------------------------------------------------------------
 
-    def filter(self, articles: list[Article], query: Query) -> list[Article]:
+    def filter(
+        self,
+        articles: list[Article],
+        query: Query,
+        text_matches: Mapping[str, frozenset[str]] | None = None,
+    ) -> list[Article]:
+        """The articles that match ``query``, in order. The full texts are asked at once
+        unless ``text_matches`` gives the words looked up so far: then a word not in it
+        leaves the texts out, and the answer is the part that is certain (a subset)."""
         from reader.query import MatchContext, SearchIndex
 
         if self._index is None:
@@ -183,9 +194,15 @@ class Library:
             now=self.now(),
             tags_of=self.state.tags_of,
         )
-        if self.texts is not None:
+        texts = self.texts
+        if texts is not None and text_matches is None:
+            context = replace(context, full_text=texts.matching, texts_generation=texts.generation)
+        elif texts is not None and text_matches is not None:
             context = replace(
-                context, full_text=self.texts.matching, texts_generation=self.texts.generation
+                context,
+                full_text=text_matches.get,
+                texts_generation=texts.generation,
+                stored_texts=texts.stored_ids(),
             )
         return self._index.filter(articles, query, context)
 
@@ -227,7 +244,7 @@ class Library:
         """The list for ``spec``: entry, search, hide-read, then one row per story."""
         articles = self.scope_articles(spec.scope, spec.sort)
         if spec.search is not None:
-            articles = self.filter(articles, spec.search)
+            articles = self.filter(articles, spec.search, spec.text_matches)
         if spec.hide_read:
             keep, is_read = spec.keep_id, self.state.is_read
             articles = [a for a in articles if a.id == keep or not is_read(a.id)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -76,6 +76,7 @@ class TextStore:
         # Substring searches (3+ characters) by word, oldest first: a longer word narrows them.
         self._substrings: dict[str, frozenset[str]] = {}
         self._bodies: dict[str, str] | None = None  # folded texts, read once a word narrows
+        self._stored: frozenset[str] | None = None  # the ids with a text, read once
 
     def _connect(self, *, create: bool) -> sqlite3.Connection | None:
         if self._conn is not None:
@@ -150,6 +151,35 @@ class TextStore:
             self._substrings.clear()
             if self._bodies is not None:
                 self._bodies[article_id] = body
+            if self._stored is not None:
+                self._stored = self._stored | {article_id}
+
+    def stored_ids(self) -> frozenset[str]:
+        """The ids of the articles with a text (read once, kept current as texts are stored)."""
+        stored = self._stored
+        if stored is None:
+            stored = self._stored = frozenset(self.ids("ok"))
+        return stored
+
+    def has_text(self, article_id: str) -> bool:
+        return article_id in self.stored_ids()
+
+    def known(self, values: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The answers of ``matching`` that are at hand, without asking the database."""
+        matches = self._matches
+        return {value: found for value in values if (found := matches.get(value)) is not None}
+
+    def look_up(
+        self, values: Iterable[str], cancelled: Callable[[], bool] = lambda: False
+    ) -> dict[str, frozenset[str]]:
+        """``matching`` for each value (in a worker: the search bar's second step);
+        stops early when ``cancelled`` says so (a newer keystroke wants the worker)."""
+        found: dict[str, frozenset[str]] = {}
+        for value in values:
+            if cancelled():
+                break
+            found[value] = self.matching(value)
+        return found
 
     def forget(self, *, narrowing: bool = False) -> None:
         """Drop the remembered search matches (the benchmark measures each word anew).

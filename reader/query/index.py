@@ -7,7 +7,17 @@ from collections.abc import Iterable, Sequence
 
 from reader.model import Article
 from reader.query.records import _ARTICLE, _Columns, _Record, _record
-from reader.query.tree import And, MatchAll, MatchContext, Node, Not, Query, Text
+from reader.query.tree import (
+    _TEXTS_RANK,
+    And,
+    MatchAll,
+    MatchContext,
+    Node,
+    Not,
+    Query,
+    Text,
+    certain_part,
+)
 from reader.text import fold
 
 
@@ -32,11 +42,15 @@ def _part_implies(new: Node, old: Node) -> bool:
     if isinstance(old, MatchAll) or new == old:
         return True
     if isinstance(new, Text) and isinstance(old, Text):
-        return old.value in new.value  # containing "faci" implies containing "fac"
+        # containing "faci" implies containing "fac" (in no more of the full texts)
+        return old.value in new.value and _TEXTS_RANK[new.texts] <= _TEXTS_RANK[old.texts]
     if isinstance(new, Not) and isinstance(old, Not):
         new_child, old_child = new.child, old.child
         if isinstance(new_child, Text) and isinstance(old_child, Text):
-            return new_child.value in old_child.value  # lacking "pol" implies lacking "police"
+            # lacking "pol" implies lacking "police"
+            return new_child.value in old_child.value and (
+                _TEXTS_RANK[old_child.texts] <= _TEXTS_RANK[new_child.texts]
+            )
     return False
 
 
@@ -97,7 +111,7 @@ class SearchIndex:
         if ctx.texts_generation != self._texts_generation:
             self._texts_generation = ctx.texts_generation
             self._results.clear()  # a full text arrived: a word may match more now
-        root = query.root
+        root = certain_part(query.root, ctx)  # words whose texts are still being looked up
         rows = self._results.get(root) if root.context_free else None
         if rows is None:
             start: Sequence[int] = range(len(articles))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import compress, filterfalse, repeat
 from operator import contains, eq, gt, le, not_, or_
+from typing import Literal
 
 from reader.model import Article
 from reader.query.records import (
@@ -47,14 +48,18 @@ class MatchContext:
 
     ``full_text(value)`` gives the ids of the articles whose full text contains
     the folded ``value`` (reader.fulltext.TextStore.matching); none by default.
+    It may answer None for a word not looked up yet (the search bar looks the
+    texts up in a worker): then only what is certain shows (see ``certain_part``),
+    for which ``stored_texts`` holds the ids of the articles that have a text.
     """
 
     is_read: Callable[[str], bool] = _never
     is_starred: Callable[[str], bool] = _never
     now: datetime = field(default_factory=_utc_now)
     tags_of: Callable[[str], frozenset[str]] = _no_tags
-    full_text: Callable[[str], frozenset[str]] = _no_texts
+    full_text: Callable[[str], frozenset[str] | None] = _no_texts
     texts_generation: int = 0  # changes when full texts arrive: remembered results expire
+    stored_texts: Collection[str] = frozenset()
 
     def now_timestamp(self) -> float:
         return _timestamp(self.now)
@@ -94,6 +99,23 @@ class _Leaf:
         return list(compress(cand, self.mask(cols, cand, ctx)))
 
 
+# How a word reaches the full texts: "ask" looks them up (ctx.full_text). While a
+# lookup is pending, certain_part() makes it "none" where the word is wanted (no text
+# counts as holding it) and "stored" where it is excluded (every stored text may hold
+# it): what shows first is then part of the answer, and the list only grows.
+Texts = Literal["ask", "none", "stored"]
+_TEXTS_RANK = {"none": 0, "ask": 1, "stored": 2}  # each matches a superset of the one before
+
+
+def _text_ids(value: str, texts: Texts, ctx: MatchContext) -> Collection[str]:
+    """The ids whose full text counts as holding ``value``."""
+    if texts == "none":
+        return frozenset()
+    if texts == "stored":
+        return ctx.stored_texts
+    return ctx.full_text(value) or frozenset()
+
+
 @dataclass(frozen=True, slots=True)
 class Text(_Leaf):
     """A word or phrase, folded; ``raw`` is what the user typed (for highlighting)."""
@@ -102,13 +124,16 @@ class Text(_Leaf):
     raw: str = field(default="", compare=False)
     quoted: bool = field(default=False, compare=False)
     pos: int = field(default=0, compare=False)
+    texts: Texts = "ask"
 
     def test(self, record: _Record, ctx: MatchContext) -> bool:
-        return self.value in record[_TEXT] or record[_ARTICLE].id in ctx.full_text(self.value)
+        if self.value in record[_TEXT]:
+            return True
+        return record[_ARTICLE].id in _text_ids(self.value, self.texts, ctx)
 
     def mask(self, cols: _Columns, cand: Sequence[int], ctx: MatchContext) -> Iterable[bool]:
         found = map(contains, cols.values(_TEXT, cand), repeat(self.value))
-        ids = ctx.full_text(self.value)
+        ids = _text_ids(self.value, self.texts, ctx)
         if not ids:
             return found  # no full text has it: today's one pass
         return map(or_, found, map(ids.__contains__, cols.values("id", cand)))
@@ -121,12 +146,14 @@ class FullText(_Leaf):
     value: str
     raw: str = field(default="", compare=False)
     pos: int = field(default=0, compare=False)
+    texts: Texts = "ask"
 
     def test(self, record: _Record, ctx: MatchContext) -> bool:
-        return record[_ARTICLE].id in ctx.full_text(self.value)
+        return record[_ARTICLE].id in _text_ids(self.value, self.texts, ctx)
 
     def mask(self, cols: _Columns, cand: Sequence[int], ctx: MatchContext) -> Iterable[bool]:
-        return map(ctx.full_text(self.value).__contains__, cols.values("id", cand))
+        ids = _text_ids(self.value, self.texts, ctx)
+        return map(ids.__contains__, cols.values("id", cand))
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,6 +409,36 @@ def _positive_words(node: Node) -> Iterable[Text | FullText]:
             yield from _positive_words(child)
 
 
+def _words(node: Node) -> Iterable[Text | FullText]:
+    if isinstance(node, Text | FullText):
+        yield node
+    elif isinstance(node, Not):
+        yield from _words(node.child)
+    elif isinstance(node, And | Or):
+        for child in node.children:
+            yield from _words(child)
+
+
+def certain_part(node: Node, ctx: MatchContext, excluded: bool = False) -> Node:
+    """``node`` with each word whose full texts are not looked up yet (``ctx.full_text``
+    answers None) left out of the texts, so that it matches part of what ``node``
+    will match once they are: a wanted word matches the in-memory text alone, an
+    excluded one also excludes every article with a stored text."""
+    if isinstance(node, Text | FullText):
+        if node.texts == "ask" and ctx.full_text(node.value) is None:
+            return replace(node, texts="stored" if excluded else "none")
+        return node
+    if isinstance(node, Not):
+        child = certain_part(node.child, ctx, not excluded)
+        return node if child is node.child else Not(child)
+    if isinstance(node, And | Or):
+        children = tuple(certain_part(child, ctx, excluded) for child in node.children)
+        if all(new is old for new, old in zip(children, node.children, strict=True)):
+            return node
+        return And(children) if isinstance(node, And) else Or(children)
+    return node
+
+
 def _has_marks(node: Node) -> bool:
     if isinstance(node, Is | Tag):
         return True
@@ -408,6 +465,16 @@ class Query:
         return _has_marks(self.root)
 
     @property
+    def text_values(self) -> tuple[str, ...]:
+        """The folded words and phrases to look up in the full texts, each once."""
+        return tuple(dict.fromkeys(word.value for word in _words(self.root)))
+
+    @property
+    def asks_text_field(self) -> bool:
+        """True when the query has a text: term (it matches nothing until the texts answer)."""
+        return any(isinstance(word, FullText) for word in _words(self.root))
+
+    @property
     def highlight_terms(self) -> tuple[str, ...]:
         """The words and phrases to highlight: positive ones only, no field values."""
         words = sorted(_positive_words(self.root), key=lambda word: word.pos)
@@ -415,7 +482,7 @@ class Query:
 
     def matches(self, article: Article, ctx: MatchContext) -> bool:
         """True when the article satisfies the query (the slow path; see SearchIndex)."""
-        return self.root.test(_record(article), ctx)
+        return certain_part(self.root, ctx).test(_record(article), ctx)
 
     def __str__(self) -> str:
         return self.text

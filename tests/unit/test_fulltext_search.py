@@ -104,3 +104,91 @@ def test_typing_a_longer_word_narrows_the_last_one_with_the_same_answer(
     texts.put_document("a", "u", "u", doc("The cable car."))  # a new text: narrow anew
     assert texts.matching("cable") == {"a", "b", "e"}
     assert asked[-1] == "cable"
+
+
+# -- the search bar's two steps: what is certain at once, the full texts from a worker
+
+
+def pending(query: str, texts: TextStore, known: dict[str, frozenset[str]] | None = None,
+            index: SearchIndex | None = None) -> list[str]:  # fmt: skip
+    """The articles shown while the full texts of the words not in ``known`` are looked up."""
+    answers = known or {}
+    ctx = MatchContext(
+        now=NOW,
+        full_text=answers.get,
+        stored_texts=texts.stored_ids(),
+        texts_generation=texts.generation,
+    )
+    return [a.id for a in (index or SearchIndex()).filter(ARTICLES, parse(query), ctx)]
+
+
+QUERIES = [
+    "cable", '"every cable"', "-cable", "text:cable", "-text:cable", "cable OR span",
+    "bridge -cable", "-(cable OR pendlern)", "-(cable -span)", "text:span OR tokyo", "e", "ca",
+    "cable -text:every", "-(-cable)", "burgermeisterin OR nothing", "",
+]  # fmt: skip
+
+
+def test_while_the_texts_are_looked_up_only_certain_matches_show(texts: TextStore) -> None:
+    assert pending("cable", texts) == ["a"]  # the title; b's text is not looked up yet
+    assert pending("-cable", texts) == ["e"]  # b, c, d have texts that may hold it
+    assert pending("text:cable", texts) == []
+    assert pending("-text:cable", texts) == ["a", "e"]
+    assert pending("cable", texts, {"cable": texts.matching("cable")}) == ["a", "b"]
+
+
+def test_what_shows_first_is_part_of_the_answer_and_the_looked_up_words_complete_it(
+    texts: TextStore,
+) -> None:
+    for query in QUERIES:
+        exact = found(query, texts)
+        first = pending(query, texts)
+        assert set(first) <= set(exact), query  # the list only grows when the texts come
+        looked_up = {value: texts.matching(value) for value in parse(query).text_values}
+        assert pending(query, texts, looked_up) == exact, query
+
+
+def test_an_index_that_showed_the_first_step_gives_the_exact_answer_after(
+    texts: TextStore,
+) -> None:
+    index = SearchIndex()
+    for query in ["ca", "cab", "cable", "cable -span", "cable"]:
+        assert set(pending(query, texts, index=index)) <= set(found(query, texts))
+        assert found(query, texts, index) == found(query, texts), query
+        assert pending(query, texts, index=index) == pending(query, texts), query
+
+
+def test_the_words_to_look_up_are_every_word_and_text_value() -> None:
+    query = parse('Bridge -"City Hall" text:Pendler OR title:x provider:y')
+    assert query.text_values == ("bridge", "city hall", "pendler")
+    assert parse("topic:AI quality:>5").text_values == ()
+    assert parse("text:x").asks_text_field and not parse("-x y").asks_text_field
+
+
+def test_the_store_says_which_words_it_knows_and_which_articles_have_texts(
+    texts: TextStore, tmp_path: Path
+) -> None:
+    assert texts.known(["cable", "span"]) == {}
+    cable = texts.matching("cable")
+    assert texts.known(["cable", "span"]) == {"cable": cable}
+    assert texts.has_text("b") and not texts.has_text("a")
+    assert texts.stored_ids() == {"b", "c", "d"}
+    texts.put_failure("a", "u", "failed", "the server said 404")
+    assert not texts.has_text("a")
+    texts.put_document("a", "u", "u", doc("A cable car."))
+    assert texts.has_text("a") and texts.stored_ids() == {"a", "b", "c", "d"}
+    assert texts.known(["cable"]) == {}  # a new text: every word is looked up anew
+    assert texts.look_up(["cable", "cable"]) == {"cable": frozenset({"a", "b"})}
+    assert not TextStore(tmp_path / "none.sqlite3").has_text("a")
+
+
+def test_the_library_shows_the_certain_part_until_it_is_given_the_looked_up_words(
+    texts: TextStore, tmp_path: Path
+) -> None:
+    library = Library(Store(ARTICLES), UserState(tmp_path / "state.sqlite3"), lambda: NOW)
+    library.texts = texts
+    query = parse("cable")
+    assert [a.id for a in library.filter(ARTICLES, query)] == ["a", "b"]  # asks at once
+    assert [a.id for a in library.filter(ARTICLES, query, {})] == ["a"]
+    found_ids = texts.look_up(query.text_values)
+    assert [a.id for a in library.filter(ARTICLES, query, found_ids)] == ["a", "b"]
