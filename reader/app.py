@@ -61,6 +61,7 @@ from reader.tui.messages import (
     PagesBuilt,
     SearchReady,
     StoriesReady,
+    TextsFound,
 )
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPane
@@ -144,6 +145,8 @@ class NewsReaderApp(App[int]):
         self._sticky_id: str | None = None  # a read article kept in view until left
         self.query_text = ""
         self.search: Query | None = None
+        # The search's words looked up in the full texts so far (see _search_texts).
+        self._text_matches: Mapping[str, frozenset[str]] | None = None
         self.library = Library(Store(), state, now)
         # Full texts: fetched when the setting says (manual: on t), kept in the articles db.
         self.full_text_mode = full_text
@@ -798,6 +801,7 @@ class NewsReaderApp(App[int]):
             stories=self.stories_mode,
             search=self.search,
             keep_id=self._sticky_id,
+            text_matches=self._text_matches,
         )
 
     def current_articles(self) -> list[Article]:
@@ -1112,6 +1116,8 @@ class NewsReaderApp(App[int]):
     def _full_text_fetched(self, message: FullTextFetched) -> None:
         self._fetching.discard(message.article.id)
         self._reshow(message.article)
+        if self.search is not None and self._text_matches is not None:
+            self._text_matches = self._search_texts(self.search)  # the new text may match
 
     def _read_ahead_texts(self, article: Article) -> None:
         """read-ahead: fetch the next few articles' texts in the background, a few at a time."""
@@ -1150,6 +1156,7 @@ class NewsReaderApp(App[int]):
         bar.show_error(None)
         self.query_text = text.strip()
         self.search = query if self.query_text else None
+        self._text_matches = self._search_texts(query) if self.search else None
         terms = query.highlight_terms if self.search else ()
         highlighter = (lambda value: highlight_spans(value, terms)) if terms else None
         self.article_list.highlighter = highlighter
@@ -1159,6 +1166,42 @@ class NewsReaderApp(App[int]):
         self._refresh_view(counts=False)
         self._show_article(self.article_list.article)
         return True
+
+    def _search_texts(self, query: Query) -> Mapping[str, frozenset[str]] | None:
+        """The full texts' part of a search: the words whose answer is at hand now, the
+        others looked up by a worker, whose answer adds its matches to the list. None
+        (ask at once) for a text: query, which would show nothing without its texts."""
+        if query.asks_text_field:
+            return None
+        values = query.text_values
+        if not self.texts.stored_ids():
+            return dict.fromkeys(values, frozenset())  # no texts: nothing to look up
+        known = self.texts.known(values)
+        missing = [value for value in values if value not in known]
+        if missing:  # after this frame: the worker's SQLite would slow its painting
+            self.call_after_refresh(self.find_in_texts, query, missing)
+        return known
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="text-search",
+          description="text search")  # fmt: skip
+    def find_in_texts(self, query: Query, values: list[str]) -> None:
+        """Look the search's words up in the full texts, off the event loop."""
+        worker = get_current_worker()
+        generation = self.texts.generation
+        found = self.texts.look_up(values, lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.post_message(TextsFound(query, found, generation))
+
+    @on(TextsFound)
+    def _texts_found(self, message: TextsFound) -> None:
+        if message.query is not self.search or self._text_matches is None:
+            return  # an earlier keystroke's answer: a later search is shown
+        if message.generation != self.texts.generation:
+            self._text_matches = self._search_texts(message.query)  # a text came meanwhile
+            return
+        self._text_matches = {**self._text_matches, **message.found}
+        current = self.article_list.article
+        self._refresh_view(current.id if current else None, counts=False)  # it only grows
 
     @on(SearchBar.Changed)
     def _search_changed(self, message: SearchBar.Changed) -> None:

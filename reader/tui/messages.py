@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from reader.handoff import Outcome
     from reader.ingest import Changes, Loaded, Progress
     from reader.model import Article, ArticleDetail
-    from reader.query import SearchIndex
+    from reader.query import Query, SearchIndex
     from reader.store import Store
     from reader.stories import Stories
     from reader.tui.detail_pages import BuiltPage
@@ -93,6 +93,15 @@ class StoriesReady(Message):
 
     stories: Stories
     generation: int
+
+
+@dataclass
+class TextsFound(Message):
+    """The search's words looked up in the full texts by a worker (folded word -> ids)."""
+
+    query: Query
+    found: dict[str, frozenset[str]]
+    generation: int  # the texts' generation they were looked up at
 
 
 @dataclass
