@@ -7,6 +7,11 @@ the one-time index build, each query on a fresh index (records built, no
 earlier results to narrow from), and each query as typed after the previous
 keystroke (the search bar's case), as medians over several rounds; then the
 same with full texts stored (FTS5, in a temporary articles database) beside them.
+
+A second table is the search bar's two steps with those texts, each keystroke as
+typed: "before" asks the full texts on the keystroke (as the bar did), "now"
+shows what is certain without the words not looked up yet (the keystroke), while
+a worker looks them up, and the list then grows by their matches.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import random
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -104,6 +110,11 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--full-texts", type=int, default=10_000)
+    parser.add_argument(
+        "--keep-texts",
+        type=Path,
+        help="keep the articles database here and use it again when it holds as many texts",
+    )
     args = parser.parse_args()
 
     articles = make_articles(args.articles)
@@ -127,7 +138,7 @@ def main() -> None:
     index.warm()
     today = _keystrokes(index, articles, queries, ctx, args.repeat, lambda fresh: None)
     with tempfile.TemporaryDirectory() as folder:
-        texts = _full_texts(articles, args.full_texts, Path(folder) / "articles.sqlite3")
+        texts = _full_texts(articles, args.full_texts, args.keep_texts or Path(folder) / "a.db")
         with_texts = MatchContext(
             now=ctx.now, full_text=texts.matching, texts_generation=texts.generation
         )
@@ -142,6 +153,7 @@ def main() -> None:
             args.repeat,
             lambda fresh: texts.forget(narrowing=fresh),
         )
+        steps = _two_steps(index, articles, text_queries, with_texts, texts, args.repeat)
         texts.close()
 
     print(f"{len(articles):,} articles, median of {args.repeat} rounds\n")
@@ -164,6 +176,22 @@ def main() -> None:
     print(
         f"| **median per keystroke** | | {_ms(_median(today, 1))} | {_ms(_median(today, 2))} "
         f"| | {_ms(_median(full, 1))} | {_ms(_median(full, 2))} |"
+    )
+    print(f"\nThe search bar's two steps, as typed, {args.full_texts:,} texts\n")
+    print(
+        "| query | before: on the keystroke | now: on the keystroke | now: shown, of "
+        "| now: looked up (worker) | now: added (after the worker) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
+    for text, (before, first, shown, total, looked_up, added) in steps.items():
+        print(
+            f"| `{text}` | {_ms(before)} | {_ms(first)} | {shown:,} of {total:,} "
+            f"| {_ms(looked_up)} | {_ms(added)} |"
+        )
+    median = [_ms(statistics.median(row[i] for row in steps.values())) for i in (0, 1, 4, 5)]
+    print(
+        f"| **median per keystroke** (no texts: {_ms(_median(today, 2))}) | {median[0]} "
+        f"| {median[1]} | | {median[2]} | {median[3]} |"
     )
 
 
@@ -197,10 +225,58 @@ def _keystrokes(
     }
 
 
+def _two_steps(index, articles, queries, ctx, texts, repeat) -> dict[str, tuple]:
+    """Per query, as typed after the one before, medians in ms: before (the full texts
+    asked on the keystroke), now on the keystroke, shown of all matches, the worker's
+    look-up, and the filter again once it answered (on the event loop, not the keystroke).
+    Answers of earlier keystrokes are kept between keystrokes, as in the app."""
+    times: dict[str, list[list[float]]] = {q.text: [[], [], [], []] for q in queries}
+    shown: dict[str, tuple[int, int]] = {}
+    for _ in range(repeat):
+        index._results.clear()
+        texts.forget(narrowing=True)
+        for query in queries:  # before: ctx asks the texts at once
+            t0 = time.perf_counter()
+            index.filter(articles, query, ctx)
+            times[query.text][0].append(time.perf_counter() - t0)
+        index._results.clear()
+        texts.forget(narrowing=True)
+        for query in queries:  # now: what the search bar does (reader.app._search_texts)
+            cell = times[query.text]
+            t0 = time.perf_counter()
+            if query.asks_text_field:  # a text: query waits for its texts
+                first = index.filter(articles, query, ctx)
+                cell[1].append(time.perf_counter() - t0)
+                cell[2].append(0.0)
+                cell[3].append(0.0)
+                shown[query.text] = (len(first), len(first))
+                continue
+            known = texts.known(query.text_values)
+            pending = replace(ctx, full_text=known.get, stored_texts=texts.stored_ids())
+            first = index.filter(articles, query, pending)
+            cell[1].append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            missing = [v for v in query.text_values if v not in known]
+            found = {**known, **texts.look_up(missing)}
+            cell[2].append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            after = index.filter(articles, query, replace(pending, full_text=found.get))
+            cell[3].append(time.perf_counter() - t0 if missing else 0.0)
+            shown[query.text] = (len(first), len(after))
+    return {
+        text: (*(statistics.median(c) for c in cells[:2]), *shown[text])
+        + tuple(statistics.median(c) for c in cells[2:])
+        for text, cells in times.items()
+    }
+
+
 def _full_texts(articles: list[Article], count: int, path: Path) -> TextStore:
-    """``count`` stored full texts (the first articles), each a few paragraphs of the words."""
-    rng = random.Random(11)
+    """``count`` stored full texts (the first articles), each a few paragraphs of the words;
+    a database at ``path`` that holds as many already is used as it is."""
     store = TextStore(path)
+    if len(store.ids()) == count:
+        return store
+    rng = random.Random(11)
     for article in articles[:count]:
         paragraphs = []
         size = 0
