@@ -85,6 +85,7 @@ from reader.widgets.topic_sidebar import TopicSidebar
 DWELL_CHECK = 0.25  # seconds between checks of how long an article has been shown
 STATE_POLL = 2.0  # seconds between looks for marks made by another instance
 DETAIL_DEBOUNCE = 0.08  # seconds: cursor steps closer than this defer the detail
+FETCH_REST = 0.5  # seconds the cursor rests on an article before on-open fetches its text
 REFRESH_DURING_LOAD = 0.4  # seconds between list refreshes while files stream in
 WATCH_INTERVAL = 3.0  # seconds between checks of the seed folders (at least)
 # A cached index this small (~800 articles) is read and checked before the first
@@ -157,6 +158,8 @@ class NewsReaderApp(App[int]):
         self._excerpt_ids: set[str] = set()  # articles the user turned back to the excerpt
         self._opened_ids: set[str] = set()  # articles opened with Enter (for on-open)
         self._fetching: set[str] = set()  # full texts being fetched now
+        # on-open: the article the cursor rests on (the dwell's count, over a shorter time)
+        self.fetch_rest = DwellTracker(FETCH_REST, clock, self._reading)
         self.result = LoadResult()
         self.loading = True
         self.history: list[Place] = []
@@ -247,6 +250,8 @@ class NewsReaderApp(App[int]):
         self.screen_change_signal.subscribe(self, lambda _screen: self.dwell.check_reading())
         self.restore_view()
         self.set_interval(DWELL_CHECK, self.check_dwell, name="dwell")
+        if self.full_text_mode != "manual":
+            self.set_interval(DWELL_CHECK, self.check_rest, name="rest")
         self.set_interval(STATE_POLL, self.poll_state, name="state-poll")
         quick = self.ingest.quick_load(QUICK_START_BYTES)
         if quick is not None:
@@ -898,6 +903,7 @@ class NewsReaderApp(App[int]):
         """The list's cursor moved (called inside the move: see ArticleList)."""
         self._current_id = article.id if article else None
         self.dwell.moved(article.id if article else None, by_user)
+        self.fetch_rest.moved(article.id if article else None, by_user)
         # Holding j: the list moves at once, the detail (reading the seed file,
         # wrapping its text: the costly part of a step) follows when the cursor pauses.
         now = time.monotonic()
@@ -1054,7 +1060,22 @@ class NewsReaderApp(App[int]):
             return False
         if article.id in self._full_ids:
             return True
-        return self.full_text_mode != "manual" and article.id in self._opened_ids
+        if self.full_text_mode == "manual":
+            return False
+        return article.id in self._opened_ids or self.texts.has_text(article.id)
+
+    def check_rest(self) -> None:
+        """on-open and read-ahead: fetch the text of the article the cursor rests on."""
+        article_id = self.fetch_rest.due()
+        article = self.store.get(article_id) if article_id is not None else None
+        if article is None or article.id in self._excerpt_ids:
+            return
+        self._opened_ids.add(article.id)
+        if self.texts.get(article.id) is None:
+            self.fetch_full_text(article)
+        if self.full_text_mode == "read-ahead":
+            self._read_ahead_texts(article)
+        self._reshow(article)
 
     def _full_of(self, article: Article) -> tuple[FullTextView | None, tuple[int, bool] | None]:
         """What the detail shows in place of ``article``'s excerpt, and its part of the page key."""

@@ -147,11 +147,48 @@ async def test_on_open_fetches_when_an_article_is_opened(app_factory, folder, se
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await fetched(app, pilot)
-        assert server.paths() == []  # the cursor resting on it is not opening it
+        assert server.paths() == []  # the cursor was put there, no one rested on it
         await pilot.press("enter")
         await fetched(app, pilot)
         assert "first buses crossing at dawn" in app.detail.body.plain
         assert server.paths() == ["/news"]
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_on_open_fetches_the_article_the_cursor_rests_on(app_factory, folder, server):
+    clock = FakeClock()
+    app = app_factory(folder, full_text="on-open", clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("j", "j", "j", "k")  # past blog, hostile and paper; back on hostile
+        app.check_rest()
+        await fetched(app, pilot)
+        assert server.paths() == []  # no article was rested on: nothing passed over is fetched
+        clock.now += 1
+        app.check_rest()
+        await fetched(app, pilot)
+        assert server.paths() == ["/hostile"]  # the one it rests on
+        assert app.query_one(ArticleList).article.title == "Story hostile"
+        assert "[bold]markup[/bold]" in app.detail.body.plain  # its full text, in the pane
+        clock.now += 1
+        app.check_rest()
+        await fetched(app, pilot)
+        assert server.paths() == ["/hostile"]  # once
+    again = app_factory(folder, full_text="on-open", clock=clock)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(again, pilot)
+        await pilot.press("g", "j", "j")
+        assert again.query_one(ArticleList).article.title == "Story hostile"
+        # A text fetched before shows at once: there is nothing to wait for.
+        assert "[bold]markup[/bold]" in again.detail.body.plain
+        assert server.paths() == ["/hostile"]
 
 
 async def test_read_ahead_fetches_the_next_few_too(app_factory, folder, server):
