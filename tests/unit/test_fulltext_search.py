@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -192,3 +194,34 @@ def test_the_library_shows_the_certain_part_until_it_is_given_the_looked_up_word
     assert [a.id for a in library.filter(ARTICLES, query, {})] == ["a"]
     found_ids = texts.look_up(query.text_values)
     assert [a.id for a in library.filter(ARTICLES, query, found_ids)] == ["a", "b"]
+
+
+def test_filter_equals_matches_with_texts_looked_up_or_pending() -> None:
+    from test_query import random_articles, random_query
+
+    rng = random.Random(31)
+    articles = random_articles(rng, 300)
+    with_text = frozenset(a.id for a in articles if rng.random() < 0.3)
+    index = SearchIndex(articles)
+    index.warm()
+    for generation in range(300):
+        text = random_query(rng)
+        if rng.random() < 0.2:
+            text += rng.choice([" text:fac", " -text:po", " OR text:ama"])
+        query = parse(text)
+        answers = {
+            value: frozenset(i for i in with_text if rng.random() < 0.4)
+            for value in query.text_values
+        }
+        known = {value: ids for value, ids in answers.items() if rng.random() < 0.5}
+        exact = MatchContext(
+            now=NOW,
+            full_text=lambda value, answers=answers: answers.get(value, frozenset()),
+            texts_generation=generation,
+        )
+        pending = replace(exact, full_text=known.get, stored_texts=with_text)
+        expected = [a for a in articles if query.matches(a, exact)]
+        first = [a for a in articles if query.matches(a, pending)]
+        assert index.filter(articles, query, exact) == expected, text
+        assert index.filter(articles, query, pending) == first, text
+        assert set(first) <= set(expected), text
