@@ -274,7 +274,7 @@ TABLE: tuple[Setting, ...] = (
         _choice(
             FullText,
             "only when you press `t`",
-            "when you open an article with `Enter`",
+            "when the cursor rests on an article for half a second, or you open it with `Enter`",
             "also the next few in the list, in the background, at most three at once",
         ),
         "manual",
