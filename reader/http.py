@@ -1,11 +1,17 @@
-"""The one HTTP client for everything that fetches: pages now, pictures next.
+"""The one HTTP client for everything that fetches: feeds, pages and pictures.
 
 Built on httpx (proxies from HTTP(S)_PROXY / NO_PROXY, connections pooled per
 host by one shared client), with our policy on top: http and https only (a
 redirect elsewhere is refused), at most five redirects (a loop is named),
-connect and read timeouts, a total deadline per request (a watchdog cuts a
-server that trickles bytes), and a size cap counted on decompressed bytes
-while streaming, so a gzip bomb stops at the cap. httpx is imported lazily:
+connect and read timeouts, a total deadline per request, and a size cap
+counted on decompressed bytes while streaming, so a gzip bomb stops at the
+cap. The deadline holds on a pooled connection too: every socket read and
+write of a request is given at most the time left, and a watchdog shuts the
+socket down when it runs out (a server that trickles bytes cannot outlast it).
+
+A failure is a FetchError: ``str()`` is one sentence for the user, ``.detail``
+the technical cause, and ``.kind`` (with the facts beside it) lets a caller say
+it in its own words, as the feed fetcher does. httpx is imported lazily:
 importing this module costs nothing at start-up.
 """
 
@@ -22,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from reader import __version__
@@ -43,15 +49,72 @@ _TYPE_NAMES = {
     "text/plain": "plain text file",
 }
 
+# What went wrong, for a caller that words it itself.
+Kind = Literal[
+    "address",  # not a usable http(s) address (no host, a bad port)
+    "scheme",  # not http or https
+    "redirect_scheme",  # a redirect to another scheme (value: the scheme)
+    "redirect_empty",  # a redirect without a Location
+    "redirect_loop",  # value: the address it led back to
+    "redirects",  # more than limit redirects
+    "deadline",  # the total deadline (limit: its seconds)
+    "connect_timeout",
+    "read_timeout",
+    "dns",  # the name was not found
+    "tls",  # cause: the ssl error
+    "proxy",  # the proxy refused to connect us
+    "connect",  # cause: the OSError, when there is one
+    "closed",  # the server closed the connection without answering
+    "cut",  # the connection closed before the whole body arrived
+    "protocol",  # not valid HTTP
+    "broken",  # the connection broke off
+    "compression",  # a broken compressed body
+    "encoding",  # an unknown Content-Encoding (value: it)
+    "too_large",  # size (when known), limit, unpacked
+    "status",  # status, phrase (the server's), headers
+    "type",  # a media type not allowed (value: it)
+    "other",
+]
+
 
 class FetchError(Exception):
-    """str(e) is one sentence in the user's words; .detail is the technical cause."""
+    """str(e) is one sentence in the user's words; .detail is the technical cause.
 
-    def __init__(self, reason: str, detail: str = "", retry_after: float | None = None) -> None:
+    ``kind`` says what happened and the attributes beside it give the facts,
+    so a caller can say it in its own words.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        detail: str = "",
+        retry_after: float | None = None,
+        *,
+        kind: Kind = "other",
+        host: str = "",
+        cause: BaseException | None = None,
+        status: int | None = None,
+        phrase: str = "",
+        headers: Mapping[str, str] | None = None,
+        size: int | None = None,
+        limit: float = 0,
+        unpacked: bool = False,
+        value: str = "",
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.detail = detail or reason
         self.retry_after = retry_after
+        self.kind: Kind = kind
+        self.host = host
+        self.cause = cause
+        self.status = status
+        self.phrase = phrase
+        self.headers: Mapping[str, str] = headers or {}
+        self.size = size
+        self.limit = limit
+        self.unpacked = unpacked
+        self.value = value
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +129,11 @@ class Response:
     last_modified: str | None
 
 
+_E = TypeVar("_E", bound=BaseException)
 _client: httpx.Client | None = None
 _client_lock = threading.Lock()
+# The deadline of the request this thread is making, for the sockets it uses.
+_current = threading.local()
 
 
 def _shared_client() -> httpx.Client:
@@ -76,13 +142,29 @@ def _shared_client() -> httpx.Client:
         if _client is None:
             import httpx
 
-            _client = httpx.Client(
+            client = httpx.Client(
                 follow_redirects=False,  # we follow them, checking each one
-                trust_env=True,
+                trust_env=True,  # HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY
                 headers={"User-Agent": USER_AGENT},
                 limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
             )
+            _bound_sockets(client)
+            _client = client
         return _client
+
+
+def _bound_sockets(client: httpx.Client) -> None:
+    """Every connection the client opens, direct or through a proxy, gets _DeadlineBackend.
+
+    httpx has no public way to give its transports a network backend; httpcore's
+    pools (direct, HTTP proxy, SOCKS proxy) each keep theirs in ``_network_backend``,
+    read whenever a connection is made. tests/unit/test_http.py proves it works.
+    """
+    transports = [client._transport, *client._mounts.values()]
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        if pool is not None and hasattr(pool, "_network_backend"):
+            pool._network_backend = _DeadlineBackend(pool._network_backend)
 
 
 def close() -> None:
@@ -106,16 +188,21 @@ def get(
     etag: str | None = None,
     last_modified: str | None = None,
     allowed_types: tuple[str, ...] | None = None,
+    user_agent: str | None = None,
 ) -> Response:
     """GET ``url`` under our policy; FetchError, in plain words, for anything unusable."""
-    _check_scheme(url, redirected=False)
-    headers = {"Accept": accept, "Accept-Encoding": "gzip, deflate"}
+    _check_address(url, redirected=False)
+    # gzip only: "deflate" is sent both zlib-wrapped and raw in the wild.
+    headers = {"Accept": accept, "Accept-Encoding": "gzip"}
+    if user_agent:
+        headers["User-Agent"] = user_agent
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     watchdog = _Watchdog(time.monotonic() + deadline, deadline, _host(url))
     visited = [url]
+    _current.watchdog = watchdog
     try:
         while True:
             with _exchange(url, headers, connect_timeout, read_timeout, watchdog) as response:
@@ -126,18 +213,28 @@ def get(
                         raise FetchError(
                             f"the redirects from {_host(visited[0])} go round in a loop",
                             detail=" -> ".join([*visited, target]),
+                            kind="redirect_loop",
+                            host=_host(visited[0]),
+                            value=target,
                         )
                     if len(visited) > max_redirects:
                         raise FetchError(
-                            f"{_host(visited[0])} redirected more than {max_redirects} times"
+                            f"{_host(visited[0])} redirected more than {max_redirects} times",
+                            kind="redirects",
+                            host=_host(visited[0]),
+                            limit=max_redirects,
                         )
                     visited.append(target)
                     url = target
                     continue
-                return _finish(
+                finished = _finish(
                     url, response, etag, last_modified, max_bytes, allowed_types, watchdog
                 )
+                # Before the connection goes back to the pool, where another request may take it.
+                watchdog.cancel()
+                return finished
     finally:
+        _current.watchdog = None
         watchdog.cancel()
 
 
@@ -166,7 +263,7 @@ def _finish(
             new_modified or last_modified,
         )  # fmt: skip
     if allowed_types is not None and not any(media_type.startswith(t) for t in allowed_types):
-        raise FetchError(_refused_type(media_type, allowed_types))
+        raise FetchError(_refused_type(media_type, allowed_types), kind="type", value=media_type)
     body = _read_body(response, headers, max_bytes, watchdog)
     return Response(url, status, media_type, charset, headers, body, new_etag, new_modified)
 
@@ -200,43 +297,69 @@ def _host(url: str) -> str:
         return url
 
 
-def _check_scheme(url: str, *, redirected: bool) -> None:
-    scheme = urlsplit(url).scheme.lower()
+def _check_address(url: str, *, redirected: bool) -> None:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
-        if not _host(url) or _host(url) == url:
-            raise FetchError(f"{url[:80]} has no host to fetch from")
+        try:
+            host, _port = parts.hostname, parts.port
+        except ValueError as error:
+            raise FetchError(
+                f"{url[:80]} is not a usable address", detail=str(error), kind="address"
+            ) from None
+        if not host:
+            raise FetchError(f"{url[:80]} has no host to fetch from", kind="address")
         return
     shown = f"{scheme}:" if scheme else "a relative link"
     if redirected:
-        raise FetchError(f"the server redirected to {shown}, which is never followed")
-    raise FetchError(f"only http and https links can be fetched, not {shown}")
+        raise FetchError(
+            f"the server redirected to {shown}, which is never followed",
+            kind="redirect_scheme",
+            value=scheme,
+        )
+    raise FetchError(f"only http and https links can be fetched, not {shown}", kind="scheme")
 
 
 def _redirect_target(url: str, location: str | None) -> str:
     if not location or not location.strip():
-        raise FetchError(f"{_host(url)} redirected without saying where to")
+        raise FetchError(
+            f"{_host(url)} redirected without saying where to",
+            kind="redirect_empty",
+            host=_host(url),
+        )
     target = urljoin(url, strip_controls(location).strip())
-    _check_scheme(target, redirected=True)
+    _check_address(target, redirected=True)
     return target
 
 
 def _status_error(response: httpx.Response, headers: Mapping[str, str]) -> FetchError:
     status = response.status_code
+    said = strip_controls(response.reason_phrase or "").strip()[:80]
     try:
         phrase = HTTPStatus(status).phrase
     except ValueError:
-        phrase = strip_controls(response.reason_phrase or "").strip()[:60]
+        phrase = said[:60]
     retry_after = None
     if status in (429, 503):
         retry_after = parse_retry_after(headers.get("retry-after"), datetime.now(UTC))
     reason = f"the server answered {status} {phrase}".rstrip()
     if retry_after is not None:
         reason += f" and asks to wait {retry_after:.0f} s"
-    return FetchError(reason, detail=f"HTTP {status} from {response.url}", retry_after=retry_after)
+    return FetchError(
+        reason,
+        detail=f"HTTP {status} from {response.url}",
+        retry_after=retry_after,
+        kind="status",
+        host=_host(str(response.url)),
+        status=status,
+        phrase=said,
+        headers=headers,
+    )
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Retry-After in seconds (from seconds or an HTTP date); None when absent or unreadable."""
+    """Retry-After in seconds (from seconds or an HTTP date, at most a week); None when
+    absent or unreadable."""
     if not value or not value.strip():
         return None
     value = value.strip()
@@ -248,17 +371,19 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max((when - now).total_seconds(), 0.0)
+    return min(max((when - now).total_seconds(), 0.0), 7 * 86_400.0)
 
 
 class _Watchdog:
-    """Shuts the socket down at the deadline, so a trickling server cannot outlast it."""
+    """The deadline of one request: the time each socket operation may take, and a timer
+    that shuts its sockets down when it runs out, so a trickling server cannot outlast it."""
 
     def __init__(self, at: float, seconds: float, host: str) -> None:
         self.at = at
         self.seconds = seconds
         self.host = host
         self.expired = False
+        self._done = False
         self._streams: list[Any] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(max(at - time.monotonic(), 0.0), self._expire)
@@ -271,28 +396,46 @@ class _Watchdog:
             raise self.error()
         return left
 
-    def error(self) -> FetchError:
-        return FetchError(f"{self.host} took longer than {self.seconds:g} s")
+    def bound(self, timeout: float | None, stream: Any, late: type[Exception]) -> float | None:
+        """``timeout`` cut to the time left (``stream`` is watched); ``late`` once none is."""
+        with self._lock:
+            if self._done:  # the request is over: its connection is the pool's again
+                return timeout
+        if stream is not None:
+            self.watch(stream)
+        left = 0.0 if self.expired else self.at - time.monotonic()
+        if left <= 0:
+            raise late("the deadline passed")
+        return left if timeout is None else min(timeout, left)
+
+    def error(self, detail: str = "") -> FetchError:
+        return FetchError(
+            f"{self.host} took longer than {self.seconds:g} s",
+            detail=detail,
+            kind="deadline",
+            host=self.host,
+            limit=self.seconds,
+        )
 
     def watch(self, stream: Any) -> None:
-        if stream is None:
-            return
         with self._lock:
+            if self._done or any(seen is stream for seen in self._streams):
+                return
             self._streams.append(stream)
             expired = self.expired
         if expired:
             self._shutdown(stream)
 
-    def trace(self, event: str, info: dict[str, Any]) -> None:
-        # httpcore names the network stream once it connects (or upgrades to TLS).
-        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
-            self.watch(info.get("return_value"))
-
     def cancel(self) -> None:
+        with self._lock:
+            self._done = True
+            self._streams.clear()
         self._timer.cancel()
 
     def _expire(self) -> None:
         with self._lock:
+            if self._done:
+                return
             self.expired = True
             streams = list(self._streams)
         for stream in streams:
@@ -304,6 +447,86 @@ class _Watchdog:
             sock = stream.get_extra_info("socket")
             if sock is not None:
                 sock.shutdown(socket.SHUT_RDWR)
+
+
+def _within_deadline(timeout: float | None, stream: Any, late: type[Exception]) -> float | None:
+    """``timeout`` cut to what is left of this thread's request; ``late`` once none is."""
+    watchdog: _Watchdog | None = getattr(_current, "watchdog", None)
+    return timeout if watchdog is None else watchdog.bound(timeout, stream, late)
+
+
+class _DeadlineStream:
+    """An httpcore network stream whose every read and write keeps to the request's deadline."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        import httpcore
+
+        data: bytes = self._stream.read(
+            max_bytes, _within_deadline(timeout, self, httpcore.ReadTimeout)
+        )
+        return data
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        import httpcore
+
+        self._stream.write(buffer, _within_deadline(timeout, self, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> _DeadlineStream:
+        import httpcore
+
+        bounded = _within_deadline(timeout, self, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, bounded))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend:
+    """httpcore's network backend, making _DeadlineStream connections."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> _DeadlineStream:
+        import httpcore
+
+        bounded = _within_deadline(timeout, None, httpcore.ConnectTimeout)
+        stream = self._backend.connect_tcp(
+            host, port, timeout=bounded, local_address=local_address, socket_options=socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> _DeadlineStream:
+        import httpcore
+
+        bounded = _within_deadline(timeout, None, httpcore.ConnectTimeout)
+        stream = self._backend.connect_unix_socket(
+            path, timeout=bounded, socket_options=socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
 
 
 @contextlib.contextmanager
@@ -325,54 +548,81 @@ def _exchange(
         pool=min(connect_timeout, remaining),
     )
     host = _host(url)
+    answered = False
     try:
-        with client.stream(
-            "GET", url, headers=headers, timeout=timeout, extensions={"trace": watchdog.trace}
-        ) as response:
-            watchdog.watch(response.extensions.get("network_stream"))
+        with client.stream("GET", url, headers=headers, timeout=timeout) as response:
+            answered = True
             yield response
     except FetchError:
         raise
     except Exception as error:
-        raise _translate(error, host, connect_timeout, read_timeout, watchdog) from None
+        raise _translate(error, host, connect_timeout, read_timeout, watchdog, answered) from None
 
 
 def _translate(
-    error: Exception, host: str, connect_timeout: float, read_timeout: float, watchdog: _Watchdog
+    error: Exception,
+    host: str,
+    connect_timeout: float,
+    read_timeout: float,
+    watchdog: _Watchdog,
+    answered: bool,
 ) -> FetchError:
     import httpx
 
     detail = f"{type(error).__name__}: {error}"
+
+    def failed(
+        reason: str, kind: Kind, cause: BaseException | None = None, **facts: Any
+    ) -> FetchError:
+        return FetchError(reason, detail=detail, kind=kind, host=host, cause=cause, **facts)
+
     if watchdog.expired or time.monotonic() >= watchdog.at:
-        return FetchError(watchdog.error().reason, detail=detail)
-    if _caused_by(error, ssl.SSLError) or _caused_by(error, ssl.CertificateError):
-        return FetchError(f"the secure connection to {host} failed", detail=detail)
-    if _caused_by(error, socket.gaierror) or "name or service not known" in str(error).lower():
-        return FetchError(f"could not find {host} (is the name right, and are you online?)", detail)
+        return watchdog.error(detail)
+    tls = _cause(error, ssl.SSLError) or _cause(error, ssl.CertificateError)
+    if tls is not None:
+        return failed(f"the secure connection to {host} failed", "tls", tls)
+    dns = _cause(error, socket.gaierror)
+    if dns is not None or "name or service not known" in str(error).lower():
+        return failed(f"could not find {host} (is the name right, and are you online?)", "dns", dns)
     if isinstance(error, httpx.ConnectTimeout):
-        return FetchError(f"could not connect to {host} within {connect_timeout:g} s", detail)
-    if isinstance(error, httpx.ConnectError | httpx.ProxyError):
-        return FetchError(f"could not connect to {host}", detail=detail)
+        return failed(
+            f"could not connect to {host} within {connect_timeout:g} s",
+            "connect_timeout",
+            limit=connect_timeout,
+        )
+    if isinstance(error, httpx.ProxyError):
+        return failed(f"the proxy would not connect to {host}", "proxy")
+    if isinstance(error, httpx.ConnectError):
+        return failed(f"could not connect to {host}", "connect", _cause(error, OSError))
     if isinstance(error, httpx.TimeoutException):
-        return FetchError(f"{host} stopped answering for {read_timeout:g} s", detail=detail)
+        return failed(
+            f"{host} stopped answering for {read_timeout:g} s", "read_timeout", limit=read_timeout
+        )
     if isinstance(error, httpx.RemoteProtocolError):
-        return FetchError(f"{host} did not answer in valid HTTP", detail=detail)
+        said = str(error).lower()
+        if "disconnected without sending a response" in said:
+            return failed(f"{host} closed the connection without answering", "closed")
+        if answered and "peer closed connection" in said:
+            return failed(f"the connection to {host} closed before everything arrived", "cut")
+        return failed(f"{host} did not answer in valid HTTP", "protocol")
     if isinstance(error, httpx.HTTPError | OSError):
-        return FetchError(f"the connection to {host} broke off", detail=detail)
+        cause = error if isinstance(error, OSError) else _cause(error, OSError)
+        return failed(f"the connection to {host} broke off", "broken", cause)
     if isinstance(error, zlib.error):
-        return FetchError(f"{host} sent a broken compressed body", detail=detail)
-    return FetchError(f"fetching from {host} failed unexpectedly", detail=detail)
+        return failed(f"{host} sent a broken compressed body", "compression", error)
+    return failed(f"fetching from {host} failed unexpectedly", "other", error)
 
 
-def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+def _cause(error: BaseException, kind: type[_E]) -> _E | None:
+    """The first exception of ``kind`` in ``error``'s chain of causes, or None."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         if isinstance(current, kind):
-            return True
+            return current
         seen.add(id(current))
         current = current.__cause__ or current.__context__
-    return False
+    return None
 
 
 def _megabytes(size: int) -> str:
@@ -384,7 +634,14 @@ def _too_large(
 ) -> FetchError:
     what = _megabytes(size) if size is not None else f"more than {_megabytes(limit)}"
     once = " once decompressed" if unpacked else ""
-    return FetchError(f"{host} sent too much: {what}{once} (the limit is {_megabytes(limit)})")
+    return FetchError(
+        f"{host} sent too much: {what}{once} (the limit is {_megabytes(limit)})",
+        kind="too_large",
+        host=host,
+        size=size,
+        limit=limit,
+        unpacked=unpacked,
+    )
 
 
 def _decompressor(encoding: str, host: str) -> Callable[[bytes, int], bytes] | None:
@@ -395,7 +652,12 @@ def _decompressor(encoding: str, host: str) -> Callable[[bytes, int], bytes] | N
     elif encoding == "deflate":
         state = zlib.decompressobj()
     else:
-        raise FetchError(f"{host} used a compression newsreader does not know ({encoding[:40]})")
+        raise FetchError(
+            f"{host} used a compression newsreader does not know ({encoding[:40]})",
+            kind="encoding",
+            host=host,
+            value=encoding[:40],
+        )
 
     def step(chunk: bytes, room: int) -> bytes:
         # Never more than room bytes of output: a bomb stops as soon as it passes the cap.
@@ -415,19 +677,25 @@ def _read_body(
     host = watchdog.host
     length = headers.get("content-length", "").strip()
     encoding = headers.get("content-encoding", "").strip().lower()
-    if length.isdigit() and int(length) > limit and encoding in ("", "identity"):
+    # Compressed or not, what is on the wire is never more than what it unpacks to
+    # (give or take a header): a longer body is refused unread.
+    if length.isdigit() and int(length) > limit:
         raise _too_large(host, limit, int(length))
     decompress = _decompressor(encoding, host)
     body = bytearray()
+    received = 0
     # Errors from the stream are put in words by _exchange, around this call.
     for chunk in response.iter_raw(_CHUNK):
         watchdog.remaining()
+        received += len(chunk)
         if decompress is None:
             body += chunk
         else:
             body += decompress(chunk, limit + 1 - len(body))
         if len(body) > limit:
             raise _too_large(host, limit, unpacked=decompress is not None)
+        if received > limit:  # bytes after the end of a compressed stream count too
+            raise _too_large(host, limit)
     watchdog.remaining()
     if decompress is not None:
         body += decompress(b"", limit + 1 - len(body))

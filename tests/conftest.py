@@ -37,6 +37,21 @@ def _isolated_user_folders(
     return home
 
 
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A proxy set where the tests run must not carry their requests to 127.0.0.1 away.
+
+    The tests that want a proxy set one (tests/unit/proxy_server.py) and close
+    the shared client, which reads these when it is made, before and after.
+    """
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
 @pytest.fixture
 def seeds_dir() -> Path:
     """The repository's bundled seed files."""

@@ -23,13 +23,23 @@ class Request:
 
 
 class FeedServer:
-    def __init__(self) -> None:
+    """``keep_alive``: speak HTTP/1.1 and keep connections open between requests (a
+    route must then send a Content-Length); ``connections`` counts those accepted."""
+
+    def __init__(self, keep_alive: bool = False) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
+        self.connections = 0
         self.stopping = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
+            def setup(self) -> None:
+                server.connections += 1
+                super().setup()
+
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 path = urlsplit(self.path).path
                 server.requests.append(Request(path, dict(self.headers.items())))
@@ -122,3 +132,39 @@ class FeedServer:
             self.stopping.wait(30)
 
         self.routes[path] = route
+
+    def trickle(
+        self, path: str, first: bytes, headers: dict[str, str] | None = None
+    ) -> threading.Event:
+        """Send ``first``, then a space every 20 ms (well inside any read timeout) until the
+        client leaves or the server stops, for at most 40 s. The event returned is set only
+        if the trickle ran out: a client that ended while it is clear was cut off."""
+        ran_out = threading.Event()
+
+        def spaces() -> Iterator[bytes]:
+            yield first
+            for _ in range(2_000):
+                if self.stopping.wait(0.02):
+                    return
+                yield b" "
+            ran_out.set()
+
+        self.stream(path, spaces, headers=headers)
+        return ran_out
+
+    def trickle_headers(self, path: str) -> threading.Event:
+        """A status line, then one header line every 20 ms, never the end of the headers
+        (until the client leaves or the server stops, at most 40 s). Set if it ran out."""
+        ran_out = threading.Event()
+
+        def route(handler: BaseHTTPRequestHandler) -> None:
+            handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for n in range(2_000):
+                handler.wfile.write(b"X-Padding-%d: x\r\n" % n)
+                handler.wfile.flush()
+                if self.stopping.wait(0.02):
+                    return
+            ran_out.set()
+
+        self.routes[path] = route
+        return ran_out

@@ -6,7 +6,6 @@ import gzip
 import itertools
 import subprocess
 import sys
-import time
 import tracemalloc
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -131,16 +130,41 @@ def test_a_body_without_a_length_is_cut_at_the_cap(server: FeedServer) -> None:
 
 
 def test_a_trickling_server_is_cut_at_the_deadline(server: FeedServer) -> None:
-    def trickle() -> Iterator[bytes]:
-        yield b"<html><body>"
-        for _ in range(2_000):
-            time.sleep(0.02)  # well inside the read timeout, forever
-            yield b" "
+    ran_out = server.trickle("/slow", b"<html><body>", headers={"Content-Type": "text/html"})
+    error = failure(server.url("/slow"))
+    assert str(error) == "127.0.0.1 took longer than 1.5 s"
+    assert error.kind == "deadline" and error.limit == 1.5
+    assert not ran_out.is_set()  # cut off while the server was still sending
 
-    server.stream("/slow", trickle, headers={"Content-Type": "text/html"})
-    started = time.monotonic()
-    assert str(failure(server.url("/slow"))) == "127.0.0.1 took longer than 1.5 s"
-    assert time.monotonic() - started < 6
+
+def test_the_deadline_holds_on_a_pooled_connection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A server that answers once, then trickles the next answer's headers on the same
+    # connection: no new connection is made, so only the deadline on every read stops it.
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    http.close()
+    kept = FeedServer(keep_alive=True).start()
+    try:
+        html(kept, "/first")
+        ran_out = kept.trickle_headers("/second")
+        assert http.get(kept.url("/first")).body == PAGE
+        error = failure(kept.url("/second"), read_timeout=5.0, deadline=1.0)
+        assert str(error) == "127.0.0.1 took longer than 1 s"
+        assert kept.connections == 1  # the second request took the first one's connection
+        assert not ran_out.is_set()
+    finally:
+        kept.stop()
+        http.close()
+
+
+def test_a_deadline_shorter_than_the_read_timeout_ends_a_silent_server(
+    server: FeedServer,
+) -> None:
+    server.hang("/hang")  # answers nothing until the server stops
+    error = failure(server.url("/hang"), read_timeout=30.0, deadline=0.5)
+    assert str(error) == "127.0.0.1 took longer than 0.5 s"
+    assert not server.stopping.is_set()  # the server still holds the request
 
 
 def test_a_server_that_never_answers_is_named(server: FeedServer) -> None:
@@ -205,3 +229,42 @@ def test_importing_the_client_does_not_import_httpx() -> None:
     code = "import sys, reader.http; print('httpx' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_failure_carries_its_kind_and_facts_for_a_caller_to_word(server: FeedServer) -> None:
+    server.serve("/busy", b"", status=429, headers={"Retry-After": "120"})
+    server.stream("/big", lambda: itertools.repeat(b"x" * 65_536, 800))
+    busy = failure(server.url("/busy"))
+    assert (busy.kind, busy.status, busy.phrase) == ("status", 429, "Too Many Requests")
+    assert busy.headers["retry-after"] == "120"
+    big = failure(server.url("/big"))
+    assert (big.kind, big.size, big.limit, big.unpacked) == ("too_large", None, 1_048_576, False)
+    refused = failure("http://127.0.0.1:1/page")
+    assert refused.kind == "connect" and isinstance(refused.cause, ConnectionRefusedError)
+
+
+# ------------------------------------------------------------------ proxies
+
+
+def test_a_request_goes_through_the_proxy_in_http_proxy(server: FeedServer, proxy) -> None:
+    html(server, "/p")
+    response = http.get(server.url("/p"))
+    assert response.body == PAGE and response.headers["via"] == "1.1 test-proxy"
+    assert proxy.requests == [f"GET {server.url('/p')}"]  # the absolute form: a proxy's
+    assert server.paths() == ["/p"]  # forwarded by the proxy
+
+
+def test_no_proxy_names_the_hosts_reached_directly(
+    server: FeedServer, proxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    http.close()  # the client reads the environment when it is made
+    html(server, "/p")
+    assert "via" not in http.get(server.url("/p")).headers
+    assert proxy.requests == [] and server.paths() == ["/p"]
+
+
+def test_https_goes_through_the_proxy_in_https_proxy(proxy) -> None:
+    error = failure("https://feeds.invalid/feed")  # never resolved: only the proxy is asked
+    assert proxy.requests == ["CONNECT feeds.invalid:443"]
+    assert error.kind == "proxy" and str(error) == "the proxy would not connect to feeds.invalid"
