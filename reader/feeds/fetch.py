@@ -1,31 +1,25 @@
-"""Fetching one feed over HTTP(S), as a good citizen and a careful client.
+"""Fetching one feed, as a good citizen and a careful client, through ``reader.http``.
 
-The standard library's ``http.client`` is enough and lets every limit be
-exact: conditional requests (ETag and Last-Modified), gzip, Retry-After,
-at most five redirects, connect and read timeouts plus a total time limit
-per feed (a watchdog closes the socket of a server that trickles bytes), and
-a cap on the decompressed body, enforced while streaming so a gzip bomb never
-fills memory. Only http and https are spoken; a local file path is read
-directly (for ``feed add PATH``).
+The shared client brings the policy (http and https only, at most five
+redirects, connect and read timeouts, a total deadline per feed, a cap on the
+decompressed body while it streams, gzip, proxies from the environment, and
+connections pooled per host across a fetch run); this module asks for feeds
+(their media types, conditional requests with ETag and Last-Modified), turns
+Retry-After into a time not to fetch before, and says every failure the way
+``newsreader fetch`` has always said it. A local file path is read directly
+(for ``feed add PATH``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import http.client
 import os
-import socket
 import ssl
 import stat
-import threading
-import time
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-from reader import __version__
+from reader import __version__, http
 from reader.text import strip_controls
 
 USER_AGENT = f"newsreader/{__version__} (terminal news reader; feed fetcher)"
@@ -34,12 +28,10 @@ ACCEPT = (
     "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, "
     "application/json;q=0.8, */*;q=0.5"
 )
-REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # A server that says "too many requests" without saying how long to wait.
 DEFAULT_BACKOFF = timedelta(hours=1)
 # Retry-After is obeyed up to this long; past it, a typo or a grudge.
 MAX_BACKOFF = timedelta(days=7)
-_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +54,6 @@ class Fetched:
     content_type: str = ""
     etag: str = ""
     last_modified: str = ""
-
-    @property
-    def not_modified(self) -> bool:
-        return self.body is None
 
 
 class FetchError(Exception):
@@ -143,99 +131,112 @@ def _read_file(location: str, limits: Limits) -> Fetched:
 def _fetch_http(
     url: str, etag: str, last_modified: str, limits: Limits, now: datetime | None
 ) -> Fetched:
-    deadline = time.monotonic() + limits.total_timeout
-    headers = {
-        "User-Agent": USER_AGENT,
-        "Accept": ACCEPT,
-        "Accept-Encoding": "gzip",
-        "Connection": "close",
+    try:
+        response = http.get(
+            url,
+            accept=ACCEPT,
+            user_agent=USER_AGENT,
+            max_bytes=limits.max_bytes,
+            connect_timeout=limits.connect_timeout,
+            read_timeout=limits.read_timeout,
+            deadline=limits.total_timeout,
+            max_redirects=limits.max_redirects,
+            etag=etag or None,
+            last_modified=last_modified or None,
+        )
+    except http.FetchError as error:
+        raise _in_feed_words(error, limits, now) from None
+    if response.status == 304:
+        return Fetched(url=response.url, body=None, etag=etag, last_modified=last_modified)
+    if response.status == 204:
+        raise FetchError("HTTP 204 No Content")
+    return Fetched(
+        url=response.url,
+        body=response.body,
+        content_type=response.headers.get("content-type", ""),
+        etag=_clipped(response.etag),
+        last_modified=_clipped(response.last_modified),
+    )
+
+
+def _clipped(value: str | None) -> str:
+    return strip_controls(value or "").strip()[:1000]
+
+
+def _in_feed_words(error: http.FetchError, limits: Limits, now: datetime | None) -> FetchError:
+    """The client's failure said as ``newsreader fetch`` says it, with the technical detail."""
+    kind = error.kind
+    detail = error.detail if error.detail != error.reason else ""
+    if kind == "status":
+        return _status_failure(error, now)
+    if kind == "too_large":
+        return _too_large(limits, error.size, decompressed=error.unpacked)
+    if kind == "tls" and error.cause is not None:
+        return _tls_failure(error.cause)
+    if kind in ("connect", "broken"):
+        said = getattr(error.cause, "strerror", None)
+        if said:  # what the socket said: "connection refused", "connection reset by peer"
+            return FetchError(f"cannot connect ({said.lower()})", detail=detail)
+        if kind == "broken":
+            return FetchError("the connection to the server broke off", detail=detail)
+        return FetchError("cannot connect to the server", detail=detail)
+    if kind == "dns":
+        cause = error.cause
+        said = getattr(cause, "strerror", None) or str(cause or error.detail)
+        return FetchError(
+            f"cannot find the server {error.host} (is the address right?)", detail=f"DNS: {said}"
+        )
+    words = {
+        "deadline": f"timed out: took more than {limits.total_timeout:g} s in total",
+        "read_timeout": f"timed out: no answer from the server for {limits.read_timeout:g} s",
+        "connect_timeout": (
+            f"timed out connecting to {error.host} (after {limits.connect_timeout:g} s)"
+        ),
+        "redirects": f"too many redirects (more than {limits.max_redirects})",
+        "redirect_loop": f"redirect loop: the redirects lead back to {error.value}",
+        "redirect_empty": "redirect without a Location header",
+        "redirect_scheme": (
+            f"redirect to a {error.value or 'relative'}: link, which is never followed"
+        ),
+        "address": f"not a usable URL ({detail})" if detail else "the URL has no host",
+        "proxy": "cannot connect through the proxy (it refused to reach the server)",
+        "closed": "the server closed the connection without answering",
+        "cut": "the connection closed before the whole feed arrived",
+        "protocol": "the server's answer is not valid HTTP",
+        "compression": "the server sent a broken gzip body",
+        "encoding": f"the server used an unknown compression: {error.value}",
     }
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
-    visited = [url]
-    while True:
-        with _Exchange(url, headers, limits, deadline) as exchange:
-            response = exchange.response
-            status = response.status
-            if status in REDIRECTS:
-                target = _redirect_target(url, response.getheader("Location"))
-                if target in visited:
-                    raise FetchError(f"redirect loop: the redirects lead back to {target}")
-                if len(visited) > limits.max_redirects:
-                    raise FetchError(f"too many redirects (more than {limits.max_redirects})")
-                visited.append(target)
-                url = target
-                continue
-            if status == 304:
-                return Fetched(url=url, body=None, etag=etag, last_modified=last_modified)
-            if status in (429, 503):
-                raise _asked_to_wait(response, now)
-            if not 200 <= status < 300 or status == 204:
-                raise FetchError(_status_reason(response))
-            body = exchange.read_body()
-            return Fetched(
-                url=url,
-                body=body,
-                content_type=response.getheader("Content-Type") or "",
-                etag=_header(response, "ETag"),
-                last_modified=_header(response, "Last-Modified"),
-            )
+    reason = words.get(kind)
+    if reason is None:
+        return FetchError(f"unexpected error: {error.detail}")
+    return FetchError(reason, detail=detail)
 
 
-def _header(response: http.client.HTTPResponse, name: str) -> str:
-    return strip_controls(response.getheader(name) or "").strip()[:1000]
-
-
-def _status_reason(response: http.client.HTTPResponse) -> str:
-    reason = strip_controls(response.reason or "").strip()[:80]
-    text = f"HTTP {response.status} {reason}".rstrip()
-    if response.status == 410:
+def _status_failure(error: http.FetchError, now: datetime | None) -> FetchError:
+    status = error.status or 0
+    text = f"HTTP {status} {error.phrase}".rstrip()
+    if status == 410:
         text += " (the feed is gone for good: remove it)"
-    return text
-
-
-def _redirect_target(url: str, location: str | None) -> str:
-    if not location or not location.strip():
-        raise FetchError("redirect without a Location header")
-    target = urljoin(url, strip_controls(location).strip())
-    scheme = urlsplit(target).scheme.lower()
-    if scheme not in ("http", "https"):
-        raise FetchError(f"redirect to a {scheme or 'relative'}: link, which is never followed")
-    return target
-
-
-def _asked_to_wait(response: http.client.HTTPResponse, now: datetime | None) -> FetchError:
+    if status not in (429, 503):
+        return FetchError(text)
     now = now or datetime.now(UTC)
-    wait = parse_retry_after(response.getheader("Retry-After"), now)
-    if wait is None and response.status == 503:
-        return FetchError(_status_reason(response))
+    wait = parse_retry_after(error.headers.get("retry-after"), now)
+    if wait is None and status == 503:
+        return FetchError(text)
     until = now + min(wait if wait is not None else DEFAULT_BACKOFF, MAX_BACKOFF)
     when = until.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return FetchError(
-        f"{_status_reason(response)}: the server asks to wait; not fetched again before {when}",
-        retry_after=until,
+        f"{text}: the server asks to wait; not fetched again before {when}", retry_after=until
     )
 
 
 def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
     """Retry-After as a delay: seconds, or an HTTP date; None if absent or unreadable."""
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return timedelta(seconds=min(int(value[:12]), int(MAX_BACKOFF.total_seconds())))
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(when - now, timedelta(0))
+    seconds = http.parse_retry_after(value, now)
+    return None if seconds is None else timedelta(seconds=seconds)
 
 
-def _tls_failure(error: Exception) -> FetchError:
+def _tls_failure(error: BaseException) -> FetchError:
     """A TLS failure said as what it means for the user; OpenSSL's words are the detail."""
     reason = str(getattr(error, "reason", None) or "")
     detail = f"TLS: {reason or error}"
@@ -253,163 +254,3 @@ def _tls_failure(error: Exception) -> FetchError:
             detail=detail,
         )
     return FetchError("no secure connection could be made with the server", detail=detail)
-
-
-class _Exchange:
-    """One request and its response, bounded by the per-feed deadline.
-
-    A watchdog timer shuts the socket down at the deadline, so even a server
-    that sends one byte a second (never tripping the read timeout) is stopped.
-    """
-
-    def __init__(self, url: str, headers: dict[str, str], limits: Limits, deadline: float):
-        self.url = url
-        self.headers = headers
-        self.limits = limits
-        self.deadline = deadline
-        self.connection: http.client.HTTPConnection | None = None
-        self.watchdog: threading.Timer | None = None
-        self.expired = False
-
-    def __enter__(self) -> _Exchange:
-        parts = urlsplit(self.url)
-        try:
-            host = parts.hostname
-            port = parts.port
-        except ValueError as error:
-            raise FetchError(f"not a usable URL ({error})") from None
-        if not host:
-            raise FetchError("the URL has no host")
-        remaining = self._remaining()
-        connect_timeout = min(self.limits.connect_timeout, remaining)
-        if parts.scheme.lower() == "https":
-            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                host, port, timeout=connect_timeout, context=ssl.create_default_context()
-            )
-        else:
-            connection = http.client.HTTPConnection(host, port, timeout=connect_timeout)
-        self.connection = connection
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        try:
-            try:
-                connection.connect()
-            except TimeoutError:
-                raise FetchError(
-                    f"timed out connecting to {host} (after {connect_timeout:g} s)"
-                ) from None
-            assert connection.sock is not None
-            connection.sock.settimeout(min(self.limits.read_timeout, self._remaining()))
-            self.watchdog = threading.Timer(self._remaining(), self._expire)
-            self.watchdog.daemon = True
-            self.watchdog.start()
-            connection.request("GET", target, headers=self.headers)
-            self.response = connection.getresponse()
-        except BaseException as error:
-            self.__exit__(None, None, None)
-            raise self._translate(error) from None
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.watchdog is not None:
-            self.watchdog.cancel()
-        if self.connection is not None:
-            self.connection.close()
-
-    def _remaining(self) -> float:
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
-            raise self._timeout()
-        return remaining
-
-    def _timeout(self) -> FetchError:
-        return FetchError(f"timed out: took more than {self.limits.total_timeout:g} s in total")
-
-    def _expire(self) -> None:
-        self.expired = True
-        sock = self.connection.sock if self.connection is not None else None
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-    def _translate(self, error: BaseException) -> BaseException:
-        if isinstance(error, FetchError) or not isinstance(error, Exception):
-            return error
-        if self.expired or time.monotonic() >= self.deadline:
-            return self._timeout()
-        if isinstance(error, TimeoutError):
-            return FetchError(
-                f"timed out: no answer from the server for {self.limits.read_timeout:g} s"
-            )
-        if isinstance(error, ssl.SSLError | ssl.CertificateError):
-            return _tls_failure(error)
-        if isinstance(error, http.client.RemoteDisconnected):
-            return FetchError("the server closed the connection without answering")
-        if isinstance(error, http.client.IncompleteRead):
-            return FetchError("the connection closed before the whole feed arrived")
-        if isinstance(error, http.client.HTTPException):
-            return FetchError(
-                "the server's answer is not valid HTTP", detail=f"{type(error).__name__}: {error}"
-            )
-        if isinstance(error, socket.gaierror):
-            host = urlsplit(self.url).hostname or ""
-            return FetchError(
-                f"cannot find the server {host} (is the address right?)",
-                detail=f"DNS: {error.strerror or error}",
-            )
-        if isinstance(error, OSError):
-            return FetchError(
-                f"cannot connect ({(error.strerror or str(error)).lower()})",
-                detail=f"{type(error).__name__}: {error}",
-            )
-        if isinstance(error, zlib.error):
-            return FetchError("the server sent a broken gzip body")
-        return FetchError(f"unexpected error: {type(error).__name__}: {error}")
-
-    def read_body(self) -> bytes:
-        """The body, decompressed, or FetchError once it passes the size limit."""
-        try:
-            return self._read_body()
-        except BaseException as error:
-            raise self._translate(error) from None
-
-    def _read_body(self) -> bytes:
-        response = self.response
-        limit = self.limits.max_bytes
-        length = response.getheader("Content-Length")
-        if length and length.strip().isdigit() and int(length) > limit:
-            raise _too_large(self.limits, int(length))
-        encoding = (response.getheader("Content-Encoding") or "").strip().lower()
-        if encoding in ("gzip", "x-gzip"):
-            decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            decompressor = zlib.decompressobj()
-        elif encoding in ("", "identity"):
-            decompressor = None
-        else:
-            raise FetchError(f"the server used an unknown compression: {encoding[:40]}")
-        body = bytearray()
-        received = 0
-        while True:
-            chunk = response.read1(_CHUNK)
-            if self.expired:
-                raise self._timeout()
-            if not chunk:
-                break
-            received += len(chunk)
-            if received > limit:
-                raise _too_large(self.limits)
-            if decompressor is None:
-                body += chunk
-                continue
-            # At most limit + 1 bytes of output per step: a bomb is stopped as
-            # soon as it passes the limit, never expanded in full.
-            body += decompressor.decompress(chunk, limit + 1 - len(body))
-            while decompressor.unconsumed_tail and len(body) <= limit:
-                body += decompressor.decompress(decompressor.unconsumed_tail, limit + 1 - len(body))
-            if len(body) > limit:
-                raise _too_large(self.limits, decompressed=True)
-        if decompressor is not None:
-            body += decompressor.flush()
-            if len(body) > limit:
-                raise _too_large(self.limits, decompressed=True)
-        return bytes(body)
