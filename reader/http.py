@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
+import sys
 import threading
 import time
 import zlib
@@ -140,8 +141,7 @@ def _shared_client() -> httpx.Client:
     global _client
     with _client_lock:
         if _client is None:
-            import httpx
-
+            httpx = _import_httpx()
             client = httpx.Client(
                 follow_redirects=False,  # we follow them, checking each one
                 trust_env=True,  # HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY
@@ -151,6 +151,16 @@ def _shared_client() -> httpx.Client:
             _bound_sockets(client)
             _client = client
         return _client
+
+
+def _import_httpx() -> Any:
+    """httpx, without its command line: httpx imports that (click, rich, pygments) whenever
+    they are installed, a quarter of its import time, and newsreader never runs it."""
+    if "httpx" not in sys.modules:
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # None: not importable
+    import httpx
+
+    return httpx
 
 
 def _bound_sockets(client: httpx.Client) -> None:
