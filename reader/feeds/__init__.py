@@ -4,10 +4,12 @@ Fetched articles are written as ordinary article files (our own front-matter
 format), one folder per feed under ``paths.feeds_dir()``, so the one loader
 reads them like any seed folder. Nothing here imports Textual.
 
-Modules: ``subscriptions`` (the feed list), ``fetch`` (HTTP), ``parse`` (feed
-documents to items), ``articles`` (items to front matter), ``store`` (the
-writer), ``opml`` (import/export), ``refresh`` (fetch every feed: what the CLI
-and the TUI call) and ``cli`` (the ``feed`` and ``fetch`` commands).
+Modules: ``subscriptions`` (the feed list), ``fetch`` (one feed, through
+``reader.http``), ``parse`` (feed documents to items; ``bounds`` and ``sandbox``
+keep it bounded), ``articles`` (items to front matter), ``feed_folder`` (a
+feed's folder of article files: the writer), ``opml`` (import/export),
+``refresh`` (fetch every feed: what the CLI and the TUI call) and ``cli`` (the
+``feed`` and ``fetch`` commands).
 
 This package's ``__init__`` imports nothing, so ``reader.cli`` can hook the
 commands in without loading feedparser for every start of the TUI.

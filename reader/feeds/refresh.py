@@ -21,15 +21,15 @@ from typing import Any, Literal
 
 from reader import paths
 from reader.feeds.articles import ArticleRecord, html_to_text, records_for, web_link
-from reader.feeds.fetch import Fetched, FetchError, Limits, fetch
-from reader.feeds.parse import NotAFeed, ParsedFeed, parse_feed
-from reader.feeds.store import (
+from reader.feeds.feed_folder import (
     MAX_ARTICLES_PER_FEED,
     WriteStats,
     folder_signature,
     stored_intact,
     write_articles,
 )
+from reader.feeds.fetch import Fetched, FetchError, Limits, fetch
+from reader.feeds.parse import NotAFeed, ParsedFeed, parse_feed
 from reader.feeds.subscriptions import (
     Feed,
     FeedListError,

@@ -23,8 +23,8 @@ from urllib.parse import quote
 
 from reader import paths
 from reader.feeds.articles import ArticleRecord, item_to_record
+from reader.feeds.feed_folder import article_filename, article_files, render
 from reader.feeds.parse import FeedItem, ParsedFeed
-from reader.feeds.store import article_filename, article_files, render
 from reader.feeds.subscriptions import (
     Feed,
     FeedListError,

@@ -26,7 +26,7 @@ from small_disk import fill, mount_tmpfs, remount_read_only, unmount
 from reader import paths
 from reader.cli import main
 from reader.feeds import subscriptions
-from reader.feeds.store import article_files
+from reader.feeds.feed_folder import article_files
 from reader.feeds.subscriptions import (
     Feed,
     add_feed,

@@ -15,8 +15,8 @@ import pytest
 from feed_samples import ATOM_10, JSON_10, JSON_11, RSS_091, RSS_092, RSS_10, RSS_20
 
 from reader.feeds.articles import records_for
+from reader.feeds.feed_folder import article_files, write_articles
 from reader.feeds.parse import NotAFeed, parse_feed
-from reader.feeds.store import article_files, write_articles
 from reader.model import Article
 from reader.seedfile import load_seed_file
 

@@ -12,9 +12,9 @@ from feed_server import FeedServer
 from reader.cli import main
 from reader.feeds import sandbox
 from reader.feeds.bounds import ParseLimits
+from reader.feeds.feed_folder import article_files
 from reader.feeds.parse import NotAFeed, parse_feed
 from reader.feeds.refresh import fetch_all
-from reader.feeds.store import article_files
 from reader.feeds.subscriptions import Feed
 from reader.ingest import Ingest
 from reader.model import Article

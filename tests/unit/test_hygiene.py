@@ -81,9 +81,9 @@ def test_yaml_is_read_in_one_place():
         for path in _sources()
         if re.search(r"^\s*(import yaml|from yaml)", path.read_text("utf-8"), re.MULTILINE)
     ]
-    # feeds/store.py writes fetched articles with yaml.safe_dump; it reads none.
-    assert importing == ["feeds/store.py", "frontmatter.py"]
-    writer = (PACKAGE / "feeds" / "store.py").read_text("utf-8")
+    # feeds/feed_folder.py writes fetched articles with yaml.safe_dump; it reads none.
+    assert importing == ["feeds/feed_folder.py", "frontmatter.py"]
+    writer = (PACKAGE / "feeds" / "feed_folder.py").read_text("utf-8")
     assert set(re.findall(r"\byaml\.(\w+)", writer)) == {"safe_dump"}
 
 

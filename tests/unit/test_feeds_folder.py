@@ -10,8 +10,8 @@ import pytest
 from feed_samples import ATOM_10, JSON_11, RSS_20, item, rss
 
 from reader.feeds.articles import html_to_text, records_for
+from reader.feeds.feed_folder import article_files, write_articles
 from reader.feeds.parse import parse_feed
-from reader.feeds.store import article_files, write_articles
 from reader.ingest import Ingest
 from reader.model import Article
 from reader.seedfile import read_seed_file

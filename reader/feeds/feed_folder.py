@@ -1,4 +1,4 @@
-"""The writer: feed articles to files in one folder per feed.
+"""A feed's folder of article files: written, listed, trimmed and checked after a 304.
 
 Each article is one ``.md`` file named by a hash of its identity, so a refetch
 overwrites the same file and never adds a duplicate. A file is rewritten only
