@@ -106,10 +106,6 @@ class Feed:
         """The feed's folder name under ``feeds_dir()``: stable for its URL."""
         return folder_name(self.url)
 
-    @property
-    def is_local(self) -> bool:
-        return not self.url.startswith(("http://", "https://"))
-
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         for key in ("last_fetched", "not_before"):
