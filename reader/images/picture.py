@@ -24,7 +24,6 @@ import contextlib
 import hashlib
 import io
 import os
-import re
 import struct
 import threading
 import warnings
@@ -179,16 +178,12 @@ def fetch_bytes(url: str) -> bytes:
             url, accept="image/*", max_bytes=MAX_BYTES, deadline=20.0, allowed_types=("image/",)
         )
     except http.FetchError as error:
-        said = str(error)
         # The size cap and the type check, in the pane's few words.
-        if "too much" in said:
+        if error.kind == "too_large":
             raise PictureRefused("too large (over 10 MB)") from None
-        kind = re.search(r"\(([^()]*)\), not a picture$", said)
-        if kind or "did not say what it sent" in said:
-            raise PictureRefused(
-                f"not a picture ({kind[1] if kind else 'no type given'})"
-            ) from None
-        raise PictureRefused(_plain(said)) from None
+        if error.kind == "type":
+            raise PictureRefused(f"not a picture ({error.value[:60] or 'no type given'})") from None
+        raise PictureRefused(_plain(str(error))) from None
     return response.body
 
 
