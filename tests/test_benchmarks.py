@@ -23,6 +23,7 @@ RUNS = {
     "bench_app.py": ["--sizes", "150", "--runs", "1", "--serial-max", "150"],
     "bench_ingest.py": ["--sizes", "150", "--runs", "1", "--no-newsboat"],
     "bench_feed_parse.py": ["--runs", "1", "--feeds", "2"],
+    "bench_feed_fetch.py": ["--runs", "1", "--feeds", "2"],
     "bench_keys.py": ["--articles", "150", "--presses", "3", "--starts", "1"],
     "bench_parse.py": ["--files", "60", "--sizes", "150", "--rounds", "1", "--against", "HEAD"],
     "bench_fulltext.py": ["--pages", "8", "--repeat", "2"],
