@@ -20,7 +20,7 @@ from reader import __version__, paths
 from reader.cache import IndexCache
 from reader.errors import UsageError
 from reader.feeds import cli as feeds_cli
-from reader.formatting import fit, plural
+from reader.formatting import fit, iso_utc, plural
 from reader.fulltext import cli as fulltext_cli
 from reader.ingest import Ingest
 from reader.migrate import cli as migrate_cli
@@ -265,9 +265,7 @@ def article_json(article: Article) -> dict[str, object]:
         "url": article.url,
         "provider": article.provider,
         "domain": article.domain,
-        "published": article.published.isoformat().replace("+00:00", "Z")
-        if article.published
-        else None,
+        "published": iso_utc(article.published) if article.published else None,
         "quality": article.quality,
         "heat": article.heat,
         "topics": list(article.topics),
@@ -294,7 +292,7 @@ def article_line(article: Article) -> str:
 def story_json(story: Story) -> dict[str, object]:
     """The JSON form of a story, as ``list --stories --json`` prints it."""
     lead = story.lead
-    published = lead.published.isoformat().replace("+00:00", "Z") if lead.published else None
+    published = iso_utc(lead.published) if lead.published else None
     return {
         "id": story.id,
         "title": lead.title,

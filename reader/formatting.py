@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from rich.cells import cell_len, set_cell_size
+
+
+def iso_utc(when: datetime, *, whole_seconds: bool = False) -> str:
+    """``2020-06-11T16:14:05Z``: an aware datetime in UTC, ISO 8601 with a ``Z``.
+
+    Microseconds are kept when there are any (``…05.250000Z``) unless
+    ``whole_seconds``, which cuts them (never rounds up to the next second).
+    """
+    utc = when.astimezone(UTC)
+    text = utc.isoformat(timespec="seconds") if whole_seconds else utc.isoformat()
+    return text.replace("+00:00", "Z")
 
 
 def short_date(published: datetime | None, tz: tzinfo | None = None) -> str:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin
 
 from reader.feeds.parse import FeedItem, ParsedFeed
+from reader.formatting import iso_utc
 from reader.text import (
     MAX_NAME_CHARS,
     MAX_TEXT_CHARS,
@@ -107,7 +108,7 @@ class ArticleRecord:
 
 def format_date(value: datetime) -> str:
     """ISO 8601 in UTC with a ``Z``, as real seed files write it."""
-    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return iso_utc(value, whole_seconds=True)
 
 
 def _title(item: FeedItem, excerpt: str, link: str) -> str:

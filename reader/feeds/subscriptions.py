@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from reader import paths
 from reader.files import remove_stale_temporaries, write_atomically
+from reader.formatting import iso_utc
 from reader.text import MAX_NAME_CHARS, clean_line, normalize_url, strip_controls
 
 FILE_VERSION = 1
@@ -146,7 +147,7 @@ class Feed:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
+    return iso_utc(value) if value else None
 
 
 def _parse_iso(value: object) -> datetime | None:

@@ -35,6 +35,7 @@ from reader.feeds.subscriptions import (
     storage_error,
 )
 from reader.files import write_atomically
+from reader.formatting import iso_utc
 from reader.migrate.newsboat_query import FilterSyntaxError, translate
 from reader.seedfile import build_article_only
 from reader.state import UserState
@@ -381,7 +382,7 @@ def import_newsboat(
         if record is None:
             continue
         data = dict(record.data)
-        data.setdefault("publishedDateTime", now.isoformat().replace("+00:00", "Z"))
+        data.setdefault("publishedDateTime", iso_utc(now))
         path = feeds_dir / feed.folder / article_filename(record.key)
         if path.exists() or str(path) in written:
             report.articles_known += 1

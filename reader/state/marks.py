@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from reader import paths
+from reader.formatting import iso_utc
 from reader.state.database import Batch, Contents, Kind, StateDatabase
 
 UNDO_LEVELS = 100
@@ -497,7 +498,7 @@ def _carry(target: dict[str, Any], source: dict[str, Any], key: str) -> None:
 def _iso(when: float | None) -> str | None:
     if when is None:
         return None
-    return datetime.fromtimestamp(when, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return iso_utc(datetime.fromtimestamp(when, UTC), whole_seconds=True)
 
 
 def _parse_time(value: Any) -> float | None:
