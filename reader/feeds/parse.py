@@ -558,3 +558,11 @@ def _json_item(item: dict[str, Any]) -> FeedItem:
         categories=tuple(_str(tag) for tag in item.get("tags") or []),
         images=tuple(url for url in images if url),
     )
+
+
+if __name__ == "__main__":  # the worker process reader.feeds.sandbox starts
+    import sys
+
+    from reader.feeds import sandbox
+
+    sys.exit(sandbox.run_worker(sys.argv, answer_request))

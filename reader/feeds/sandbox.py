@@ -12,7 +12,8 @@ any number of feeds; it leaves by itself after a minute without work. The
 protocol is a length-prefixed JSON request (then the document's bytes) and a
 length-prefixed JSON answer on the worker's stdin and stdout.
 
-Run as ``python -m reader.feeds.sandbox MEMORY`` this module is the worker.
+The worker is ``python -m reader.feeds.parse MEMORY``: the parser runs this
+module's ``run_worker`` with its own answer, so the two never import each other.
 """
 
 from __future__ import annotations
@@ -27,12 +28,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 IDLE_SECONDS = 60.0
 MAX_WORKERS = 4
 _HEADER = struct.Struct(">Q")
+# Run as a program, it serves requests with this module's run_worker.
+WORKER_MODULE = "reader.feeds.parse"
+Answer = Callable[[dict[str, Any], bytes], dict[str, Any]]
 
 
 class WorkerFailed(Exception):
@@ -54,7 +59,7 @@ class _Worker:
     def __init__(self, memory: int) -> None:
         self.memory = memory
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "reader.feeds.sandbox", str(memory)],
+            [sys.executable, "-m", WORKER_MODULE, str(memory)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -247,9 +252,7 @@ def _read_exactly(stream: Any, size: int) -> bytes | None:
     return data if len(data) == size else None
 
 
-def _serve(stdin: Any, stdout: Any) -> None:
-    from reader.feeds import parse
-
+def _serve(stdin: Any, stdout: Any, answer_request: Answer) -> None:
     out_of_memory = json.dumps({"ended": True, "memory": True}).encode()
     out_of_memory = _HEADER.pack(len(out_of_memory)) + out_of_memory
     while True:
@@ -269,7 +272,7 @@ def _serve(stdin: Any, stdout: Any) -> None:
         request = json.loads(header)
         _limit_cpu(float(request.get("seconds", 60)))
         try:
-            answer = parse.answer_request(request, data)
+            answer = answer_request(request, data)
         except MemoryError:
             del data
             stdout.write(out_of_memory)
@@ -280,13 +283,10 @@ def _serve(stdin: Any, stdout: Any) -> None:
         stdout.flush()
 
 
-def main(argv: list[str]) -> int:
+def run_worker(argv: list[str], answer_request: Answer) -> int:
+    """The worker process: limit its memory, then answer requests on stdin until idle."""
     import feedparser  # noqa: F401 - imported before the limit, so it counts in the base
 
     _limit_memory(int(argv[1]) if len(argv) > 1 else 0)
-    _serve(sys.stdin.buffer, sys.stdout.buffer)
+    _serve(sys.stdin.buffer, sys.stdout.buffer, answer_request)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
