@@ -275,11 +275,6 @@ class Stories:
         """The story an article belongs to; KeyError for an unknown id."""
         return self._by_article[article_id]
 
-    def others(self, article_id: str) -> tuple[Article, ...]:
-        """The other articles of its story, newest first (undated last)."""
-        story = self._by_article[article_id]
-        return tuple(sorted((a for a in story.articles if a.id != article_id), key=date_key))
-
 
 class _UnionFind:
     __slots__ = ("parent", "size", "first", "last")

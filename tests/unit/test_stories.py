@@ -14,6 +14,7 @@ from reader.ingest import Ingest
 from reader.model import Article
 from reader.stories import (
     MAX_CANDIDATES,
+    Stories,
     group_stories,
     link_key,
     stem,
@@ -86,15 +87,31 @@ def test_the_two_seeds_are_one_story_with_two_sources(seed_stories) -> None:
     assert sorted(story.sources) == ["Gulf News", "The Grio"]
 
 
-def test_the_seed_story_is_led_by_the_earlier_article_at_equal_quality(seed_stories) -> None:
+def also_covered(stories: Stories, article_id: str, tmp_path: Path) -> tuple[Article, ...]:
+    """The detail's "Also covered by" for an article: the other articles of its story."""
+    from reader.library import Library
+    from reader.state import UserState
+    from reader.store import Store
+
+    store = Store(a for story in stories for a in story.articles)
+    library = Library(store, UserState(tmp_path / "state.db"), lambda: T0)
+    library.stories = stories
+    article = store.get(article_id)
+    assert article is not None
+    return library.also_covered(article)
+
+
+def test_the_seed_story_is_led_by_the_earlier_article_at_equal_quality(
+    seed_stories, tmp_path
+) -> None:
     # Both have quality 44; Gulf News was published at 03:28Z, The Grio at 16:14Z.
     story = seed_stories.story_of(GRIO)
     assert story.lead.provider == "Gulf News"
     assert story.id == GULF
     assert [a.id for a in story.articles] == [GULF, GRIO]
     assert story.sources == ("Gulf News", "The Grio")
-    assert [a.id for a in seed_stories.others(GRIO)] == [GULF]
-    assert [a.id for a in seed_stories.others(GULF)] == [GRIO]
+    assert [a.id for a in also_covered(seed_stories, GRIO, tmp_path)] == [GULF]
+    assert [a.id for a in also_covered(seed_stories, GULF, tmp_path)] == [GRIO]
 
 
 def test_the_seed_titles_have_the_same_words() -> None:
@@ -330,7 +347,7 @@ def test_link_key_is_loose_url_key(url: str) -> None:
 # --------------------------------------------------------------------------- the API
 
 
-def test_every_article_is_in_exactly_one_story() -> None:
+def test_every_article_is_in_exactly_one_story(tmp_path) -> None:
     articles = [
         art("a", "Amazon stops police use of facial recognition technology"),
         art("b", "Amazon stops police using its face recognition technology"),
@@ -340,7 +357,7 @@ def test_every_article_is_in_exactly_one_story() -> None:
     stories = group_stories(articles)
     assert sorted(a.id for s in stories for a in s.articles) == sorted(a.id for a in articles)
     assert [s.size for s in stories] == [2, 1, 1]
-    assert stories.others(articles[2].id) == ()
+    assert also_covered(stories, articles[2].id, tmp_path) == ()
     with pytest.raises(KeyError):
         stories.story_of("https://example.com/nope")
 
@@ -373,14 +390,14 @@ def test_sources_are_distinct_provider_names_best_first() -> None:
     assert story.size == 4
 
 
-def test_others_are_newest_first() -> None:
+def test_also_covered_is_newest_first(tmp_path) -> None:
     title = "Amazon stops police use of facial recognition technology"
     a = art("a", title, T0)
     b = art("b", title, T0 + timedelta(hours=2))
     c = art("c", title, T0 + timedelta(hours=1))
     d = art("d", "Jury reaches a verdict", None, related=(a.id,))
     stories = group_stories([a, b, c, d])
-    assert stories.others(a.id) == (b, c, d)
+    assert also_covered(stories, a.id, tmp_path) == (b, c, d)
 
 
 def test_stories_are_ordered_by_lead_newest_first() -> None:
