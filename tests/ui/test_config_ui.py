@@ -61,7 +61,7 @@ async def test_the_keymap_problems_of_config_check_are_the_notes_at_start(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     shown: list[str] = []
     monkeypatch.setattr(NewsReaderApp, "run", lambda self: shown.extend(self.notes))
-    monkeypatch.setattr(cli, "_require_terminal", lambda: None)  # pytest's streams are no tty
+    monkeypatch.setattr(cli.tui, "_require_terminal", lambda: None)  # pytest's streams are no tty
     assert cli.main([str(SEEDS)]) == 0
     checked = _config_check(cli, config_file)[:-1]  # the last line counts them
     assert shown == checked and len(shown) == 3

@@ -46,7 +46,7 @@ def test_wheel_contains_the_seeds_byte_for_byte(wheel):
         for seed in SEEDS:
             assert f"reader/_seeds/{seed}" in names
             assert archive.read(f"reader/_seeds/{seed}") == (REPO / "seeds" / seed).read_bytes()
-        assert "reader/cli.py" in names and "reader/seedfile.py" in names
+        assert "reader/cli/__init__.py" in names and "reader/seedfile.py" in names
         entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
         assert "newsreader = reader.cli:main" in archive.read(entry_points).decode()
         assert not any(name.startswith(("tests/", "benchmarks/")) for name in names)

@@ -629,9 +629,10 @@ def test_list_query_filters_after_the_topic_and_before_the_limit(
 def test_list_query_reads_the_marks(
     no_user_state: Path, seeds_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from reader.cli.loading import load
     from reader.state import UserState
 
-    grio = [a for a in cli._load([str(seeds_dir)]).articles if a.provider == "The Grio"][0]
+    grio = [a for a in load([str(seeds_dir)]).articles if a.provider == "The Grio"][0]
     with UserState() as state:
         state.mark_read([grio.id])
         state.set_starred([grio.id])

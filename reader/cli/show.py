@@ -1,8 +1,4 @@
-"""``newsreader fulltext`` and ``newsreader show``: fetch full texts, print one article.
-
-The library is loaded by the caller (reader.cli passes its loader in), so this
-module and reader.cli never import each other.
-"""
+"""``newsreader show``: print one article (by id or link), with its full text if it was fetched."""
 
 from __future__ import annotations
 
@@ -10,32 +6,22 @@ import argparse
 import json
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC
-from typing import TextIO
 
+from reader.cli.arguments import Subparsers
+from reader.cli.loading import load
 from reader.errors import UsageError
-from reader.formatting import plural
 from reader.model import Article
+from reader.store import Store
 from reader.text import strip_controls
 
-COMMANDS = ("fulltext", "show")
-Load = Callable[[Sequence[str]], list[Article]]
+NAME = "show"
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:
-    fulltext = commands.add_parser(
-        "fulltext",
-        help="fetch and keep the full text of articles that lack one; exit 1 if any failed",
-        description="Fetch the pages of the matching articles that have no stored full text "
-        "yet, extract their text and keep it in the articles database (see 'state "
-        "articles-path'). Several pages are fetched at once.",
-    )
-    fulltext.add_argument("paths", nargs="*", metavar="PATH", help="seed files or folders")
-    fulltext.add_argument("--query", metavar="Q", help="only articles this query matches")
-    fulltext.add_argument("--limit", type=_count, metavar="N", help="fetch at most N")
-    show = commands.add_parser(
-        "show",
+def add_parser(subparsers: Subparsers) -> None:
+    show = subparsers.add_parser(
+        NAME,
         help="print one article: title, provider, date, link, then its full text or excerpt",
         description="Print one article, found by its id or its link. The stored full text is "
         "printed when there is one, else the excerpt.",
@@ -44,60 +30,6 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     show.add_argument("paths", nargs="*", metavar="PATH", help="seed files or folders")
     show.add_argument("--json", action="store_true", help="print one JSON object")
     show.add_argument("--fetch", action="store_true", help="fetch the full text first")
-
-
-def _count(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
-    return int(text)
-
-
-def _store():  # -> TextStore
-    from reader.fulltext.storage import TextStore
-
-    return TextStore()
-
-
-def run_fulltext(args: argparse.Namespace, out: TextIO, *, load: Load, context) -> int:
-    from reader.fulltext.batch import fetch_many
-    from reader.query import QueryError, SearchIndex, parse
-
-    try:
-        query = parse(args.query) if args.query else None
-    except QueryError as error:
-        raise UsageError(f"invalid query: {error.message}") from None
-    articles = load(args.paths)
-    store = _store()
-    if query is not None:
-        articles = SearchIndex().filter(articles, query, context(store, query.needs_marks))
-    have = store.ids(status="ok")
-    wanted = [a for a in articles if a.url and a.id not in have]
-    if args.limit is not None:
-        wanted = wanted[: args.limit]
-    tty = sys.stderr.isatty()
-    if not wanted:
-        sys.stderr.write("newsreader: every matching article already has its full text\n")
-        return 0
-    failed = 0
-    for done, outcome in enumerate(fetch_many(wanted, store), start=1):
-        if not outcome.ok:
-            failed += 1
-            if tty:
-                sys.stderr.write("\r\x1b[K")
-            title = strip_controls(outcome.article.title)[:70]
-            sys.stderr.write(f"newsreader: “{title}”: {outcome.error}\n")
-        if tty:
-            sys.stderr.write(f"\rfetching full texts: {done:,} of {len(wanted):,}")
-            sys.stderr.flush()
-    if tty:
-        sys.stderr.write("\r\x1b[K")
-        fetched = len(wanted) - failed
-        sys.stderr.write(
-            f"newsreader: kept {plural(fetched, 'full text')}"
-            + (f", {failed:,} failed" if failed else "")
-            + "\n"
-        )
-    return 1 if failed else 0
 
 
 def find_article(articles: Sequence[Article], wanted: str) -> Article | None:
@@ -115,12 +47,16 @@ def find_article(articles: Sequence[Article], wanted: str) -> Article | None:
     return None
 
 
-def run_show(args: argparse.Namespace, out: TextIO, *, load: Load) -> int:
-    articles = load(args.paths)
+def run(args: argparse.Namespace) -> int:
+    out = sys.stdout
+    # Newest first, as the reader lists them (hide rules applied): the first match wins.
+    articles = Store(load(args.paths, hide=True).articles).ordered("date")
     article = find_article(articles, args.article)
     if article is None:
         raise UsageError(f"no article has the id or link {args.article[:200]}")
-    store = _store()
+    from reader.fulltext.storage import TextStore
+
+    store = TextStore()
     if args.fetch:
         from reader.fulltext.batch import fetch_and_store
 

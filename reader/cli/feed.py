@@ -1,8 +1,7 @@
-"""The ``feed`` and ``fetch`` commands, hooked into ``reader.cli``.
+"""``newsreader feed``: subscribe to feeds (``add``, ``remove``, ``list``, ``import``, ``export``).
 
-Kept apart from ``reader.cli`` so that module only needs three hook lines.
 Only argparse is imported at module level: the feed modules (and feedparser)
-load when a feed command runs, never for the TUI.
+load when a feed command runs, never for the reader.
 """
 
 from __future__ import annotations
@@ -13,20 +12,20 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from reader.cli.arguments import Subparsers
+from reader.cli.fetch import cannot_save, report, warn
 from reader.errors import UsageError
 from reader.formatting import plural
 
 if TYPE_CHECKING:
-    from reader.feeds.refresh import FeedResult
     from reader.feeds.subscriptions import Feed
 
-COMMANDS = ("feed", "fetch")
+NAME = "feed"
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:
-    """Add the ``feed`` and ``fetch`` subcommands to the main parser's subparsers."""
-    feed = commands.add_parser(
-        "feed",
+def add_parser(subparsers: Subparsers) -> None:
+    feed = subparsers.add_parser(
+        NAME,
         help="subscribe to feeds: add, remove, list, import, export",
         description="Subscribe to RSS, Atom and JSON feeds. Fetched articles go to "
         "one folder per feed under the data folder, read like any seed folder.",
@@ -54,22 +53,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     imported.add_argument("file", metavar="FILE", help="an OPML file (from another reader)")
     actions.add_parser("export", help="print the subscriptions as OPML 2.0")
 
-    fetch = commands.add_parser(
-        "fetch",
-        help="fetch every subscribed feed",
-        description="Fetch every subscribed feed (four at a time). Prints what each "
-        "brought; names every failure with its reason. Exit 0 when all succeeded, "
-        "1 when any failed.",
-    )
-    fetch.add_argument(
-        "--verbose", "-v", action="store_true", help="under each failure, the technical detail"
-    )
 
-
-# ------------------------------------------------------------------ feed
-
-
-def run_feed(args: argparse.Namespace, out: TextIO) -> int:
+def run(args: argparse.Namespace) -> int:
     from reader.feeds.subscriptions import FeedListError, StorageError
 
     runner = {
@@ -80,20 +65,11 @@ def run_feed(args: argparse.Namespace, out: TextIO) -> int:
         "export": _export,
     }[args.feed_command]
     try:
-        return runner(args, out)
+        return runner(args, sys.stdout)
     except StorageError as error:
-        return _cannot_save(str(error))
+        return cannot_save(str(error))
     except FeedListError as error:
         raise UsageError(str(error)) from None
-
-
-def _cannot_save(message: str) -> int:
-    _warn(message)
-    return 1
-
-
-def _warn(message: str) -> None:
-    sys.stderr.write(f"newsreader: {message}\n")
 
 
 def _add(args: argparse.Namespace, out: TextIO) -> int:
@@ -117,7 +93,7 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
 
     location = check_location(args.url)
     if args.no_fetch:
-        feed = add_feed(location, topic=args.topic, warn=_warn)
+        feed = add_feed(location, topic=args.topic, warn=warn)
         out.write(f"subscribed to {feed.url}\n")
         return 0
     try:
@@ -136,18 +112,18 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
         failed = replace(
             feed, last_fetched=now, last_error=str(error), not_before=error.retry_after
         )
-        feed = add_feed(location, topic=feed.topic, store=lambda _new: failed, warn=_warn)
+        feed = add_feed(location, topic=feed.topic, store=lambda _new: failed, warn=warn)
         out.write(f"subscribed to {feed.url}\n")
-        return _report([FeedResult(feed, "failed", error=str(error))], out)
+        return report([FeedResult(feed, "failed", error=str(error))], out)
     results: list[FeedResult] = []
 
     def store(new: Feed) -> Feed:  # under the list's lock: subscribed and written at once
         results.append(first_fetch(new, download, folder=folder, now=now))
         return results[0].feed
 
-    add_feed(location, topic=feed.topic, store=store, warn=_warn)
+    add_feed(location, topic=feed.topic, store=store, warn=warn)
     out.write(f"subscribed to {location}\n")
-    return _report(results, out)
+    return report(results, out)
 
 
 def _what_it_is(reason: str) -> str:
@@ -228,7 +204,7 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     result = import_outlines(outlines, feeds)
     added, aside = add_feeds(result.added)
     if aside is not None:
-        _warn(set_aside_message(aside))
+        warn(set_aside_message(aside))
     duplicates = result.duplicates + len(result.added) - len(added)  # added meanwhile
     for problem in result.invalid:
         sys.stderr.write(f"newsreader: skipped {problem}\n")
@@ -245,65 +221,3 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
 
     out.write(export_opml(load_feeds()))
     return 0
-
-
-# ------------------------------------------------------------------ fetch
-
-
-def run_fetch(args: argparse.Namespace, out: TextIO) -> int:
-    from reader.feeds.refresh import refresh
-    from reader.feeds.subscriptions import FeedListError, StorageError, read_feed_list
-
-    try:
-        feeds, problems = read_feed_list()
-        for problem in problems:
-            sys.stderr.write(f"newsreader: {problem}\n")
-        if not feeds:
-            sys.stderr.write("newsreader: no feeds yet; add one with 'newsreader feed add URL'\n")
-            return 0
-        progress = _terminal_progress if sys.stderr.isatty() else None
-        results = refresh(progress=progress)
-    except StorageError as error:
-        return _cannot_save(str(error))
-    except FeedListError as error:
-        raise UsageError(str(error)) from None
-    finally:
-        if sys.stderr.isatty():
-            sys.stderr.write("\r\x1b[K")
-    return _report(results, out, verbose=args.verbose)
-
-
-def _terminal_progress(done: int, total: int, result: FeedResult) -> None:
-    sys.stderr.write(f"\r\x1b[Kfetching feeds: {done}/{total}")
-    sys.stderr.flush()
-
-
-def _report(results: list[FeedResult], out: TextIO, verbose: bool = False) -> int:
-    """One line per feed: successes on stdout, failures on stderr; 1 if any failed.
-
-    What could not be saved (a read-only folder, a full disk) is said once, last.
-    """
-    from reader.feeds.refresh import names
-
-    unsaved = ""
-    for result, name in zip(results, names(results), strict=True):
-        unsaved = unsaved or result.unsaved
-        if result.failed and result.unsaved:
-            continue  # said once below
-        if result.failed:
-            sys.stderr.write(f"newsreader: {result.describe(name)}\n")
-            if verbose and result.detail:
-                sys.stderr.write(f"newsreader:   detail: {result.detail}\n")
-        else:
-            out.write(result.describe(name) + "\n")
-    failed = sum(result.failed for result in results)
-    new = sum(result.new for result in results)
-    if len(results) > 1:
-        failures = f", {failed} failed" if failed else ""
-        out.write(f"{plural(len(results), 'feed')}: {plural(new, 'new article')}{failures}\n")
-    if unsaved:
-        sys.stderr.write(f"newsreader: {unsaved}\n")
-    return 1 if failed or unsaved else 0
-
-
-RUNNERS = {"feed": run_feed, "fetch": run_fetch}

@@ -1,19 +1,19 @@
-"""The ``import`` command, hooked into ``reader.cli`` like the feed commands."""
+"""``newsreader import newsboat``: bring newsboat's feeds, searches, articles and marks over."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
 
-COMMANDS = ("import",)
+from reader.cli.arguments import Subparsers
+
+NAME = "import"
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:
-    """Add ``import newsboat`` to the main parser's subcommands."""
-    imported = commands.add_parser(
-        "import",
+def add_parser(subparsers: Subparsers) -> None:
+    imported = subparsers.add_parser(
+        NAME,
         help="bring feeds, searches and read state over from another reader",
         description="Bring a library over from another reader.",
     )
@@ -41,7 +41,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     )
 
 
-def run_import(args: argparse.Namespace, out: TextIO) -> int:
+def run(args: argparse.Namespace) -> int:
     from reader.errors import UsageError
     from reader.feeds.subscriptions import StorageError
     from reader.migrate.newsboat import NewsboatImportError, default_places, import_newsboat
@@ -72,12 +72,9 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         state.close()
     for line in report.lines():
-        out.write(line + "\n")
+        sys.stdout.write(line + "\n")
     if state.warning:
         sys.stderr.write(f"newsreader: {state.warning}\n")
     if not args.dry_run and report.changed:
-        out.write("'newsreader fetch' brings every feed up to date\n")
+        sys.stdout.write("'newsreader fetch' brings every feed up to date\n")
     return 1 if state.unsaved else 0
-
-
-RUNNERS = {"import": run_import}

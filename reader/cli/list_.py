@@ -1,0 +1,195 @@
+"""``newsreader list``: the reader's list, printed: one line per article (or story), or JSON Lines.
+
+The filters are the query language's: ``--topic NAME`` is ``topic:"NAME"``,
+``--unread`` is ``is:unread``, ``--starred`` is ``is:starred``, all of them
+and ``--query`` together; ``--sort`` and ``--stories`` are the reader's. The
+list comes from ``Library.articles``, as on screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC
+
+from reader.cli.arguments import Subparsers, add_no_cache, add_paths, positive_int
+from reader.cli.loading import load, open_library, parse_query
+from reader.formatting import fit, iso_utc, plural
+from reader.library import ViewSpec
+from reader.model import Article
+from reader.query import Query
+from reader.store import SORTS
+from reader.stories import Story
+
+NAME = "list"
+
+
+def add_parser(subparsers: Subparsers) -> None:
+    listing = subparsers.add_parser(
+        NAME,
+        help="print articles",
+        description="Print articles, newest first unless --sort says otherwise.",
+    )
+    add_paths(listing)
+    listing.add_argument(
+        "--topic", help="only articles of this topic (its whole name, in any case)"
+    )
+    listing.add_argument(
+        "--query",
+        help="only articles matching a search, like 'facial -police topic:AI' "
+        "(write --query='-word' when it starts with a dash)",
+    )
+    listing.add_argument("--sort", choices=SORTS, default="date", help="order (default: date)")
+    listing.add_argument("--limit", type=positive_int, help="print at most N articles")
+    listing.add_argument("--json", action="store_true", help="print JSON Lines, one object each")
+    listing.add_argument("--unread", action="store_true", help="only articles not marked read")
+    listing.add_argument("--starred", action="store_true", help="only starred articles")
+    listing.add_argument(
+        "--no-hide",
+        action="store_true",
+        help="also list the articles that the config's hide rules leave out",
+    )
+    listing.add_argument(
+        "--stories",
+        action="store_true",
+        help="group the articles into stories (one event, several providers): one line each",
+    )
+    add_no_cache(listing)
+
+
+def list_query(args: argparse.Namespace) -> Query | None:
+    """The one query that ``--topic``, ``--unread``, ``--starred`` and ``--query`` make together.
+
+    None when none is given. Its text typed in the reader's search bar
+    (``topic:"AI" is:unread (facial)``) shows the same articles.
+    """
+    from reader.query.tree import And, Is, Node, Topic
+    from reader.text import fold
+
+    given = parse_query(args.query)
+    terms: list[tuple[str, Node]] = []
+    if args.topic is not None:
+        # A node, not parsed text, so a topic name may hold any character (a '"' too).
+        terms.append((f'topic:"{args.topic}"', Topic(fold(args.topic.strip()))))
+    if args.unread:
+        terms.append(("is:unread", Is("unread")))
+    if args.starred:
+        terms.append(("is:starred", Is("starred")))
+    if not terms:
+        return given
+    if given is not None:
+        terms.append((f"({given.text})", given.root))
+    text = " ".join(text for text, _ in terms)
+    nodes = tuple(node for _, node in terms)
+    return Query(text, nodes[0] if len(nodes) == 1 else And(nodes))
+
+
+def run(args: argparse.Namespace) -> int:
+    out = sys.stdout
+    query = list_query(args)
+    result = load(args.paths, use_cache=not args.no_cache, hide=not args.no_hide)
+    needs_marks = args.json or (query is not None and query.needs_marks)
+    texts = None
+    if args.query is not None:  # words match the fetched full texts too
+        from reader.fulltext import TextStore
+
+        texts = TextStore()
+    library = open_library(result, marks=needs_marks, texts=texts, stories=args.stories)
+    spec = ViewSpec(sort=args.sort, stories=args.stories, search=query)
+    articles = library.articles(spec)
+    if not articles and query is not None:
+        # Nothing on stdout keeps pipes clean; say why on stderr, exit 0.
+        sys.stderr.write(f"newsreader: no article matches (of {len(library.store):,})\n")
+    shown = articles[: args.limit]
+    for article in shown:
+        if args.stories:
+            story = library.story_of(article)
+            line = (
+                json.dumps(story_json(story), ensure_ascii=False)
+                if args.json
+                else story_line(story)
+            )
+        elif args.json:
+            record = article_json(article)
+            state = library.state
+            record["read"] = state.is_read(article.id)
+            record["starred"] = state.is_starred(article.id)
+            record["tags"] = sorted(state.tags_of(article.id))
+            line = json.dumps(record, ensure_ascii=False)
+        else:
+            line = article_line(article)
+        out.write(line + "\n")
+    if result.problems:
+        sys.stderr.write(
+            f"newsreader: {plural(len(result.problems), 'file')} skipped; "
+            "run 'newsreader check' to see why\n"
+        )
+    if result.hidden:
+        sys.stderr.write(
+            f"newsreader: {len(result.hidden):,} hidden by filters ('list --no-hide' shows them)\n"
+        )
+    return 0
+
+
+def article_json(article: Article) -> dict[str, object]:
+    """The JSON form of an article, as ``list --json`` prints it."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "provider": article.provider,
+        "domain": article.domain,
+        "published": iso_utc(article.published) if article.published else None,
+        "quality": article.quality,
+        "heat": article.heat,
+        "topics": list(article.topics),
+        "type": article.type,
+        "excerpt": article.excerpt,
+        "related": article.related_count,
+        "path": article.path,
+    }
+
+
+def article_line(article: Article) -> str:
+    """One readable line: date (in UTC, and saying so), quality, provider, title."""
+    if article.published:
+        when = article.published.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    else:
+        when = "      (no date)     "
+    quality = f"q{article.quality:<3}" if article.quality is not None else "q-  "
+    # Cut and padded in terminal cells (as Textual measures them): a wide
+    # provider name such as "한겨레" or an emoji sequence keeps titles aligned.
+    provider = fit(article.provider or "-", 20)
+    return f"{when}  {quality}  {provider}  {article.title}"
+
+
+def story_json(story: Story) -> dict[str, object]:
+    """The JSON form of a story, as ``list --stories --json`` prints it."""
+    lead = story.lead
+    return {
+        "id": story.id,
+        "title": lead.title,
+        "sources": list(story.sources),
+        "size": story.size,
+        "articles": [a.id for a in story.articles],
+        "published": iso_utc(lead.published) if lead.published else None,
+    }
+
+
+def story_line(story: Story) -> str:
+    """The lead article's line, and how many more articles (and other providers) the story has.
+
+    ``+1 source`` when each other article is another provider's, ``+1 article``
+    when they share the lead's, ``+2 articles, 1 other source`` in between.
+    """
+    more = story.size - 1
+    if not more:
+        return article_line(story.lead)
+    others = len([p for p in story.sources if p != story.lead.provider])
+    if others == more:
+        return f"{article_line(story.lead)}  +{plural(others, 'source')}"
+    counted = f"+{plural(more, 'article')}"
+    if others:
+        counted += f", {plural(others, 'other source')}"
+    return f"{article_line(story.lead)}  {counted}"
