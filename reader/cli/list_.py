@@ -12,15 +12,18 @@ import argparse
 import json
 import sys
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from reader.cli.arguments import Subparsers, add_no_cache, add_paths, positive_int
 from reader.cli.loading import load, open_library, parse_query
 from reader.formatting import fit, iso_utc, plural
 from reader.library import ViewSpec
 from reader.model import Article
-from reader.query import Query
 from reader.store import SORTS
 from reader.stories import Story
+
+if TYPE_CHECKING:
+    from reader.query import Query
 
 NAME = "list"
 
@@ -64,6 +67,7 @@ def list_query(args: argparse.Namespace) -> Query | None:
     None when none is given. Its text typed in the reader's search bar
     (``topic:"AI" is:unread (facial)``) shows the same articles.
     """
+    from reader.query import Query
     from reader.query.tree import And, Is, Node, Topic
     from reader.text import fold
 
