@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from itertools import filterfalse
 
 from reader.model import Article
 from reader.query.records import _ARTICLE, _Columns, _Record, _record
@@ -16,6 +17,7 @@ from reader.query.tree import (
     Not,
     Query,
     Text,
+    asking,
     certain_part,
 )
 from reader.text import fold
@@ -113,6 +115,10 @@ class SearchIndex:
             self._results.clear()  # a full text arrived: a word may match more now
         root = certain_part(query.root, ctx)  # words whose texts are still being looked up
         rows = self._results.get(root) if root.context_free else None
+        if rows is not None:
+            self._results.move_to_end(root)
+            return list(map(articles.__getitem__, rows))
+        rows = self._texts_added(root, ctx)
         if rows is None:
             start: Sequence[int] = range(len(articles))
             rest = root
@@ -122,10 +128,29 @@ class SearchIndex:
                     if narrowed is not None:
                         start, rest = old_rows, narrowed
             rows = rest.select(self._columns, start, ctx)
-            if root.context_free:
-                self._results[root] = rows
-                if len(self._results) > self._KEEP_RESULTS:
-                    self._results.popitem(last=False)
-        else:
-            self._results.move_to_end(root)
+        if root.context_free:
+            self._results[root] = rows
+            if len(self._results) > self._KEEP_RESULTS:
+                self._results.popitem(last=False)
         return list(map(articles.__getitem__, rows))
+
+    def _texts_added(self, root: Node, ctx: MatchContext) -> Sequence[int] | None:
+        """The rows of ``root`` from a remembered query that differs only in how its words
+        reach the full texts (the search bar's first step, before the texts were looked
+        up): only the articles with a stored text can answer differently, so only they
+        are tested again. None when no such query is remembered."""
+        stored = ctx.stored_texts
+        if not stored or not root.context_free:
+            return None
+        shape = asking(root)
+        old = next(
+            (rows for old, rows in self._results.items() if asking(old) == shape and old != root),
+            None,
+        )
+        if old is None:
+            return None
+        with_text = self._columns.rows_of(stored)
+        rows = list(filterfalse(set(with_text).__contains__, old))
+        rows.extend(root.select(self._columns, with_text, ctx))
+        rows.sort()  # two ascending runs
+        return rows

@@ -59,6 +59,7 @@ class _Columns:
         self.records = records
         self._columns: dict[int | str, list] = {}
         # An int key is a record column; the one str key, "id", is read off the article.
+        self._row_of: dict[str, int] | None = None
 
     def __len__(self) -> int:
         return len(self.records)
@@ -73,6 +74,14 @@ class _Columns:
                 column = [record[key] for record in self.records]
             self._columns[key] = column
         return column
+
+    def rows_of(self, ids: Iterable[str]) -> list[int]:
+        """The rows of the articles with these ids that are here, ascending."""
+        row_of = self._row_of
+        if row_of is None:
+            row_of = self._row_of = {article_id: n for n, article_id in enumerate(self.get("id"))}
+        get = row_of.get
+        return sorted(row for row in map(get, ids) if row is not None)
 
     def values(self, key: int | str, candidates: Sequence[int]) -> Iterable:
         """The column's values at the candidate rows (a range means every row)."""

@@ -419,24 +419,42 @@ def _words(node: Node) -> Iterable[Text | FullText]:
             yield from _words(child)
 
 
-def certain_part(node: Node, ctx: MatchContext, excluded: bool = False) -> Node:
-    """``node`` with each word whose full texts are not looked up yet (``ctx.full_text``
-    answers None) left out of the texts, so that it matches part of what ``node``
-    will match once they are: a wanted word matches the in-memory text alone, an
-    excluded one also excludes every article with a stored text."""
+def _rewrite(node: Node, word: Callable[[Text | FullText, bool], Node], excluded: bool) -> Node:
+    """``node`` with each word replaced by ``word(it, excluded)``; unchanged parts kept."""
     if isinstance(node, Text | FullText):
-        if node.texts == "ask" and ctx.full_text(node.value) is None:
-            return replace(node, texts="stored" if excluded else "none")
-        return node
+        return word(node, excluded)
     if isinstance(node, Not):
-        child = certain_part(node.child, ctx, not excluded)
+        child = _rewrite(node.child, word, not excluded)
         return node if child is node.child else Not(child)
     if isinstance(node, And | Or):
-        children = tuple(certain_part(child, ctx, excluded) for child in node.children)
+        children = tuple(_rewrite(child, word, excluded) for child in node.children)
         if all(new is old for new, old in zip(children, node.children, strict=True)):
             return node
         return And(children) if isinstance(node, And) else Or(children)
     return node
+
+
+def certain_part(node: Node, ctx: MatchContext) -> Node:
+    """``node`` with each word whose full texts are not looked up yet (``ctx.full_text``
+    answers None) left out of the texts, so that it matches part of what ``node``
+    will match once they are: a wanted word matches the in-memory text alone, an
+    excluded one also excludes every article with a stored text."""
+
+    def leave_out(word: Text | FullText, excluded: bool) -> Node:
+        if word.texts == "ask" and ctx.full_text(word.value) is None:
+            return replace(word, texts="stored" if excluded else "none")
+        return word
+
+    return _rewrite(node, leave_out, False)
+
+
+def asking(node: Node) -> Node:
+    """``node`` with every word asking the full texts: what ``certain_part`` came from."""
+
+    def ask(word: Text | FullText, _excluded: bool) -> Node:
+        return word if word.texts == "ask" else replace(word, texts="ask")
+
+    return _rewrite(node, ask, False)
 
 
 def _has_marks(node: Node) -> bool:

@@ -225,3 +225,9 @@ def test_filter_equals_matches_with_texts_looked_up_or_pending() -> None:
         assert index.filter(articles, query, exact) == expected, text
         assert index.filter(articles, query, pending) == first, text
         assert set(first) <= set(expected), text
+        # As the search bar goes: the first step, then the same once looked up (the
+        # articles with a stored text tested again, the others taken from the first).
+        looked_up = replace(exact, texts_generation=-1 - generation, stored_texts=with_text)
+        pending = replace(looked_up, full_text=known.get)
+        assert index.filter(articles, query, pending) == first, text
+        assert index.filter(articles, query, looked_up) == expected, text
