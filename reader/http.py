@@ -64,6 +64,7 @@ Kind = Literal[
     "dns",  # the name was not found
     "tls",  # cause: the ssl error
     "proxy",  # the proxy refused to connect us
+    "proxy_connect",  # the proxy could not be reached (value: its host; cause: the OSError)
     "connect",  # cause: the OSError, when there is one
     "closed",  # the server closed the connection without answering
     "cut",  # the connection closed before the whole body arrived
@@ -566,7 +567,33 @@ def _exchange(
     except FetchError:
         raise
     except Exception as error:
-        raise _translate(error, host, connect_timeout, read_timeout, watchdog, answered) from None
+        failure = _translate(error, host, connect_timeout, read_timeout, watchdog, answered)
+        proxy = _proxy_host(client, url) if failure.kind in ("connect", "connect_timeout") else ""
+        if proxy:
+            failure = FetchError(
+                f"could not connect to the proxy {proxy} (for {host})",
+                detail=failure.detail,
+                kind="proxy_connect",
+                host=host,
+                cause=failure.cause,
+                value=proxy,
+            )
+        raise failure from None
+
+
+def _proxy_host(client: httpx.Client, url: str) -> str:
+    """The host of the proxy the client sends ``url`` through, "" when none, for wording only.
+
+    httpx keeps this to itself: a transport per proxy, chosen by a private method.
+    """
+    try:
+        import httpx
+
+        transport = client._transport_for_url(httpx.URL(url))
+        proxy_url = transport._pool._proxy_url  # type: ignore[attr-defined]  # see above
+        return str(proxy_url.host.decode("ascii", "replace"))
+    except Exception:
+        return ""
 
 
 def _translate(

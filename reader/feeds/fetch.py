@@ -180,6 +180,10 @@ def _in_feed_words(error: http.FetchError, limits: Limits, now: datetime | None)
         if kind == "broken":
             return FetchError("the connection to the server broke off", detail=detail)
         return FetchError("cannot connect to the server", detail=detail)
+    if kind == "proxy_connect":
+        said = getattr(error.cause, "strerror", None)
+        why = f" ({said.lower()})" if said else ""
+        return FetchError(f"cannot connect to the proxy {error.value}{why}", detail=detail)
     if kind == "dns":
         cause = error.cause
         said = getattr(cause, "strerror", None) or str(cause or error.detail)

@@ -260,3 +260,15 @@ def test_a_proxy_that_refuses_is_said_in_plain_words(proxy, capsys) -> None:
     reason = "cannot connect through the proxy (it refused to reach the server)"
     assert f"https://feeds.invalid/feed: failed: {reason}" in capsys.readouterr().err
     assert load_feeds()[0].last_error == reason
+
+
+def test_a_proxy_that_cannot_be_reached_is_named(
+    server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:1")
+    http.close()
+    try:
+        error = failure("https://feeds.invalid/feed")  # never resolved: only the proxy is tried
+    finally:
+        http.close()
+    assert error.reason == "cannot connect to the proxy 127.0.0.1 (connection refused)"

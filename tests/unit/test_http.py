@@ -268,3 +268,18 @@ def test_https_goes_through_the_proxy_in_https_proxy(proxy) -> None:
     error = failure("https://feeds.invalid/feed")  # never resolved: only the proxy is asked
     assert proxy.requests == ["CONNECT feeds.invalid:443"]
     assert error.kind == "proxy" and str(error) == "the proxy would not connect to feeds.invalid"
+
+
+def test_a_proxy_that_cannot_be_reached_is_named(
+    server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:1")
+    monkeypatch.delenv("NO_PROXY")
+    http.close()
+    try:
+        error = failure(server.url("/p"))
+    finally:
+        http.close()
+    assert str(error) == "could not connect to the proxy 127.0.0.1 (for 127.0.0.1)"
+    assert error.kind == "proxy_connect" and isinstance(error.cause, ConnectionRefusedError)
+    assert server.paths() == []
