@@ -24,13 +24,6 @@ FAST = Limits(connect_timeout=2.0, read_timeout=0.5, total_timeout=1.5, max_byte
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    running = FeedServer().start()
-    yield running
-    running.stop()
-
-
 def failure(url: str, limits: Limits = FAST, **options) -> FetchError:
     with pytest.raises(FetchError) as caught:
         fetch(url, limits=limits, now=NOW, **options)

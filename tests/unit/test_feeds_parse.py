@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
@@ -16,13 +15,6 @@ from reader.feeds.parse import NotAFeed, parse_feed
 
 DATE = datetime(2020, 6, 11, 16, 14, tzinfo=UTC)
 SECRET = "s3cr3t-local-file-content"
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    running = FeedServer().start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture
