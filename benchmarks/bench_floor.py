@@ -154,6 +154,8 @@ def measure(args: argparse.Namespace, work: Path) -> tuple[dict, dict, int]:
             bare_start = first_screen(start_argv, lambda s: "articles" in s, env)
             theirs["start"].append(bare_start * 1000)
             ours["start"].append(first_screen(NEWSREADER, settled(2), env) * 1000)
+        if round_ + 1 < args.runs:  # so far, should a later round fail
+            print(table(ours, theirs, count, args), flush=True)
     return ours, theirs, count
 
 
