@@ -198,11 +198,12 @@ class Library:
         if texts is not None and text_matches is None:
             context = replace(context, full_text=texts.matching, texts_generation=texts.generation)
         elif texts is not None and text_matches is not None:
+            stored = texts.stored_ids()  # first: it notices texts another process stored
             context = replace(
                 context,
                 full_text=text_matches.get,
                 texts_generation=texts.generation,
-                stored_texts=texts.stored_ids(),
+                stored_texts=stored,
             )
         return self._index.filter(articles, query, context)
 

@@ -77,6 +77,7 @@ class TextStore:
         self._substrings: dict[str, frozenset[str]] = {}
         self._bodies: dict[str, str] | None = None  # folded texts, read once a word narrows
         self._stored: frozenset[str] | None = None  # the ids with a text, read once
+        self._version: int | None = None  # PRAGMA data_version: changes made by others
 
     def _connect(self, *, create: bool) -> sqlite3.Connection | None:
         if self._conn is not None:
@@ -155,11 +156,26 @@ class TextStore:
                 self._stored = self._stored | {article_id}
 
     def stored_ids(self) -> frozenset[str]:
-        """The ids of the articles with a text (read once, kept current as texts are stored)."""
-        stored = self._stored
-        if stored is None:
-            stored = self._stored = frozenset(self.ids("ok"))
-        return stored
+        """The ids of the articles with a text (read once, kept current as texts are
+        stored). Texts another process stored (``newsreader fulltext``) are noticed
+        here: then remembered search answers are dropped and ``generation`` moves."""
+        with self._lock:
+            conn = self._connect(create=False)
+            if conn is None:
+                return frozenset()
+            version = conn.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._version:
+                if self._version is not None:  # another connection committed
+                    self.generation += 1
+                    self._matches.clear()
+                    self._substrings.clear()
+                    self._bodies = None
+                    self._stored = None
+                self._version = version
+            if self._stored is None:
+                query = "SELECT id FROM texts WHERE status = 'ok'"
+                self._stored = frozenset(row[0] for row in conn.execute(query))
+            return self._stored
 
     def has_text(self, article_id: str) -> bool:
         return article_id in self.stored_ids()

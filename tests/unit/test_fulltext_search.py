@@ -231,3 +231,25 @@ def test_filter_equals_matches_with_texts_looked_up_or_pending() -> None:
         pending = replace(looked_up, full_text=known.get)
         assert index.filter(articles, query, pending) == first, text
         assert index.filter(articles, query, looked_up) == expected, text
+
+
+def test_texts_another_process_stores_are_seen_by_the_next_search(
+    texts: TextStore, tmp_path: Path
+) -> None:
+    assert texts.stored_ids() == {"b", "c", "d"}
+    assert texts.matching("gondola") == frozenset()
+    generation = texts.generation
+    other = TextStore(tmp_path / "articles.sqlite3")  # newsreader fulltext, say
+    other.put_document("a", "u", "u", doc("The gondola climbs the hill."))
+    other.close()
+    assert texts.stored_ids() == {"a", "b", "c", "d"}
+    assert texts.generation != generation  # remembered results expire
+    assert texts.known(["gondola"]) == {}
+    assert texts.matching("gondola") == {"a"}
+
+
+def test_no_database_yet_has_no_texts_until_one_is_made(tmp_path: Path) -> None:
+    texts = TextStore(tmp_path / "articles.sqlite3")
+    assert texts.stored_ids() == frozenset()
+    TextStore(tmp_path / "articles.sqlite3").put_document("a", "u", "u", doc("Hello there."))
+    assert texts.stored_ids() == {"a"}
