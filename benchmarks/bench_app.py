@@ -170,12 +170,14 @@ def compositor_refresh(self):
             cursor = app.article_list.cursor
         except Exception:
             cursor = None
-        frames.append((now, wall, rows, cursor, app.sort, app.scope, app.query_text))
+        frames.append((now, wall, rows, cursor, app.sort, app.scope, app.view.query_text))
 Screen._compositor_refresh = compositor_refresh
 
 if ARGS["variant"] == "floor":
     # The cached index and the first render alone: no check of the folders.
-    NewsReaderApp.check_folders = lambda self, manual=False: None
+    from reader.tui.loading import LibraryLoading
+
+    LibraryLoading.check = lambda self, manual=False: None
 
 
 async def until(pilot, since, test, timeout=120.0):
@@ -261,7 +263,7 @@ async def main():
         if ARGS["interact"]:
             # Let the load, the check of a cached start, stories and the search
             # index finish first: keys are timed on a settled app.
-            while app.loading or getattr(app, "checking", False):
+            while app.library_loading.loading or getattr(app, "checking", False):
                 await asyncio.sleep(0.01)
             while not all(worker.is_finished for worker in app.workers):
                 await asyncio.sleep(0.05)

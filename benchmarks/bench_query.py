@@ -249,7 +249,9 @@ def _two_steps(index, articles, queries, ctx, texts, repeat) -> dict[str, tuple]
             times[query.text][0].append(time.perf_counter() - t0)
         index._results.clear()
         texts.forget(narrowing=True)
-        for query in queries:  # now: what the search bar does (reader.app._search_texts)
+        for query in (
+            queries
+        ):  # now: what the search bar does (reader.tui.search: SearchActions.search_texts)
             cell = times[query.text]
             t0 = time.perf_counter()
             if query.asks_text_field:  # a text: query waits for its texts

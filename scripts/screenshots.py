@@ -80,11 +80,15 @@ def build_app(pictures: bool = False):
 
         cache_seed_pictures()
         setup = detect("halfcell")
-    app = make_app(
-        [SEEDS], now=lambda: FROZEN_NOW, tz=UTC, load_workers=1, clock=lambda: 0.0, pictures=setup
+    return make_app(
+        [SEEDS],
+        now=lambda: FROZEN_NOW,
+        tz=UTC,
+        load_workers=1,
+        clock=lambda: 0.0,
+        pictures=setup,
+        detail_debounce=0.0,  # no timers in pictures
     )
-    app.detail_debounce = 0.0  # no timers in pictures
-    return app
 
 
 async def wait_loaded(pilot) -> None:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from textual.worker import NoActiveWorker, get_current_worker
+
 from reader import seedfile
 from reader.article_cache import ArticleCache
 from reader.model import Article, ArticleDetail
@@ -74,8 +76,16 @@ class BuiltPage:
     page: DetailPage
 
 
+def _worker_cancelled() -> bool:
+    """In a worker: whether it was cancelled (a newer read-ahead replaced it)."""
+    try:
+        return get_current_worker().is_cancelled
+    except NoActiveWorker:
+        return False
+
+
 def read_details(
-    articles: Sequence[Article], cancelled: Callable[[], bool] = lambda: False
+    articles: Sequence[Article], cancelled: Callable[[], bool] = _worker_cancelled
 ) -> list[tuple[Article, ArticleDetail]]:
     """In a worker: each article's details, read from its file."""
     details = []
@@ -101,7 +111,7 @@ def build_page(job: PageJob) -> DetailPage:
 
 
 def build_pages(
-    jobs: Sequence[PageJob], cancelled: Callable[[], bool] = lambda: False
+    jobs: Sequence[PageJob], cancelled: Callable[[], bool] = _worker_cancelled
 ) -> list[BuiltPage]:
     """In a worker: the pages, each laid out at its pane's size."""
     built = []

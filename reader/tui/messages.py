@@ -2,6 +2,9 @@
 
 A worker never touches a widget or the live store: it builds a value and posts
 one of these (STYLE.md: "Build in the worker, hand the result over by message").
+The read-ahead's workers are the exception: plain functions of frozen values that
+return their result, handed over by Textual's ``Worker.StateChanged``
+(reader.tui.reading), so that they hold no reference to the app.
 Widgets' own messages are declared on the widget (``ArticleList.Opened``).
 """
 
@@ -16,11 +19,10 @@ if TYPE_CHECKING:
     from reader.feeds.refresh import FeedResult
     from reader.handoff import Outcome
     from reader.ingest import Changes, Loaded, Progress
-    from reader.model import Article, ArticleDetail
+    from reader.model import Article
     from reader.query import Query, SearchIndex
     from reader.store import Store
     from reader.stories import Stories
-    from reader.tui.detail_pages import BuiltPage
 
 
 @dataclass
@@ -63,20 +65,6 @@ class CommandDone(Message):
     """A command the article was handed to ended (or was left running)."""
 
     outcome: Outcome
-
-
-@dataclass
-class DetailsRead(Message):
-    """The articles next to the cursor, read ahead in a worker, with their details."""
-
-    details: list[tuple[Article, ArticleDetail]]
-
-
-@dataclass
-class PagesBuilt(Message):
-    """Detail pages built and laid out ahead in a worker, each with the key it was built for."""
-
-    pages: list[BuiltPage]
 
 
 @dataclass

@@ -81,11 +81,9 @@ def app_factory() -> Callable[..., NewsReaderApp]:
         # A clock that never moves: nothing is marked read by the dwell timer
         # unless a test moves the clock itself.
         kwargs.setdefault("clock", lambda: 0.0)
-        debounce = kwargs.pop("detail_debounce", 0.0)
-        app = make_app(list(paths) or [SEEDS], **kwargs)
         # Timing-free by default: the detail follows every step at once.
-        app.detail_debounce = debounce
-        return app
+        kwargs.setdefault("detail_debounce", 0.0)
+        return make_app(list(paths) or [SEEDS], **kwargs)
 
     return factory
 
@@ -132,7 +130,7 @@ async def wait_loaded(app: NewsReaderApp, pilot: Any) -> None:
     await wait_workers(app)
     await pilot.pause()
     await pilot.pause()
-    assert not app.loading
+    assert not app.library_loading.loading
 
 
 def related_prompts(app: Any) -> list[str]:

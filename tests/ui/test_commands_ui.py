@@ -6,7 +6,7 @@ import json
 import shlex
 from pathlib import Path
 
-from reader.config import parse_config
+from reader.config import Config, parse_config
 
 from .conftest import wait_loaded, wait_workers, write_seed
 
@@ -68,8 +68,9 @@ async def test_s_without_a_configured_folder_saves_into_the_data_folder(
 async def test_a_save_that_cannot_be_written_is_one_sentence(app_factory, tmp_path: Path, notices):
     folder = _library(tmp_path, "Nowhere")
     (tmp_path / "afile").write_text("x")
-    app = app_factory(folder, state_path=tmp_path / "state.sqlite3")
-    app.save_folder = tmp_path / "afile" / "sub"  # cannot be created: a file is in the way
+    # A save folder that cannot be created: a file is in the way.
+    config = Config(save_folder=tmp_path / "afile" / "sub")
+    app = app_factory(folder, state_path=tmp_path / "state.sqlite3", config=config)
     async with app.run_test(size=(140, 36)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("S")

@@ -104,4 +104,4 @@ async def test_many_config_problems_make_one_notice_pointing_at_config_check(
         assert len(settings) == 1, settings
         assert "11 problems" in settings[0] and "problem number 1" in settings[0]
         assert "newsreader config check" in settings[0]
-        assert len(app._notifications) == 1
+        assert len(notices) == 1  # no other notice either

@@ -18,7 +18,7 @@ async def test_j_in_the_list_lays_nothing_out(app_factory, many_dir: Path, monke
     app = app_factory(many_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        app.detail_debounce = 0  # every press shows its article at once
+        app.reading.detail_debounce = 0  # every press shows its article at once
         articles = app.query_one(ArticleList)
         layouts: list[bool] = []
         refresh_layout = Screen._refresh_layout

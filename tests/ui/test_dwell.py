@@ -32,7 +32,7 @@ async def test_launching_and_waiting_marks_nothing(app_factory, many_dir: Path):
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(app, pilot)
         clock.now += 60
-        app.check_dwell()
+        app.marks.check_dwell()
         await pilot.pause()
         assert _read_ids(app) == set()
 
@@ -46,7 +46,7 @@ async def test_walking_the_sidebar_marks_nothing(app_factory, many_dir: Path):
         for _ in range(4):
             await pilot.press("j")
             clock.now += 5
-            app.check_dwell()
+            app.marks.check_dwell()
             await pilot.pause()
         assert _read_ids(app) == set()
 
@@ -68,7 +68,7 @@ async def test_a_deleted_selected_file_marks_nothing(app_factory, tmp_path: Path
         assert app.query_one(ArticleList).article is not None
         assert app.query_one(ArticleList).article.id != selected.id
         clock.now += 60
-        app.check_dwell()
+        app.marks.check_dwell()
         assert _read_ids(app) == set()
 
 
@@ -82,7 +82,7 @@ async def test_moving_in_the_list_then_resting_marks_the_article_that_rests(
         await pilot.press("j", "j")
         rested = app.query_one(ArticleList).article
         clock.now += 2.5
-        app.check_dwell()
+        app.marks.check_dwell()
         assert _read_ids(app) == {rested.id}
 
 
@@ -95,7 +95,7 @@ async def test_resting_with_focus_elsewhere_does_not_mark(app_factory, many_dir:
         app.sidebar.focus()
         await pilot.pause()
         clock.now += 10
-        app.check_dwell()
+        app.marks.check_dwell()
         assert _read_ids(app) == set()
 
 
@@ -107,7 +107,7 @@ async def test_next_unread_is_a_move_of_the_user(app_factory, many_dir: Path):
         await pilot.press("n")
         rested = app.query_one(ArticleList).article
         clock.now += 2.5
-        app.check_dwell()
+        app.marks.check_dwell()
         assert _read_ids(app) == {rested.id}
 
 
@@ -122,15 +122,15 @@ async def test_time_behind_a_screen_does_not_count(app_factory, many_dir: Path, 
         await pilot.press("j")  # chosen: reading starts
         chosen = articles.article
         clock.now += 1.0
-        app.check_dwell()
+        app.marks.check_dwell()
         await pilot.press(*cover)
         assert app.screen is not app.screen_stack[0]
         clock.now += 10.0  # a long look at the screen on top
-        app.check_dwell()
+        app.marks.check_dwell()
         await pilot.press("escape")
         assert app.screen is app.screen_stack[0]
-        app.check_dwell()
+        app.marks.check_dwell()
         assert not app.is_read(chosen.id), "1 s seen, 10 s covered: not read"
         clock.now += 1.5
-        app.check_dwell()
+        app.marks.check_dwell()
         assert app.is_read(chosen.id), "2.5 s seen: read"

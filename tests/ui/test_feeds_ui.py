@@ -35,12 +35,12 @@ async def test_fetch_brings_new_articles_in_and_names_failures(app_factory):
             before = len(app.store)
             await pilot.press("R")
             await _settle(app, pilot)
-            assert app.fetching is None
+            assert app.feeds.fetching is None
             titles = {a.title for a in app.store}
             assert {"First post", "Second post"} <= titles
             assert len(app.store) == before + 2
             assert any(e.label == "Fetched" for e in app.sidebar.entries)
-            assert len(app.feed_failures) == 1 and "404" in app.feed_failures[0]
+            assert len(app.feeds.feed_failures) == 1 and "404" in app.feeds.feed_failures[0]
             await pilot.press("exclamation_mark")
             await pilot.pause()
             assert isinstance(app.screen, ProblemsScreen)
@@ -59,7 +59,7 @@ async def test_fetch_outside_the_default_library_says_where_feeds_go(app_factory
         await _settle(app, pilot)
         await pilot.press("R")
         await pilot.pause()
-        assert app.fetching is None
+        assert app.feeds.fetching is None
         assert not app.workers or all(w.group != "fetch" for w in app.workers)
 
 

@@ -168,17 +168,17 @@ async def test_on_open_fetches_the_article_the_cursor_rests_on(app_factory, fold
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("j", "j", "j", "k")  # past blog, hostile and paper; back on hostile
-        app.check_rest()
+        app.full_texts.check_rest()
         await fetched(app, pilot)
         assert server.paths() == []  # no article was rested on: nothing passed over is fetched
         clock.now += 1
-        app.check_rest()
+        app.full_texts.check_rest()
         await fetched(app, pilot)
         assert server.paths() == ["/hostile"]  # the one it rests on
         assert app.query_one(ArticleList).article.title == "Story hostile"
         assert "[bold]markup[/bold]" in app.detail.body.plain  # its full text, in the pane
         clock.now += 1
-        app.check_rest()
+        app.full_texts.check_rest()
         await fetched(app, pilot)
         assert server.paths() == ["/hostile"]  # once
     again = app_factory(folder, full_text="on-open", clock=clock)

@@ -37,7 +37,7 @@ async def test_m_f_and_counts_persist(app_factory, many_dir: Path, tmp_path: Pat
         await pilot.press("m")
         assert not app.is_read(first.id)
         await pilot.press("m", "f")
-        assert app.is_starred(first.id)
+        assert app.state.is_starred(first.id)
         assert counts(app)["Starred"] == (0, 1)
     reopened = UserState(db)
     assert reopened.is_read(first.id) and reopened.is_starred(first.id)
@@ -129,12 +129,12 @@ async def test_dwell_marks_read_but_scrolling_past_does_not(app_factory, many_di
         articles = app.query_one(ArticleList)
         first = articles.article
         clock.now += 1.0
-        app.check_dwell()
+        app.marks.check_dwell()
         await pilot.press("j")  # moved on after 1 s: not read
         assert not app.is_read(first.id)
         second = articles.article
         clock.now += 2.5
-        app.check_dwell()
+        app.marks.check_dwell()
         assert app.is_read(second.id)
         assert not app.is_read(first.id)
 
@@ -146,7 +146,7 @@ async def test_dwell_zero_marks_only_on_open(app_factory, many_dir: Path):
         await wait_loaded(app, pilot)
         articles = app.query_one(ArticleList)
         clock.now += 1000
-        app.check_dwell()
+        app.marks.check_dwell()
         assert not app.is_read(articles.article.id)
 
 
@@ -160,7 +160,7 @@ async def test_another_instance_marks_show_up(app_factory, many_dir: Path, tmp_p
         other = UserState(db)
         other.mark_read([articles.articles[5].id])
         other.close()
-        app.poll_state()
+        app.marks.poll()
         assert app.is_read(articles.articles[5].id)
         assert counts(app)["All"] == (58, 60)
 

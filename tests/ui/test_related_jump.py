@@ -48,10 +48,10 @@ async def test_from_a_topic_with_a_kept_search(app_factory, folder: Path, notice
         app.scope = Topic("Alpha")
         await pilot.pause()
         await pilot.press("slash", *"meta", "enter")
-        assert app.query_text == "meta"
+        assert app.view.query_text == "meta"
         await jump_to_child(app, pilot)
         assert_child_shown(app)
-        assert app.scope == ALL and app.query_text == ""
+        assert app.scope == ALL and app.view.query_text == ""
         assert any("search" in notice for notice in notices), "it says why the search went"
 
 
@@ -62,7 +62,7 @@ async def test_from_all_with_a_kept_search(app_factory, folder: Path):
         await pilot.press("slash", *"meta", "enter")
         await jump_to_child(app, pilot)
         assert_child_shown(app)
-        assert app.query_text == ""
+        assert app.view.query_text == ""
 
 
 async def test_a_search_that_matches_it_stays(app_factory, folder: Path):
@@ -75,7 +75,7 @@ async def test_a_search_that_matches_it_stays(app_factory, folder: Path):
         await pilot.press("slash", "ctrl+u", *"i", "enter")  # every title has an i
         await jump_to_child(app, pilot)
         assert_child_shown(app)
-        assert app.query_text == "i"
+        assert app.view.query_text == "i"
 
 
 async def test_a_read_story_under_hide_read(app_factory, folder: Path):

@@ -64,6 +64,6 @@ async def test_fast_moves_then_mark_and_star(app_factory, many_dir: Path):
         assert app.scope == Topic("Odd")
         marked = articles.article
         assert "Odd" in marked.topics
-        assert app.is_read(marked.id) and app.is_starred(marked.id)
+        assert app.is_read(marked.id) and app.state.is_starred(marked.id)
         assert counts(app)["Odd"] == (29, 30)
         assert counts(app)["Even"] == (30, 30)

@@ -45,7 +45,7 @@ async def test_typing_filters_enter_keeps_esc_clears(app_factory):
         assert bar.query_one(Input).value == "rekognition"
         await pilot.press("escape")
         assert len(articles.articles) == 2
-        assert app.query_text == ""
+        assert app.view.query_text == ""
 
 
 async def test_invalid_query_keeps_last_results(app_factory):
@@ -124,7 +124,7 @@ async def test_the_selection_stays_visible_when_a_kept_search_is_cleared(app_fac
             assert cursor_visible(articles)
             await pilot.press("escape")  # clears the kept search
             await pilot.pause()
-            assert app.query_text == "" and len(articles.articles) == 60
+            assert app.view.query_text == "" and len(articles.articles) == 60
             assert articles.article is chosen
             assert cursor_visible(articles), (query, articles.cursor, articles.scroll_y)
 
@@ -168,7 +168,7 @@ async def test_the_footer_is_rebuilt_only_when_delete_comes_or_goes(
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_loaded(app, pilot)
         app.state.save_search("unread", "is:unread")
-        app._update_sidebar()
+        app.reading.update_sidebar()
         await pilot.pause()
         sidebar = app.query_one(TopicSidebar)
         refreshed: list[bool] = []
@@ -201,7 +201,7 @@ async def test_delete_saved_search_is_in_the_footer_only_on_a_saved_search(
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_loaded(app, pilot)
         app.state.save_search("unread", "is:unread")
-        app._update_sidebar()
+        app.reading.update_sidebar()
         await pilot.pause()
         sidebar = app.query_one(TopicSidebar)
         scopes = [e.scope for e in sidebar.entries]

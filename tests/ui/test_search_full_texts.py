@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual import work
 
-from reader.app import NewsReaderApp
 from reader.fulltext import Block, Document, TextStore
+from reader.tui.controller import in_thread
+from reader.tui.search import SearchActions
 from reader.widgets.article_list import ArticleList
 
 from .conftest import article_fields, wait_loaded, wait_workers, write_seed
@@ -71,23 +71,23 @@ class HeldLookUps:
         return held_look_up
 
     def worker(self, find_in_texts):
-        def traced(app, query, values):
+        def traced(search, query, values):
             self._running.holds = []
             try:
-                find_in_texts(app, query, values)
+                find_in_texts(search, query, values)
             finally:
                 for held in self._running.holds:
                     held.done.set()
 
-        return work(thread=True, exclusive=True, exit_on_error=False, group="text-search")(traced)
+        return in_thread(group="text-search", exclusive=True)(traced)
 
 
 @pytest.fixture
 def look_ups(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldLookUps]:
     held = HeldLookUps()
     monkeypatch.setattr(TextStore, "look_up", held.look_up(TextStore.look_up))
-    worker = held.worker(NewsReaderApp.find_in_texts.__wrapped__)  # type: ignore[attr-defined]
-    monkeypatch.setattr(NewsReaderApp, "find_in_texts", worker)
+    worker = held.worker(SearchActions.find_in_texts.__wrapped__)  # type: ignore[attr-defined]
+    monkeypatch.setattr(SearchActions, "find_in_texts", worker)
     yield held
     for one in held.held.values():
         one.release.set()
@@ -175,7 +175,7 @@ async def test_a_late_answer_never_overwrites_a_later_keystroke(app_factory, fol
         await held.finished()
         await pilot.pause()
         await pilot.pause()
-        assert titles(app) == later and app.query_text == "harbour"
+        assert titles(app) == later and app.view.query_text == "harbour"
         assert look_ups.asked == [("bridge",), ("harbour",)]
 
 

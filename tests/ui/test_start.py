@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from reader.app import KEYS_QUIET
+from reader.tui.loading import KEYS_QUIET
 from reader.widgets.article_list import ArticleList
 from reader.widgets.status_bar import StatusBar
 
@@ -39,7 +39,7 @@ async def test_a_small_cached_library_is_in_the_first_paint(app_factory, many_di
     app = app_factory(many_dir)
     async with app.run_test(size=(120, 30)):
         # No pause: what on_mount left is what the first frame paints.
-        assert not app.loading and not app.checking
+        assert not app.library_loading.loading and not app.library_loading.checking
         assert len(app.query_one(ArticleList).articles) == 60
         assert "loading" not in _status(app) and "checking" not in _status(app)
         assert app.detail.article is not None
@@ -56,11 +56,13 @@ async def test_a_changed_small_library_is_shown_then_checked(app_factory, many_d
     check = app.ingest.check
     app.ingest.check = lambda *args: looked.wait(10) and check(*args)
     async with app.run_test(size=(120, 30)) as pilot:
-        assert not app.loading and app.checking  # the cached index, checked next
+        assert (
+            not app.library_loading.loading and app.library_loading.checking
+        )  # the cached index, checked next
         assert len(app.query_one(ArticleList).articles) == 60
         looked.set()
         await wait_loaded(app, pilot)
-        assert not app.checking
+        assert not app.library_loading.checking
         titles = {a.title for a in app.query_one(ArticleList).articles}
         assert "Arrived while closed" in titles and len(titles) == 61
 
@@ -69,21 +71,21 @@ async def test_keys_hold_the_background_check(app_factory, many_dir: Path):
     app = app_factory(many_dir)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(app, pilot)
-        before = app._last_key
+        before = app.library_loading.keys.last_key
         await pilot.press("j")
-        assert app._last_key > before  # every key is noted
+        assert app.library_loading.keys.last_key > before  # every key is noted
 
         def walk_step() -> float:
             started = time.monotonic()
-            app._wait_for_quiet_keys()  # what the check's walk calls every few files
+            app.library_loading.keys.wait()  # what the check's walk calls every few files
             return time.monotonic() - started
 
-        app._last_key = time.monotonic()
+        app.library_loading.keys.last_key = time.monotonic()
         waited: list[float] = []
         thread = threading.Thread(target=lambda: waited.append(walk_step()))
         thread.start()
         while thread.is_alive():
             await pilot.pause(0.05)
         assert waited[0] >= KEYS_QUIET * 0.9  # it waited for the keys to rest
-        app._last_key = 0.0
+        app.library_loading.keys.last_key = 0.0
         assert walk_step() < KEYS_QUIET  # quiet keys: the walk goes on at once

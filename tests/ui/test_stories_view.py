@@ -26,7 +26,7 @@ async def test_also_covered_by_and_stories_view(app_factory):
         await pilot.press("c")
         assert app.stories_mode
         assert len(articles.articles) == 1
-        assert app.story_badge(articles.article) == "+1"
+        assert app.reading.story_badge(articles.article) == "+1"
         assert "1 story, 1 unread" in str(app.query_one("#status", Static).content)
         await pilot.press("enter")  # open the story: its articles
         assert {a.title for a in articles.articles} == {GRIO, GULF}
@@ -99,7 +99,7 @@ async def test_marks_in_the_stories_view_act_on_whole_stories(
         assert "3 stories, 3 unread" in status_text(app)
         await pilot.press("j")  # newest first: the lone article, then two stories
         head = articles.article
-        assert app.story_badge(head) == "+1"
+        assert app.reading.story_badge(head) == "+1"
         story = [a.id for a in app.library.story_of(head).articles]
         await pilot.press("m")  # the whole story: row, counts and every article agree
         assert all(app.is_read(i) for i in story)
@@ -109,12 +109,12 @@ async def test_marks_in_the_stories_view_act_on_whole_stories(
         assert not any(app.is_read(i) for i in story)
         assert "3 stories, 3 unread" in status_text(app)
         await pilot.press("f")
-        assert all(app.is_starred(i) for i in story)
+        assert all(app.state.is_starred(i) for i in story)
         await pilot.press("f")
-        assert not any(app.is_starred(i) for i in story)
+        assert not any(app.state.is_starred(i) for i in story)
         # Only the head read: the row stays unread, and n finds it.
         app.state.mark_read([head.id])
-        app._marks_changed()
+        app.marks.changed()
         assert "●" in row_text(articles, 1)
         await pilot.press("g", "n")
         assert articles.cursor == 1

@@ -98,7 +98,7 @@ async def test_rescan_picks_up_new_changed_and_deleted_files(app_factory, tmp_pa
         await pilot.press("r")
         await wait_workers(app)
         await pilot.pause()
-        assert [p.path for p in app.result.problems] == [str(folder / "bad.txt")]
+        assert [p.path for p in app.library_loading.result.problems] == [str(folder / "bad.txt")]
 
 
 async def test_view_is_remembered(app_factory, many_dir: Path, tmp_path: Path):
@@ -124,27 +124,37 @@ async def test_view_is_remembered(app_factory, many_dir: Path, tmp_path: Path):
 
 
 async def test_new_file_in_stories_view_before_regrouping(app_factory, tmp_path: Path):
+    from reader.stories import group_stories
+
     folder = tmp_path / "storylive"
     folder.mkdir()
     write_seed(folder, "a.txt", **article_fields(1))
-    app = app_factory(folder)
+    changes_seen: list[int] = []
+    held: list = []  # while it holds the stories grouped before, regrouping is held back
+
+    def grouping(articles):
+        if held:
+            changes_seen.append(len(articles))
+            return held[0]  # the stories of before: none knows the new article
+        return group_stories(articles)
+
+    app = app_factory(folder, group=grouping)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("c")
         assert app.stories_mode
         write_seed(folder, "b.txt", **article_fields(2, title="Arrived later"))
-        changes_seen = []
-        original = app.regroup_stories
         # Hold regrouping back: the view must cope with an article no story knows yet.
-        app.regroup_stories = lambda articles: changes_seen.append(len(articles))
+        held.append(app.stories)
         await pilot.press("r")
         await wait_workers(app)
         await pilot.pause()
         assert changes_seen == [2]
+        assert sum(len(story.articles) for story in app.stories) == 1  # not the new one
         titles = {a.title for a in app.query_one(ArticleList).articles}
         assert titles == {"Article number 1", "Arrived later"}
         await pilot.press("j", "enter")
-        app.regroup_stories = original
+        held.clear()
         await pilot.press("r", "c")
         await wait_workers(app)
 
@@ -193,7 +203,7 @@ async def test_second_start_uses_the_cache_then_checks_the_folder(app_factory, t
         titles = {a.title for a in second.store}
         assert "Added while closed" in titles
         assert "Article number 0" not in titles
-        assert not second.checking
+        assert not second.library_loading.checking
     unchanged = [a for a in expected if a.title != "Article number 0"]
     third = app_factory(folder, use_cache=False)
     async with third.run_test(size=(120, 30)) as pilot:
@@ -213,7 +223,7 @@ async def test_process_pool_loads_inside_the_app(app_factory, tmp_path: Path):
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(app, pilot)
         assert len(app.store) == 2_000
-        assert app.result.problems == []
+        assert app.library_loading.result.problems == []
 
 
 def _status(app) -> str:

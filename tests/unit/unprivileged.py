@@ -65,14 +65,14 @@ async def _tui(path: str) -> None:
             except WorkerCancelled:
                 continue
             await pilot.pause()
-            if not app.loading and not app.checking:
+            if not app.library_loading.loading and not app.library_loading.checking:
                 break
         listed = app.query_one(ArticleList).articles
         print(
             json.dumps(
                 {
                     "titles": [a.title for a in listed],
-                    "problems": [str(p) for p in app.result.problems],
+                    "problems": [str(p) for p in app.library_loading.result.problems],
                 }
             )
         )

@@ -1,0 +1,269 @@
+"""Loading and watching the library: thin workers over the ingest session.
+
+``LibraryLoading`` owns what the top line says about it (loading, checking, the
+result's problems) and the refresh throttle while files stream in; its workers
+call the ingest session, the story grouping and the search index, and post the
+result (``IngestReport``, ``StoriesReady``, ``SearchReady``) for the app to
+route back here. ``QuietKeys`` lets a background walk step aside while keys
+are pressed.
+
+A controller object rather than a mixin: its state is its own, and the app
+reaches it through one attribute (``app.library_loading``) instead of sharing a
+namespace of private names.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.worker import get_current_worker
+
+from reader import gc_pause
+from reader.ingest import Changes, Loaded, Progress
+from reader.model import Article, LoadResult
+from reader.store import Sort, Store
+from reader.stories import Stories
+from reader.tui.controller import Host
+from reader.tui.messages import IngestReport, SearchReady, StoriesReady
+
+REFRESH_DURING_LOAD = 0.4  # seconds between list refreshes while files stream in
+WATCH_INTERVAL = 3.0  # seconds between checks of the seed folders (at least)
+KEYS_QUIET = 0.4  # seconds without a key before a background check walks on
+
+
+class QuietKeys:
+    """When the last key arrived, so a background walk can wait for the keys to rest."""
+
+    def __init__(self, running: Callable[[], bool]) -> None:
+        self.running = running
+        self.last_key = 0.0
+
+    def pressed(self) -> None:
+        self.last_key = time.monotonic()
+
+    def wait(self) -> None:
+        """In the background check's walk: step aside while keys are being pressed.
+
+        A walk of 100,000 files is 1-2 s of Python in a thread; beside it every
+        frame waits for the GIL (j took up to 80 ms instead of 40 during a check).
+        """
+        while time.monotonic() - self.last_key < KEYS_QUIET and self.running():
+            time.sleep(KEYS_QUIET / 4)
+        time.sleep(0)
+
+
+class LibraryLoading:
+    """The library's loading, its checks against the folders, and what is built from it."""
+
+    def __init__(self, app: Host, group: Callable[[list[Article]], Stories]) -> None:
+        self.app = app
+        self.group = group  # how stories are grouped (in a worker)
+        self.result = LoadResult()
+        self.loading = True
+        self.checking = False  # a cached index shown, not yet checked against the folders
+        self.progress = (0, 0)
+        self.last_refresh = 0.0  # when the list was last rebuilt (any reason)
+        self._refresh_cost = 0.0
+        self.keys = QuietKeys(lambda: app.is_running)
+
+    def _in_thread(self, work: Callable[[], None], group: str, *, exclusive: bool) -> None:
+        # Every worker has a description: without one Textual repr()s the arguments,
+        # 3.5 s for a list of 100,000 articles.
+        self.app.run_worker(
+            work, thread=True, exclusive=exclusive, exit_on_error=False, group=group,
+            description=group,
+        )  # fmt: skip
+
+    # -- workers ------------------------------------------------------------
+
+    def load(self) -> None:
+        """Stream the library in (or show the cached index at once)."""
+        ingest, post, sort = self.app.ingest, self.app.post_message, self.app.sort
+
+        def load() -> None:
+            worker = get_current_worker()
+            # Not all inside gc_pause.bulk(): a cold load takes minutes, and the cyclic
+            # garbage the screen makes meanwhile would be frozen with the library.
+            for event in ingest.load(lambda: worker.is_cancelled):
+                store = warm_store(event.result, sort) if isinstance(event, Loaded) else None
+                post(IngestReport(event, store=store))
+
+        self._in_thread(load, "load", exclusive=True)
+
+    def check(self, manual: bool = False) -> None:
+        """Stat every file; read new and changed ones; report what changed."""
+        ingest, post, sort = self.app.ingest, self.app.post_message, self.app.sort
+        breathe = None if manual else self.keys.wait
+
+        def check() -> None:
+            with gc_pause.bulk():  # a walk makes a signature per file: no rescans meanwhile
+                changes = ingest.check(breathe)
+            result = changes.result
+            store = warm_store(result, sort) if result is not None else None
+            post(IngestReport(changes, manual, store))
+
+        self._in_thread(check, "check", exclusive=False)
+
+    def regroup_stories(self, articles: list[Article]) -> None:
+        """Group stories again, off the event loop, from a list nobody changes."""
+        post, group, generation = self.app.post_message, self.group, self.app.library.generation
+
+        def regroup() -> None:
+            post(StoriesReady(group(articles), generation))
+
+        self._in_thread(regroup, "stories", exclusive=True)
+
+    def warm_search(self, articles: list[Article]) -> None:
+        """Fold every article's text and index links off the event loop (~1 s per 100,000)."""
+        post, generation = self.app.post_message, self.app.library.generation
+
+        def warm() -> None:
+            from reader.query import SearchIndex
+
+            with gc_pause.bulk():  # no collection rescans the index while it grows
+                index = SearchIndex(articles)
+                index.warm()
+                links = Store.build_link_index(articles)
+            post(SearchReady(index, links, generation))
+
+        self._in_thread(warm, "search", exclusive=True)
+
+    def _schedule_check(self, last_seconds: float) -> None:
+        # A check is a stat of every file: keep it under ~10% of one core.
+        self.app.set_timer(max(WATCH_INTERVAL, 10 * last_seconds), self.check, name="check")
+
+    def _index_library(self, articles: list[Article]) -> None:
+        self.regroup_stories(articles)
+        self.warm_search(articles)
+
+    # -- what the workers report ----------------------------------------------
+
+    def report(self, message: IngestReport) -> None:
+        event = message.event
+        if isinstance(event, Progress):
+            self._progress(event)
+        elif isinstance(event, Loaded):
+            with gc_pause.bulk():  # until what it builds is frozen
+                self._loaded(event, message.store)
+                gc_pause.settle()
+        else:
+            self._checked(event, message.manual, message.store)
+
+    def _progress(self, event: Progress) -> None:
+        app = self.app
+        self.progress = (event.done, event.total)
+        if event.articles:
+            app.store.add_many(event.articles)
+            app.library.store_changed()
+        # Refresh at most every REFRESH_DURING_LOAD seconds, and never spend more
+        # than a fifth of the time refreshing: keys stay responsive while loading.
+        now = time.monotonic()
+        wait = max(REFRESH_DURING_LOAD, 5 * self._refresh_cost)
+        if now - self.last_refresh >= wait or not app.article_list.articles:
+            app.reading.refresh_view()
+            self._refresh_cost = time.monotonic() - now
+        else:
+            app.reading.update_status()
+
+    def loaded(self, event: Loaded, store: Store | None = None) -> None:
+        """A library loaded before the first paint (a small cached index)."""
+        with gc_pause.bulk():  # until what it builds is frozen
+            self._loaded(event, store)
+            gc_pause.settle()
+
+    def _loaded(self, event: Loaded, store: Store | None) -> None:
+        app = self.app
+        self.result = event.result
+        app.feeds.load_rows()
+        # Duplicates resolved late may have replaced earlier articles: rebuild from the result.
+        app.library.set_store(store if store is not None else Store(event.result.articles))
+        self.loading = False
+        # A cached index not yet checked against the folders: the top line says so.
+        self.checking = event.from_cache and not event.checked
+        app.article_list.empty_text = "No articles here."
+        app.reading.refresh_view()
+        app.reading.finish_restore()
+        if self.checking:
+            # The cached index is shown; check it against the folders now, and group
+            # stories and index search only after (they would slow the check down).
+            self.check()
+        else:
+            self._schedule_check(event.seconds)
+            self._index_library(event.result.articles)
+
+    def _checked(self, changes: Changes, manual: bool, store: Store | None = None) -> None:
+        app = self.app
+        if changes.result is not None:
+            with gc_pause.bulk():  # until what it builds is frozen
+                self.result = changes.result
+                app.library.set_store(
+                    store if store is not None else Store(changes.result.articles)
+                )
+                app.reading.refresh_view()
+                self._index_library(changes.result.articles)
+                gc_pause.settle()
+            if summary := changes.summary():
+                app.notify(summary, title="Library", timeout=4)
+        elif manual:
+            app.notify("No changes in the seed folders.", timeout=2)
+        if self.checking:  # the first check of a cached start
+            self.checking = False
+            app.reading.update_status()
+            if changes.result is None:
+                self._index_library(self.result.articles)
+        self._schedule_check(changes.seconds)
+
+    def stories_ready(self, message: StoriesReady) -> None:
+        app = self.app
+        if message.generation != app.library.generation:
+            return  # grouped from articles that have changed since; a newer one is coming
+        app.library.stories = message.stories
+        gc_pause.settle()
+        if app.stories_mode:
+            app.reading.refresh_view()
+        else:
+            app.pages.invalidate()
+            app.detail.article = None  # repaint: "Also covered by" is known now
+            app.reading.show_article(app.article_list.article)
+
+    def search_ready(self, message: SearchReady) -> None:
+        app = self.app
+        app.library.adopt_search_index(message.index, message.generation)
+        if message.generation == app.library.generation:
+            app.store.adopt_link_index(message.links)
+            app.pages.invalidate()  # related stories found by a looser link now
+            app.reading.prefetch_around(app.article_list.article)
+        gc_pause.settle()
+
+    def failed(self) -> None:
+        """The load worker failed (a bug): the screen says so instead of "Loading"."""
+        self.loading = False
+        self.app.article_list.empty_text = "Loading failed."
+        self.app.reading.update_status()
+
+    def show_problems(self) -> None:
+        """The files that could not be read, and the feeds that failed (!)."""
+        result, failures = self.result, self.app.feeds.feed_failures
+        if not (result.problems or result.ignored or result.duplicates or failures):
+            self.app.notify("Every file was read.", timeout=2)
+            return
+        from reader.feeds.subscriptions import describe_duplicate, feed_names
+        from reader.screens.problems import ProblemsScreen
+
+        names = feed_names(self.app.feeds.feeds_list) if self.app.feeds.feeds_enabled else {}
+        duplicates = [
+            describe_duplicate(self._title_of(d.id), d.path, d.kept_path, names)
+            for d in result.duplicates
+        ]
+        self.app.push_screen(ProblemsScreen(result.problems, result.ignored, duplicates, failures))
+
+    def _title_of(self, article_id: str) -> str:
+        article = self.app.store.get(article_id)
+        return article.title if article is not None else article_id
+
+
+def warm_store(result: LoadResult, sort: Sort) -> Store:
+    """In a worker: the store for a new collection, sorted as the list will ask."""
+    with gc_pause.bulk():
+        return Store(result.articles).warm(sort)
