@@ -153,7 +153,7 @@ class NewsReaderApp(App[int]):
         self.reading = Reading(self, detail_debounce=detail_debounce)
         self.dwell = DwellTracker(config.dwell_seconds, clock, self.reading.is_reading)
         self.full_texts = FullTexts(self, config.full_text, clock)
-        self._sidebar: TopicSidebar | None = None  # found once mounted
+        self.mounted_sidebar: TopicSidebar | None = None  # found once mounted
 
     def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
         """Notices carry seed and user text (links, titles, search names, feed errors):
@@ -204,7 +204,7 @@ class NewsReaderApp(App[int]):
         return self.library.stories
 
     def on_mount(self) -> None:
-        self._sidebar = self.sidebar
+        self.mounted_sidebar = self.sidebar
         self.article_list.empty_text = "Loading articles…"
         self.detail.show_empty("Loading…")
         self.article_list.focus()
@@ -304,18 +304,7 @@ class NewsReaderApp(App[int]):
     @on(TopicSidebar.Selected)
     def _topic_selected(self, message: TopicSidebar.Selected) -> None:
         # The sidebar's highlight now, not the message's: later moves may have overtaken it.
-        self._settle_scope()
-
-    def _settle_scope(self) -> None:
-        """Show the sidebar entry the user moved to, if its news is still queued."""
-        sidebar = self._sidebar
-        pending = sidebar.pending_scope if sidebar is not None else None
-        if sidebar is None or pending is None:
-            return
-        if pending != self.scope:
-            self.scope = pending  # watch_scope tells the sidebar it is shown
-        else:
-            sidebar.select(pending)
+        self.reading.settle_scope()
 
     async def run_action(
         self,
@@ -325,14 +314,18 @@ class NewsReaderApp(App[int]):
     ) -> bool:
         """Every key, click and command acts on the view the user sees: sidebar moves
         typed just before (j j j A) are applied first, not read from a stale scope."""
-        if default_namespace is None or default_namespace is not self._sidebar:
-            self._settle_scope()
+        if default_namespace is None or default_namespace is not self.mounted_sidebar:
+            self.reading.settle_scope()
         return await super().run_action(action, default_namespace, namespaces)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self.library_loading.keys.pressed()
             if event.is_forwarded and self.search.typed_into_bar(event):
+                return
+        elif isinstance(event, events.MouseEvent) and not event.is_forwarded:
+            held = self.reading.hold_mouse(event)  # until the sidebar's keys are in
+            if held:
                 return
         await super().on_event(event)
 

@@ -15,6 +15,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual import events
+from textual.errors import NoWidget
+
 from reader.library import ViewSpec
 from reader.model import Article, ArticleDetail
 from reader.scope import ALL, Story
@@ -28,6 +31,7 @@ from reader.widgets.search_bar import SearchBar
 from reader.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from textual.message_pump import MessagePump
     from textual.timer import Timer
 
 
@@ -39,6 +43,8 @@ class Reading(Controller):
         self.detail_debounce = detail_debounce  # cursor steps closer than this defer the detail
         self._last_highlight = 0.0
         self._detail_timer: Timer | None = None
+        self._held: list[events.MouseEvent] | None = None  # a click waiting for keys
+        self._released: dict[int, events.MouseEvent] = {}  # held events, posted again
 
     # -- what the list, the sidebar and the top line show ----------------------
 
@@ -99,6 +105,64 @@ class Reading(Controller):
             self.app.article_list.set_articles(self.current_articles(), article_id)
 
     # -- the cursor and the detail ---------------------------------------------
+
+    def settle_scope(self) -> None:
+        """Show the sidebar entry the user moved to, if its news is still queued."""
+        sidebar = self.app.mounted_sidebar
+        pending = sidebar.pending_scope if sidebar is not None else None
+        if sidebar is None or pending is None:
+            return
+        if pending != self.app.scope:
+            self.app.scope = pending  # watch_scope tells the sidebar it is shown
+        else:
+            sidebar.select(pending)
+
+    def hold_mouse(self, event: events.MouseEvent) -> bool:
+        """A click outside the sidebar acts on the view the user sees, as a key does:
+        sidebar moves typed just before it (j j j, click) are applied first.
+
+        Those keys reach the app's bindings by bubbling up from the sidebar, queue by
+        queue, behind the click. So the click (and the mouse events after it) is held
+        and posted again once everything the sidebar had queued has bubbled up; true
+        when ``event`` is held."""
+        if self._released.pop(id(event), None) is not None:
+            if isinstance(event, events.MouseDown):
+                self.settle_scope()
+            return False
+        if self._held is not None:
+            self._held.append(event)
+            return True
+        if not isinstance(event, events.MouseDown):
+            return False
+        sidebar = self.app.mounted_sidebar
+        if sidebar is None or not sidebar.has_focus:
+            self.settle_scope()
+            return False
+        try:
+            widget, _region = self.app.get_widget_at(event.x, event.y)
+        except NoWidget:
+            return False
+        if sidebar in widget.ancestors_with_self:
+            return False
+        self._held = [event]
+        # The path the keys bubble along, one queue after another: the release is
+        # queued on each in turn, so it reaches the app's queue behind them.
+        path: list[MessagePump] = [sidebar, *sidebar.ancestors]
+
+        def hop(step: int) -> None:
+            if step == len(path) - 1:
+                path[step].call_later(self._release)
+            else:
+                path[step].call_later(hop, step + 1)
+
+        hop(0)
+        return True
+
+    def _release(self) -> None:
+        held, self._held = self._held or [], None
+        for event in held:
+            self._released[id(event)] = event
+            self.app.post_message(event)
 
     def is_reading(self) -> bool:
         """The user is on the list or in the detail (not in the sidebar, a search, a screen)."""

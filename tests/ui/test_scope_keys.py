@@ -67,3 +67,33 @@ async def test_fast_moves_then_mark_and_star(app_factory, many_dir: Path):
         assert app.is_read(marked.id) and app.state.is_starred(marked.id)
         assert counts(app)["Odd"] == (29, 30)
         assert counts(app)["Even"] == (30, 30)
+
+
+async def test_fast_moves_then_a_click_on_an_article_clicks_the_topic_moved_to(
+    app_factory, many_dir: Path
+):
+    """j j j then a click on the second article: the click lands in the list the
+    sidebar moved to (as a key would), not in the list its queued moves replace."""
+    from textual import events
+
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        articles = app.query_one(ArticleList)
+        region = articles.region
+        x, y = region.x + 10, region.y + 1  # the second row
+        await type_fast(pilot, "shift+tab", "j", "j", "j")  # All -> Starred -> Even -> Odd
+        assert app.scope == Topic("Odd")  # type_fast paused: the moves arrived
+        # k (back to Even) and the click in one burst: the click is queued before the
+        # sidebar's news of the move.
+        burst: list[events.Event] = [events.Key("k", "k")]
+        for kind in (events.MouseDown, events.MouseUp):
+            burst.append(kind(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y))
+        for event in burst:
+            event.set_sender(app)
+            await app._post_message(event)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.scope == Topic("Even")
+        assert articles.cursor == 1
+        assert "Even" in articles.article.topics
