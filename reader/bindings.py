@@ -160,6 +160,8 @@ TABLE: tuple[KeyBinding, ...] = (
     *moves("sidebar", "topic"),
     K("sidebar.delete", "delete,x", "delete_entry", "Delete saved search",
       "Delete the highlighted saved search", show=True),
+    K("sidebar.unfollow", "delete,x", "unsubscribe_feed", "Unsubscribe",
+      "Unsubscribe from the highlighted feed (after a question)", show=True),
     K("sidebar.reload", "R", "reload_feed", "Reload feed",
       "Fetch the highlighted feed alone", show=True),
     *moves("related", "story"),

@@ -64,9 +64,13 @@ class TopicSidebar(OptionList):
         return self.display and super().allow_focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        scope = self.selected_scope
         if action == "delete_entry":
             # False, not None: off the footer elsewhere, not shown dimmed on every row.
-            return is_deletable(self.selected_scope)
+            return is_deletable(scope) and not isinstance(scope, Feed)
+        if action == "unsubscribe_feed":
+            # The same keys on a feed's row: the footer says what they do there.
+            return isinstance(scope, Feed)
         if action == "reload_feed":
             # False on other rows: R then reaches the app (fetch every feed).
             return isinstance(self.selected_scope, Feed)
@@ -82,9 +86,12 @@ class TopicSidebar(OptionList):
         if scope is not None and is_deletable(scope):
             self.post_message(self.DeleteRequested(scope))
 
+    def action_unsubscribe_feed(self) -> None:
+        self.action_delete_entry()  # the app asks first, then unsubscribes
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, compact=True)
-        self._deletable = False  # the highlighted entry is a saved search
+        self._deletable: type | None = None  # the kind of entry delete removes here
         self.entries: list[SidebarEntry] = []
         # The highlighted index the app shows (set_entries, select): a highlight
         # elsewhere is a move of the user's that the app has not applied yet.
@@ -174,9 +181,10 @@ class TopicSidebar(OptionList):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         scope = scope_from_key(event.option.id)
-        deletable = scope is not None and is_deletable(scope)
+        deletable = type(scope) if scope is not None and is_deletable(scope) else None
         if deletable != self._deletable:
-            # "Delete saved search" shows only on saved searches. Only then: the
+            # "Delete saved search" shows only on saved searches, "Unsubscribe" on
+            # feeds. Only when that changes: the
             # footer rebuilds its keys on every refresh (a layout of the screen).
             self._deletable = deletable
             self.refresh_bindings()

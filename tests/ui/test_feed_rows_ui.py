@@ -107,3 +107,22 @@ async def test_feed_rows_reload_mark_read_unsubscribe_and_add(app_factory, notic
             assert any(e.scope == Feed(good) for e in app.sidebar.entries)
     finally:
         server.stop()
+
+
+async def test_the_footer_says_what_delete_does_on_a_feed_row(app_factory):
+    url = "https://feeds.example/never-fetched.xml"
+    add_feed(url)
+    app = app_factory(SEEDS, optional_paths=paths.default_optional_paths())
+    async with app.run_test(size=(160, 36)) as pilot:
+        await _settle(app, pilot)
+        await _highlight(app, pilot, Feed(url))
+        shown = {
+            active.binding.description: active.binding.key
+            for active in app.screen.active_bindings.values()
+            if active.enabled and active.binding.show
+        }
+        assert "Delete saved search" not in shown  # it unsubscribes here
+        assert shown.get("Unsubscribe") in ("delete", "x")
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)  # asked first, as before
