@@ -1,22 +1,14 @@
 """Snapshot tests of the main screens: fixed size, frozen clock, UTC, no animation.
 
 Update after a deliberate change with: pytest tests/snapshots --snapshot-update
-(and regenerate the README pictures with: python scripts/screenshots.py).
+(and regenerate the README pictures with: python scripts/screenshots.py, which
+draws the same scenarios from snapshot_app.py).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
-
-_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screenshots.py"
-_spec = importlib.util.spec_from_file_location("screenshots", _SCRIPT)
-screenshots = importlib.util.module_from_spec(_spec)
-sys.modules["screenshots"] = screenshots  # dataclasses look their module up here
-_spec.loader.exec_module(screenshots)
+import snapshot_app as screenshots  # the app factory, beside these tests
 
 
 @pytest.fixture(autouse=True)
