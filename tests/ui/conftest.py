@@ -164,6 +164,6 @@ async def type_fast(pilot: Any, *keys: str) -> None:
             character = key if len(key) == 1 else None
         event = events.Key(key, character)
         event.set_sender(app)
-        await app._post_message(event)
+        app.post_message(event)
     await pilot.pause()
     await pilot.pause()

@@ -91,7 +91,7 @@ async def test_fast_moves_then_a_click_on_an_article_clicks_the_topic_moved_to(
             burst.append(kind(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y))
         for event in burst:
             event.set_sender(app)
-            await app._post_message(event)
+            app.post_message(event)
         await pilot.pause()
         await pilot.pause()
         assert app.scope == Topic("Even")
