@@ -20,3 +20,9 @@ def test_the_app_is_a_router_of_at_most_600_lines() -> None:
 def test_no_tui_module_is_over_700_lines() -> None:
     sizes = {p.name: _lines(p) for p in (PACKAGE / "tui").glob("*.py")}
     assert sizes and max(sizes.values()) <= 700, sizes
+
+
+def test_no_module_of_the_package_is_over_700_lines() -> None:
+    sizes = {str(p.relative_to(PACKAGE)): _lines(p) for p in PACKAGE.rglob("*.py")}
+    over = {name: size for name, size in sizes.items() if size > 700}
+    assert len(sizes) > 50 and not over, over

@@ -13,6 +13,9 @@ A failure is a FetchError: ``str()`` is one sentence for the user, ``.detail``
 the technical cause, and ``.kind`` (with the facts beside it) lets a caller say
 it in its own words, as the feed fetcher does. httpx is imported lazily:
 importing this module costs nothing at start-up.
+
+``errors`` holds what a fetch gives back (Response, FetchError and its kinds),
+``deadline`` the total deadline kept on every socket of a request.
 """
 
 from __future__ import annotations
@@ -25,15 +28,18 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from reader import __version__
+from reader.http.deadline import Watchdog, bound_sockets, current
+from reader.http.errors import FetchError, Kind, Response
 from reader.text import strip_controls
+
+__all__ = ["USER_AGENT", "FetchError", "Kind", "Response", "close", "get", "parse_retry_after"]
 
 if TYPE_CHECKING:
     import httpx
@@ -50,92 +56,9 @@ _TYPE_NAMES = {
     "text/plain": "plain text file",
 }
 
-# What went wrong, for a caller that words it itself.
-Kind = Literal[
-    "address",  # not a usable http(s) address (no host, a bad port)
-    "scheme",  # not http or https
-    "redirect_scheme",  # a redirect to another scheme (value: the scheme)
-    "redirect_empty",  # a redirect without a Location
-    "redirect_loop",  # value: the address it led back to
-    "redirects",  # more than limit redirects
-    "deadline",  # the total deadline (limit: its seconds)
-    "connect_timeout",
-    "read_timeout",
-    "dns",  # the name was not found
-    "tls",  # cause: the ssl error
-    "proxy",  # the proxy refused to connect us
-    "proxy_connect",  # the proxy could not be reached (value: its host; cause: the OSError)
-    "connect",  # cause: the OSError, when there is one
-    "closed",  # the server closed the connection without answering
-    "cut",  # the connection closed before the whole body arrived
-    "protocol",  # not valid HTTP
-    "broken",  # the connection broke off
-    "compression",  # a broken compressed body
-    "encoding",  # an unknown Content-Encoding (value: it)
-    "too_large",  # size (when known), limit, unpacked
-    "status",  # status, phrase (the server's), headers
-    "type",  # a media type not allowed (value: it)
-    "other",
-]
-
-
-class FetchError(Exception):
-    """str(e) is one sentence in the user's words; .detail is the technical cause.
-
-    ``kind`` says what happened and the attributes beside it give the facts,
-    so a caller can say it in its own words.
-    """
-
-    def __init__(
-        self,
-        reason: str,
-        detail: str = "",
-        retry_after: float | None = None,
-        *,
-        kind: Kind = "other",
-        host: str = "",
-        cause: BaseException | None = None,
-        status: int | None = None,
-        phrase: str = "",
-        headers: Mapping[str, str] | None = None,
-        size: int | None = None,
-        limit: float = 0,
-        unpacked: bool = False,
-        value: str = "",
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.detail = detail or reason
-        self.retry_after = retry_after
-        self.kind: Kind = kind
-        self.host = host
-        self.cause = cause
-        self.status = status
-        self.phrase = phrase
-        self.headers: Mapping[str, str] = headers or {}
-        self.size = size
-        self.limit = limit
-        self.unpacked = unpacked
-        self.value = value
-
-
-@dataclass(frozen=True, slots=True)
-class Response:
-    url: str  # the final URL after redirects
-    status: int  # 200..299, or 304 (then body == b"")
-    content_type: str  # lower-case media type without parameters ("" when absent)
-    charset: str | None
-    headers: Mapping[str, str]  # lower-case names
-    body: bytes  # decompressed, at most max_bytes
-    etag: str | None
-    last_modified: str | None
-
-
 _E = TypeVar("_E", bound=BaseException)
 _client: httpx.Client | None = None
 _client_lock = threading.Lock()
-# The deadline of the request this thread is making, for the sockets it uses.
-_current = threading.local()
 
 
 def _shared_client() -> httpx.Client:
@@ -149,7 +72,7 @@ def _shared_client() -> httpx.Client:
                 headers={"User-Agent": USER_AGENT},
                 limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
             )
-            _bound_sockets(client)
+            bound_sockets(client)
             _client = client
         return _client
 
@@ -162,20 +85,6 @@ def _import_httpx() -> Any:
     import httpx
 
     return httpx
-
-
-def _bound_sockets(client: httpx.Client) -> None:
-    """Every connection the client opens, direct or through a proxy, gets _DeadlineBackend.
-
-    httpx has no public way to give its transports a network backend; httpcore's
-    pools (direct, HTTP proxy, SOCKS proxy) each keep theirs in ``_network_backend``,
-    read whenever a connection is made. tests/unit/test_http.py proves it works.
-    """
-    transports = [client._transport, *client._mounts.values()]
-    for transport in transports:
-        pool = getattr(transport, "_pool", None)
-        if pool is not None and hasattr(pool, "_network_backend"):
-            pool._network_backend = _DeadlineBackend(pool._network_backend)
 
 
 def close() -> None:
@@ -211,9 +120,9 @@ def get(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    watchdog = _Watchdog(time.monotonic() + deadline, deadline, _host(url))
+    watchdog = Watchdog(time.monotonic() + deadline, deadline, _host(url))
     visited = [url]
-    _current.watchdog = watchdog
+    current.watchdog = watchdog
     try:
         while True:
             with _exchange(url, headers, connect_timeout, read_timeout, watchdog) as response:
@@ -245,7 +154,7 @@ def get(
                 watchdog.cancel()
                 return finished
     finally:
-        _current.watchdog = None
+        current.watchdog = None
         watchdog.cancel()
 
 
@@ -256,7 +165,7 @@ def _finish(
     last_modified: str | None,
     max_bytes: int,
     allowed_types: tuple[str, ...] | None,
-    watchdog: _Watchdog,
+    watchdog: Watchdog,
 ) -> Response:
     status = response.status_code
     headers = {
@@ -385,168 +294,13 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     return min(max((when - now).total_seconds(), 0.0), 7 * 86_400.0)
 
 
-class _Watchdog:
-    """The deadline of one request: the time each socket operation may take, and a timer
-    that shuts its sockets down when it runs out, so a trickling server cannot outlast it."""
-
-    def __init__(self, at: float, seconds: float, host: str) -> None:
-        self.at = at
-        self.seconds = seconds
-        self.host = host
-        self.expired = False
-        self._done = False
-        self._streams: list[Any] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(max(at - time.monotonic(), 0.0), self._expire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def remaining(self) -> float:
-        left = self.at - time.monotonic()
-        if left <= 0 or self.expired:
-            raise self.error()
-        return left
-
-    def bound(self, timeout: float | None, stream: Any, late: type[Exception]) -> float | None:
-        """``timeout`` cut to the time left (``stream`` is watched); ``late`` once none is."""
-        with self._lock:
-            if self._done:  # the request is over: its connection is the pool's again
-                return timeout
-        if stream is not None:
-            self.watch(stream)
-        left = 0.0 if self.expired else self.at - time.monotonic()
-        if left <= 0:
-            raise late("the deadline passed")
-        return left if timeout is None else min(timeout, left)
-
-    def error(self, detail: str = "") -> FetchError:
-        return FetchError(
-            f"{self.host} took longer than {self.seconds:g} s",
-            detail=detail,
-            kind="deadline",
-            host=self.host,
-            limit=self.seconds,
-        )
-
-    def watch(self, stream: Any) -> None:
-        with self._lock:
-            if self._done or any(seen is stream for seen in self._streams):
-                return
-            self._streams.append(stream)
-            expired = self.expired
-        if expired:
-            self._shutdown(stream)
-
-    def cancel(self) -> None:
-        with self._lock:
-            self._done = True
-            self._streams.clear()
-        self._timer.cancel()
-
-    def _expire(self) -> None:
-        with self._lock:
-            if self._done:
-                return
-            self.expired = True
-            streams = list(self._streams)
-        for stream in streams:
-            self._shutdown(stream)
-
-    @staticmethod
-    def _shutdown(stream: Any) -> None:
-        with contextlib.suppress(Exception):
-            sock = stream.get_extra_info("socket")
-            if sock is not None:
-                sock.shutdown(socket.SHUT_RDWR)
-
-
-def _within_deadline(timeout: float | None, stream: Any, late: type[Exception]) -> float | None:
-    """``timeout`` cut to what is left of this thread's request; ``late`` once none is."""
-    watchdog: _Watchdog | None = getattr(_current, "watchdog", None)
-    return timeout if watchdog is None else watchdog.bound(timeout, stream, late)
-
-
-class _DeadlineStream:
-    """An httpcore network stream whose every read and write keeps to the request's deadline."""
-
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        import httpcore
-
-        data: bytes = self._stream.read(
-            max_bytes, _within_deadline(timeout, self, httpcore.ReadTimeout)
-        )
-        return data
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        import httpcore
-
-        self._stream.write(buffer, _within_deadline(timeout, self, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> _DeadlineStream:
-        import httpcore
-
-        bounded = _within_deadline(timeout, self, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, bounded))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _DeadlineBackend:
-    """httpcore's network backend, making _DeadlineStream connections."""
-
-    def __init__(self, backend: Any) -> None:
-        self._backend = backend
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> _DeadlineStream:
-        import httpcore
-
-        bounded = _within_deadline(timeout, None, httpcore.ConnectTimeout)
-        stream = self._backend.connect_tcp(
-            host, port, timeout=bounded, local_address=local_address, socket_options=socket_options
-        )
-        return _DeadlineStream(stream)
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Any = None
-    ) -> _DeadlineStream:
-        import httpcore
-
-        bounded = _within_deadline(timeout, None, httpcore.ConnectTimeout)
-        stream = self._backend.connect_unix_socket(
-            path, timeout=bounded, socket_options=socket_options
-        )
-        return _DeadlineStream(stream)
-
-    def sleep(self, seconds: float) -> None:
-        self._backend.sleep(seconds)
-
-
 @contextlib.contextmanager
 def _exchange(
     url: str,
     headers: dict[str, str],
     connect_timeout: float,
     read_timeout: float,
-    watchdog: _Watchdog,
+    watchdog: Watchdog,
 ) -> Iterator[httpx.Response]:
     import httpx
 
@@ -601,7 +355,7 @@ def _translate(
     host: str,
     connect_timeout: float,
     read_timeout: float,
-    watchdog: _Watchdog,
+    watchdog: Watchdog,
     answered: bool,
 ) -> FetchError:
     import httpx
@@ -709,7 +463,7 @@ def _decompressor(encoding: str, host: str) -> Callable[[bytes, int], bytes] | N
 
 
 def _read_body(
-    response: httpx.Response, headers: Mapping[str, str], limit: int, watchdog: _Watchdog
+    response: httpx.Response, headers: Mapping[str, str], limit: int, watchdog: Watchdog
 ) -> bytes:
     host = watchdog.host
     length = headers.get("content-length", "").strip()
