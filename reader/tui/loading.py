@@ -35,12 +35,19 @@ KEYS_QUIET = 0.4  # seconds without a key before a background check walks on
 class QuietKeys:
     """When the last key arrived, so a background walk can wait for the keys to rest."""
 
-    def __init__(self, running: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        running: Callable[[], bool],
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.running = running
+        self.clock = clock  # both given by a test to step time without waiting for it
+        self.sleep = sleep
         self.last_key = 0.0
 
     def pressed(self) -> None:
-        self.last_key = time.monotonic()
+        self.last_key = self.clock()
 
     def wait(self) -> None:
         """In the background check's walk: step aside while keys are being pressed.
@@ -48,9 +55,9 @@ class QuietKeys:
         A walk of 100,000 files is 1-2 s of Python in a thread; beside it every
         frame waits for the GIL (j took up to 80 ms instead of 40 during a check).
         """
-        while time.monotonic() - self.last_key < KEYS_QUIET and self.running():
-            time.sleep(KEYS_QUIET / 4)
-        time.sleep(0)
+        while self.clock() - self.last_key < KEYS_QUIET and self.running():
+            self.sleep(KEYS_QUIET / 4)
+        self.sleep(0)
 
 
 class LibraryLoading:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from pathlib import Path
 
-from reader.tui.loading import KEYS_QUIET
+from reader.tui.loading import KEYS_QUIET, QuietKeys
 from reader.widgets.article_list import ArticleList
 from reader.widgets.status_bar import StatusBar
 
@@ -71,21 +70,36 @@ async def test_keys_hold_the_background_check(app_factory, many_dir: Path):
     app = app_factory(many_dir)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(app, pilot)
-        before = app.library_loading.keys.last_key
+        keys = app.library_loading.keys
+        before = keys.last_key
         await pilot.press("j")
-        assert app.library_loading.keys.last_key > before  # every key is noted
+        assert keys.last_key > before  # every key is noted, on the clock the walk reads
 
-        def walk_step() -> float:
-            started = time.monotonic()
-            app.library_loading.keys.wait()  # what the check's walk calls every few files
-            return time.monotonic() - started
+        now = [keys.last_key]  # the walk's clock, stepped by its own sleeps
+        slept: list[float] = []
 
-        app.library_loading.keys.last_key = time.monotonic()
-        waited: list[float] = []
-        thread = threading.Thread(target=lambda: waited.append(walk_step()))
-        thread.start()
-        while thread.is_alive():
-            await pilot.pause(0.05)
-        assert waited[0] >= KEYS_QUIET * 0.9  # it waited for the keys to rest
-        app.library_loading.keys.last_key = 0.0
-        assert walk_step() < KEYS_QUIET  # quiet keys: the walk goes on at once
+        def sleep(seconds: float) -> None:
+            slept.append(seconds)
+            now[0] += seconds
+
+        keys.clock, keys.sleep = (lambda: now[0]), sleep
+        keys.wait()  # what the check's walk calls every few files, right after a key
+        assert len(slept) > 1  # it stepped aside
+        assert now[0] - keys.last_key >= KEYS_QUIET  # until the keys had rested
+        slept.clear()
+        keys.wait()  # the keys have rested: the walk goes on at once
+        assert slept == [0]
+
+
+def test_quiet_keys_stop_waiting_when_the_app_stops() -> None:
+    running = [True]
+    now = [100.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+        running[0] = False  # the app closed during the wait
+
+    keys = QuietKeys(lambda: running[0], clock=lambda: now[0], sleep=sleep)
+    keys.pressed()
+    keys.wait()
+    assert now[0] - keys.last_key < KEYS_QUIET  # it did not wait the keys out
