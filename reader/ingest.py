@@ -179,10 +179,27 @@ def collect(
 ) -> LoadResult:
     """The result of a load: scan problems first, then every file's outcome in scan order."""
     collector = Collector(scan_problems, hide)
+    if hide is None and isinstance(outcomes, list) and _distinct_articles(outcomes):
+        # What adding them one by one makes of articles alone, each id once
+        # (a warm start: ~0.1 s at 100,000), in C loops.
+        collector.result.articles = outcomes.copy()
+        collector.result.files_read = len(outcomes)
+        return collector.result
     add = collector.add
     for outcome in outcomes:
         add(outcome)
     return collector.result
+
+
+def _distinct_articles(outcomes: list[Outcome]) -> bool:
+    """Whether every outcome is an article, and no two have one id."""
+    if not set(map(type, outcomes)) <= {Article}:
+        return False
+    ids = set(map(_ID, outcomes))
+    return len(ids) == len(outcomes)
+
+
+_ID = attrgetter("id")
 
 
 # ------------------------------------------------------------------ a session

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice, repeat
 from operator import attrgetter
 
 from reader.model import Problem
@@ -219,18 +220,107 @@ def _walk(
         entries = listed
     else:
         entries = _sorted_in_steps(listed, breathe)
+    # The common folder (article files only) is taken a piece at a time in
+    # bulk (C loops); a piece with anything else in it (a folder, a hidden
+    # file, an odd name, a file that cannot be stat'ed) is walked entry by entry.
+    step = BREATHE_EVERY if breathe is not _nothing else SORT_STEP
+    pending = iter(entries)
+    while piece := list(islice(pending, step)):
+        breathe()
+        if not _take_plain_files(piece, found, signatures, known):
+            for number in range(0, len(piece), BREATHE_EVERY):
+                if number:
+                    breathe()
+                _walk_entries(
+                    piece[number : number + BREATHE_EVERY],
+                    found,
+                    problems,
+                    seen,
+                    signatures,
+                    breathe,
+                    known,
+                )
+
+
+_ENTRY_PATH = attrgetter("path")
+_IS_DIR = os.DirEntry.is_dir
+_IS_FILE = os.DirEntry.is_file
+_STAT = os.DirEntry.stat
+_SIZE = attrgetter("st_size")
+_MTIME = attrgetter("st_mtime_ns")
+_CTIME = attrgetter("st_ctime_ns")
+
+
+def _take_plain_files(
+    piece: list[os.DirEntry[str]],
+    found: list[tuple[str, bool]],
+    signatures: dict[str, Signature] | None,
+    known: _Known | None,
+) -> bool:
+    """Take a piece of a listing in bulk when it holds regular article files and
+    other non-folder files alone, as ``_walk_entries`` would; False (nothing
+    taken) when it holds anything the entry-by-entry walk must decide."""
+    visible = [entry for entry in piece if entry.name[0] != "."]  # hidden: skipped
+    seeds = [entry for entry in visible if entry.name.endswith((".txt", ".md"))]
+    if len(seeds) != len(visible):
+        # Other files are left alone; a folder is walked, an odd case of a
+        # suffix (.TXT) is an article file: the walk entry by entry decides.
+        others = [entry for entry in visible if not entry.name.endswith((".txt", ".md"))]
+        if any(_is_seed_name(entry.name) for entry in others):
+            return False
+        try:
+            if any(map(_IS_DIR, others)):
+                return False
+        except OSError:
+            return False
+    try:
+        if any(map(_IS_DIR, seeds)) or not all(map(_IS_FILE, seeds)):
+            return False
+        stats = list(map(_STAT, seeds)) if signatures is not None else []
+    except OSError:
+        return False
+    paths = list(map(_ENTRY_PATH, seeds))
+    if signatures is not None:
+        sigs: list[Signature] = list(
+            zip(map(_SIZE, stats), map(_MTIME, stats), map(_CTIME, stats), strict=True)
+        )
+        if known is not None:
+            olds = list(map(known.get, paths))
+            if olds == sigs and known.named.isdisjoint(paths):
+                known.same += len(sigs)
+                # The known tuples: nothing new is kept for them.
+                signatures.update(zip(paths, olds, strict=True))  # type: ignore[arg-type] # olds == sigs: none is None
+                found.extend(zip(paths, repeat(False)))
+                return True
+            named = known.named
+            for number, (path, sig, old) in enumerate(zip(paths, sigs, olds, strict=True)):
+                if old is not None and old == sig and path not in named:
+                    sigs[number] = old
+                    known.same += 1
+        signatures.update(zip(paths, sigs, strict=True))
+    found.extend(zip(paths, repeat(False)))
+    return True
+
+
+def _walk_entries(
+    entries: Iterable[os.DirEntry[str]],
+    found: list[tuple[str, bool]],
+    problems: list[Problem],
+    seen: set[str],
+    signatures: dict[str, tuple[int, int, int]] | None,
+    breathe: Callable[[], None],
+    known: _Known | None,
+) -> None:
+    """Entries of a listing one by one: folders walked, problems noted."""
     append = found.append
     known_get = known.get if known is not None else None
     named = known.named if known is not None else frozenset()
     same = 0
-    for number, entry in enumerate(entries):
-        if not number % BREATHE_EVERY:
-            breathe()
+    for entry in entries:
         name = entry.name
         if name[0] == ".":
             continue
-        # The common names without a call: this runs for every file of a library.
-        seed_name = name.endswith((".txt", ".md")) or _is_seed_name(name)
+        seed_name = _is_seed_name(name)
         try:
             is_dir = entry.is_dir()
             is_file = not is_dir and entry.is_file()

@@ -90,6 +90,9 @@ def reader_ids(corpus: Path, query: str, *, sort="date", stories=False, limit=No
 CASES = [
     ([], "", {}),
     (["--sort", "quality"], "", {"sort": "quality"}),
+    # The first few of everything are found without sorting everything.
+    (["--limit", "4"], "", {"limit": 4}),
+    (["--sort", "quality", "--limit", "6"], "", {"sort": "quality", "limit": 6}),
     (["--topic", "ai"], 'topic:"ai"', {}),
     (["--topic", "AI", "--sort", "quality"], 'topic:"AI"', {"sort": "quality"}),
     (["--topic", "  Space "], 'topic:"Space"', {}),

@@ -380,3 +380,30 @@ def test_a_check_breathes_during_its_walk(tmp_path: Path) -> None:
     calls: list[int] = []
     assert not session.check(lambda: calls.append(1))
     assert len(calls) >= 3
+
+
+def _collected(result: LoadResult) -> tuple:
+    return (
+        result.articles,
+        result.problems,
+        result.ignored,
+        result.duplicates,
+        result.files_read,
+        result.hidden,
+    )
+
+
+def test_collect_of_distinct_articles_is_what_adding_them_one_by_one_makes(tmp_path: Path):
+    # A list of articles, each id once, is taken whole; anything else one by one.
+    one = Article(id="a", title="A", path=str(tmp_path / "a.txt"))
+    two = Article(id="b", title="B", path=str(tmp_path / "b.txt"))
+    again = Article(id="a", title="A again", path=str(tmp_path / "c.txt"))
+    problem = Problem(str(tmp_path / "d.txt"), "no front matter")
+    scanned = [Problem(str(tmp_path / "e.txt"), "broken symbolic link")]
+    for outcomes in ([one, two], [one, two, again], [one, problem, two], []):
+        collector = ingest.Collector(scanned)
+        for outcome in outcomes:
+            collector.add(outcome)
+        taken = ingest.collect(scanned, outcomes)
+        assert _collected(taken) == _collected(collector.result)
+        assert taken.articles is not outcomes  # the result never shares the caller's list

@@ -204,3 +204,45 @@ def test_rescan_of_a_file_named_now_but_found_before_is_not_the_same(tmp_path):
     known, named = _walk_of([now_named])
     _, _, same = scan.rescan([folder], known, named, {})  # named before, found now
     assert not same
+
+
+def _odd_folder(tmp_path: Path) -> Path:
+    """Article files among everything else a folder may hold."""
+    folder = tmp_path / "seeds"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "archive.md").mkdir()
+    for name in ("a.txt", "b.md", "C.TXT", "d.Md", ".hidden.txt", "README", "notes.rst"):
+        (folder / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    for n in range(scan.BREATHE_EVERY + 3):  # more than one piece of a listing
+        (folder / "sub" / f"{n:04}.txt").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    (folder / "sub" / ".DS_Store").write_text("x", encoding="utf-8")
+    os.symlink(folder / "nowhere.txt", folder / "dangling.txt")
+    os.symlink(folder / "a.txt", folder / "link.txt")
+    return folder
+
+
+@pytest.mark.parametrize("breathing", [False, True], ids=["command line", "reader"])
+def test_a_folder_taken_in_bulk_is_walked_as_entry_by_entry(tmp_path, monkeypatch, breathing):
+    # The bulk path is a shortcut: every walk and rescan gives what the walk
+    # entry by entry gives, over folders of every kind of entry.
+    folder = _odd_folder(tmp_path)
+    named_file = tmp_path / "named.txt"
+    named_file.write_text("---\ntitle: n\n---\n", encoding="utf-8")
+    paths = [folder, named_file, folder / "sub" / "0001.txt"]
+    extra = (lambda: None,) if breathing else ()
+
+    def walks() -> list:
+        signatures: dict = {}
+        files, problems = scan_paths(paths, signatures, *extra)
+        known = dict(signatures)
+        known[str(folder / "sub" / "0002.txt")] = (0, 0, 0)  # one changed since
+        rescanned: dict = {}
+        again = scan.rescan(paths, known, frozenset({str(named_file)}), rescanned, *extra)
+        same: dict = {}
+        unchanged = scan.rescan(paths[:2], signatures, frozenset({str(named_file)}), same, *extra)
+        return [files, problems, signatures, again, rescanned, unchanged, same]
+
+    bulk = walks()
+    monkeypatch.setattr(scan, "_take_plain_files", lambda *_: False)
+    assert bulk == walks()
+    assert bulk[5][2] is True and bulk[3][2] is False
