@@ -169,6 +169,21 @@ def test_a_warm_load_parses_nothing_and_saves_nothing(
     assert cache.path.stat().st_mtime_ns == saved  # nothing changed: not rewritten
 
 
+def test_a_warm_load_all_leaves_the_collector_as_it_found_it(
+    folder: Path, cache: IndexCache
+) -> None:
+    # The check runs with the cached library out of the collector's scans:
+    # afterwards nothing stays frozen (its garbage would never be freed).
+    import gc
+
+    cold_result = Ingest([folder], cache=cache, workers=1).load_all()
+    frozen = gc.get_freeze_count()
+    warm_result = Ingest([folder], cache=cache, workers=1).load_all()
+    assert gc.get_freeze_count() == frozen
+    assert gc.isenabled()
+    _same(warm_result, cold_result)
+
+
 def test_a_changed_file_alone_is_read_and_keeps_its_place(
     folder: Path, cache: IndexCache, parsed: list[str]
 ) -> None:
