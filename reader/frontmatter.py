@@ -10,6 +10,7 @@ refused raises ``Refused`` with the reason shown to the user. No Textual here.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterable, Iterator
@@ -236,7 +237,7 @@ _FAST_OPTIONS: dict[str, Any] = {}
 #   some 100,000 nested `- `; PyYAML's event scan names what is too deep).
 # Each pattern starts with a character class, which the regex engine scans for
 # quickly; the delimiter before it is a lookbehind.
-_FAST_UNPRINTABLE = re.compile(
+_FAST_UNPRINTABLE = (
     "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
 _FAST_ASCII_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -275,6 +276,14 @@ def _fast_parser() -> Any:
                 duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
             )
     return None if _fast_loads is _FAST_MISSING else _fast_loads
+
+
+@functools.cache
+def _fast_unprintable() -> re.Pattern[str]:
+    """``_FAST_UNPRINTABLE`` compiled on first use: its Unicode class takes ~3.5 ms
+    to compile, which every start of the reader paid at import for a path only
+    a cold load of non-ASCII files takes."""
+    return re.compile(_FAST_UNPRINTABLE)
 
 
 def _implicit_tag(text: str) -> str | None:
@@ -351,7 +360,7 @@ def _strings(root: dict[str, Any]) -> Iterator[str]:
 
 def _fast_refuses(text: str) -> bool:
     """Whether the text has anything the fast parser may read otherwise than PyYAML."""
-    if (_FAST_ASCII_UNPRINTABLE if text.isascii() else _FAST_UNPRINTABLE).search(text):
+    if (_FAST_ASCII_UNPRINTABLE if text.isascii() else _fast_unprintable()).search(text):
         return True
     if "<<" in text or "\t" in text:  # YAML 1.2 allows tabs where 1.1 does not
         return True
