@@ -98,8 +98,10 @@ def short_url(url: str, limit: int = 72) -> str:
     """``url`` in at most ``limit`` characters, shortened in the middle at a ``/``.
 
     Keeps the scheme and host (where it goes) and the last path segments (what
-    it is): ``https://example.com/…/the-article-title``. A URL with no ``/``
-    to cut at is cut in the middle.
+    it is): ``https://example.com/…/the-article-title``; one long last segment
+    keeps its end (``https://example.com/…article-title``). The host is never cut
+    in its middle: too narrow for it, the URL keeps its start. A text that is
+    not a URL is cut in the middle.
     """
     if len(url) <= limit:
         return url
@@ -116,5 +118,11 @@ def short_url(url: str, limit: int = 72) -> str:
             tail = candidate
         if tail:
             return f"{head}/…/{tail}"
+        last = segments[-1] if segments[-1] else path
+        room = limit - len(head) - 2  # the "/" and the "…"
+        if last and room > 0:  # one long last segment: its end, after the whole host
+            return f"{head}/…{last[-room:]}"
+    if sep:  # too narrow for scheme and host beside anything: where it goes, cut at its end
+        return url[: limit - 1] + "…"
     keep = limit - 1
     return url[: keep - keep // 2] + "…" + url[len(url) - keep // 2 :]

@@ -132,6 +132,22 @@ def test_short_url_cuts_in_the_middle_at_a_slash():
     assert len(short_url(no_slash, 21)) == 21 and "…" in short_url(no_slash, 21)
 
 
+def test_short_url_keeps_the_whole_host_in_a_narrow_notice():
+    from reader.formatting import short_url
+
+    # One long last segment: the host stays whole, the segment keeps its end.
+    url = "https://www.theguardian.com/technology-amazon-stops-police-use-of-facial-recognition"
+    short = short_url(url, 40)
+    assert len(short) <= 40
+    assert short.startswith("https://www.theguardian.com/…")
+    assert short.endswith("recognition")
+    # Too narrow for the scheme and host: the host's start is kept, never its middle.
+    tiny = short_url(url, 20)
+    assert len(tiny) <= 20 and tiny.startswith("https://www.theg") and tiny.endswith("…")
+    for limit in range(5, len(url) + 2):
+        assert len(short_url(url, limit)) <= limit, limit
+
+
 # ------------------------------------------- the fast paths against the passes
 # The cleaning functions return plain text and common links untouched without
 # running their passes. These are those passes as they were before, the
