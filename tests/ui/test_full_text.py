@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from reader import http
 from reader.fulltext import TextStore, articles_db_path
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_text import FETCHING
@@ -20,21 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 import pages  # noqa: E402
 from feed_server import FeedServer  # noqa: E402
 
-HTML = {"Content-Type": "text/html; charset=utf-8"}
-
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    http.close()
-    running = FeedServer().start()
-    running.serve("/news", pages.NEWS, headers=HTML)
-    running.serve("/blog", pages.BLOG, headers=HTML)
-    running.serve("/hostile", pages.HOSTILE, headers=HTML)
-    running.serve("/paper", b"%PDF-1.7", headers={"Content-Type": "application/pdf"})
-    yield running
-    running.stop()
-    http.close()
+    with pages.page_server() as running:
+        yield running
 
 
 @pytest.fixture

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from feed_server import FeedServer
+
+from reader import http
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+
 BOILER = (
     "<header><nav><a href='/'>Home</a> <a href='/world'>World</a> <a href='/sport'>Sport</a>"
     "<a href='/login'>Sign in</a></nav></header>"
@@ -97,3 +106,20 @@ EMPTY = (
 
 def bomb(depth: int = 200_000) -> bytes:
     return b"<html><body>" + b"<div>" * depth + b"x" + b"</div>" * depth + b"</body></html>"
+
+
+@contextmanager
+def page_server() -> Iterator[FeedServer]:
+    """A server on 127.0.0.1 with /news, /blog, /hostile and /paper (a PDF), and the
+    shared HTTP client closed before and after, so no connection outlives a test."""
+    http.close()
+    running = FeedServer().start()
+    running.serve("/news", NEWS, headers=HTML)
+    running.serve("/blog", BLOG, headers=HTML)
+    running.serve("/hostile", HOSTILE, headers=HTML)
+    running.serve("/paper", b"%PDF-1.7", headers={"Content-Type": "application/pdf"})
+    try:
+        yield running
+    finally:
+        running.stop()
+        http.close()

@@ -10,24 +10,15 @@ import pages
 import pytest
 from feed_server import FeedServer
 
-from reader import http
 from reader.cli import main
 from reader.fulltext import TextStore, articles_db_path
-
-HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    http.close()
-    running = FeedServer().start()
-    running.serve("/news", pages.NEWS, headers=HTML)
-    running.serve("/blog", pages.BLOG, headers=HTML)
-    running.serve("/paper", b"%PDF-1.7", headers={"Content-Type": "application/pdf"})
-    yield running
-    running.stop()
-    http.close()
+    with pages.page_server() as running:
+        yield running
 
 
 def seed(folder: Path, name: str, title: str, url: str, day: int) -> None:
