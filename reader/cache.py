@@ -24,7 +24,7 @@ import os
 import struct
 import time
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
@@ -52,6 +52,7 @@ Outcome = Article | Problem
 CacheEntry = tuple[Signature, Outcome, bool]
 
 _ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
+ARTICLE_FIELDS = _ARTICLE_FIELDS  # every field: what ``load_columns`` decodes to build Articles
 _PROBLEM_FIELDS = tuple(f.name for f in dataclasses.fields(Problem))
 # Values that repeat across articles are stored once and loaded as one object.
 _SHARED_FIELDS = frozenset({"id", "url", "provider", "domain", "type"})
@@ -201,6 +202,17 @@ class IndexCache:
             except Exception:  # missing, or corrupt in a way no check foresaw: no cache
                 return None
 
+    def load_columns(self, names: Collection[str]) -> CachedColumns | None:
+        """The cache's columns as stored, with only the Article fields ``names``
+        decoded (no Article built): a listing of a few rows out of 100,000 needs
+        little else. None when there is no usable cache, as for ``load``."""
+        with gc_pause.bulk():
+            try:
+                with open(self.path, "rb") as handle:
+                    return self._read_columns(handle, names)
+            except Exception:  # missing, or corrupt in a way no check foresaw: no cache
+                return None
+
     def size(self) -> int | None:
         """The cache file's size in bytes; None when there is none."""
         try:
@@ -329,6 +341,83 @@ class IndexCache:
             return None  # one path twice: never written so
         return CachedIndex(paths, sizes, mtimes, ctimes, named, outcomes)
 
+    def _read_columns(self, handle: BinaryIO, names: Collection[str]) -> CachedColumns | None:
+        """``_read``'s checks, decoding only the chunks that hold ``names`` (and paths)."""
+        header = self._read_header(handle)
+        if header is None:
+            return None
+        count, chunk_sizes, checksum = header
+        wanted = {*names, "path"}
+        decode = [True] * _COLUMNS + [not wanted.isdisjoint(group) for group in _FIELD_GROUPS]
+        parts: list[Any] = []
+        crc = 0
+        for size, needed in zip(chunk_sizes, decode, strict=True):
+            chunk = handle.read(size)
+            if len(chunk) != size:
+                return None  # truncated
+            crc = zlib.crc32(chunk, crc)
+            parts.append(marshal.loads(chunk) if needed else None)
+        del chunk
+        if crc != checksum or handle.read(1):
+            return None
+        sizes, mtimes, ctimes, named, problem_rows, *groups = parts
+        fields: dict[str, list[Any]] = {}
+        for group, values in zip(_FIELD_GROUPS, groups, strict=True):
+            if values is not None:
+                fields.update(zip(group, values, strict=True))
+        articles = count - len(problem_rows)
+        if any(len(column) != articles for column in fields.values()):
+            return None
+        if not (len(sizes) == len(mtimes) == len(ctimes) == len(named) == count):
+            return None
+        paths = fields["path"]
+        if problem_rows:
+            paths = _merged_paths(paths, problem_rows)
+        if len(set(paths)) != len(paths):
+            return None  # one path twice: never written so
+        return CachedColumns(paths, sizes, mtimes, ctimes, named, problem_rows, fields)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CachedColumns:
+    """A cache as stored: each file's path and signature in the order saved, the
+    problems (``(row, *Problem fields)``), and the Article fields asked for, one
+    value an article (articles in the order saved, problems left out), dates as
+    stored (``dates`` decodes them)."""
+
+    paths: list[str]
+    sizes: list[int]
+    mtimes: list[int]
+    ctimes: list[int]
+    named: list[bool]
+    problem_rows: list[tuple[Any, ...]]
+    fields: dict[str, list[Any]]
+
+    def problems(self) -> list[Problem]:
+        return [Problem(*values) for _, *values in self.problem_rows]
+
+    def dates(self, rows: Sequence[int]) -> list[datetime | None]:
+        """The published dates of these articles, as the loaded Articles have them."""
+        stamps = self.fields["published"]
+        return _decode_dates([stamps[row] for row in rows])
+
+    def articles(self, rows: Sequence[int] | None = None) -> list[Article]:
+        """These articles (all for None), built as ``load`` builds them (every field
+        must be decoded)."""
+        fields = self.fields
+        columns = {
+            name: list(fields[name]) if rows is None else [fields[name][row] for row in rows]
+            for name in _ARTICLE_FIELDS
+        }
+        return _articles_from_columns(columns)
+
+    def index(self) -> CachedIndex:
+        """What ``load_index`` gives (every field must be decoded)."""
+        articles = self.articles()
+        rows = self.problem_rows
+        outcomes = _merge(articles, rows) if rows else cast(list[Outcome], articles)
+        return CachedIndex(self.paths, self.sizes, self.mtimes, self.ctimes, self.named, outcomes)
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class CachedIndex:
@@ -388,3 +477,18 @@ def _merge(articles: list[Article], problem_rows: list[tuple[Any, ...]]) -> list
         outcomes.append(Problem(*values))
     outcomes += articles[taken:]
     return outcomes
+
+
+def _merged_paths(paths: list[str], problem_rows: list[tuple[Any, ...]]) -> list[str]:
+    """The problems' paths put back at their places among the articles', as ``_merge`` does."""
+    merged: list[str] = []
+    taken = 0
+    for index, *values in problem_rows:
+        take = index - len(merged)
+        if take < 0:
+            raise ValueError("cache problems out of order")
+        merged += paths[taken : taken + take]
+        taken += take
+        merged.append(Problem(*values).path)
+    merged += paths[taken:]
+    return merged

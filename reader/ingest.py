@@ -23,24 +23,33 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from itertools import compress
 from operator import attrgetter
 from typing import Any
 
 from reader import gc_pause
-from reader.cache import SCAN_PROBLEM, CachedIndex, CacheEntry, IndexCache
+from reader.cache import (
+    ARTICLE_FIELDS,
+    SCAN_PROBLEM,
+    CachedColumns,
+    CachedIndex,
+    CacheEntry,
+    IndexCache,
+)
 from reader.formatting import plural
 from reader.model import Article, Duplicate, LoadResult, Problem
 from reader.scan import (
     FolderChanges,
     MissingPath,
     Signature,
+    Walk,
     diff,
     let_go,
     rescan,
     scan_paths,
+    walk,
 )
 from reader.seedfile import load_seed_file
 
@@ -304,11 +313,52 @@ class Ingest:
     def load_all(self) -> LoadResult:
         """Load and bring up to date in one go (the CLI): the cache for what it holds
         unchanged, the parser for the rest; the cache is saved only when something changed."""
-        loaded = None
-        for event in self.load():
-            if isinstance(event, Loaded):
-                loaded = event
-        assert loaded is not None
+        loaded = self._load_all(ARTICLE_FIELDS, columns=False)
+        assert isinstance(loaded, LoadResult)
+        return loaded
+
+    def load_unless_cached(self, names: Collection[str]) -> LoadResult | CachedColumns:
+        """``load_all``, except when the index cache holds every file as it is (a
+        check would find nothing changed) and its articles are the result's as
+        they stand (no hide rule, no two files of one article): then the cache's
+        columns, with the Article fields ``names`` (and ids) decoded and no
+        Article built, for a caller that needs a few articles of 100,000
+        (``list --limit 5``)."""
+        return self._load_all({*names, "id"}, columns=True)
+
+    def _load_all(self, names: Collection[str], *, columns: bool) -> LoadResult | CachedColumns:
+        """The cache's columns are compared with a walk of the folders in one pass
+        (lists of paths, sizes, mtimes, ctimes, named flags and scan problems),
+        not file by file; a check of what changed reuses that walk."""
+        cached = self.cache.load_columns(names) if self.cache is not None else None
+        if cached is None or not cached.paths:
+            return self._load_and_check()
+        try:
+            found: Walk | None = walk(self._roots())
+        except MissingPath:
+            found = None
+        everything = set(cached.fields) >= set(ARTICLE_FIELDS)
+        if found is not None and _holds(cached, found):
+            ids = cached.fields["id"]
+            if columns and self.hide is None and len(set(ids)) == len(ids):
+                return cached
+            if everything:
+                with self._lock, gc_pause.bulk():
+                    self._adopt(*_from_index(cached.index(), self.hide))
+                return self.result
+        return self._load_and_check(cached.index() if everything else None, found)
+
+    def _load_and_check(
+        self, index: CachedIndex | None = None, found: Walk | None = None
+    ) -> LoadResult:
+        """``load`` (from ``index`` when given), then a check (of the walk ``found``
+        when given: the folders are not walked twice)."""
+        if index is not None and index.paths:
+            with self._lock, gc_pause.bulk():
+                self._adopt(*_from_index(index, self.hide))
+            loaded = Loaded(self.result, True, 0.0)
+        else:
+            loaded = self._load_events()  # from the cache again, or every file
         if loaded.from_cache:
             # The cached library is all new objects (a million at 100,000 files):
             # the collections the check sets off would scan them again and again
@@ -319,15 +369,29 @@ class Ingest:
             if freeze:
                 gc.freeze()
             try:
-                return self.check().result or loaded.result
+                return self.check(walked=found).result or loaded.result
             finally:
                 if freeze:
                     gc.unfreeze()
         return loaded.result
 
+    def _load_events(self) -> Loaded:
+        loaded = None
+        for event in self.load():
+            if isinstance(event, Loaded):
+                loaded = event
+        assert loaded is not None
+        return loaded
+
+    def _roots(self) -> list[str]:
+        """The paths a walk starts from: the seed paths, and the optional ones there are."""
+        return [*self.seed_paths, *(path for path in self.optional if os.path.isdir(path))]
+
     # -- checking -------------------------------------------------------------
 
-    def check(self, breathe: Callable[[], None] | None = None) -> Changes:
+    def check(
+        self, breathe: Callable[[], None] | None = None, *, walked: Walk | None = None
+    ) -> Changes:
         """Stat every file, read only new and changed ones, and say what changed.
 
         Cheap when nothing changed: a scan and a stat of every file, no parse,
@@ -339,7 +403,10 @@ class Ingest:
         with self._lock:
             started = time.perf_counter()
             known = self._known
-            files, scan_problems, signatures, same = self._scan(breathe, against_known=True)
+            if walked is not None and walked.stated:  # the folders as a walk just found them
+                files, scan_problems, signatures, same = _scanned(walked)
+            else:
+                files, scan_problems, signatures, same = self._scan(breathe, against_known=True)
             found = self._changes_found(files, scan_problems, signatures, same)
             if found is None:
                 if breathe is not None:  # the reader: keys go on while this is freed
@@ -391,12 +458,11 @@ class Ingest:
     ) -> tuple[FileList, list[Problem], dict[str, Signature], bool]:
         """Every file in scan order, the problems met, each file's signature, and
         (``against_known``) whether every file is as the session knows it."""
-        present = [path for path in self.optional if os.path.isdir(path)]
         signatures: dict[str, Signature] = {}
         extra = () if breathe is None else (breathe,)
         same = False
         try:
-            paths = [*self.seed_paths, *present]
+            paths = self._roots()
             if against_known:
                 known = self._known
                 files, problems, same = rescan(
@@ -470,6 +536,43 @@ class Ingest:
             if sig is not None:  # gone before it was stat'ed: not cached
                 entries[path] = (sig, outcome, named)
         self.cache.save(entries)
+
+
+def _holds(columns: CachedColumns, found: Walk) -> bool:
+    """Whether a cache holds every file a walk found, as it found it, in its order,
+    and the same problems of the walk: what a check that finds nothing changed
+    means, compared as whole columns (C loops) rather than file by file."""
+    if not found.stated:
+        return False
+    sizes = columns.sizes
+    if SCAN_PROBLEM in sizes:
+        files = [size != SCAN_PROBLEM for size in sizes]
+        by_row = {row: Problem(*values) for row, *values in columns.problem_rows}
+        problems = [by_row.get(row) for row, file in enumerate(files) if not file]
+        if found.problems != problems:
+            return False
+        return (
+            found.paths == list(compress(columns.paths, files))
+            and found.sizes == list(compress(sizes, files))
+            and found.mtimes == list(compress(columns.mtimes, files))
+            and found.ctimes == list(compress(columns.ctimes, files))
+            and found.named == list(compress(columns.named, files))
+        )
+    return (
+        not found.problems
+        and found.paths == columns.paths
+        and found.sizes == sizes
+        and found.mtimes == columns.mtimes
+        and found.ctimes == columns.ctimes
+        and found.named == columns.named
+    )
+
+
+def _scanned(found: Walk) -> tuple[FileList, list[Problem], dict[str, Signature], bool]:
+    """A walk as ``Ingest._scan`` gives it (every file stat'ed), for the diff."""
+    rows = zip(found.sizes, found.mtimes, found.ctimes, strict=True)
+    signatures = dict(zip(found.paths, rows, strict=True))
+    return list(zip(found.paths, found.named, strict=True)), found.problems, signatures, False
 
 
 def _named(files: FileList) -> frozenset[str]:

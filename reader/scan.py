@@ -10,10 +10,12 @@ from __future__ import annotations
 import errno
 import heapq
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice, repeat
 from operator import attrgetter
 
@@ -150,6 +152,87 @@ def _scan(
         for path in [p for p in signatures if p not in kept]:
             del signatures[path]
     return list(unique.values()), problems, len(unique) != len(found)
+
+
+# ------------------------------------------------------- a walk as columns
+
+
+@dataclass(slots=True)
+class Walk:
+    """What ``scan_paths`` finds with signatures, as columns: one row a file, in scan order.
+
+    ``stated`` is False when a file found was gone before it could be stat'ed
+    (its row holds no signature: zeros).
+    """
+
+    paths: list[str]
+    named: list[bool]
+    sizes: list[int]
+    mtimes: list[int]
+    ctimes: list[int]
+    problems: list[Problem]
+    stated: bool = True
+
+
+def walk(paths: Iterable[str | os.PathLike[str]]) -> Walk:
+    """``scan_paths`` with signatures, as columns. Raises MissingPath as it does.
+
+    One folder of article files alone (the common library) is listed and
+    stat'ed in bulk, by name within the folder: no entry objects, no path
+    looked up from the root 100,000 times, no tuple per file. Anything else
+    is walked by ``scan_paths``.
+    """
+    given = [os.fspath(p) for p in paths]
+    if len(given) == 1:
+        plain = _plain_folder(given[0])
+        if plain is not None:
+            return plain
+    signatures: dict[str, Signature] = {}
+    files, problems = scan_paths(given, signatures)
+    found = [path for path, _ in files]
+    sigs = list(map(signatures.get, found))
+    stated = None not in sigs
+    rows = [sig or (0, 0, 0) for sig in sigs]
+    sizes, mtimes, ctimes = ([row[n] for row in rows] for n in range(3))
+    return Walk(found, [named for _, named in files], sizes, mtimes, ctimes, problems, stated)
+
+
+_STAT_AT = os.stat in os.supports_dir_fd and os.listdir in os.supports_fd
+_MODE = attrgetter("st_mode")
+
+
+def _plain_folder(folder: str) -> Walk | None:
+    """A folder holding regular article files alone (hidden entries aside), as the
+    walk finds it; None for anything else (a subfolder, another file, an odd
+    name, a link that leads nowhere, a file gone meanwhile): the walk decides those."""
+    if not _STAT_AT or not os.path.isdir(folder):
+        return None
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return None
+    try:
+        names = [name for name in os.listdir(fd) if name[0] != "."]  # hidden: skipped
+        if not all(name.endswith((".txt", ".md")) for name in names):
+            return None
+        names.sort()  # the walk's order: entries by name
+        stats = list(map(partial(os.stat, dir_fd=fd), names))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if not all(map(stat.S_ISREG, map(_MODE, stats))):
+        return None
+    # As os.scandir joins an entry's path: one separator, unless the folder ends with one.
+    prefix = folder if folder.endswith(os.sep) else folder + os.sep
+    return Walk(
+        list(map(prefix.__add__, names)),
+        [False] * len(names),
+        list(map(_SIZE, stats)),
+        list(map(_MTIME, stats)),
+        list(map(_CTIME, stats)),
+        [],
+    )
 
 
 _ENTRY_NAME = attrgetter("name")

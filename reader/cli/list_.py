@@ -12,22 +12,27 @@ import argparse
 import heapq
 import json
 import sys
-from datetime import UTC
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, TextIO
 
+from reader.cache import ARTICLE_FIELDS, CachedColumns
 from reader.cli.arguments import Subparsers, add_no_cache, add_paths, positive_int
-from reader.cli.loading import load, open_library, parse_query
+from reader.cli.loading import load, load_unless_cached, open_library, parse_query, read_state
 from reader.formatting import fit, iso_utc, plural
 from reader.library import ALL, Library, ViewSpec
 from reader.model import Article
-from reader.store import SORTS, date_key, quality_key
+from reader.store import SORTS, Sort, date_key, quality_key
 from reader.stories import Story
 
 if TYPE_CHECKING:
     from reader.query import Query
+    from reader.state import UserState
 
 NAME = "list"
 SORT_KEYS = {"date": date_key, "quality": quality_key}  # the store's orders
+# What a line shows and what orders the lines: the cache's other columns stay undecoded.
+LINE_FIELDS = ("id", "published", "quality", "provider", "title")
+_NO_DATE = float("inf")  # date_key's for an undated article: last
 
 
 def add_parser(subparsers: Subparsers) -> None:
@@ -94,7 +99,17 @@ def list_query(args: argparse.Namespace) -> Query | None:
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     query = list_query(args)
-    result = load(args.paths, use_cache=not args.no_cache, hide=not args.no_hide)
+    if query is None and not args.stories and not args.no_cache:
+        # Every article in order: the index cache's columns answer when it holds the library.
+        names = ARTICLE_FIELDS if args.json else LINE_FIELDS
+        loaded = load_unless_cached(args.paths, names, hide=not args.no_hide)
+        if isinstance(loaded, CachedColumns):
+            print_columns(loaded, args.sort, args.limit, args.json, out)
+            _report(sum(1 for problem in loaded.problems() if not problem.ignored), 0)
+            return 0
+        result = loaded
+    else:
+        result = load(args.paths, use_cache=not args.no_cache, hide=not args.no_hide)
     needs_marks = args.json or (query is not None and query.needs_marks)
     texts = None
     if args.query is not None:  # words match the fetched full texts too
@@ -116,25 +131,68 @@ def run(args: argparse.Namespace) -> int:
                 else story_line(story)
             )
         elif args.json:
-            record = article_json(article)
-            state = library.state
-            record["read"] = state.is_read(article.id)
-            record["starred"] = state.is_starred(article.id)
-            record["tags"] = sorted(state.tags_of(article.id))
-            line = json.dumps(record, ensure_ascii=False)
+            line = json.dumps(article_record(article, library.state), ensure_ascii=False)
         else:
             line = article_line(article)
         out.write(line + "\n")
-    if result.problems:
-        sys.stderr.write(
-            f"newsreader: {plural(len(result.problems), 'file')} skipped; "
-            "run 'newsreader check' to see why\n"
-        )
-    if result.hidden:
-        sys.stderr.write(
-            f"newsreader: {len(result.hidden):,} hidden by filters ('list --no-hide' shows them)\n"
-        )
+    _report(len(result.problems), len(result.hidden))
     return 0
+
+
+def _report(problems: int, hidden: int) -> None:
+    if problems:
+        sys.stderr.write(
+            f"newsreader: {plural(problems, 'file')} skipped; run 'newsreader check' to see why\n"
+        )
+    if hidden:
+        sys.stderr.write(
+            f"newsreader: {hidden:,} hidden by filters ('list --no-hide' shows them)\n"
+        )
+
+
+def print_columns(
+    columns: CachedColumns, sort: Sort, limit: int | None, as_json: bool, out: TextIO
+) -> None:
+    """Every article of the cache's columns as ``listed`` orders and cuts them
+    (the articles of the store: no query, no stories), building only the rows printed."""
+    rows = column_rows(columns, sort, limit)
+    if as_json:
+        state = read_state()
+        for article in columns.articles(rows):
+            out.write(json.dumps(article_record(article, state), ensure_ascii=False) + "\n")
+        return
+    fields = columns.fields
+    quality, provider, title = fields["quality"], fields["provider"], fields["title"]
+    for row, published in zip(rows, columns.dates(rows), strict=True):
+        out.write(line_of(published, quality[row], provider[row], title[row]) + "\n")
+
+
+def column_rows(columns: CachedColumns, sort: Sort, limit: int | None) -> list[int]:
+    """The articles (their rows in the columns) in ``sort`` order, the first ``limit``:
+    the store's keys (``date_key``, ``quality_key``) made from the stored columns."""
+    stamps, ids = columns.fields["published"], columns.fields["id"]
+    # -published.timestamp(): a whole second stored as an int is that float exactly.
+    seconds = [
+        -float(stamp) if stamp.__class__ is int else _seconds(columns, row)
+        for row, stamp in enumerate(stamps)
+    ]
+    keys: list[tuple[object, ...]]
+    if sort == "quality":
+        keys = [
+            (q is None, -(q or 0), ts, ident)
+            for q, ts, ident in zip(columns.fields["quality"], seconds, ids, strict=True)
+        ]
+    else:
+        keys = list(zip(seconds, ids, strict=True))
+    if limit is None:
+        return sorted(range(len(keys)), key=keys.__getitem__)
+    return heapq.nsmallest(limit, range(len(keys)), key=keys.__getitem__)
+
+
+def _seconds(columns: CachedColumns, row: int) -> float:
+    """``date_key``'s first part for an article whose date is not a whole second (or none)."""
+    (published,) = columns.dates([row])
+    return _NO_DATE if published is None else -published.timestamp()
 
 
 def listed(library: Library, spec: ViewSpec, limit: int | None) -> list[Article]:
@@ -169,17 +227,30 @@ def article_json(article: Article) -> dict[str, object]:
     }
 
 
+def article_record(article: Article, state: UserState) -> dict[str, object]:
+    """``article_json`` with the article's marks, as ``list --json`` prints it."""
+    record = article_json(article)
+    record["read"] = state.is_read(article.id)
+    record["starred"] = state.is_starred(article.id)
+    record["tags"] = sorted(state.tags_of(article.id))
+    return record
+
+
 def article_line(article: Article) -> str:
     """One readable line: date (in UTC, and saying so), quality, provider, title."""
-    if article.published:
-        when = article.published.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return line_of(article.published, article.quality, article.provider, article.title)
+
+
+def line_of(published: datetime | None, quality: int | None, provider: str, title: str) -> str:
+    """``article_line`` of an article's parts."""
+    if published:
+        when = published.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     else:
         when = "      (no date)     "
-    quality = f"q{article.quality:<3}" if article.quality is not None else "q-  "
+    shown = f"q{quality:<3}" if quality is not None else "q-  "
     # Cut and padded in terminal cells (as Textual measures them): a wide
     # provider name such as "한겨레" or an emoji sequence keeps titles aligned.
-    provider = fit(article.provider or "-", 20)
-    return f"{when}  {quality}  {provider}  {article.title}"
+    return f"{when}  {shown}  {fit(provider or '-', 20)}  {title}"
 
 
 def story_json(story: Story) -> dict[str, object]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import paths
-from reader.cache import IndexCache
+from reader.cache import CachedColumns, IndexCache
 from reader.errors import UsageError
 from reader.ingest import Ingest
 from reader.library import Library
@@ -46,12 +46,24 @@ def load(given: Sequence[str], *, use_cache: bool = True, hide: bool = False) ->
 
     ``hide`` leaves out what the config's hide rules match, as the reader does.
     """
+    return _ingest(given, use_cache=use_cache, hide=hide).load_all()
+
+
+def load_unless_cached(
+    given: Sequence[str], names: Collection[str], *, hide: bool = False
+) -> LoadResult | CachedColumns:
+    """``load``, or the index cache's columns (``names`` decoded) when it holds the
+    library as it is and its articles are the whole answer (``Ingest.load_unless_cached``)."""
+    return _ingest(given, use_cache=True, hide=hide).load_unless_cached(names)
+
+
+def _ingest(given: Sequence[str], *, use_cache: bool, hide: bool) -> Ingest:
     chosen = seed_paths(given)
     require_existing(chosen)
     optional = [] if given else paths.default_optional_paths()
     cache = IndexCache([*chosen, *optional]) if use_cache else None
     rules = _hide_rules() if hide else None
-    return Ingest(chosen, cache=cache, optional=optional, hide=rules).load_all()
+    return Ingest(chosen, cache=cache, optional=optional, hide=rules)
 
 
 def _hide_rules() -> HideRules | None:

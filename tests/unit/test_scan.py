@@ -246,3 +246,86 @@ def test_a_folder_taken_in_bulk_is_walked_as_entry_by_entry(tmp_path, monkeypatc
     monkeypatch.setattr(scan, "_take_plain_files", lambda *_: False)
     assert bulk == walks()
     assert bulk[5][2] is True and bulk[3][2] is False
+
+
+def _as_columns(paths: list) -> scan.Walk:
+    """What ``walk`` must give: ``scan_paths``'s files and signatures, as columns."""
+    signatures: dict = {}
+    files, problems = scan_paths(paths, signatures)
+    sigs = [signatures.get(path, (0, 0, 0)) for path, _ in files]
+    return scan.Walk(
+        [path for path, _ in files],
+        [named for _, named in files],
+        [sig[0] for sig in sigs],
+        [sig[1] for sig in sigs],
+        [sig[2] for sig in sigs],
+        problems,
+        all(path in signatures for path, _ in files),
+    )
+
+
+def _plain(tmp_path: Path) -> Path:
+    folder = tmp_path / "plain"
+    folder.mkdir(exist_ok=True)
+    for name in ("b.md", "a.txt", "c.txt", ".hidden.txt", ".DS_Store"):
+        (folder / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda tmp: [_plain(tmp)], id="plain folder"),
+        pytest.param(lambda tmp: [str(_plain(tmp)) + os.sep], id="plain folder/"),
+        pytest.param(lambda tmp: [_plain(tmp), _plain(tmp) / "a.txt"], id="and a file in it"),
+        pytest.param(lambda tmp: [_odd_folder(tmp)], id="odd folder"),
+        pytest.param(lambda tmp: [_plain(tmp) / "a.txt"], id="one file"),
+        pytest.param(lambda tmp: [_library(tmp)], id="subfolder"),
+    ],
+)
+def test_a_walk_as_columns_is_scan_paths_with_signatures(tmp_path, make):
+    paths = make(tmp_path)
+    assert scan.walk(paths) == _as_columns(paths)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        pytest.param(lambda folder: (folder / "README").write_text("x"), id="another file"),
+        pytest.param(lambda folder: (folder / "D.TXT").write_text("x"), id="odd case"),
+        pytest.param(lambda folder: (folder / "sub.md").mkdir(), id="folder named .md"),
+        pytest.param(lambda folder: os.symlink(folder / "no", folder / "x.txt"), id="dead link"),
+        pytest.param(lambda folder: os.mkfifo(folder / "pipe.txt"), id="pipe"),
+        pytest.param(lambda folder: os.symlink(folder / "a.txt", folder / "l.md"), id="link"),
+    ],
+)
+def test_a_folder_not_taken_in_bulk_is_walked_as_scan_paths_walks_it(tmp_path, odd):
+    folder = _plain(tmp_path)
+    odd(folder)
+    assert scan.walk([folder]) == _as_columns([folder])
+
+
+def test_the_bulk_walk_of_a_plain_folder_is_the_one_taken(tmp_path, monkeypatch):
+    # Proves the test above compares the bulk walk, not the fallback with itself.
+    folder = _plain(tmp_path)
+    monkeypatch.setattr(scan, "scan_paths", None)
+    assert scan.walk([folder]).paths == [str(folder / n) for n in ("a.txt", "b.md", "c.txt")]
+
+
+def test_a_walk_as_columns_raises_for_a_missing_path(tmp_path):
+    with pytest.raises(MissingPath):
+        scan.walk([tmp_path / "nowhere"])
+
+
+def test_a_file_gone_before_its_stat_makes_a_walk_not_stated(tmp_path, monkeypatch):
+    folder = _library(tmp_path)
+    real = scan.scan_paths
+
+    def vanishing(paths, signatures):
+        files, problems = real(paths, signatures)
+        del signatures[str(folder / "a.txt")]  # listed, then gone before its stat
+        return files, problems
+
+    monkeypatch.setattr(scan, "scan_paths", vanishing)
+    found = scan.walk([folder])
+    assert not found.stated and str(folder / "a.txt") in found.paths
