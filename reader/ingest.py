@@ -45,11 +45,11 @@ from reader.scan import (
     MissingPath,
     Signature,
     Walk,
+    WalkBeside,
     diff,
     let_go,
     rescan,
     scan_paths,
-    walk,
 )
 from reader.seedfile import load_seed_file
 
@@ -330,11 +330,15 @@ class Ingest:
         """The cache's columns are compared with a walk of the folders in one pass
         (lists of paths, sizes, mtimes, ctimes, named flags and scan problems),
         not file by file; a check of what changed reuses that walk."""
-        cached = self.cache.load_columns(names) if self.cache is not None else None
+        if self.cache is None:
+            return self._load_and_check()
+        walking = WalkBeside(self._roots())  # its stat calls, beside the cache's read
+        cached = self.cache.load_columns(names)
         if cached is None or not cached.paths:
+            walking.cancel()
             return self._load_and_check()
         try:
-            found: Walk | None = walk(self._roots())
+            found: Walk | None = walking.result()
         except MissingPath:
             found = None
         everything = set(cached.fields) >= set(ARTICLE_FIELDS)

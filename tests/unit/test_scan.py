@@ -329,3 +329,54 @@ def test_a_file_gone_before_its_stat_makes_a_walk_not_stated(tmp_path, monkeypat
     monkeypatch.setattr(scan, "scan_paths", vanishing)
     found = scan.walk([folder])
     assert not found.stated and str(folder / "a.txt") in found.paths
+
+
+@pytest.mark.parametrize("make", [_plain, _odd_folder, _library], ids=["plain", "odd", "sub"])
+def test_a_walk_beside_gives_what_the_walk_gives(tmp_path, make):
+    folder = make(tmp_path)
+    beside = scan.WalkBeside([folder])
+    assert beside.result() == scan.walk([folder])
+
+
+def test_a_walk_beside_runs_in_a_child_for_one_plain_folder(tmp_path, monkeypatch):
+    folder = _plain(tmp_path)
+    beside = scan.WalkBeside([folder])
+    assert beside._child is not None  # forked
+    monkeypatch.setattr(scan, "walk", None)  # the parent does not walk again
+    assert beside.result().paths == [str(folder / n) for n in ("a.txt", "b.md", "c.txt")]
+
+
+def test_a_walk_beside_walks_here_when_another_thread_runs(tmp_path):
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        beside = scan.WalkBeside([_plain(tmp_path)])
+    finally:
+        stop.set()
+        other.join()
+    assert beside._child is None
+    assert beside.result() == scan.walk([tmp_path / "plain"])
+
+
+def test_a_failed_child_is_walked_again_here(tmp_path, monkeypatch):
+    folder = _plain(tmp_path)
+
+    def broken(_folder):
+        raise OSError("the child fails")
+
+    monkeypatch.setattr(scan, "_plain_folder", broken)
+    beside = scan.WalkBeside([folder])
+    assert beside._child is not None
+    monkeypatch.undo()
+    assert beside.result() == scan.walk([folder])
+
+
+def test_a_walk_beside_raises_for_a_missing_path_and_a_cancelled_one_is_reaped(tmp_path):
+    with pytest.raises(MissingPath):
+        scan.WalkBeside([tmp_path / "nowhere"]).result()
+    beside = scan.WalkBeside([_plain(tmp_path)])
+    pid = beside._child[0]
+    beside.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # reaped already
