@@ -11,8 +11,6 @@ import sys
 from reader.cli.arguments import Subparsers
 from reader.cli.loading import load, open_library, parse_query
 from reader.formatting import plural
-from reader.library import ViewSpec
-from reader.text import strip_controls
 
 NAME = "fulltext"
 
@@ -39,6 +37,8 @@ def _count(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from reader.fulltext.batch import fetch_many
     from reader.fulltext.storage import TextStore
+    from reader.library import ViewSpec
+    from reader.text import strip_controls
 
     # An empty --query is no query, as it has always been here.
     query = parse_query(args.query) if args.query else None

@@ -19,14 +19,14 @@ from reader.cache import ARTICLE_FIELDS, CachedColumns
 from reader.cli.arguments import Subparsers, add_no_cache, add_paths, positive_int
 from reader.cli.loading import load, load_unless_cached, open_library, parse_query, read_state
 from reader.formatting import fit, iso_utc, plural
-from reader.library import ALL, Library, ViewSpec
 from reader.model import Article
 from reader.store import SORTS, Sort, date_key, quality_key
-from reader.stories import Story
 
 if TYPE_CHECKING:
+    from reader.library import Library, ViewSpec
     from reader.query import Query
     from reader.state import UserState
+    from reader.stories import Story
 
 NAME = "list"
 SORT_KEYS = {"date": date_key, "quality": quality_key}  # the store's orders
@@ -74,6 +74,8 @@ def list_query(args: argparse.Namespace) -> Query | None:
     None when none is given. Its text typed in the reader's search bar
     (``topic:"AI" is:unread (facial)``) shows the same articles.
     """
+    if args.query is None and args.topic is None and not args.unread and not args.starred:
+        return None  # and the query language is not even imported
     from reader.query import Query
     from reader.query.tree import And, Is, Node, Topic
     from reader.text import fold
@@ -110,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
         result = loaded
     else:
         result = load(args.paths, use_cache=not args.no_cache, hide=not args.no_hide)
+    from reader.library import ViewSpec
+
     needs_marks = args.json or (query is not None and query.needs_marks)
     texts = None
     if args.query is not None:  # words match the fetched full texts too
@@ -202,6 +206,8 @@ def listed(library: Library, spec: ViewSpec, limit: int | None) -> list[Article]
     sorting all of them: ``nsmallest`` gives what the sorted list starts with
     (~0.1 s less at 100,000 articles).
     """
+    from reader.library import ALL
+
     plain = spec.search is None and not spec.stories and not spec.hide_read
     if limit is not None and plain and spec.scope == ALL:
         return heapq.nsmallest(limit, library.store, key=SORT_KEYS[spec.sort])

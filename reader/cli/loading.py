@@ -19,15 +19,14 @@ from reader import paths
 from reader.cache import CachedColumns, IndexCache
 from reader.errors import UsageError
 from reader.ingest import Ingest
-from reader.library import Library
 from reader.model import LoadResult
-from reader.state import UserState
-from reader.store import Store
 
 if TYPE_CHECKING:
     from reader.fulltext import TextStore
+    from reader.library import Library
     from reader.query import Query
     from reader.query.hide import HideRules
+    from reader.state import UserState
 
 
 def seed_paths(given: Sequence[str]) -> list[Path]:
@@ -79,6 +78,8 @@ def _hide_rules() -> HideRules | None:
 
 def read_state() -> UserState:
     """The marks, read without writing, moving or creating anything."""
+    from reader.state import UserState
+
     state = UserState(readonly=True)
     state.close()
     if state.warning:
@@ -112,6 +113,9 @@ def open_library(
     texts that words also match. ``stories``: group the stories first, from
     the loaded articles as the reader groups them.
     """
+    from reader.library import Library
+    from reader.store import Store
+
     state = read_state() if marks else _no_marks()
     library = Library(Store(result.articles), state, lambda: datetime.now(UTC))
     library.texts = texts
@@ -123,6 +127,8 @@ def open_library(
 
 
 def _no_marks() -> UserState:
+    from reader.state import UserState
+
     # No marks, for an answer that never asks them: read-only on a path that
     # cannot exist (under a file), it opens, reads and creates nothing.
     return UserState(Path(os.devnull, "no-marks.sqlite3"), readonly=True)

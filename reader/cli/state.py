@@ -12,7 +12,6 @@ from reader.cli.arguments import Subparsers
 from reader.cli.loading import read_state
 from reader.errors import UsageError
 from reader.formatting import plural
-from reader.state import UserState
 
 NAME = "state"
 
@@ -77,6 +76,8 @@ def _import(args: argparse.Namespace) -> int:
     records = data.get("marks") if isinstance(data, dict) else data
     if not isinstance(records, list):
         raise UsageError(f"{args.file} has no list of marks (write one with 'state export')")
+    from reader.state import UserState
+
     state = UserState()
     try:
         merged = state.import_marks(records, allow_unread=args.allow_unread)
