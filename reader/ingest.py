@@ -317,16 +317,28 @@ class Ingest:
         assert isinstance(loaded, LoadResult)
         return loaded
 
-    def load_unless_cached(self, names: Collection[str]) -> LoadResult | CachedColumns:
+    def load_unless_cached(
+        self,
+        names: Collection[str],
+        meanwhile: Callable[[CachedColumns], object] | None = None,
+    ) -> LoadResult | CachedColumns:
         """``load_all``, except when the index cache holds every file as it is (a
         check would find nothing changed) and its articles are the result's as
         they stand (no hide rule, no two files of one article): then the cache's
         columns, with the Article fields ``names`` (and ids) decoded and no
         Article built, for a caller that needs a few articles of 100,000
-        (``list --limit 5``)."""
-        return self._load_all({*names, "id"}, columns=True)
+        (``list --limit 5``). ``meanwhile`` is called with the columns that may
+        be the answer while the folders are still being walked (to sort them):
+        they are the answer only if they are returned."""
+        return self._load_all({*names, "id"}, columns=True, meanwhile=meanwhile)
 
-    def _load_all(self, names: Collection[str], *, columns: bool) -> LoadResult | CachedColumns:
+    def _load_all(
+        self,
+        names: Collection[str],
+        *,
+        columns: bool,
+        meanwhile: Callable[[CachedColumns], object] | None = None,
+    ) -> LoadResult | CachedColumns:
         """The cache's columns are compared with a walk of the folders in one pass
         (lists of paths, sizes, mtimes, ctimes, named flags and scan problems),
         not file by file; a check of what changed reuses that walk."""
@@ -337,14 +349,17 @@ class Ingest:
         if cached is None or not cached.paths:
             walking.cancel()
             return self._load_and_check()
+        ids = cached.fields["id"]
+        answer = columns and self.hide is None and len(set(ids)) == len(ids)
+        if answer and meanwhile is not None:
+            meanwhile(cached)
         try:
             found: Walk | None = walking.result()
         except MissingPath:
             found = None
         everything = set(cached.fields) >= set(ARTICLE_FIELDS)
         if found is not None and _holds(cached, found):
-            ids = cached.fields["id"]
-            if columns and self.hide is None and len(set(ids)) == len(ids):
+            if answer:
                 return cached
             if everything:
                 with self._lock, gc_pause.bulk():

@@ -104,9 +104,16 @@ def run(args: argparse.Namespace) -> int:
     if query is None and not args.stories and not args.no_cache:
         # Every article in order: the index cache's columns answer when it holds the library.
         names = ARTICLE_FIELDS if args.json else LINE_FIELDS
-        loaded = load_unless_cached(args.paths, names, hide=not args.no_hide)
+        rows: list[list[int]] = []  # sorted while the folder is walked
+
+        def sort(columns: CachedColumns) -> None:
+            rows.append(column_rows(columns, args.sort, args.limit))
+
+        loaded = load_unless_cached(args.paths, names, hide=not args.no_hide, meanwhile=sort)
         if isinstance(loaded, CachedColumns):
-            print_columns(loaded, args.sort, args.limit, args.json, out)
+            if not rows:
+                sort(loaded)
+            print_columns(loaded, rows[0], args.json, out)
             _report(sum(1 for problem in loaded.problems() if not problem.ignored), 0)
             return 0
         result = loaded
@@ -154,12 +161,9 @@ def _report(problems: int, hidden: int) -> None:
         )
 
 
-def print_columns(
-    columns: CachedColumns, sort: Sort, limit: int | None, as_json: bool, out: TextIO
-) -> None:
-    """Every article of the cache's columns as ``listed`` orders and cuts them
-    (the articles of the store: no query, no stories), building only the rows printed."""
-    rows = column_rows(columns, sort, limit)
+def print_columns(columns: CachedColumns, rows: list[int], as_json: bool, out: TextIO) -> None:
+    """These rows of the cache's columns (``column_rows``: as ``listed`` orders and
+    cuts the store's articles), building only them."""
     if as_json:
         state = read_state()
         for article in columns.articles(rows):

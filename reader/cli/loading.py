@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,11 +49,15 @@ def load(given: Sequence[str], *, use_cache: bool = True, hide: bool = False) ->
 
 
 def load_unless_cached(
-    given: Sequence[str], names: Collection[str], *, hide: bool = False
+    given: Sequence[str],
+    names: Collection[str],
+    *,
+    hide: bool = False,
+    meanwhile: Callable[[CachedColumns], object] | None = None,
 ) -> LoadResult | CachedColumns:
     """``load``, or the index cache's columns (``names`` decoded) when it holds the
     library as it is and its articles are the whole answer (``Ingest.load_unless_cached``)."""
-    return _ingest(given, use_cache=True, hide=hide).load_unless_cached(names)
+    return _ingest(given, use_cache=True, hide=hide).load_unless_cached(names, meanwhile)
 
 
 def _ingest(given: Sequence[str], *, use_cache: bool, hide: bool) -> Ingest:

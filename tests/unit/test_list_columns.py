@@ -122,7 +122,7 @@ def columns_used(monkeypatch) -> list[CachedColumns]:
 def _objects_only(monkeypatch) -> None:
     """The object path alone: the cache loaded into Articles, as before the columns."""
 
-    def load_all(given, names, *, hide=False):
+    def load_all(given, names, *, hide=False, meanwhile=None):
         return cli_loading.load(given, hide=hide)
 
     monkeypatch.setattr(list_, "load_unless_cached", load_all)

@@ -362,10 +362,10 @@ def test_a_walk_beside_walks_here_when_another_thread_runs(tmp_path):
 def test_a_failed_child_is_walked_again_here(tmp_path, monkeypatch):
     folder = _plain(tmp_path)
 
-    def broken(_folder):
+    def broken(_fd, _names):
         raise OSError("the child fails")
 
-    monkeypatch.setattr(scan, "_plain_folder", broken)
+    monkeypatch.setattr(scan, "_file_stats", broken)  # in the child alone: undone below
     beside = scan.WalkBeside([folder])
     assert beside._child is not None
     monkeypatch.undo()
@@ -380,3 +380,19 @@ def test_a_walk_beside_raises_for_a_missing_path_and_a_cancelled_one_is_reaped(t
     beside.cancel()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)  # reaped already
+
+
+def test_a_walk_beside_shares_the_stat_calls_with_its_child(tmp_path, monkeypatch):
+    folder = _plain(tmp_path)
+    for n in range(20):
+        (folder / f"{n:02}.txt").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    beside = scan.WalkBeside([folder])
+    share = beside._child[2]
+    assert 0 < share < 23
+    stated: list[list[str]] = []
+    real = scan._file_stats
+    monkeypatch.setattr(
+        scan, "_file_stats", lambda fd, names: stated.append(names) or real(fd, names)
+    )
+    assert beside.result() == scan.walk([folder])
+    assert stated[0] == sorted(os.listdir(folder))[2:][share:]  # here: the rest (hidden aside)
