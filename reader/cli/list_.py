@@ -13,6 +13,7 @@ import heapq
 import json
 import sys
 from datetime import UTC, datetime
+from itertools import compress
 from typing import TYPE_CHECKING, TextIO
 
 from reader.cache import ARTICLE_FIELDS, CachedColumns
@@ -179,6 +180,13 @@ def column_rows(columns: CachedColumns, sort: Sort, limit: int | None) -> list[i
     """The articles (their rows in the columns) in ``sort`` order, the first ``limit``:
     the store's keys (``date_key``, ``quality_key``) made from the stored columns."""
     stamps, ids = columns.fields["published"], columns.fields["id"]
+    if sort == "date" and limit is not None and limit < len(stamps) and _whole_seconds(stamps):
+        # The first few by date are among those at least as new as the limit-th
+        # newest date: only those are keyed and sorted (ties on it included).
+        cutoff = heapq.nlargest(limit, stamps)[-1]
+        rows = list(compress(range(len(stamps)), map(cutoff.__le__, stamps)))
+        newest = {row: (-float(stamps[row]), ids[row]) for row in rows}
+        return sorted(rows, key=newest.__getitem__)[:limit]
     # -published.timestamp(): a whole second stored as an int is that float exactly.
     seconds = [
         -float(stamp) if stamp.__class__ is int else _seconds(columns, row)
@@ -195,6 +203,11 @@ def column_rows(columns: CachedColumns, sort: Sort, limit: int | None) -> list[i
     if limit is None:
         return sorted(range(len(keys)), key=keys.__getitem__)
     return heapq.nsmallest(limit, range(len(keys)), key=keys.__getitem__)
+
+
+def _whole_seconds(stamps: list[object]) -> bool:
+    """Whether every article has a date stored as whole seconds (none undated)."""
+    return set(map(type, stamps)) == {int}
 
 
 def _seconds(columns: CachedColumns, row: int) -> float:

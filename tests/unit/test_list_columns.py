@@ -227,3 +227,20 @@ def test_columns_come_only_from_a_cache_that_holds_the_folder_as_it_is(tmp_path)
     changed = session().load_unless_cached(["title"])
     assert isinstance(changed, LoadResult) and len(changed.articles) == len(first.articles) - 1
     assert session().load_all() == Ingest([folder], workers=1).load_all()
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 5, 6])
+def test_the_first_few_of_whole_second_dates_and_ties_are_the_articles_first_few(
+    capsys, monkeypatch, tmp_path, columns_used, limit
+):
+    # Every date a whole second (the shortcut that keys only the newest few), with
+    # ties on the cut-off date that the ids must order.
+    folder = tmp_path / "seeds"
+    dates = ["2024-03-10T08:00:00Z"] * 3 + ["2024-03-11T08:00:00Z", "2023-01-01T00:00:00Z"] * 2
+    for n, date in enumerate(dates):
+        _write(folder / f"{n:02d}.txt", f"Article {n}", date=date, quality=n, n=n)
+    _list(capsys, str(folder))  # the cache
+    columns = _list(capsys, "--limit", str(limit), str(folder))
+    assert len(columns_used) == 1
+    _objects_only(monkeypatch)
+    assert _list(capsys, "--limit", str(limit), str(folder)) == columns
