@@ -334,6 +334,8 @@ class Library:
             return unread, len(stories)
         shown = articles if isinstance(articles, Sequence) else list(articles)
         read, store = self.state.read_ids, self.store
+        if not read:  # a first load: nothing to count (~30 ms a refresh at 100,000)
+            return len(shown), len(shown)
         if len(shown) == len(store) and len(read) < len(shown):
             # Every article (a view is a subset of the store, each article once):
             # count the read marks, not the articles (~60 ms at 100,000 each time).

@@ -120,6 +120,12 @@ def test_counts_of_every_article_and_of_a_part_agree_with_counting_one_by_one(
     assert library.counts(every, by_story=False) == (0, 4)
 
 
+def test_counts_with_no_marks_are_every_article_unread(library: Library) -> None:
+    every = library.articles(ViewSpec(ALL))
+    assert library.counts(every[1:], by_story=False) == (3, 3)  # a part: nothing to count
+    assert library.counts(iter(every), by_story=False) == (4, 4)
+
+
 def test_sidebar_counts_follow_marks_and_a_new_store(library: Library) -> None:
     assert {e.scope: e.unread for e in library.sidebar(False)}[Topic("AI")] == 2
     library.state.mark_read(["b"])

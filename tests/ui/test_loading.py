@@ -1,0 +1,74 @@
+"""A cold load's reports to the screen: progress at a bounded rate, nothing lost,
+and a top line that does not recount the list when only the progress moved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.ingest import Loaded, Progress
+from reader.model import Article, LoadResult
+from reader.tui.loading import PROGRESS_EVERY, coalesced
+from reader.widgets.status_bar import StatusBar
+
+from .conftest import wait_loaded
+
+
+def _article(n: int) -> Article:
+    return Article(id=f"https://example.com/{n}", title=f"Article {n}", path=f"/seeds/{n}.txt")
+
+
+def test_progress_is_coalesced_and_no_article_is_lost() -> None:
+    a, b, c, d = (_article(n) for n in range(4))
+    loaded = Loaded(LoadResult(), from_cache=False, seconds=1.0)
+    events = [
+        Progress(0, 2_000),
+        Progress(500, 2_000, (a,)),
+        Progress(1_000, 2_000, (b,)),
+        Progress(1_500, 2_000, (c,)),
+        Progress(2_000, 2_000, (d,)),
+        loaded,
+    ]
+    step = PROGRESS_EVERY * 0.4
+    times = iter([0.0, step, 2.6 * step, 3.0 * step, 6.0 * step])
+    out = list(coalesced(events, clock=lambda: next(times)))
+    # The first progress at once; one left out within PROGRESS_EVERY of the last
+    # shown comes with the next; Loaded at once, whatever was pending.
+    assert out == [
+        Progress(0, 2_000),
+        Progress(1_000, 2_000, (a, b)),
+        Progress(2_000, 2_000, (c, d)),
+        loaded,
+    ]
+
+
+def test_progress_left_out_before_loaded_is_not_needed() -> None:
+    a = _article(1)
+    loaded = Loaded(LoadResult([a]), from_cache=False, seconds=1.0)
+    times = iter([0.0, 0.0])
+    out = list(coalesced([Progress(0, 1), Progress(1, 1, (a,)), loaded], clock=lambda: next(times)))
+    assert out == [Progress(0, 1), loaded]  # the Loaded result holds every article
+
+
+def _status(app) -> str:
+    return str(app.query_one(StatusBar).render())
+
+
+async def test_progress_only_keeps_the_counts_until_the_list_changes(
+    app_factory, many_dir: Path
+) -> None:
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        reading, shown = app.reading, app.article_list.articles
+        assert "60 articles, 60 unread" in _status(app)
+        # A mark the top line has not counted yet: only a full update counts it.
+        app.library.state.read_ids.add(shown[0].id)
+        reading.update_status(progress_only=True)
+        assert "60 articles, 60 unread" in _status(app)
+        reading.update_status()
+        assert "60 articles, 59 unread" in _status(app)
+        # A new list is counted even when only the progress moved.
+        app.library.state.read_ids.add(shown[1].id)
+        app.article_list.set_articles(list(shown))
+        reading.update_status(progress_only=True)
+        assert "60 articles, 58 unread" in _status(app)
