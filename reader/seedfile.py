@@ -32,8 +32,8 @@ from reader.text import (
     clean_paragraphs,
     clean_url,
     host_of,
+    identity_and_key,
     loose_url_key,
-    normalize_url,
     related_keys,
 )
 
@@ -183,8 +183,8 @@ def fallback_id(title: str, published: datetime | None) -> str:
 
 def _accepted_related(
     value: Any, parent_id: str, parent_keys: set[str]
-) -> Iterator[tuple[dict[str, Any], str, str, datetime | None, str]]:
-    """The related items an article keeps: (item, title, link, date, id), at most
+) -> Iterator[tuple[dict[str, Any], str, str, str]]:
+    """The related items an article keeps: (item, title, link, id), at most
     MAX_RELATED, without self-references and duplicates (also under loose variants)."""
     if isinstance(value, dict):
         value = [value]
@@ -201,15 +201,16 @@ def _accepted_related(
         if not title:
             continue
         url = _link(item)
-        published = parse_date(item.get("publishedDateTime"))
-        rid = normalize_url(url) if url else fallback_id(title, published)
-        key = loose_url_key(url) if url else ""
+        if url:
+            rid, key = identity_and_key(url)
+        else:  # the date is read only where the id is made of it
+            rid, key = fallback_id(title, parse_date(item.get("publishedDateTime"))), ""
         if rid in seen or key in seen_keys:
             continue
         seen.add(rid)
         if key:
             seen_keys.add(key)
-        yield item, title, url, published, rid
+        yield item, title, url, rid
         kept += 1
         if kept >= MAX_RELATED:
             return
@@ -217,8 +218,9 @@ def _accepted_related(
 
 def _related(value: Any, parent_id: str, parent_keys: set[str]) -> tuple[Related, ...]:
     items = []
-    for item, title, url, published, rid in _accepted_related(value, parent_id, parent_keys):
+    for item, title, url, rid in _accepted_related(value, parent_id, parent_keys):
         provider, domain = _provider(item.get("provider"), url)
+        published = parse_date(item.get("publishedDateTime"))
         items.append(
             Related(
                 id=rid,
@@ -255,7 +257,7 @@ def build_article_only(data: dict[str, Any], path: str) -> Article:
     identity = _identity(data)
     article_id, related_value, parent_keys = identity[3:]
     accepted = _accepted_related(related_value, article_id, parent_keys)
-    return _article(data, path, identity, related_keys(item[4] for item in accepted))
+    return _article(data, path, identity, related_keys(item[3] for item in accepted))
 
 
 # What is read once and used twice: title, link, date, id, related list, own keys.
@@ -268,16 +270,18 @@ def _identity(data: dict[str, Any]) -> _Identity:
     title = _title(data)
     url = _link(data)
     published = parse_date(data.get("publishedDateTime"))
-    article_id = normalize_url(url) if url else fallback_id(title, published)
+    if url:
+        article_id, url_key = identity_and_key(url)
+    else:
+        article_id = fallback_id(title, published)
     # An explicit id tells apart articles that share a link (feed items with distinct guids).
     explicit = clean_line(coerce_str(data.get("id")) or "", 2_000)
     if explicit:
         article_id = explicit
-    own_links = [url] + [
-        clean_url(coerce_str(data.get(key)) or "")
-        for key in ("originalUrl", "ampWebUrl", "cdnAmpWebUrl")
-    ]
-    parent_keys = {loose_url_key(link) for link in own_links if link}
+    parent_keys = {url_key} if url else set()
+    for key in ("originalUrl", "ampWebUrl", "cdnAmpWebUrl"):
+        if link := clean_url(coerce_str(data.get(key)) or ""):
+            parent_keys.add(loose_url_key(link))
     return title, url, published, article_id, data.get("related"), parent_keys
 
 

@@ -131,8 +131,7 @@ def loose_url_key(url: str) -> str:
         return ""
     plain = _plain_link(url)
     if plain is not None:
-        host, path = plain
-        return host.removeprefix("www.") + path.rstrip("/").removesuffix("/amp").rstrip("/")
+        return _plain_key(*plain)
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
@@ -147,6 +146,20 @@ def loose_url_key(url: str) -> str:
     return key
 
 
+def identity_and_key(url: str) -> tuple[str, str]:
+    """``(normalize_url(url), loose_url_key(url))``, the link taken apart once."""
+    cleaned = clean_url(url)
+    plain = _plain_link(cleaned) if cleaned else None
+    if plain is None:
+        return normalize_url(url), loose_url_key(url)
+    host, path = plain
+    return (cleaned if path else cleaned + "/"), _plain_key(host, path)
+
+
+def _plain_key(host: str, path: str) -> str:
+    return host.removeprefix("www.") + path.rstrip("/").removesuffix("/amp").rstrip("/")
+
+
 def _plain_link(url: str) -> tuple[str, str] | None:
     """(host, path) of a link of the common shape, which urlsplit would take apart
     to the same pieces: http(s), a lower-case ASCII host without port or user,
@@ -155,14 +168,23 @@ def _plain_link(url: str) -> tuple[str, str] | None:
     if not sep or scheme not in ("http", "https") or "?" in rest or "#" in rest or "@" in rest:
         return None
     host, slash, path = rest.partition("/")
+    plain = _PLAIN_HOSTS.get(host)
+    if plain is None:
+        plain = _plain_host(host)
+        if len(_PLAIN_HOSTS) < 4_096 and len(host) <= 255:
+            _PLAIN_HOSTS[host] = plain
+    return (host, slash + path) if plain else None
+
+
+def _plain_host(host: str) -> bool:
     if not host.islower() or not host.isascii() or ":" in host or "[" in host or "%" in host:
-        return None
-    if "\\" in host or not _HOST.fullmatch(host):
-        return None
-    return host, slash + path
+        return False
+    return "\\" not in host and _HOST.fullmatch(host) is not None
 
 
 _HOST = re.compile(r"[a-z0-9._-]+")
+# Hosts already looked at (the same few hundred in a library), and whether plain.
+_PLAIN_HOSTS: dict[str, bool] = {}
 
 
 def host_of(url: str) -> str:
