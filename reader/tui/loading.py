@@ -29,7 +29,7 @@ from reader.tui.messages import IngestReport, SearchReady, StoriesReady
 
 REFRESH_DURING_LOAD = 0.4  # seconds between list refreshes while files stream in
 REFRESH_SHARE = 0.05  # of the time a load may spend refreshing the list (at most)
-PROGRESS_EVERY = 0.1  # seconds between progress reports of a load (at least)
+PROGRESS_EVERY = 0.2  # seconds between progress reports of a load (at least)
 WATCH_INTERVAL = 3.0  # seconds between checks of the seed folders (at least)
 KEYS_QUIET = 0.4  # seconds without a key before a background check walks on
 

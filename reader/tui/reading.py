@@ -80,7 +80,7 @@ class Reading(Controller):
     def update_status(self, *, progress_only: bool = False) -> None:
         """Rebuild the top line. ``progress_only``: only the loading progress moved
         since the last call (the list and the marks did not), so the last counts
-        stand (counting a list of 100,000 is ~30 ms, ten times a second while loading)."""
+        stand (counting a list of 100,000 is ~30 ms, five times a second while loading)."""
         by_story = self.view_spec().story_rows
         shown, counted = self.app.article_list.articles, self._counted
         if progress_only and counted is not None and counted[0] is shown and counted[1] == by_story:

@@ -30,4 +30,5 @@ class StatusBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         for part, style in self.status.parts(self.content_region.width or None):
             text.append(part, style=style)
-        self.update(text)
+        # One line whatever it says: no layout of the screen (five times a second while loading).
+        self.update(text, layout=False)
