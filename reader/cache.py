@@ -326,6 +326,7 @@ class IndexCache:
             return None
         sizes, mtimes, ctimes, named, problem_rows, *groups = parts
         del parts
+        sizes, ctimes = _shared_numbers(sizes, mtimes, ctimes)
         columns: dict[str, list[Any]] = {}
         for names, values in zip(_FIELD_GROUPS, groups, strict=True):
             columns.update(zip(names, values, strict=True))
@@ -433,6 +434,19 @@ class CachedIndex:
     ctimes: list[int]
     named: list[bool]
     outcomes: list[Outcome]
+
+
+def _shared_numbers(
+    sizes: list[Any], mtimes: list[Any], ctimes: list[Any]
+) -> tuple[list[Any], list[Any]]:
+    """The sizes with each repeated one a single object, and the ctimes with each one
+    equal to its file's mtime that very object (marshal loads every number anew):
+    the signatures of 100,000 files written once hold ~6 MB less."""
+    share = {}.setdefault
+    sizes = [share(size, size) for size in sizes]
+    if len(mtimes) == len(ctimes):
+        ctimes = [mtime if mtime == ctime else ctime for mtime, ctime in zip(mtimes, ctimes)]  # noqa: B905
+    return sizes, ctimes
 
 
 def _article_columns(articles: list[Article]) -> dict[str, list[Any]]:

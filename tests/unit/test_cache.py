@@ -226,3 +226,25 @@ def test_entries_of_just_changed_files_are_not_cached(cache: IndexCache) -> None
     assert loaded is not None
     assert fresh.path not in loaded
     assert len(loaded) == len(entries) - 1
+
+
+def test_repeated_signature_numbers_load_as_one_object(cache: IndexCache) -> None:
+    # A file written once has its ctime equal to its mtime; many files share a size:
+    # at 100,000 files one int object each instead of three is ~6 MB.
+    entries = {
+        f"/news/{n:03d}.txt": (
+            (4_000 + n % 3, OLD + n, OLD + n if n % 2 else OLD + 7 * n),
+            _article(n),
+            False,
+        )
+        for n in range(1, 40)
+    }
+    assert cache.save(entries)
+    index = cache.load_index()
+    assert index is not None
+    assert [(s, m, c) for s, m, c in zip(index.sizes, index.mtimes, index.ctimes, strict=True)] == [
+        sig for sig, _outcome, _named in entries.values()
+    ]
+    for mtime, ctime in zip(index.mtimes, index.ctimes, strict=True):
+        assert (mtime is ctime) == (mtime == ctime)
+    assert len({id(size) for size in index.sizes}) == 3
