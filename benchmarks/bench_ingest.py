@@ -68,6 +68,7 @@ def write_feeds(
     parsing every file again."""
     from reader.cache import IndexCache
     from reader.ingest import Ingest
+    from reader.seedfile import load_detail
 
     cache = IndexCache([corpus], cache_dir) if cache_dir is not None else None
     result = Ingest([corpus], cache=cache, workers=None).load_all()
@@ -83,7 +84,7 @@ def write_feeds(
             link = article.url or f"https://example.invalid/{abs(hash(article.id))}"
             date = format_datetime(article.published) if article.published else ""
             title, guid = html.escape(article.title), html.escape(article.id)
-            text = html.escape(article.excerpt)
+            text = html.escape(load_detail(article).excerpt)
             items.append(
                 f"<item><title>{title}</title><link>{html.escape(link)}</link>"
                 f"<guid>{guid}</guid><pubDate>{date}</pubDate>"

@@ -29,6 +29,7 @@ from pathlib import Path
 from reader.fulltext import Block, Document, TextStore
 from reader.model import Article
 from reader.query import MatchContext, SearchIndex, parse
+from reader.text import search_text
 
 KEYSTROKES = (
     "f",
@@ -83,10 +84,11 @@ def make_articles(count: int, seed: int = 5) -> list[Article]:
     articles = []
     for n in range(count):
         name, domain = rng.choice(providers)
+        title = sentence(WORDS, 70)
         articles.append(
             Article(
                 id=f"https://{domain}/story/{n}",
-                title=sentence(WORDS, 70),
+                title=title,
                 path=f"/news/{n:06d}.txt",
                 url=f"https://{domain}/story/{n}",
                 provider=name,
@@ -95,7 +97,7 @@ def make_articles(count: int, seed: int = 5) -> list[Article]:
                 quality=rng.choice([None, *range(0, 120)]),
                 topics=tuple(rng.sample(topics, rng.randint(1, 3))),
                 type="video" if rng.random() < 0.05 else "article",
-                excerpt=sentence(EXCERPT_WORDS, 250),
+                search_text=search_text(title, sentence(EXCERPT_WORDS, 250)),
             )
         )
     return articles

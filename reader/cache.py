@@ -442,7 +442,8 @@ def _shared_numbers(
     """The sizes with each repeated one a single object, and the ctimes with each one
     equal to its file's mtime that very object (marshal loads every number anew):
     the signatures of 100,000 files written once hold ~6 MB less."""
-    share = {}.setdefault
+    memo: dict[Any, Any] = {}
+    share = memo.setdefault
     sizes = [share(size, size) for size in sizes]
     if len(mtimes) == len(ctimes):
         ctimes = [mtime if mtime == ctime else ctime for mtime, ctime in zip(mtimes, ctimes)]  # noqa: B905

@@ -25,10 +25,11 @@ WAIT_SECONDS = 30.0
 
 
 def article_text(article: Article, body: str = "") -> str:
-    """What a pipe receives: title, link, date, a blank line, then the text."""
+    """What a pipe receives: title, link, date, a blank line, then the text (``body``:
+    the full text, else the file's body, else its excerpt, as the caller read them)."""
     when = article.published.strftime("%Y-%m-%d %H:%M UTC") if article.published else ""
     head = [article.title, article.url, when]
-    text = body.strip() or article.excerpt
+    text = body.strip()
     return "\n".join([*head, "", text]).rstrip("\n") + "\n"
 
 
@@ -166,7 +167,7 @@ def markdown(article: Article, body: str = "") -> str:
     )
     if meta:
         lines += ["", meta]
-    text = body.strip() or article.excerpt
+    text = body.strip()
     if text:
         lines += ["", text]
     return "\n".join(lines) + "\n"

@@ -2,7 +2,7 @@
 
 ``Article`` is the hot record the list, sorting, counts and search need; it is
 what the store keeps for every article. ``ArticleDetail`` holds the heavy parts
-(related stories, images, body) and is loaded on demand for one article.
+(excerpt, related stories, images, body) and is loaded on demand for one article.
 """
 
 from __future__ import annotations
@@ -49,7 +49,10 @@ class Article:
     heat: int | None = None
     topics: tuple[str, ...] = ()
     type: str = "article"
-    excerpt: str = ""
+    # What search needs of the title and the excerpt (text.search_text): both folded,
+    # a line each. The excerpt itself is read with the detail, from the file: one
+    # copy of every excerpt in memory (the folded one) instead of two.
+    search_text: str = ""
     # What grouping stories needs of the related stories, packed (text.related_keys):
     # the related stories themselves are read with the detail.
     related_keys: bytes = b""
@@ -67,6 +70,7 @@ class ArticleDetail:
     images: tuple[Image, ...] = ()
     original_url: str = ""
     body: str = ""
+    excerpt: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from reader.text import (
     identity_and_key,
     loose_url_key,
     related_keys,
+    search_text,
 )
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -242,12 +243,14 @@ def build_article(data: dict[str, Any], path: str, body: str = "") -> tuple[Arti
     identity = _identity(data)
     article_id, related_value, parent_keys = identity[3:]
     related = _related(related_value, article_id, parent_keys)
-    article = _article(data, path, identity, related_keys(item.id for item in related))
+    excerpt = _excerpt(data)
+    article = _article(data, path, identity, related_keys(item.id for item in related), excerpt)
     detail = ArticleDetail(
         related=related,
         images=_images(data.get("images")),
         original_url=clean_url(_text(data, "originalUrl")),
         body=clean_paragraphs(body, MAX_TEXT_CHARS),
+        excerpt=excerpt,
     )
     return article, detail
 
@@ -257,7 +260,12 @@ def build_article_only(data: dict[str, Any], path: str) -> Article:
     identity = _identity(data)
     article_id, related_value, parent_keys = identity[3:]
     accepted = _accepted_related(related_value, article_id, parent_keys)
-    return _article(data, path, identity, related_keys(item[3] for item in accepted))
+    keys = related_keys(item[3] for item in accepted)
+    return _article(data, path, identity, keys, _excerpt(data))
+
+
+def _excerpt(data: dict[str, Any]) -> str:
+    return clean_paragraphs(_text(data, "excerpt"))
 
 
 # What is read once and used twice: title, link, date, id, related list, own keys.
@@ -298,7 +306,9 @@ def _title(data: dict[str, Any]) -> str:
     return title
 
 
-def _article(data: dict[str, Any], path: str, identity: _Identity, keys: bytes) -> Article:
+def _article(
+    data: dict[str, Any], path: str, identity: _Identity, keys: bytes, excerpt: str
+) -> Article:
     title, url, published, article_id = identity[:4]
     provider, domain = _provider(data.get("provider"), url)
     return Article(
@@ -313,7 +323,7 @@ def _article(data: dict[str, Any], path: str, identity: _Identity, keys: bytes) 
         heat=_heat(data.get("heat")),
         topics=_topics(data.get("topics")),
         type=clean_line(_text(data, "type"), 40).lower() or "article",
-        excerpt=clean_paragraphs(_text(data, "excerpt")),
+        search_text=search_text(title, excerpt),
         related_keys=keys,
     )
 
@@ -365,7 +375,8 @@ def load_seed_file(path: str | os.PathLike[str], *, explicit: bool = True) -> Ar
 
 
 def load_detail(article: Article) -> ArticleDetail:
-    """Re-read the heavy parts of one article from its file (about 0.3 ms)."""
+    """Re-read the heavy parts of one article from its file (about 0.3 ms): its
+    excerpt too (an ArticleDetail() with none when the file no longer holds it)."""
     outcome = read_seed_file(article.path)
     if isinstance(outcome, Problem) or outcome[0].id != article.id:
         return ArticleDetail()

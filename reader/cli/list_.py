@@ -21,6 +21,7 @@ from reader.cli.arguments import Subparsers, add_no_cache, add_paths, positive_i
 from reader.cli.loading import load, load_unless_cached, open_library, parse_query, read_state
 from reader.formatting import fit, iso_utc, plural
 from reader.model import Article
+from reader.seedfile import load_detail
 from reader.store import SORTS, Sort, date_key, quality_key
 
 if TYPE_CHECKING:
@@ -244,7 +245,7 @@ def article_json(article: Article) -> dict[str, object]:
         "heat": article.heat,
         "topics": list(article.topics),
         "type": article.type,
-        "excerpt": article.excerpt,
+        "excerpt": load_detail(article).excerpt,  # from the file: not kept in memory
         "related": article.related_count,
         "path": article.path,
     }

@@ -13,6 +13,7 @@ from reader.cli.arguments import Subparsers
 from reader.cli.loading import load
 from reader.errors import UsageError
 from reader.model import Article
+from reader.seedfile import load_detail
 from reader.store import Store
 from reader.text import strip_controls
 
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             "url": article.url,
             "provider": article.provider,
             "published": _when(article),
-            "excerpt": article.excerpt,
+            "excerpt": load_detail(article).excerpt,
             "text": document.plain_text() if document is not None else None,
             "text_error": error,
             "final_url": stored.final_url if stored is not None else None,
@@ -95,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
     if document is None:
         if error:
             out.write(f"(no full text: {error})\n\n")
-        out.write(textwrap.fill(strip_controls(article.excerpt), width) + "\n")
+        excerpt = load_detail(article).excerpt
+        out.write(textwrap.fill(strip_controls(excerpt), width) + "\n")
         return 1 if args.fetch else 0
     previous = ""
     for block in document.blocks:

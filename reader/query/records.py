@@ -7,13 +7,15 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 from reader.model import Article
-from reader.text import fold
+from reader.text import fold, search_text
 
 _NAN = math.nan
 
-# A record is the folded form of one article, in this order:
-_ARTICLE, _TEXT, _TOPICS, _PROVIDER, _TYPE, _QUALITY_COL, _TIME = range(7)
-_Record = tuple  # (Article, str, frozenset[str], str, str, float, float)
+# A record is the folded form of one article, in this order: the article, its title
+# and excerpt (Article.search_text itself: no copy), topics, "provider\ndomain",
+# type, quality, time, and the provider's name (words match it too).
+_ARTICLE, _TEXT, _TOPICS, _PROVIDER, _TYPE, _QUALITY_COL, _TIME, _NAME = range(8)
+_Record = tuple  # (Article, str, frozenset[str], str, str, float, float, str)
 
 
 def _timestamp(when: datetime | None) -> float:
@@ -42,13 +44,14 @@ def _record(
         number = shared.setdefault(("q", number), number) if number == number else _NAN
     return (
         article,
-        # One fold call for both (half the overhead); NUL survives it as a separator.
-        fold(f"{article.title}\0{article.excerpt}").replace("\0", "\n") + "\n" + provider,
+        # Every article read from a file has it; one made without (a test's) has no excerpt.
+        article.search_text or search_text(article.title, ""),
         topics,
         where,
         fold_repeated(article.type),
         number,
         _timestamp(article.published),
+        provider,
     )
 
 
@@ -58,6 +61,7 @@ class _Columns:
     def __init__(self, records: list[_Record]) -> None:
         self.records = records
         self._columns: dict[int | str, list] = {}
+        self._distinct: dict[int, frozenset] = {}
         # An int key is a record column; the one str key, "id", is read off the article.
         self._row_of: dict[str, int] | None = None
 
@@ -82,6 +86,13 @@ class _Columns:
             row_of = self._row_of = {article_id: n for n, article_id in enumerate(self.get("id"))}
         get = row_of.get
         return sorted(row for row in map(get, ids) if row is not None)
+
+    def distinct(self, key: int) -> frozenset:
+        """The column's distinct values (its values repeat: providers, types)."""
+        values = self._distinct.get(key)
+        if values is None:
+            values = self._distinct[key] = frozenset(self.get(key))
+        return values
 
     def values(self, key: int | str, candidates: Sequence[int]) -> Iterable:
         """The column's values at the candidate rows (a range means every row)."""

@@ -12,6 +12,7 @@ from typing import Literal
 from reader.model import Article
 from reader.query.records import (
     _ARTICLE,
+    _NAME,
     _PROVIDER,
     _QUALITY_COL,
     _TEXT,
@@ -127,13 +128,19 @@ class Text(_Leaf):
     texts: Texts = "ask"
 
     def test(self, record: _Record, ctx: MatchContext) -> bool:
-        if self.value in record[_TEXT]:
+        if self.value in record[_TEXT] or self.value in record[_NAME]:
             return True
         return record[_ARTICLE].id in _text_ids(self.value, self.texts, ctx)
 
     def mask(self, cols: _Columns, cand: Sequence[int], ctx: MatchContext) -> Iterable[bool]:
-        found = map(contains, cols.values(_TEXT, cand), repeat(self.value))
-        ids = _text_ids(self.value, self.texts, ctx)
+        value = self.value
+        found: Iterable[bool] = map(contains, cols.values(_TEXT, cand), repeat(value))
+        # The title and excerpt, or the provider's name: a few hundred names, most
+        # often none of them holding the word.
+        names = frozenset(name for name in cols.distinct(_NAME) if value in name)
+        if names:
+            found = map(or_, found, map(names.__contains__, cols.values(_NAME, cand)))
+        ids = _text_ids(value, self.texts, ctx)
         if not ids:
             return found  # no full text has it: today's one pass
         return map(or_, found, map(ids.__contains__, cols.values("id", cand)))

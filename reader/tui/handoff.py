@@ -183,14 +183,15 @@ class HandoffActions(Controller):
         )
 
     def _handoff_body(self, article: Article) -> str:
-        """The full text when one is stored, else the file's body ("" : the excerpt)."""
+        """The full text when one is stored, else the file's body, else its excerpt."""
         stored = self.app.texts.get(article.id)
         if stored is not None and stored.plain:
             return stored.plain
         try:
-            return load_detail(article).body
+            detail = load_detail(article)
         except OSError:
             return ""
+        return detail.body if detail.body.strip() else detail.excerpt
 
     def _target_link(self) -> tuple[str, Article | None]:
         """The link the user means: the highlighted related story when the detail has focus."""

@@ -104,8 +104,8 @@ def article_text(
     document = full.document if full is not None else None
     if document is not None:
         _append_document(body, document, highlighter)
-    elif article.excerpt:
-        body.append_text(_highlighted(article.excerpt, "", highlighter))
+    elif detail.excerpt:
+        body.append_text(_highlighted(detail.excerpt, "", highlighter))
     else:
         body.append("(no excerpt)", style="dim")
     body.append("\n")
@@ -232,7 +232,7 @@ def _as_related(article: Article) -> Related:
         id=article.id,
         title=article.title,
         url=article.url,
-        excerpt=article.excerpt,
+        # No excerpt: an article of the library opens as itself, never as this entry.
         provider=article.provider,
         domain=article.domain,
         published=article.published,

@@ -13,7 +13,7 @@ import reader.cache as cache_module
 from reader import seedfile
 from reader.cache import IndexCache
 from reader.model import Article, Problem
-from reader.text import related_keys
+from reader.text import related_keys, search_text
 
 OLD = 1_600_000_000 * 10**9  # an mtime well outside the racy window
 
@@ -31,7 +31,7 @@ def _article(n: int, **changes: object) -> Article:
         "heat": None,
         "topics": ("AI", "AWS AI"),
         "type": "article",
-        "excerpt": "An excerpt\n\nin two paragraphs.",
+        "search_text": search_text(f"Title {n} [WIP] é 한겨레", "An excerpt\n\nin two paragraphs."),
         "related_keys": related_keys(("https://example.com/1", "https://other.org/x")),
     }
     values.update(changes)
@@ -248,3 +248,26 @@ def test_repeated_signature_numbers_load_as_one_object(cache: IndexCache) -> Non
     for mtime, ctime in zip(index.mtimes, index.ctimes, strict=True):
         assert (mtime is ctime) == (mtime == ctime)
     assert len({id(size) for size in index.sizes}) == 3
+
+
+def test_a_warm_library_keeps_excerpts_only_folded_and_finds_their_words(tmp_path: Path) -> None:
+    from reader.ingest import Ingest
+    from reader.query import MatchContext, SearchIndex, parse
+
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "---\ntitle: Storm over the Gulf\nexcerpt: 'Winds of Café strength.\\nSecond line.'\n---\n"
+    )
+    (folder / "b.txt").write_text("---\ntitle: Calm day\nexcerpt: Nothing at all.\n---\n")
+    cache = IndexCache([folder], cache_dir=tmp_path / "cache")
+    cold = Ingest([folder], cache=cache, workers=1).load_all()
+    warm = Ingest([folder], cache=IndexCache([folder], cache_dir=tmp_path / "cache")).load_all()
+    assert warm.articles == cold.articles and warm.articles[0] is not cold.articles[0]
+    storm = next(a for a in warm.articles if a.title.startswith("Storm"))
+    assert not hasattr(storm, "excerpt")  # the raw excerpt is the file's, read with the detail
+    assert storm.search_text == "storm over the gulf\nwinds of cafe strength. second line."
+    assert seedfile.load_detail(storm).excerpt == "Winds of Café strength.\nSecond line."
+    index = SearchIndex(warm.articles)
+    context = MatchContext()
+    assert index.filter(warm.articles, parse("cafe strength"), context) == [storm]

@@ -122,6 +122,9 @@ def test_list_json_fields(capsys, seeds_dir):
     assert (grio["type"], grio["related"]) == ("article", 1)
     assert grio["path"] == str(seeds_dir / "000_310119c898b6a1e9.txt")
     assert gulf["published"] == "2020-06-11T03:28:00Z"
+    # Read from the file (not kept in memory), the same from a warm cache.
+    assert grio["excerpt"].startswith("Amid nationwide protests against police brutality")
+    assert json_lines(run(capsys, "list", "--json", seeds_dir)[1]) == [grio, gulf]
 
 
 def test_list_json_converts_offsets_and_prints_null_dates(capsys, folder):

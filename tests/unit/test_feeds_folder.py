@@ -14,7 +14,7 @@ from reader.feeds.feed_folder import article_files, write_articles
 from reader.feeds.parse import parse_feed
 from reader.ingest import Ingest
 from reader.model import Article
-from reader.seedfile import read_seed_file
+from reader.seedfile import load_detail, read_seed_file
 from reader.text import normalize_url
 
 FEED_URL = "https://feed.example/rss.xml"
@@ -41,7 +41,7 @@ def test_an_rss_item_becomes_a_seed_article(tmp_path: Path) -> None:
     assert first.url == "https://feed.example/posts/1"  # resolved against the feed URL
     assert first.id == normalize_url(first.url)
     assert first.published == datetime(2020, 6, 11, 16, 14, tzinfo=UTC)
-    assert first.excerpt == "Hello world & friends"  # tags and script dropped
+    assert load_detail(first).excerpt == "Hello world & friends"  # tags and script dropped
     assert (first.provider, first.domain) == ("Twenty & Co", "twenty.example")
     assert first.topics == ("Tech", "AI", "Computer Vision")
     outcome = read_seed_file(first.path)
@@ -62,7 +62,7 @@ def test_json_feed_and_atom_articles(tmp_path: Path) -> None:
     write(tmp_path / "json", JSON_11)
     write(tmp_path / "atom", ATOM_10)
     json_first = load(tmp_path / "json")[0]
-    assert json_first.excerpt == "Plain text body"
+    assert load_detail(json_first).excerpt == "Plain text body"
     assert json_first.published == datetime(2020, 6, 11, 16, 14, tzinfo=UTC)
     atom_first = load(tmp_path / "atom")[0]
     assert atom_first.title == "First post"  # type="html" title: tags dropped

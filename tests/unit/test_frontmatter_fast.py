@@ -187,7 +187,7 @@ YAML_11 = [
     ("quality: 1_000", "quality", 1000),
     ("topics: [on, off, yes, no, AI]", "topics", ("AI",)),  # booleans in 1.1: dropped
     ("topics: ['on', 'yes', AI]", "topics", ("on", "yes", "AI")),
-    ("excerpt: first\nexcerpt: second", "excerpt", "second"),  # duplicate keys: the last
+    ("excerpt: first\nexcerpt: second", "search_text", "t\nsecond"),  # duplicate keys: the last
     ("type: VIDEO\ntype: podcast", "type", "podcast"),
 ]
 

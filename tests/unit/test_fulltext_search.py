@@ -15,12 +15,14 @@ from reader.model import Article
 from reader.query import MatchContext, QueryError, SearchIndex, parse
 from reader.state import UserState
 from reader.store import Store
+from reader.text import search_text
 
 NOW = datetime(2024, 5, 1, tzinfo=UTC)
 
 
 def art(ident: str, title: str, excerpt: str = "") -> Article:
-    return Article(id=ident, title=title, path=f"/n/{ident}.txt", excerpt=excerpt)
+    text = search_text(title, excerpt)
+    return Article(id=ident, title=title, path=f"/n/{ident}.txt", search_text=text)
 
 
 def doc(*paragraphs: str) -> Document:

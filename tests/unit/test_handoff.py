@@ -29,7 +29,6 @@ def _article(tmp_path: Path) -> Article:
         path=str(tmp_path / "a.txt"),
         url="https://e.example/1?a=1&b=$(id)",
         published=datetime(2020, 6, 11, 16, 14, tzinfo=UTC),
-        excerpt="The excerpt.",
         provider="Gulf News",
     )
 
@@ -51,9 +50,11 @@ def test_a_hostile_title_is_only_ever_data(tmp_path: Path) -> None:
 
 def test_the_piped_text_is_title_link_date_then_the_text(tmp_path: Path) -> None:
     article = _article(tmp_path)
-    lines = article_text(article).splitlines()
-    assert lines[:5] == [article.title, article.url, "2020-06-11 16:14 UTC", "", "The excerpt."]
+    head = [article.title, article.url, "2020-06-11 16:14 UTC"]
+    # The text is the caller's: the full text, else the file's body, else its excerpt.
+    assert article_text(article, "The excerpt.").splitlines() == [*head, "", "The excerpt."]
     assert article_text(article, "The whole text.").splitlines()[4] == "The whole text."
+    assert article_text(article).splitlines() == head
 
 
 def test_a_command_that_never_exits_is_not_waited_for(tmp_path: Path) -> None:

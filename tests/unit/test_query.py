@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from datetime import UTC, datetime, timedelta
@@ -13,7 +14,7 @@ from reader import cli
 from reader.model import Article
 from reader.query import MatchContext, QueryError, SearchIndex, highlight_spans, parse
 from reader.query.tree import And, Date, Is, MatchAll, Not, Or, Provider, Quality, Text, Topic, Type
-from reader.text import fold
+from reader.text import fold, search_text
 
 NOW = datetime(2022, 6, 1, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -22,6 +23,8 @@ DAY = timedelta(days=1)
 def art(ident: str = "a", **fields: object) -> Article:
     fields.setdefault("title", f"title {ident}")
     fields.setdefault("path", f"/news/{ident}.txt")
+    # What a seed file's excerpt becomes in memory: the folded text search compares.
+    fields["search_text"] = search_text(str(fields["title"]), str(fields.pop("excerpt", "")))
     return Article(id=ident, **fields)  # type: ignore[arg-type]
 
 
@@ -503,6 +506,19 @@ def test_filter_equals_matches_on_random_articles_and_queries() -> None:
         assert index.filter(articles, query, context) == expected, query.text
         matched_some += 0 < len(expected) < len(articles)
     assert matched_some > 100  # the queries are not all trivial
+
+
+def test_words_match_as_one_text_of_title_excerpt_and_provider_did() -> None:
+    # The record tests the article's own search text and the provider's name apart
+    # (no copy of each excerpt joined to its provider): the answers of the joined text.
+    rng = random.Random(25)
+    articles = random_articles(rng, 300)
+    index = SearchIndex(articles)
+    values = [fold(v) for v in VOCAB] + ["news", "grio", "the grio", "medias", "ws", "e", "s n"]
+    for value in values + [f"{fold(a)} {fold(b)}" for a, b in itertools.pairwise(VOCAB)]:
+        joined = [a for a in articles if value in f"{a.search_text}\n{fold(a.provider)}"]
+        assert index.filter(articles, parse(f'"{value}"'), ctx()) == joined, value
+        assert [a for a in articles if parse(f'"{value}"').matches(a, ctx())] == joined, value
 
 
 def test_filter_narrows_while_typing_without_losing_matches() -> None:

@@ -17,7 +17,7 @@ from reader.ingest import Collector, Ingest
 from reader.model import Article, ArticleDetail, Problem
 from reader.seedfile import load_detail, load_seed_file, read_seed_file
 from reader.store import Store
-from reader.text import related_keys
+from reader.text import related_keys, search_text
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 GRIO = "000_310119c898b6a1e9.txt"
@@ -28,6 +28,14 @@ def article_of(path: Path) -> Article:
     outcome = load_seed_file(path)
     assert isinstance(outcome, Article), f"expected an article, got: {outcome}"
     return outcome
+
+
+def excerpt_of(path: Path) -> str:
+    """The excerpt as the detail reads it; the article's search text holds it folded."""
+    excerpt = detail_of(path).excerpt
+    article = article_of(path)
+    assert article.search_text == search_text(article.title, excerpt)
+    return excerpt
 
 
 def detail_of(path: Path) -> ArticleDetail:
@@ -59,7 +67,9 @@ def test_grio_seed_exactly(seeds_dir):
     assert article.quality == 44
     assert article.heat is None  # -1 means unknown
     assert article.type == "article"
-    assert article.excerpt.startswith("Amid nationwide protests against police brutality")
+    assert excerpt_of(seeds_dir / GRIO).startswith(
+        "Amid nationwide protests against police brutality"
+    )
     assert article.path == str(seeds_dir / GRIO)
     biden = "https://thehill.com/policy/technology/502284-biden-campaign-calls-on-facebook-to-change-political-speech-rules"
     assert article.related_keys == related_keys([biden])
@@ -159,33 +169,33 @@ def test_amp_entity_in_url_is_decoded_in_url_and_id(write_seed):
 
 
 def test_html_entities_decoded_in_title_excerpt_and_provider(write_seed):
-    article = article_of(
-        write_seed(
-            """
-            title: "It&#8217;s AT&amp;T&nbsp;time"
-            excerpt: "Q&amp;A: don&#8217;t&nbsp;panic"
-            provider:
-              name: "Ben &amp; Jerry&#8217;s"
-            """
-        )
+    path = write_seed(
+        """
+        title: "It&#8217;s AT&amp;T&nbsp;time"
+        excerpt: "Q&amp;A: don&#8217;t&nbsp;panic"
+        provider:
+          name: "Ben &amp; Jerry&#8217;s"
+        """
     )
+    article = article_of(path)
     assert article.title == "It\u2019s AT&T time"
-    assert article.excerpt == "Q&A: don\u2019t panic"
+    assert excerpt_of(path) == "Q&A: don\u2019t panic"
     assert article.provider == "Ben & Jerry\u2019s"
 
 
 def test_escaped_line_breaks_in_excerpt_become_newlines(write_seed):
     # Single quotes keep the backslashes: the crawler wrote the escapes as text.
-    article = article_of(write_seed("title: t\nexcerpt: 'one\\r\\ntwo\\nthree'\n"))
-    assert article.excerpt == "one\ntwo\nthree"
-    real = article_of(write_seed('title: t\nexcerpt: "one\\r\\ntwo\\rthree"\n', "b.txt"))
-    assert real.excerpt == "one\ntwo\nthree"
+    assert (
+        excerpt_of(write_seed("title: t\nexcerpt: 'one\\r\\ntwo\\nthree'\n")) == "one\ntwo\nthree"
+    )
+    real = write_seed('title: t\nexcerpt: "one\\r\\ntwo\\rthree"\n', "b.txt")
+    assert excerpt_of(real) == "one\ntwo\nthree"
 
 
 def test_brackets_in_excerpt_are_kept(write_seed):
-    article = article_of(write_seed('title: "[WIP] x"\nexcerpt: "see [1] and [/b] [bold]"\n'))
-    assert article.title == "[WIP] x"
-    assert article.excerpt == "see [1] and [/b] [bold]"
+    path = write_seed('title: "[WIP] x"\nexcerpt: "see [1] and [/b] [bold]"\n')
+    assert article_of(path).title == "[WIP] x"
+    assert excerpt_of(path) == "see [1] and [/b] [bold]"
 
 
 @pytest.mark.parametrize(
@@ -311,10 +321,11 @@ def test_relative_provider_logo_is_harmless(write_seed):
 
 
 def test_title_alone_is_enough(write_seed):
-    article = article_of(write_seed("title: Just a title\n"))
+    path = write_seed("title: Just a title\n")
+    article = article_of(path)
     assert article.title == "Just a title"
     assert article.id.startswith("untitled-link:")
-    assert (article.url, article.provider, article.domain, article.excerpt) == ("", "", "", "")
+    assert (article.url, article.provider, article.domain, excerpt_of(path)) == ("", "", "", "")
     assert (article.published, article.quality, article.heat) == (None, None, None)
     assert (article.topics, article.related_keys, article.type) == ((), b"", "article")
     again = article_of(write_seed("title: Just a title\n", "b.txt"))
@@ -358,7 +369,12 @@ def test_wrong_types_are_dropped_not_fatal(write_seed):
         )
     )
     assert article.title == "2020"
-    assert (article.excerpt, article.url, article.provider, article.topics) == ("", "", "", ())
+    assert (article.search_text, article.url, article.provider, article.topics) == (
+        "2020\n",
+        "",
+        "",
+        (),
+    )
     assert (article.quality, article.related_keys) == (None, b"")
 
 
@@ -383,9 +399,9 @@ def test_control_characters_are_stripped(write_seed):
     )
     article = article_of(path)
     assert article.title == "Red[31m alert now2J!"
-    assert article.excerpt == "line one]0;pwned\nline two"
+    assert excerpt_of(path) == "line one]0;pwned\nline two"
     assert article.provider == "Evil[2J Corp"
-    for text in (article.title, article.excerpt, article.provider):
+    for text in (article.title, excerpt_of(path), article.provider, article.search_text):
         assert not any(ord(ch) < 32 and ch != "\n" or 0x7F <= ord(ch) <= 0x9F for ch in text)
 
 
@@ -604,8 +620,7 @@ def test_small_merge_keys_still_work(write_seed):
 
 
 def test_scalar_aliases_are_fine(write_seed):
-    article = article_of(write_seed("title: &t Same text\nexcerpt: *t\n"))
-    assert article.excerpt == "Same text"
+    assert excerpt_of(write_seed("title: &t Same text\nexcerpt: *t\n")) == "Same text"
 
 
 def test_modest_nesting_is_accepted(write_seed):
