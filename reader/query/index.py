@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from itertools import filterfalse
 
 from reader.model import Article
-from reader.query.records import _ARTICLE, _Columns, _Record, _record
+from reader.query.records import _NAME, _PROVIDER, _TOPICS, _TYPE, _Columns, _Folds
 from reader.query.tree import (
     _TEXTS_RANK,
     And,
@@ -20,7 +20,6 @@ from reader.query.tree import (
     asking,
     certain_part,
 )
-from reader.text import fold
 
 
 def _narrowing(new: Node, old: Node) -> Node | None:
@@ -57,43 +56,33 @@ def _part_implies(new: Node, old: Node) -> bool:
 
 
 class SearchIndex:
-    """Folded search texts per article, computed once, and a fast ``filter``.
+    """A fast ``filter`` over many articles, and what it remembers.
 
-    Records are cached by article id (and recomputed if the article object for
-    an id changes). Results of recent queries over the same articles are kept,
-    so a query that narrows a previous one (typing "fac" then "faci") only
-    scans the previous matches. Not thread-safe: use it from one thread at a time.
+    The columns a query tests are made from the articles being filtered when a
+    query first asks for them (their folded texts are the articles' own; the
+    values that repeat, such as providers and topic sets, are folded once and
+    shared), and kept while the same list is filtered. Results of recent queries
+    over the same articles are kept, so a query that narrows a previous one
+    (typing "fac" then "faci") only scans the previous matches. Not thread-safe:
+    use it from one thread at a time.
     """
 
     _KEEP_RESULTS = 16
 
     def __init__(self, articles: Iterable[Article] = ()) -> None:
-        self._records: dict[str, _Record] = {}
         self._pending = list(articles)
-        self._folded: dict[str, str] = {}
-        self._shared: dict = {}
+        self._folds = _Folds()
         self._source: list[Article] | None = None
-        self._columns = _Columns([])
+        self._columns = _Columns([], self._folds)
         self._results: OrderedDict[Node, Sequence[int]] = OrderedDict()
         self._texts_generation = 0
 
-    def _fold(self, text: str) -> str:
-        # Providers, domains, topics and types repeat: fold each distinct one once.
-        folded = self._folded.get(text)
-        if folded is None:
-            folded = self._folded[text] = fold(text)
-        return folded
-
-    def _record(self, article: Article) -> _Record:
-        record = self._records.get(article.id)
-        if record is None or record[_ARTICLE] is not article:
-            record = self._records[article.id] = _record(article, self._fold, self._shared)
-        return record
-
     def warm(self) -> None:
-        """Fold the articles given to the constructor now (say, in a worker thread)."""
-        for article in self._pending:
-            self._record(article)
+        """Fold now (say, in a worker thread) what the articles given to the
+        constructor repeat: their providers, domains, topics and types."""
+        columns = _Columns(self._pending, self._folds)
+        for key in (_TOPICS, _PROVIDER, _TYPE, _NAME):
+            columns.get(key)
         self._pending = []
 
     def _use(self, articles: list[Article]) -> None:
@@ -101,7 +90,7 @@ class SearchIndex:
         if self._source is not None and articles == self._source:
             return
         self._source = list(articles)
-        self._columns = _Columns([self._record(article) for article in articles])
+        self._columns = _Columns(self._source, self._folds)
         self._results.clear()
 
     def filter(self, articles: Sequence[Article], query: Query, ctx: MatchContext) -> list[Article]:

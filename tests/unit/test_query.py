@@ -521,6 +521,22 @@ def test_words_match_as_one_text_of_title_excerpt_and_provider_did() -> None:
         assert [a for a in articles if parse(f'"{value}"').matches(a, ctx())] == joined, value
 
 
+def test_the_index_tests_the_articles_own_texts_and_shares_what_repeats() -> None:
+    from reader.query.records import _NAME, _TEXT, _TOPICS
+
+    rng = random.Random(3)
+    articles = random_articles(rng, 200)
+    index = SearchIndex(articles)
+    index.warm()
+    assert index.filter(articles, parse("news OR topic:ai"), ctx())
+    columns = index._columns
+    # No copy of any article's text: the column holds the article's own string.
+    assert all(t is a.search_text for t, a in zip(columns.get(_TEXT), articles, strict=True))
+    for key in (_TOPICS, _NAME):
+        values = columns.get(key)
+        assert len({id(v) for v in values}) == len(set(values))  # one object per value
+
+
 def test_filter_narrows_while_typing_without_losing_matches() -> None:
     rng = random.Random(11)
     articles = random_articles(rng, 400)
