@@ -256,10 +256,13 @@ def _file_stats(fd: int, names: list[str]) -> Stats | None:
 
 
 def _plain_walk(folder: str, names: list[str], stats: Stats) -> Walk:
+    return Walk(_file_paths(folder, names), [False] * len(names), *stats, [])
+
+
+def _file_paths(folder: str, names: list[str]) -> list[str]:
     # As os.scandir joins an entry's path: one separator, unless the folder ends with one.
     prefix = folder if folder.endswith(os.sep) else folder + os.sep
-    paths = list(map(prefix.__add__, names))
-    return Walk(paths, [False] * len(names), *stats, [])
+    return list(map(prefix.__add__, names))
 
 
 class WalkBeside:
@@ -318,13 +321,14 @@ class WalkBeside:
         try:
             share = self._child[2] if self._child is not None else 0
             mine = _file_stats(fd, names[share:])
+            paths = _file_paths(self.given[0], names)  # while the child may still be at work
             theirs = self._collect() if share else ([], [], [])
         finally:
             os.close(fd)
         if mine is None or theirs is None:
             return walk(self.given)
-        stats = tuple(a + b for a, b in zip(theirs, mine, strict=True))
-        return _plain_walk(self.given[0], names, stats)  # type: ignore[arg-type] # three columns
+        sizes, mtimes, ctimes = (a + b for a, b in zip(theirs, mine, strict=True))
+        return Walk(paths, [False] * len(paths), sizes, mtimes, ctimes, [])
 
     def cancel(self) -> None:
         """Not needed after all: the child is stopped and reaped."""
