@@ -47,6 +47,7 @@ from reader.scan import (
     Walk,
     WalkBeside,
     diff,
+    folder_as_known,
     let_go,
     rescan,
     scan_paths,
@@ -422,6 +423,8 @@ class Ingest:
         with self._lock:
             started = time.perf_counter()
             known = self._known
+            if walked is None and self._as_known(breathe):
+                return Changes(None, seconds=time.perf_counter() - started)
             if walked is not None and walked.stated:  # the folders as a walk just found them
                 files, scan_problems, signatures, same = _scanned(walked)
             else:
@@ -471,6 +474,14 @@ class Ingest:
             )
 
     # -- inside ---------------------------------------------------------------
+
+    def _as_known(self, breathe: Callable[[], None] | None) -> bool:
+        """Whether one folder of article files alone is as the session knows it,
+        told in bulk (``scan.folder_as_known``): no entry, tuple or diff per file."""
+        known, roots = self._known, self._roots()
+        if len(roots) != 1 or known.named or known.scan_problems or not known.signatures:
+            return False
+        return folder_as_known(roots[0], known.signatures, *(() if breathe is None else (breathe,)))
 
     def _scan(
         self, breathe: Callable[[], None] | None = None, *, against_known: bool = False

@@ -422,3 +422,45 @@ def test_collect_of_distinct_articles_is_what_adding_them_one_by_one_makes(tmp_p
         taken = ingest.collect(scanned, outcomes)
         assert _collected(taken) == _collected(collector.result)
         assert taken.articles is not outcomes  # the result never shares the caller's list
+
+
+def _plain_library(tmp_path: Path) -> Path:
+    root = tmp_path / "plain"
+    for n in range(2 * scan.BREATHE_EVERY + 5):  # three steps of the bulk check
+        _write(root / f"{n:04}.txt", SEED.format(title=f"T{n}", slug=n, date="2020-01-01",
+                                                 quality=1), OLD + n)  # fmt: skip
+    return root
+
+
+def test_an_unchanged_plain_folder_is_checked_in_bulk(tmp_path, monkeypatch):
+    root = _plain_library(tmp_path)
+    session = Ingest([root], workers=1)
+    session.load_all()
+    monkeypatch.setattr(ingest, "rescan", None)  # the walk entry by entry is not taken
+    calls: list[int] = []
+    assert not session.check(lambda: calls.append(1))
+    assert len(calls) >= 3  # it breathes as the walk does
+    (root / ".hidden.txt").write_text("not an article", encoding="utf-8")
+    assert not session.check()  # a hidden file is no change
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda r: _write(r / "0003.txt", "---\ntitle: New\n---\n", OLD), id="changed"),
+        pytest.param(lambda r: _write(r / "0009x.txt", "---\ntitle: X\n---\n", OLD), id="added"),
+        pytest.param(lambda r: (r / "0004.txt").unlink(), id="removed"),
+        pytest.param(lambda r: os.utime(r / "0005.txt", ns=(OLD, OLD + 7)), id="touched"),
+        pytest.param(lambda r: (r / "0006.txt").rename(r / "0006b.txt"), id="renamed"),
+        pytest.param(lambda r: _write(r / "sub" / "s.txt", "---\ntitle: S\n---\n", OLD), id="sub"),
+        pytest.param(lambda r: (r / "0007.txt").chmod(0o644), id="chmod"),
+    ],
+)
+def test_a_plain_folder_checked_in_bulk_finds_every_change(tmp_path, change):
+    root = _plain_library(tmp_path)
+    session = Ingest([root], workers=1)
+    session.load_all()
+    change(root)
+    changes = session.check(lambda: None)
+    assert changes
+    assert _collected(changes.result) == _collected(Ingest([root], workers=1).load_all())
