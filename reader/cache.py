@@ -26,6 +26,7 @@ import time
 import zlib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
+from itertools import compress
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -411,6 +412,33 @@ class CachedColumns:
             for name in _ARTICLE_FIELDS
         }
         return _articles_from_columns(columns)
+
+    def holds(self, found: scan.Walk) -> bool:
+        """Whether the cache holds every file a walk found, as it found it, in its
+        order, and the walk's problems: what a check that finds nothing changed
+        means, compared as whole columns (C loops) rather than file by file."""
+        if not found.stated:
+            return False
+        sizes = self.sizes
+        if SCAN_PROBLEM in sizes:
+            files = [size != SCAN_PROBLEM for size in sizes]
+            by_row = {row: Problem(*values) for row, *values in self.problem_rows}
+            problems = [by_row.get(row) for row, file in enumerate(files) if not file]
+            return found.problems == problems and (
+                found.paths == list(compress(self.paths, files))
+                and found.sizes == list(compress(sizes, files))
+                and found.mtimes == list(compress(self.mtimes, files))
+                and found.ctimes == list(compress(self.ctimes, files))
+                and found.named == list(compress(self.named, files))
+            )
+        return (
+            not found.problems
+            and found.paths == self.paths
+            and found.sizes == sizes
+            and found.mtimes == self.mtimes
+            and found.ctimes == self.ctimes
+            and found.named == self.named
+        )
 
     def index(self) -> CachedIndex:
         """What ``load_index`` gives (every field must be decoded)."""

@@ -359,7 +359,7 @@ class Ingest:
         except MissingPath:
             found = None
         everything = set(cached.fields) >= set(ARTICLE_FIELDS)
-        if found is not None and _holds(cached, found):
+        if found is not None and cached.holds(found):
             if answer:
                 return cached
             if everything:
@@ -566,36 +566,6 @@ class Ingest:
             if sig is not None:  # gone before it was stat'ed: not cached
                 entries[path] = (sig, outcome, named)
         self.cache.save(entries)
-
-
-def _holds(columns: CachedColumns, found: Walk) -> bool:
-    """Whether a cache holds every file a walk found, as it found it, in its order,
-    and the same problems of the walk: what a check that finds nothing changed
-    means, compared as whole columns (C loops) rather than file by file."""
-    if not found.stated:
-        return False
-    sizes = columns.sizes
-    if SCAN_PROBLEM in sizes:
-        files = [size != SCAN_PROBLEM for size in sizes]
-        by_row = {row: Problem(*values) for row, *values in columns.problem_rows}
-        problems = [by_row.get(row) for row, file in enumerate(files) if not file]
-        if found.problems != problems:
-            return False
-        return (
-            found.paths == list(compress(columns.paths, files))
-            and found.sizes == list(compress(sizes, files))
-            and found.mtimes == list(compress(columns.mtimes, files))
-            and found.ctimes == list(compress(columns.ctimes, files))
-            and found.named == list(compress(columns.named, files))
-        )
-    return (
-        not found.problems
-        and found.paths == columns.paths
-        and found.sizes == sizes
-        and found.mtimes == columns.mtimes
-        and found.ctimes == columns.ctimes
-        and found.named == columns.named
-    )
 
 
 def _scanned(found: Walk) -> tuple[FileList, list[Problem], dict[str, Signature], bool]:
