@@ -47,6 +47,7 @@ from reader.tui import palette
 from reader.tui.detail_pages import DetailPages
 from reader.tui.dwell import DwellTracker
 from reader.tui.feeds import FeedActions
+from reader.tui.first_paint import FirstPaint
 from reader.tui.full_text import FullTexts
 from reader.tui.handoff import HandoffActions
 from reader.tui.loading import LibraryLoading
@@ -154,6 +155,7 @@ class NewsReaderApp(App[int]):
         self.dwell = DwellTracker(config.dwell_seconds, clock, self.reading.is_reading)
         self.full_texts = FullTexts(self, config.full_text, clock)
         self.mounted_sidebar: TopicSidebar | None = None  # found once mounted
+        self.first_paint = FirstPaint(self)  # what waits for the first frame
 
     def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
         """Notices carry seed and user text (links, titles, search names, feed errors):
@@ -229,6 +231,9 @@ class NewsReaderApp(App[int]):
         if self.feeds.feeds_enabled and interval > 0:
             self.call_later(self.action_fetch_feeds)
             self.set_interval(interval, self.action_fetch_feeds, name="fetch")
+
+    def on_ready(self) -> None:  # Textual: the first frame is on screen
+        self.first_paint.painted()
 
     def _notify_settings_problems(self) -> None:
         """One notice for every problem of the settings: the first, and where the rest are."""
@@ -352,11 +357,13 @@ class NewsReaderApp(App[int]):
 
     @on(StoriesReady)
     def _stories_ready(self, message: StoriesReady) -> None:
-        self.library_loading.stories_ready(message)
+        if self.query(DetailPane):  # not once the app is closing
+            self.library_loading.stories_ready(message)
 
     @on(SearchReady)
     def _search_ready(self, message: SearchReady) -> None:
-        self.library_loading.search_ready(message)
+        if self.query(DetailPane):
+            self.library_loading.search_ready(message)
 
     @on(FeedsProgress)
     def _feeds_progress(self, message: FeedsProgress) -> None:

@@ -19,9 +19,13 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import importlib.util
 import marshal
+import math
 import os
+import re
 import struct
+import sys
 import time
 import zlib
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -31,7 +35,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-from reader import __version__, coerce, frontmatter, gc_pause, model, paths, scan, seedfile, text
+from reader import __version__, gc_pause, paths, scan
 from reader.files import write_atomically
 from reader.model import Article, Problem
 from reader.scan import Signature
@@ -72,25 +76,48 @@ _COLUMNS = 5  # sizes, mtimes, ctimes, named flags, problems: the chunks before 
 _MAX_HEADER_BYTES = 1 << 20
 
 
+# The modules whose code the cached outcomes come from, and those of them whose
+# MAX_ limits bound what a file may hold (each set as a number or a product).
+_LOADER_MODULES = ("seedfile", "frontmatter", "coerce", "scan", "text", "model")
+_LIMITED_MODULES = ("seedfile", "frontmatter", "text")
+_LIMIT = re.compile(rb"^(MAX_\w+) = ([^#\n]*?)\s*(?:#.*)?$", re.MULTILINE)
+
+
+def _limit_value(module: Any, name: str, written: str) -> int | str:
+    """A limit as its source writes it, or as its module holds it once imported and
+    changed since (a test's): the same in a process that never imports the module."""
+    try:
+        default = math.prod(int(factor) for factor in written.split("*"))
+    except ValueError:
+        return written  # not a plain number: its text (a change to it is in the digest)
+    return getattr(module, name, default) if module is not None else default
+
+
 # Once per process, at import: it must describe the code this process runs.
 @functools.cache
 def _fingerprint() -> tuple[Any, ...]:
-    """What the cached outcomes depend on besides the files: a change rebuilds the cache."""
-    limits = sorted(
-        (name, value)
-        for module in (seedfile, frontmatter, text)
-        for name, value in vars(module).items()
-        if name.startswith("MAX_") and isinstance(value, int)
-    )
+    """What the cached outcomes depend on besides the files: a change rebuilds the cache.
+
+    Read from the loader's source files, not its modules: a start from the cache
+    imports no YAML parser.
+    """
     digest = hashlib.sha1()
+    limits = []
     # The parsing code itself, so that an edited loader (a checkout, an
     # editable install) never serves what the old one made.
-    for module in (seedfile, frontmatter, coerce, scan, text, model):
+    for name in _LOADER_MODULES:
+        spec = importlib.util.find_spec(f"reader.{name}")
         try:
-            with open(module.__file__ or "", "rb") as handle:
-                digest.update(handle.read())
+            with open(spec.origin if spec is not None and spec.origin else "", "rb") as handle:
+                source = handle.read()
         except OSError:
-            digest.update(b"?")
+            source = b"?"
+        digest.update(source)
+        if name in _LIMITED_MODULES:
+            module = sys.modules.get(f"reader.{name}")
+            for found in _LIMIT.finditer(source):
+                limit, written = found.group(1).decode(), found.group(2).decode()
+                limits.append((name, limit, _limit_value(module, limit, written)))
     return (
         FORMAT_VERSION,
         __version__,

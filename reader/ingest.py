@@ -52,7 +52,6 @@ from reader.scan import (
     rescan,
     scan_paths,
 )
-from reader.seedfile import load_seed_file
 
 Outcome = Article | Problem
 FileList = list[tuple[str, bool]]  # (path, named by the user) in scan order
@@ -609,6 +608,8 @@ def _from_index(
 
 
 def _load_chunk(chunk: list[tuple[str, bool]]) -> list[Article | Problem]:
+    from reader.seedfile import load_seed_file  # YAML with it: only when a file is read
+
     return [load_seed_file(path, explicit=explicit) for path, explicit in chunk]
 
 

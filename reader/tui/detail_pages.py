@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 from textual.worker import NoActiveWorker, get_current_worker
 
-from reader import seedfile
 from reader.article_cache import ArticleCache
 from reader.model import Article, ArticleDetail
 from reader.widgets.detail_pane import DetailPage
@@ -76,6 +75,13 @@ class BuiltPage:
     page: DetailPage
 
 
+def load_detail(article: Article) -> ArticleDetail:
+    """The article's details, read from its file (the loader and YAML load on first use)."""
+    from reader.seedfile import load_detail
+
+    return load_detail(article)
+
+
 def _worker_cancelled() -> bool:
     """In a worker: whether it was cancelled (a newer read-ahead replaced it)."""
     try:
@@ -92,7 +98,7 @@ def read_details(
     for article in articles:
         if cancelled():
             break
-        details.append((article, seedfile.load_detail(article)))
+        details.append((article, load_detail(article)))
     return details
 
 
@@ -170,7 +176,7 @@ class DetailPages:
         """The article's details: read now (on the event loop) unless known."""
         detail = self.details.get(article)
         if detail is None:
-            detail = seedfile.load_detail(article)
+            detail = load_detail(article)
             self.details.put(article, detail)
         return detail
 
@@ -185,6 +191,10 @@ class DetailPages:
         if page is None:
             page = build_page(self.job(article, self.detail(article), full, full_key, (0, 0)))
         return page
+
+    def index_page(self, article: Article, full: FullTextView | None = None) -> DetailPage:
+        """A page of what the index knows of ``article``, its file not read (not kept)."""
+        return build_page(self.job(article, ArticleDetail(), full, None, (0, 0)))
 
     def job(
         self,

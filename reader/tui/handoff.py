@@ -15,7 +15,6 @@ from pathlib import Path
 from reader.formatting import short_url
 from reader.fulltext.document import Link
 from reader.model import Article
-from reader.seedfile import load_detail
 from reader.text import is_web_url
 from reader.tui.controller import Controller, Host, in_thread
 from reader.tui.messages import CommandDone
@@ -188,6 +187,8 @@ class HandoffActions(Controller):
         if stored is not None and stored.plain:
             return stored.plain
         try:
+            from reader.tui.detail_pages import load_detail
+
             detail = load_detail(article)
         except OSError:
             return ""

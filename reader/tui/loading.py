@@ -143,6 +143,11 @@ class LibraryLoading:
         self.app.set_timer(max(WATCH_INTERVAL, 10 * last_seconds), self.check, name="check")
 
     def _index_library(self, articles: list[Article]) -> None:
+        # Once the list is on screen: the workers' imports and Python would hold the
+        # GIL while it is drawn (the first frame of a quick start among them).
+        self.app.first_paint.later(self._index_now, articles)
+
+    def _index_now(self, articles: list[Article]) -> None:
         self.regroup_stories(articles)
         self.warm_search(articles)
 

@@ -270,11 +270,23 @@ class Reading(Controller):
             return
         self.app.full_texts.needed(article)
         full, full_key = self.app.full_texts.view_of(article)
+        if not self.app.first_paint.done and self.app.pages.details.get(article) is None:
+            # The first frame shows what the index knows (title, dates, excerpt, link);
+            # the file's body, pictures and related stories follow it (and YAML's import).
+            self.app.detail.show_page(article, self.app.pages.index_page(article, full))
+            self.app.first_paint.later(self._show_file_of, article)
+            return
         self.app.detail.show_page(article, self.app.pages.page(article, full, full_key))
         self._show_picture(self.app.pages.details.get(article))
         # Read ahead once this frame is on screen: a worker parsing YAML beside
         # the frame would hold the GIL while the frame is drawn.
         self.app.call_after_refresh(self.prefetch_around, article)
+
+    def _show_file_of(self, article: Article) -> None:
+        """After the first frame: the article it showed from the index, read from its file."""
+        if self.app.detail.article is article and self.app.detail.related_shown is None:
+            self.app.detail.article = None
+            self.show_article(article)
 
     def _show_picture(self, detail: ArticleDetail | None) -> None:
         """The article's lead picture above its text; it follows the text (a worker)."""

@@ -391,7 +391,7 @@ async def test_the_related_list_follows_the_text(app_factory):
 
 async def test_the_next_articles_details_are_read_ahead(app_factory, many_dir: Path, monkeypatch):
     """j shows the next article without reading its file on the event loop."""
-    import reader.tui.detail_pages as pages_module
+    import reader.seedfile
 
     app = app_factory(many_dir)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -402,7 +402,7 @@ async def test_the_next_articles_details_are_read_ahead(app_factory, many_dir: P
         def no_reading(article):
             raise AssertionError(f"read {article.path} on the event loop")
 
-        monkeypatch.setattr(pages_module.seedfile, "load_detail", no_reading)
+        monkeypatch.setattr(reader.seedfile, "load_detail", no_reading)
         await pilot.press("j")
         articles = app.query_one(ArticleList)
         assert articles.article.title in body_plain(app)

@@ -4,6 +4,9 @@ screen, and the folder check steps aside while keys are being pressed."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
 import threading
 from pathlib import Path
 
@@ -103,3 +106,88 @@ def test_quiet_keys_stop_waiting_when_the_app_stops() -> None:
     keys.pressed()
     keys.wait()
     assert now[0] - keys.last_key < KEYS_QUIET  # it did not wait the keys out
+
+
+async def test_the_first_frame_shows_the_index_and_the_file_follows(app_factory, many_dir: Path):
+    """The first frame draws the first article from the index (its file unread); its
+    body and related stories are read right after that frame, as a j would."""
+    first = many_dir / "00_first.txt"
+    first.write_text(
+        "---\n" + "".join(f"{k}: {v!r}\n" for k, v in {
+            "title": "Read from the file after the frame",
+            "excerpt": "An excerpt in the index.",
+            "publishedDateTime": "2026-02-01T10:00:00Z",
+            "webUrl": "https://example.com/first",
+        }.items()) + "---\nThe body, only in the file.\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    await _warm_cache(app_factory, many_dir)
+    app = app_factory(many_dir)
+    at_first_frame: list[str] = []
+    painted = app.first_paint.painted
+
+    def first_frame() -> None:
+        at_first_frame.append(app.detail.body.plain)
+        painted()
+
+    app.first_paint.painted = first_frame  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert app.detail.article is not None
+        assert app.detail.article.title == "Read from the file after the frame"
+        [shown] = at_first_frame
+        assert "An excerpt in the index." in shown and "only in the file" not in shown
+        await pilot.pause()
+        assert "The body, only in the file." in app.detail.body.plain
+
+
+# What the first frame of a start from the index cache does without: the article
+# files' parser, YAML, and the search language (the search index is built after it).
+NOT_BEFORE_THE_FIRST_FRAME = ("yaml", "reader.seedfile", "reader.frontmatter", "reader.query")
+
+FIRST_FRAME = textwrap.dedent(
+    """
+    import asyncio, sys
+    from reader import paths
+    from reader.cli import tui  # the command line's own imports, as `newsreader` has them
+    from reader.app import make_app
+
+    modules = []
+
+    async def first_screen(app):
+        painted = app.first_paint.painted
+
+        def first_frame():
+            modules.append(set(sys.modules))
+            assert not app.library_loading.loading, "the first frame was not from the index"
+            painted()
+
+        app.first_paint.painted = first_frame
+        async with app.run_test() as pilot:
+            await pilot.pause()
+
+    async def cold_start(app):
+        async with app.run_test() as pilot:
+            await pilot.pause()
+
+    if sys.argv[1] == "cold":
+        asyncio.run(cold_start(make_app(paths.default_seed_paths())))
+        sys.exit()
+    asyncio.run(first_screen(make_app(paths.default_seed_paths())))
+    print(" ".join(sorted(m for m in sys.argv[2:] if m in modules[0])))
+    """
+)
+
+
+def test_the_first_frame_of_a_cached_start_reads_no_article_file() -> None:
+    env = {**os.environ, "TEXTUAL_ANIMATIONS": "none"}
+
+    def start(how: str) -> subprocess.CompletedProcess[str]:
+        argv = [sys.executable, "-c", FIRST_FRAME, how, *NOT_BEFORE_THE_FIRST_FRAME]
+        return subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
+
+    cold = start("cold")  # writes the index cache, in this test's own XDG folders
+    assert cold.returncode == 0, cold.stderr
+    warm = start("warm")
+    assert warm.returncode == 0, warm.stderr
+    assert warm.stdout.split() == []

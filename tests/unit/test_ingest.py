@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reader import ingest, scan
+from reader import ingest, scan, seedfile
 from reader.cache import IndexCache
 from reader.ingest import Changes, Ingest, Loaded, Progress
 from reader.model import Article, LoadResult, Problem
@@ -79,13 +79,13 @@ def cold(*paths: Path) -> LoadResult:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the files parsed, in order (serial loads only)."""
     seen: list[str] = []
-    real = ingest.load_seed_file
+    real = seedfile.load_seed_file
 
     def counting(path: str, *, explicit: bool = True) -> Article | Problem:
         seen.append(os.path.basename(path))
         return real(path, explicit=explicit)
 
-    monkeypatch.setattr(ingest, "load_seed_file", counting)
+    monkeypatch.setattr(seedfile, "load_seed_file", counting)  # what ingest reads files with
     return seen
 
 
