@@ -139,6 +139,7 @@ class NewsReaderApp(App[int]):
         self.pictures = pictures  # how pictures are drawn; None: none
         self.quit_warning: str | None = None  # marks that could not be saved, said at exit
         self.texts = texts if texts is not None else TextStore()  # full texts, in the articles db
+        self.first_paint = FirstPaint(self)  # what waits for the first frame
         self.library = Library(Store(), state, now)
         self.library.texts = self.texts
         self.view = ViewState(state)
@@ -155,7 +156,6 @@ class NewsReaderApp(App[int]):
         self.dwell = DwellTracker(config.dwell_seconds, clock, self.reading.is_reading)
         self.full_texts = FullTexts(self, config.full_text, clock)
         self.mounted_sidebar: TopicSidebar | None = None  # found once mounted
-        self.first_paint = FirstPaint(self)  # what waits for the first frame
 
     def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
         """Notices carry seed and user text (links, titles, search names, feed errors):

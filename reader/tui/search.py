@@ -15,7 +15,7 @@ from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from reader.scope import ALL, SavedSearch
-from reader.tui.controller import Controller, in_thread
+from reader.tui.controller import Controller, Host, in_thread
 from reader.tui.messages import TextsFound
 from reader.widgets.search_bar import SearchBar
 
@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 
 class SearchActions(Controller):
     """The search bar's queries and the saved searches."""
+
+    def __init__(self, app: Host) -> None:
+        super().__init__(app)
+        # The bar's input is not on the first frame: it is made once that is drawn.
+        app.first_paint.later(lambda: self.app.query_one(SearchBar).prepare())
 
     def typed_into_bar(self, event: events.Key) -> bool:
         """A character typed right after / ("/Gulf" in one burst) reaches the widget

@@ -46,23 +46,33 @@ class SearchBar(Vertical):
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        return ()  # the input is made by prepare (after the first frame), or on open
+
+    def prepare(self) -> Input:
+        """The input and the error line, mounted once: not on the first frame, which
+        never shows them (an Input is the costliest widget to set up)."""
+        found = self.query(Input)
+        if found:
+            return found.first()
+        field = Input(
             placeholder='search: words "a phrase" -exclude topic:AI provider:gulf is:unread '
             "quality:>50 after:7d",
             id="search-input",
         )
-        yield Static(id="search-error", markup=False)
+        self.mount(field, Static(id="search-error", markup=False))  # in the DOM at once
+        return field
 
     @property
     def input(self) -> Input:
-        return self.query_one(Input)
+        return self.prepare()
 
     def open(self, query: str) -> None:
         self.add_class("-open")
-        self.input.value = query
-        self.input.cursor_position = len(query)
+        field = self.input
+        field.value = query
+        field.cursor_position = len(query)
         # Focus now, not after a refresh: keys typed right after / go to the bar.
-        self.screen.set_focus(self.input)
+        self.screen.set_focus(field)
 
     def close(self) -> None:
         self.remove_class("-open")
@@ -70,6 +80,7 @@ class SearchBar(Vertical):
 
     def show_error(self, message: str | None) -> None:
         self.set_class(message is not None, "-error")
+        self.prepare()
         self.query_one("#search-error", Static).update(Text(message or ""))
 
     @on(Input.Changed)

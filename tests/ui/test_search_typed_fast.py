@@ -37,3 +37,39 @@ async def test_slash_on_a_screen_over_the_list_opens_no_search(app_factory, many
         await type_fast(pilot, "question_mark", "slash")
         assert isinstance(app.screen, HelpScreen)
         assert not app.query_one("#search").has_class("-open")
+
+
+async def test_the_first_frame_has_no_search_input(app_factory, many_dir: Path):
+    from textual.widgets import Input
+
+    app = app_factory(many_dir)
+    inputs_at_first_frame: list[int] = []
+    painted = app.first_paint.painted
+
+    def first_frame() -> None:
+        inputs_at_first_frame.append(len(app.query(Input)))
+        painted()
+
+    app.first_paint.painted = first_frame  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        assert inputs_at_first_frame == [0]
+        assert len(app.query(Input)) == 1  # made once the first frame is on screen
+
+
+async def test_a_query_typed_fast_lands_in_a_bar_not_made_yet(
+    app_factory, many_dir: Path, monkeypatch
+):
+    """/ before the bar's input is made (it is made after the first frame): / makes it
+    at once, and the keys typed right after go into it."""
+    from textual.widgets import Input
+
+    from reader.tui.first_paint import FirstPaint
+
+    monkeypatch.setattr(FirstPaint, "later", lambda self, *args: None)  # nothing comes after
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        assert not app.query(Input)
+        await type_fast(pilot, "slash", "G", "u", "f", "1", "enter")
+        assert app.view.query_text == "Guf1"
