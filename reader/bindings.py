@@ -15,11 +15,10 @@ import functools
 import itertools
 import unicodedata
 from collections.abc import Collection
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Pane:
+class Pane(NamedTuple):
     """Where bindings work: the app everywhere, or one widget or screen."""
 
     name: str  # the prefix of its binding ids: "list" for "list.down"
@@ -44,8 +43,7 @@ PANES = (
 PANE_BY_NAME = {pane.name: pane for pane in PANES}
 
 
-@dataclass(frozen=True, slots=True)
-class KeyBinding:
+class KeyBinding(NamedTuple):
     """One binding: its id (``pane.name``), default keys, action and texts.
 
     ``keys`` are Textual key names separated by commas (``"j,down"``).
@@ -68,8 +66,7 @@ class KeyBinding:
         return self.id.split(".", 1)[0]
 
 
-@dataclass(frozen=True, slots=True)
-class PaletteCommand:
+class PaletteCommand(NamedTuple):
     """A command palette entry with no key: an app action."""
 
     title: str
@@ -337,8 +334,7 @@ def written_keys(keys: str) -> str:
 # ------------------------------------------------------------------ the help screen
 
 
-@dataclass(frozen=True, slots=True)
-class HelpRow:
+class HelpRow(NamedTuple):
     section: str
     keys: str
     description: str
@@ -357,8 +353,7 @@ def help_rows(keymap: dict[str, str]) -> list[HelpRow]:
 # ------------------------------------------------------------------ keymap problems
 
 
-@dataclass(frozen=True, slots=True)
-class KeymapProblem:
+class KeymapProblem(NamedTuple):
     """What is wrong with one keymap entry; ``usable`` is False when it is dropped."""
 
     binding_id: str

@@ -19,8 +19,8 @@ import difflib
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from reader import bindings, paths, settings
 from reader.bindings import key_name
@@ -38,8 +38,7 @@ THEMES = (
 SETTINGS = settings.NAMES
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigProblem:
+class ConfigProblem(NamedTuple):
     """A setting that could not be used, where it is, and what to do about it.
 
     ``key`` is the setting (``"sort"``), ``"keymap.<binding id>"`` for one

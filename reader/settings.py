@@ -20,7 +20,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 from reader import bindings
 from reader.store import Sort
@@ -53,8 +53,7 @@ def _or_list(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
     """One of a few strings; ``values`` maps each to what it means ("" for nothing to say)."""
 
     values: dict[str, str]
@@ -73,8 +72,7 @@ class Choice:
         return ": " + _or_list(words) + "."
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
+class Flag(NamedTuple):
     """true or false."""
 
     def check(self, name: str, value: object) -> tuple[object, str | None]:
@@ -86,8 +84,7 @@ class Flag:
         return ""
 
 
-@dataclass(frozen=True, slots=True)
-class Number:
+class Number(NamedTuple):
     """A finite number from ``low`` to ``high`` (always a float); ``zero`` says what 0 does."""
 
     low: float
@@ -111,8 +108,7 @@ class Number:
         return f", from {self.low:g} to {self.high:g}; {self.zero}."
 
 
-@dataclass(frozen=True, slots=True)
-class WholeOrOff:
+class WholeOrOff(NamedTuple):
     """0 (off: ``off`` says what that means) or a whole number from ``low`` to ``high``."""
 
     low: int
@@ -136,8 +132,7 @@ class WholeOrOff:
         return f", from {self.low} to {self.high}, or 0 to {self.off}."
 
 
-@dataclass(frozen=True, slots=True)
-class Checked:
+class Checked(NamedTuple):
     """A value whose check needs more than a rule: ``reader.config`` has ``check_<name>``.
 
     ``type`` says what the value is, for whoever reads the table.
@@ -154,8 +149,7 @@ class Checked:
 Kind = Choice | Flag | Number | WholeOrOff | Checked
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(NamedTuple):
     """One setting: its name, kind (type and allowed values), default and texts.
 
     ``about`` is the description (Markdown), followed by what the kind says of

@@ -14,9 +14,8 @@ on the event loop): never the app, the library or the live store.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual.worker import NoActiveWorker, get_current_worker
 
@@ -32,8 +31,7 @@ Highlighter = Callable[[str], list[tuple[int, int]]]
 AHEAD = (1, 2, 3, -1)  # which rows around the cursor are laid out ahead
 
 
-@dataclass(frozen=True, slots=True)
-class PageKey:
+class PageKey(NamedTuple):
     """Everything a page shows besides its article and the article's file (an
     edited file is a new Article, so a page never outlives its file).
 
@@ -50,8 +48,7 @@ class PageKey:
     minute: int  # an article's age is said in minutes
 
 
-@dataclass(frozen=True, slots=True)
-class PageJob:
+class PageJob(NamedTuple):
     """One page to build in a worker: plain values only."""
 
     article: Article
@@ -66,8 +63,7 @@ class PageJob:
     size: tuple[int, int]  # the pane's (width, height): laid out at it
 
 
-@dataclass(frozen=True, slots=True)
-class BuiltPage:
+class BuiltPage(NamedTuple):
     """A page built ahead, and the key it was built for."""
 
     article: Article
@@ -130,8 +126,7 @@ def build_pages(
     return built
 
 
-@dataclass(frozen=True, slots=True)
-class ReadAhead:
+class ReadAhead(NamedTuple):
     """What to do for the rows around the cursor: read these files, build these pages."""
 
     read: tuple[Article, ...] = ()

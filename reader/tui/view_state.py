@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader.library import ViewSpec
 from reader.scope import ALL, Scope, Story, is_remembered, scope_from_key
@@ -28,16 +28,14 @@ if TYPE_CHECKING:
 VIEW_SETTING = "view"
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     """Where the user was: for the back key."""
 
     scope: Scope
     article_id: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class View:
+class View(NamedTuple):
     """The values the App holds as reactives, as one value."""
 
     scope: Scope = ALL
@@ -46,8 +44,7 @@ class View:
     stories: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Restored:
+class Restored(NamedTuple):
     """The view saved by the last run: each value None when it was not saved (or is unusable)."""
 
     scope: Scope | None = None

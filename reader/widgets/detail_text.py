@@ -6,8 +6,8 @@ http(s) links are clickable). No widget here: the pane draws these lines.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import NamedTuple
 
 from rich.style import Style
 from rich.text import Text
@@ -37,8 +37,7 @@ SEPARATOR = " · "
 ITEMS = Style(dim=True, meta={"items": True})
 
 
-@dataclass(frozen=True, slots=True)
-class FullTextView:
+class FullTextView(NamedTuple):
     """What the pane shows in place of the excerpt: the text, a fetch under way, or why not."""
 
     document: Document | None = None
@@ -53,8 +52,7 @@ def _meta_line(*parts: str) -> Text:
     return Text(SEPARATOR.join(part for part in parts if part), style=ITEMS)
 
 
-@dataclass(frozen=True, slots=True)
-class RelatedRow:
+class RelatedRow(NamedTuple):
     """One row of the related section before wrapping: a heading, a note or an entry."""
 
     text: Text

@@ -17,8 +17,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections import OrderedDict
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from rich.text import Text
 from textual import events, work
@@ -34,8 +33,7 @@ Mode = Literal["kitty", "sixel", "halfcell"]
 KEPT = 8  # decoded pictures kept in memory (each at most ~2 MB)
 
 
-@dataclass(frozen=True, slots=True)
-class PictureSetup:
+class PictureSetup(NamedTuple):
     """How pictures are drawn, decided before the app starts; ``note`` says why a
     protocol that was asked for is not used."""
 

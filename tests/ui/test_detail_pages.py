@@ -3,8 +3,9 @@ snapshots its workers get (no library, no app)."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime
+
+import pytest
 
 from reader.model import Article, ArticleDetail
 from reader.tui.detail_pages import DetailPages, PageJob, build_pages
@@ -86,10 +87,10 @@ def test_the_workers_get_plain_values_resolved_beforehand():
     assert library.asked == [articles[1].id, articles[2].id]  # on the event loop, in plan()
     for job in plan.build:
         assert isinstance(job, PageJob) and job.full is full
-        for field in dataclasses.fields(job):
-            value = getattr(job, field.name)
-            assert not isinstance(value, (DetailPages, FakeLibrary))
-        assert dataclasses.is_dataclass(job) and job.__dataclass_params__.frozen
+        for name in job._fields:
+            assert not isinstance(getattr(job, name), (DetailPages, FakeLibrary))
+        with pytest.raises(AttributeError):  # frozen: a worker cannot change it
+            job.full = None  # type: ignore[misc]
     asked = len(library.asked)
     build_pages(plan.build)
     assert len(library.asked) == asked  # building asks the library nothing
