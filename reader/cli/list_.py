@@ -21,7 +21,6 @@ from reader.cli.arguments import Subparsers, add_no_cache, add_paths, positive_i
 from reader.cli.loading import load, load_unless_cached, open_library, parse_query, read_state
 from reader.formatting import fit, iso_utc, plural
 from reader.model import Article
-from reader.seedfile import load_detail
 from reader.store import SORTS, Sort, date_key, quality_key
 
 if TYPE_CHECKING:
@@ -234,6 +233,8 @@ def listed(library: Library, spec: ViewSpec, limit: int | None) -> list[Article]
 
 def article_json(article: Article) -> dict[str, object]:
     """The JSON form of an article, as ``list --json`` prints it."""
+    from reader.seedfile import load_detail  # YAML: not imported by the reader's start
+
     return {
         "id": article.id,
         "title": article.title,

@@ -13,7 +13,6 @@ from reader.cli.arguments import Subparsers
 from reader.cli.loading import load
 from reader.errors import UsageError
 from reader.model import Article
-from reader.seedfile import load_detail
 from reader.store import Store
 from reader.text import strip_controls
 
@@ -56,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if article is None:
         raise UsageError(f"no article has the id or link {args.article[:200]}")
     from reader.fulltext.storage import TextStore
+    from reader.seedfile import load_detail  # YAML: not imported by the reader's start
 
     store = TextStore()
     if args.fetch:
