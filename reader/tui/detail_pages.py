@@ -22,7 +22,7 @@ from textual.worker import NoActiveWorker, get_current_worker
 from reader.article_cache import ArticleCache
 from reader.model import Article, ArticleDetail
 from reader.widgets.detail_pane import DetailPage
-from reader.widgets.detail_text import FullTextView
+from reader.widgets.detail_text import UNREAD, FullTextView
 
 if TYPE_CHECKING:
     from reader.library import Library, RelatedEntry
@@ -189,7 +189,7 @@ class DetailPages:
 
     def index_page(self, article: Article, full: FullTextView | None = None) -> DetailPage:
         """A page of what the index knows of ``article``, its file not read (not kept)."""
-        return build_page(self.job(article, ArticleDetail(), full, None, (0, 0)))
+        return build_page(self.job(article, UNREAD, full, None, (0, 0)))
 
     def job(
         self,

@@ -271,8 +271,8 @@ class Reading(Controller):
         self.app.full_texts.needed(article)
         full, full_key = self.app.full_texts.view_of(article)
         if not self.app.first_paint.done and self.app.pages.details.get(article) is None:
-            # The first frame shows what the index knows (title, dates, excerpt, link);
-            # the file's body, pictures and related stories follow it (and YAML's import).
+            # The first frame shows what the index knows (title, dates, topics, link);
+            # the file's excerpt, body, picture and related stories follow it (and YAML).
             self.app.detail.show_page(article, self.app.pages.index_page(article, full))
             self.app.first_paint.later(self._show_file_of, article)
             return

@@ -60,6 +60,11 @@ class RelatedRow(NamedTuple):
     marker: str = ""
 
 
+# The details of an article whose file is not read yet (the first frame's): its
+# excerpt is not known to be missing.
+UNREAD = ArticleDetail()
+
+
 def _highlighted(value: str, style: str, highlighter: Highlighter | None) -> Text:
     text = Text(value, style=style)
     if highlighter is not None:
@@ -104,7 +109,7 @@ def article_text(
         _append_document(body, document, highlighter)
     elif detail.excerpt:
         body.append_text(_highlighted(detail.excerpt, "", highlighter))
-    else:
+    elif detail is not UNREAD:
         body.append("(no excerpt)", style="dim")
     body.append("\n")
     if full is not None and document is None:
