@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from reader.feeds.refresh import FeedResult
     from reader.handoff import Outcome
     from reader.ingest import Changes, Loaded, Progress
@@ -106,7 +108,7 @@ class TextsFound(Message):
 class SearchReady(Message):
     """A search index and a link index built off the event loop."""
 
-    def __init__(self, index: SearchIndex, links: dict[int, str], generation: int) -> None:
+    def __init__(self, index: SearchIndex, links: Mapping[int, str], generation: int) -> None:
         super().__init__()
         self.index = index
         self.links = links

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 from reader.model import Article, Related
-from reader.store import Store
+from reader.store import LinkIndex, Store
 from reader.text import loose_url_key
 
 
@@ -149,3 +150,18 @@ def test_resolve_never_answers_an_article_of_another_link():
     store.adopt_link_index(Store.build_link_index(store))
     same = Related(id="https://www.e.com/two/", title="t", url="https://www.e.com/two/")
     assert store.resolve(same).id == "two"
+
+
+def test_the_link_index_answers_what_a_dict_of_its_pairs_would():
+    rng = random.Random(5)
+    for _ in range(200):
+        pairs = [(rng.randint(-3, 3) * 2**61, f"id{n}") for n in range(rng.randint(0, 12))]
+        index = LinkIndex(pairs)
+        expected = dict(pairs)  # a later pair of the same hash wins
+        assert dict(index) == expected and len(index) == len(expected)
+        for key in range(-4, 5):
+            assert index.get(key * 2**61) == expected.get(key * 2**61)
+            assert (key * 2**61 in index) == (key * 2**61 in expected)
+    articles = [make(f"a{n}", url=f"https://e.com/{n % 7}") for n in range(30)]
+    built = Store.build_link_index(articles)
+    assert dict(built) == {hash(loose_url_key(a.url)): a.id for a in articles}
