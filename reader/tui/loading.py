@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from textual.worker import get_current_worker
 
-from reader import gc_pause
+from reader import gc_pause, memory
 from reader.ingest import Changes, Loaded, Progress
 from reader.model import Article, LoadResult
 from reader.store import Sort, Store
@@ -91,6 +91,7 @@ class LibraryLoading:
         ingest, post, sort = self.app.ingest, self.app.post_message, self.app.sort
 
         def load() -> None:
+            memory.return_large_blocks()  # before the library's first large temporaries
             worker = get_current_worker()
             # Not all inside gc_pause.bulk(): a cold load takes minutes, and the cyclic
             # garbage the screen makes meanwhile would be frozen with the library.
