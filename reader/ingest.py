@@ -272,17 +272,26 @@ class Ingest:
                     self._adopt(*_from_index(index, self.hide))
                 yield Loaded(self.result, True, time.perf_counter() - started)
                 return
-            # Signatures before parsing: a file changed meanwhile is read again later.
-            files, scan_problems, signatures, _ = self._scan()
-            collector = Collector(scan_problems, self.hide)
-            outcomes: list[Outcome] = []
-            yield Progress(0, len(files))
-            for chunk in iter_load(files, workers=self.workers, chunk_size=BATCH):
-                if cancelled():
-                    return
-                fresh = tuple(a for outcome in chunk if (a := collector.add(outcome)) is not None)
-                outcomes += chunk
-                yield Progress(len(outcomes), len(files), fresh)
+            # The pool's processes start (~0.2 s each) while the folders are walked.
+            workers = self.workers if self.workers is not None else (os.cpu_count() or 1)
+            pool = start_pool(workers) if workers > 1 and _likely_large(self._roots()) else None
+            try:
+                # Signatures before parsing: a file changed meanwhile is read again later.
+                files, scan_problems, signatures, _ = self._scan()
+                collector = Collector(scan_problems, self.hide)
+                outcomes: list[Outcome] = []
+                yield Progress(0, len(files))
+                for chunk in iter_load(files, workers=workers, chunk_size=BATCH, pool=pool):
+                    if cancelled():
+                        return
+                    fresh = tuple(
+                        a for outcome in chunk if (a := collector.add(outcome)) is not None
+                    )
+                    outcomes += chunk
+                    yield Progress(len(outcomes), len(files), fresh)
+            finally:
+                if pool is not None:  # done already, or a load stopped: nothing more to parse
+                    pool.shutdown(wait=False, cancel_futures=True)
             known = _Known(signatures, _named(files), tuple(scan_problems))
             self._adopt(known, collector.result, outcomes)
             yield Loaded(self.result, False, time.perf_counter() - started)
@@ -632,33 +641,82 @@ def _from_rows(rows: list[tuple[Any, ...] | Problem]) -> list[Article | Problem]
     return [Article(*row) if isinstance(row, tuple) else row for row in rows]
 
 
+POOL_FROM = 2_000  # files from which a load is parsed in a process pool
+
+
 def iter_load(
-    files: list[tuple[str, bool]], *, workers: int | None = None, chunk_size: int = 500
+    files: list[tuple[str, bool]],
+    *,
+    workers: int | None = None,
+    chunk_size: int = 500,
+    pool: Any = None,
 ) -> Iterator[list[Article | Problem]]:
-    """Load files in chunks, in order, with one process per core for large sets."""
+    """Load files in chunks, in order, with one process per core for large sets.
+
+    ``pool`` is one ``start_pool`` started while the files were being found: it
+    is used for a large set, shut down otherwise (and always at the end)."""
     if workers is None:
         workers = os.cpu_count() or 1
     chunks = [files[i : i + chunk_size] for i in range(0, len(files), chunk_size)]
-    if workers <= 1 or len(files) < 2_000:
-        for chunk in chunks:
-            yield _load_chunk(chunk)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    try:
-        _start_resource_tracker()
-        # spawn, not fork: the caller may be a threaded TUI.
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    except (OSError, ValueError, RuntimeError):
-        # No processes to be had here: one core is slower, never wrong.
+    if pool is not None and (workers <= 1 or len(files) < POOL_FROM):
+        pool.shutdown(wait=False, cancel_futures=True)
+        pool = None
+    elif pool is None and workers > 1 and len(files) >= POOL_FROM:
+        pool = start_pool(workers)
+    if pool is None:  # a small set, or no processes to be had: one core is slower, never wrong
         for chunk in chunks:
             yield _load_chunk(chunk)
         return
     with pool:
         for rows in pool.map(_load_chunk_rows, chunks):
             yield _from_rows(rows)
+
+
+def start_pool(workers: int | None = None) -> Any:
+    """A pool of ``workers`` processes (one per core), each importing the parser
+    from now on; None where no processes can be had."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if workers is None:
+        workers = os.cpu_count() or 1
+    try:
+        _start_resource_tracker()
+        # spawn, not fork: the caller may be a threaded TUI.
+        context = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        # A process starts for each task submitted while none is idle: one each.
+        for _ in range(workers):
+            pool.submit(_ready)
+    except (OSError, ValueError, RuntimeError):
+        return None
+    return pool
+
+
+def _ready() -> None:
+    """In a new pool process: import what parsing needs before the first chunk comes."""
+    from reader.frontmatter import _fast_parser
+
+    _fast_parser()
+
+
+def _likely_large(paths: Iterable[str]) -> bool:
+    """Whether the seed paths hold at least POOL_FROM entries at their top level
+    (a millisecond: a folder is read only that far). A library in many small
+    folders is not seen as large: its pool starts once the walk has found it."""
+    count = 0
+    for path in paths:
+        try:
+            with os.scandir(path) as entries:
+                for _ in entries:
+                    count += 1
+                    if count >= POOL_FROM:
+                        return True
+        except OSError:  # a file, or nothing there: the walk says what
+            count += 1
+        if count >= POOL_FROM:
+            return True
+    return False
 
 
 def _start_resource_tracker() -> None:
