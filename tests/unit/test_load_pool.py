@@ -103,10 +103,10 @@ def test_a_stopped_load_shuts_its_pool_down(tmp_path: Path, pools: list[FakePool
 def test_likely_large_counts_the_top_level_only_that_far(tmp_path: Path) -> None:
     many = _folder(tmp_path / "many", POOL_FROM)
     few = _folder(tmp_path / "few", POOL_FROM - 2)
-    assert ingest._likely_large([str(many)])
-    assert not ingest._likely_large([str(few)])
-    assert ingest._likely_large([str(few), str(few / "00000.txt"), str(tmp_path / "gone")])
-    assert not ingest._likely_large([str(tmp_path / "gone")])
+    assert ingest.likely_large([str(many)])
+    assert not ingest.likely_large([str(few)])
+    assert ingest.likely_large([str(few), str(few / "00000.txt"), str(tmp_path / "gone")])
+    assert not ingest.likely_large([str(tmp_path / "gone")])
 
 
 def test_a_real_pool_starts_its_processes_at_once() -> None:
