@@ -96,6 +96,7 @@ def start_pool(workers: int | None = None) -> Any:
 
 def _ready() -> None:
     """In a new pool process: import what parsing needs before the first chunk comes."""
+    import reader.seedfile  # noqa: F401 - imported for the first chunk
     from reader.frontmatter import _fast_parser
 
     _fast_parser()
