@@ -203,8 +203,9 @@ class LibraryLoading:
         # A cached index not yet checked against the folders: the top line says so.
         self.checking = event.from_cache and not event.checked
         app.article_list.empty_text = "No articles here."
-        app.reading.refresh_view()
-        app.reading.finish_restore()
+        with app.reading.from_index():  # the first article's file: read after this frame
+            app.reading.refresh_view()
+            app.reading.finish_restore()
         if self.checking:
             # The cached index is shown; check it against the folders now, and group
             # stories and index search only after (they would slow the check down).

@@ -11,7 +11,8 @@ their results come back through Textual's ``Worker.StateChanged``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,7 @@ class Reading(Controller):
         self._detail_timer: Timer | None = None
         self._held: list[events.MouseEvent] | None = None  # a click waiting for keys
         self._released: dict[int, events.MouseEvent] = {}  # held events, posted again
+        self._from_index = False  # the article shown is drawn from the index, read after
         # The list the top line last counted, how, and its (unread, total).
         self._counted: tuple[Sequence[Article], bool, tuple[int, int]] | None = None
 
@@ -270,7 +272,8 @@ class Reading(Controller):
             return
         self.app.full_texts.needed(article)
         full, full_key = self.app.full_texts.view_of(article)
-        if not self.app.first_paint.done and self.app.pages.details.get(article) is None:
+        from_index = self._from_index or not self.app.first_paint.done
+        if from_index and self.app.pages.details.get(article) is None:
             # The first frame shows what the index knows (title, dates, topics, link);
             # the file's excerpt, body, picture and related stories follow it (and YAML).
             self.app.detail.show_page(article, self.app.pages.index_page(article, full))
@@ -281,6 +284,16 @@ class Reading(Controller):
         # Read ahead once this frame is on screen: a worker parsing YAML beside
         # the frame would hold the GIL while the frame is drawn.
         self.app.call_after_refresh(self.prefetch_around, article)
+
+    @contextmanager
+    def from_index(self) -> Iterator[None]:
+        """The article shown meanwhile (a load's first) is drawn from the index, and its
+        file read after the frame that shows the new list (YAML's first import among it)."""
+        self._from_index = True
+        try:
+            yield
+        finally:
+            self._from_index = False
 
     def _show_file_of(self, article: Article) -> None:
         """After the first frame: the article it showed from the index, read from its file."""

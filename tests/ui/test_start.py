@@ -196,3 +196,41 @@ def test_the_first_frame_of_a_cached_start_reads_no_article_file() -> None:
     warm = start("warm")
     assert warm.returncode == 0, warm.stderr
     assert warm.stdout.split() == []
+
+
+async def test_a_loaded_library_is_adopted_without_reading_a_file(
+    app_factory, many_dir: Path, monkeypatch
+):
+    """A library too large to be in the first frame comes from the load's worker: the
+    frame that shows it draws its first article from the index; the file follows."""
+    import reader.app
+    import reader.seedfile
+    from reader.tui.loading import LibraryLoading
+
+    monkeypatch.setattr(reader.app, "QUICK_START_BYTES", 0)  # as for a large library
+    adopting = [False]
+    read_while_adopting: list[str] = []
+    load_detail, adopt = reader.seedfile.load_detail, LibraryLoading._loaded
+
+    def reading(article):
+        if adopting[0]:
+            read_while_adopting.append(article.path)
+        return load_detail(article)
+
+    def adopted(self, event, store):
+        adopting[0] = True
+        try:
+            adopt(self, event, store)
+        finally:
+            adopting[0] = False
+
+    monkeypatch.setattr(reader.seedfile, "load_detail", reading)
+    monkeypatch.setattr(LibraryLoading, "_loaded", adopted)
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.pause()
+        assert app.detail.article is not None
+        assert read_while_adopting == []
+        assert app.detail.article.title in app.detail.body.plain
+        assert f"Excerpt of article {app.detail.article.quality}." in app.detail.body.plain
