@@ -515,7 +515,7 @@ class NewsReaderApp(App[int]):
     def action_help(self) -> None:
         from reader.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(bindings.help_rows(self.keymap)))
+        self.push_screen(HelpScreen(bindings.help_rows(self.keymap, self.handoff.commands)))
 
     def action_problems(self) -> None:
         self.library_loading.show_problems()

@@ -341,13 +341,23 @@ class HelpRow(NamedTuple):
     id: str
 
 
-def help_rows(keymap: dict[str, str]) -> list[HelpRow]:
-    """One row per binding, by pane, with the keys the keymap gives it."""
-    return [
+COMMANDS_SECTION = "Named commands ([commands] in config.toml)"
+NO_KEY = "Ctrl+P"  # a named command without a key of its own: the palette runs it
+
+
+def help_rows(keymap: dict[str, str], commands: Collection[str] = ()) -> list[HelpRow]:
+    """One row per binding, by pane, with the keys the keymap gives it; then one
+    per named command of ``[commands]`` (its key, or the palette's when it has none)."""
+    rows = [
         HelpRow(pane.title, key_label(keymap.get(b.id, b.keys)), b.description, b.id)
         for pane in PANES
         for b in pane_bindings(pane.name)
     ]
+    for binding in map(command_binding, commands):
+        keys = keymap.get(binding.id)
+        label = key_label(keys) if keys else NO_KEY
+        rows.append(HelpRow(COMMANDS_SECTION, label, binding.description, binding.id))
+    return rows
 
 
 # ------------------------------------------------------------------ keymap problems

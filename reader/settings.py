@@ -309,7 +309,8 @@ TABLE: tuple[Setting, ...] = (
         readme='A title such as `$(touch /tmp/x)` or `"; rm -rf ~ #` runs nothing. Its exit '
         "status and first line of errors are shown, and it is never waited on by the screen. "
         "`config check` names a command it cannot run (an unknown placeholder, an unclosed "
-        "quote) and a `command.<name>` key with no such command.",
+        "quote) and a `command.<name>` key with no such command. The `?` screen lists them "
+        "last, each with its key (or Ctrl+P, the palette, when it has none).",
         example='mpv = "mpv --no-terminal {url}"',
     ),
     Setting(

@@ -108,3 +108,34 @@ async def test_a_named_command_on_its_key_and_in_the_palette_runs_nothing_of_the
         await pilot.pause()
         assert out.read_text() == title
         assert not any(tmp_path.glob("pwned*"))
+
+
+async def test_the_help_screen_lists_the_named_commands_with_their_keys(
+    app_factory, tmp_path: Path
+):
+    import io
+
+    from rich.console import Console
+
+    from reader.bindings import COMMANDS_SECTION
+    from reader.screens.help import HelpScreen
+
+    folder = _library(tmp_path, "Helpful")
+    toml = (
+        '[commands]\nkeep = "true {url}"\nmail = "true {title}"\n[keymap]\n"command.keep" = "M"\n'
+    )
+    app = app_factory(folder, state_path=tmp_path / "state.sqlite3", config=_config(tmp_path, toml))
+    async with app.run_test(size=(140, 60)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        named = [(r.keys, r.id) for r in screen.rows if r.section == COMMANDS_SECTION]
+        assert named == [("M", "command.keep"), ("Ctrl+P", "command.mail")]
+        console = Console(width=72, file=io.StringIO(), record=True)
+        console.print(screen._table(140))
+    lines = console.export_text().splitlines()
+    keep = next(line for line in lines if "command.keep" in line)
+    assert keep.split()[:3] == ["M", "Run", "keep"]
+    assert any(line.strip() == COMMANDS_SECTION for line in lines)

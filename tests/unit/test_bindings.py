@@ -60,6 +60,20 @@ def test_help_rows_show_every_binding_with_its_id_and_remapped_keys() -> None:
     assert (sort.section, sort.keys, sort.description) == ("Everywhere", "O", "Sort")
 
 
+def test_help_rows_end_with_the_named_commands_and_their_keys() -> None:
+    rows = help_rows({"command.keep": "M", "app.sort": "O"}, ["keep", "mail"])
+    assert [row.id for row in rows[:-2]] == [row.id for row in help_rows({})]
+    keep, mail = rows[-2:]
+    assert (keep.section, keep.keys, keep.description, keep.id) == (
+        bindings.COMMANDS_SECTION,
+        "M",
+        "Run keep",
+        "command.keep",
+    )
+    # No key of its own: the palette (Ctrl+P) is where it runs.
+    assert (mail.keys, mail.description, mail.id) == ("Ctrl+P", "Run mail", "command.mail")
+
+
 def test_keymap_problems() -> None:
     assert keymap_problems({}) == []
     assert keymap_problems({"app.sort": "O", "list.down": "j,down,ctrl+n"}) == []
