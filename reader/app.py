@@ -481,8 +481,8 @@ class NewsReaderApp(App[int]):
     def action_search(self) -> None:
         self.search.open()
 
-    def action_save_search(self) -> None:
-        self.search.save()
+    async def action_save_search(self) -> None:
+        await self.search.save()
 
     def action_clear_search(self) -> None:
         self.search.clear()

@@ -42,6 +42,10 @@ class SaveSearchScreen(ModalScreen[str | None]):
             yield Input(value=self.typed[:40], id="search-name")
             yield Static(Text("Enter saves, Esc cancels.", style="dim"), markup=False)
 
+    def focus_name(self) -> None:
+        """The name's input has the focus now, not after a refresh."""
+        self.set_focus(self.query_one("#search-name", Input))
+
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         name = " ".join(event.value.split())

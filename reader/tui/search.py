@@ -35,11 +35,12 @@ class SearchActions(Controller):
     def typed_into_bar(self, event: events.Key) -> bool:
         """A character typed right after / ("/Gulf" in one burst) reaches the widget
         that had focus when it arrived, the list, and comes back unused once the bar
-        has focus: it goes into the bar, in the order typed, not to the app's keys."""
+        has focus: it goes into the bar, in the order typed, not to the app's keys.
+        The same for any input given the focus meanwhile (Ctrl+S's name): an input
+        with the focus takes every character itself, so one that comes back unused
+        was typed before the input had it."""
         focused = self.app.focused
         if not (event.is_printable and isinstance(focused, Input) and event.character):
-            return False
-        if focused.parent is not self.app.query_one(SearchBar):
             return False
         focused.insert_text_at_cursor(event.character)
         return True
@@ -123,7 +124,10 @@ class SearchActions(Controller):
         self.apply("")
         self.app.article_list.focus()
 
-    def save(self) -> None:
+    async def save(self) -> None:
+        """Ask for a name, then save the search under it. Waits until the dialog's
+        input has the focus: keys typed right after Ctrl+S are its name, not lost
+        on a screen still being mounted."""
         if not self.app.view.query_text:
             self.app.notify("Search first (/), then save the search.", timeout=3)
             return
@@ -139,7 +143,9 @@ class SearchActions(Controller):
 
         from reader.screens.save_search import SaveSearchScreen
 
-        self.app.push_screen(SaveSearchScreen(query, covers, self.app.view.query_text), save)
+        dialog = SaveSearchScreen(query, covers, self.app.view.query_text)
+        await self.app.push_screen(dialog, save)
+        dialog.focus_name()
 
     def delete_saved(self, message: TopicSidebar.DeleteRequested) -> None:
         if isinstance(message.scope, SavedSearch):
