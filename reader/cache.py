@@ -33,13 +33,14 @@ from datetime import UTC, datetime
 from itertools import compress
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import Any, BinaryIO, TypeVar, cast
 
 from reader import __version__, gc_pause, paths, scan
 from reader.files import write_atomically
 from reader.model import Article, Problem
 from reader.scan import Signature
 
+T = TypeVar("T")
 FORMAT_VERSION = 3
 MAGIC = b"NRINDEX\n"
 _HEADER_SIZE = struct.Struct("<I")
@@ -536,29 +537,26 @@ def _articles_from_columns(columns: dict[str, list[Any]]) -> list[Article]:
 
 def _merge(articles: list[Article], problem_rows: list[tuple[Any, ...]]) -> list[Outcome]:
     """Put problems back at their places among the articles."""
-    outcomes: list[Outcome] = []
-    taken = 0
-    for index, *values in problem_rows:
-        take = index - len(outcomes)
-        if take < 0:
-            raise ValueError("cache problems out of order")
-        outcomes += articles[taken : taken + take]
-        taken += take
-        outcomes.append(Problem(*values))
-    outcomes += articles[taken:]
-    return outcomes
+    return _interleave(articles, problem_rows, lambda problem: problem)
 
 
 def _merged_paths(paths: list[str], problem_rows: list[tuple[Any, ...]]) -> list[str]:
     """The problems' paths put back at their places among the articles', as ``_merge`` does."""
-    merged: list[str] = []
+    return _interleave(paths, problem_rows, attrgetter("path"))
+
+
+def _interleave(
+    items: Sequence[T], problem_rows: list[tuple[Any, ...]], make: Callable[[Problem], T]
+) -> list[T]:
+    """``items`` with what ``make`` gives of each stored problem at its stored index."""
+    merged: list[T] = []
     taken = 0
     for index, *values in problem_rows:
         take = index - len(merged)
         if take < 0:
             raise ValueError("cache problems out of order")
-        merged += paths[taken : taken + take]
+        merged += items[taken : taken + take]
         taken += take
-        merged.append(Problem(*values).path)
-    merged += paths[taken:]
+        merged.append(make(Problem(*values)))
+    merged += items[taken:]
     return merged
