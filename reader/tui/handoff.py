@@ -187,9 +187,7 @@ class HandoffActions(Controller):
         if stored is not None and stored.plain:
             return stored.plain
         try:
-            from reader.tui.detail_pages import load_detail
-
-            detail = load_detail(article)
+            detail = self.app.pages.detail(article)  # read once, as the detail pane shows it
         except OSError:
             return ""
         return detail.body if detail.body.strip() else detail.excerpt
