@@ -341,7 +341,7 @@ class HelpRow(NamedTuple):
     id: str
 
 
-COMMANDS_SECTION = "Named commands ([commands] in config.toml)"
+COMMANDS_SECTION = "Named commands"  # as short as a pane's title: it sits in the key column
 NO_KEY = "Ctrl+P"  # a named command without a key of its own: the palette runs it
 
 
