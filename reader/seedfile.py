@@ -12,7 +12,7 @@ import os
 import stat
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from reader.coerce import coerce_int, coerce_str, kind_of, parse_date
 from reader.frontmatter import (
@@ -73,9 +73,10 @@ def _read_text(path: str) -> str:
         # after the stat above must not hang the load.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with open(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            opened = os.fstat(fd)
+            if not stat.S_ISREG(opened.st_mode):
                 raise Refused(NOT_A_FILE_REASON)
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            raw = _read_up_to_limit(handle, opened.st_size)
     except OSError as error:
         raise Refused(cannot_read(error)) from None
     if len(raw) > MAX_FILE_BYTES:
@@ -90,6 +91,19 @@ def _read_text(path: str) -> str:
             f"not UTF-8 text (invalid byte 0x{raw[error.start]:02x} at offset {error.start})",
             line=line,
         ) from None
+
+
+def _read_up_to_limit(handle: BinaryIO, size: int) -> bytes:
+    """What ``handle.read(MAX_FILE_BYTES + 1)`` gives, without its buffer.
+
+    A read of n bytes allocates n bytes first: 2 MB for every 5 KB file (a fresh
+    mapping each time, ~20 us of ~200 a file). The file's size and a byte more
+    are read instead; only a file that has grown since goes on to the limit."""
+    want = min(size, MAX_FILE_BYTES) + 1
+    raw = handle.read(want)
+    if len(raw) == want <= MAX_FILE_BYTES:
+        raw += handle.read(MAX_FILE_BYTES + 1 - want)
+    return raw
 
 
 # ---------------------------------------------------------------- the fields

@@ -654,6 +654,51 @@ def test_a_30_mb_file_is_refused_by_size(tmp_path):
     assert "MB" in problem_of(path).reason
 
 
+def _stat_says(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    """The file's size as it was a moment before it grew (by stat and fstat alike)."""
+    real_stat, real_fstat = os.stat, os.fstat
+
+    def smaller(result: os.stat_result) -> os.stat_result:
+        fields = list(result)
+        fields[6] = size  # st_size
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "stat", lambda *args, **kwargs: smaller(real_stat(*args, **kwargs)))
+    monkeypatch.setattr(os, "fstat", lambda fd: smaller(real_fstat(fd)))
+
+
+def test_a_file_grown_since_its_stat_is_read_whole(tmp_path, monkeypatch):
+    path = tmp_path / "grown.txt"
+    path.write_text("---\nexcerpt: " + "x" * 20_000 + "\ntitle: the end of the file\n---\n")
+    for size in (1, 10, 8_191, 8_192, 20_000):
+        _stat_says(monkeypatch, size)
+        assert article_of(path).title == "the end of the file"
+        assert read_seed_file(path)[0].title == "the end of the file"
+
+
+def test_a_file_grown_past_the_limit_since_its_stat_is_refused_by_size(tmp_path, monkeypatch):
+    path = tmp_path / "grown.txt"
+    path.write_text("---\ntitle: grown\nexcerpt: " + "x" * (2 * 1024 * 1024) + "\n---\n")
+    _stat_says(monkeypatch, 100)
+    assert "MB" in problem_of(path).reason
+    monkeypatch.undo()
+    assert "MB" in problem_of(path).reason
+
+
+def test_a_file_of_exactly_the_limit_is_read(tmp_path):
+    from reader.seedfile import MAX_FILE_BYTES
+
+    head = b"---\ntitle: at the limit\nexcerpt: "
+    tail = b"\n---\n"
+    path = tmp_path / "limit.txt"
+    path.write_bytes(head + b"y" * (MAX_FILE_BYTES - len(head) - len(tail)) + tail)
+    assert path.stat().st_size == MAX_FILE_BYTES
+    assert article_of(path).title == "at the limit"
+    with path.open("ab") as handle:
+        handle.write(b"z")
+    assert "MB" in problem_of(path).reason
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
