@@ -247,6 +247,12 @@ _FAST_NODE_START = re.compile(
 )
 # The token a risky node start begins, up to a space, a flow indicator or a quote.
 _FAST_TOKEN = re.compile(_FAST_NODE_START.pattern + r"""[^\s,\[\]{}"']*""")
+# The two starts of _FAST_NODE_START that every file has the character of (`:`
+# and `0`), each as a pattern of its own: a literal first character is found
+# several times quicker than the class, which costs ~4 ns a character of text.
+_FAST_AFTER = r"""(?:(?<=[\s\[{,].)|(?<=[\s\[{,][-+].)|(?<=["']:.)|(?<=["']:[-+].))"""
+_FAST_COLON_START = re.compile(r":" + _FAST_AFTER + r"(?=[^\s,\[\]{}])")
+_FAST_ZERO_START = re.compile(r"0" + _FAST_AFTER + r"(?=[0-9_oOxXbB])")
 _FAST_ESCAPE = re.compile(r'\\[^"]')  # any escape but \" (which makes a quote)
 _FAST_EXPONENT = re.compile(r"""(?:[\s\[{,]|["']:)[-+]?\.?[0-9][0-9_]*(?:\.[0-9_]*)?[eE]""")
 _IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
@@ -331,7 +337,10 @@ def _inside_scalars(text: str, data: dict[str, Any]) -> bool:
     parser took as such is held by none. A token that starts a value or a
     key is refused too: there it may be an indicator PyYAML refuses.
     """
-    tokens = {match.group() for match in _FAST_TOKEN.finditer("\n" + text)}
+    lined = "\n" + text  # a node start at the text's start follows a line break
+    if not _may_hold_node_starts(lined):
+        return True
+    tokens = {match.group() for match in _FAST_TOKEN.finditer(lined)}
     if not tokens:
         return True
     if "\\" in text and _FAST_ESCAPE.search(text):
@@ -341,6 +350,20 @@ def _inside_scalars(text: str, data: dict[str, Any]) -> bool:
     return all(
         held.count(token) == text.count(token) and "\0" + token not in held for token in tokens
     )
+
+
+def _may_hold_node_starts(text: str) -> bool:
+    """False only where ``_FAST_NODE_START`` finds nothing in ``text``, sooner.
+
+    A start is one of ten characters that most texts do not hold at all (one
+    memchr each), or a `:` or `0` where the node start's own conditions hold:
+    ~8 us against ~21 for the whole pattern on a 5 KB front matter."""
+    if (
+        "&" in text or "_" in text or "?" in text or "%" in text or "|" in text
+        or "!" in text or "*" in text or ">" in text or "@" in text or "`" in text
+    ):  # fmt: skip
+        return True
+    return _FAST_COLON_START.search(text) is not None or _FAST_ZERO_START.search(text) is not None
 
 
 def _strings(root: dict[str, Any]) -> Iterator[str]:

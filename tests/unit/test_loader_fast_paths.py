@@ -77,6 +77,32 @@ def test_what_the_fast_parser_is_never_asked_about_is_as_before() -> None:
         assert frontmatter._fast_refuses(text) == _refuses_as_before(text), repr(text[:80])
 
 
+_NODE_START_PIECES = [
+    *(" ", "\n", "\r", "\t", "[", "{", ",", "]", "}", "-", "+", '"', "'", ":", "0", "00"),
+    *("1", "9", "_", "o", "O", "x", "X", "b", "B", "e", "a", ".", "\x85", "\xa0", "\u3000"),
+    *("\u2028", "é", "a: b", "- ", ": ", '":', "':", " :", " 0", "[0", "{:", ",0x"),
+]
+_RARE_STARTS = "!&*_|>?%@`"
+
+
+def test_a_text_said_to_hold_no_node_start_holds_none() -> None:
+    """The quick look for node starts never misses one the whole pattern finds,
+    and says 'maybe' only where the pattern finds one or a rare character is there."""
+    plain = [piece for piece in _NODE_START_PIECES if not set(piece) & set(_RARE_STARTS)]
+    texts = ["\n" + text for text in _fuzzed(plain, 60_000, seed=25)]
+    texts += ["\n" + text for text in _fuzzed(_NODE_START_PIECES + list(_RARE_STARTS), 20_000, 26)]
+    texts += ["", "\n", "\n0", "\n:", "\n:x", "\n00", "\n-0x", '\n":0', "\n':+:y", "\nx:0"]
+    found = 0
+    for text in texts:
+        expected = frontmatter._FAST_NODE_START.search(text) is not None
+        maybe = frontmatter._may_hold_node_starts(text)
+        assert maybe or not expected, repr(text)
+        if not set(text) & set(_RARE_STARTS):
+            assert maybe == expected, repr(text)
+        found += expected
+    assert 1_000 < found < len(texts) - 1_000  # both answers were asked for, many times
+
+
 _URL_PIECES = [
     *("http://", "https://", "HTTPS://", "ftp://", "//", "www.", "WWW.", "Example.com", "a.b"),
     *("host", "xn--bcher-kva.ch", "bücher.de", "[::1]", ":8080", ":443", "user@", "%41"),
