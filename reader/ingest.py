@@ -51,6 +51,7 @@ from reader.scan import (
     MissingPath,
     Signature,
     Walk,
+    WalkApart,
     WalkBeside,
     diff,
     folder_as_known,
@@ -62,6 +63,9 @@ from reader.scan import (
 Outcome = Article | Problem
 FileList = list[tuple[str, bool]]  # (path, named by the user) in scan order
 BATCH = 500  # files per streamed batch
+# Files from which a check walks the folders in a process apart (scan.WalkApart):
+# below it the walk in-process is quicker than starting an interpreter (~30 ms).
+APART_FROM = POOL_FROM
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,25 +263,46 @@ class Ingest:
         self.result = LoadResult()
         self._known = _Known()
         self._lock = threading.Lock()
+        # The walk started beside the cache's read, for the first check to take:
+        # still under way, or (done, not as known) what it found.
+        self._apart: WalkApart | None = None
+        self._walked: Walk | None = None
 
     # -- loading --------------------------------------------------------------
 
-    def load(self, cancelled: Callable[[], bool] = lambda: False) -> Iterator[Progress | Loaded]:
+    def load(
+        self, cancelled: Callable[[], bool] = lambda: False, *, beside: bool = True
+    ) -> Iterator[Progress | Loaded]:
         """Load the library, streaming: ``Progress`` values, then one ``Loaded``.
 
         With a cache, ``Loaded(from_cache=True)`` comes at once, before any
-        file is looked at; call ``check`` next to bring it up to date. Without
+        file is parsed; call ``check`` next to bring it up to date. Without
         one, every file is parsed. Raises nothing for a missing path: it is a
         problem of the result.
+
+        A large library (``beside``) is walked in a process apart while the
+        cache is read: when that walk is over by then and found the files as the
+        cache holds them, ``Loaded`` is ``checked``; otherwise the next ``check``
+        takes the walk rather than walking again.
         """
         with self._lock:
             started = time.perf_counter()
+            apart = self._walk_apart_beside() if beside else None
             index = self.cache.load_index() if self.cache is not None else None
             if index is not None and index.paths:
                 with gc_pause.bulk():  # its signature tuples: 100,000 new containers
                     self._adopt(*_from_index(index, self.hide))
-                yield Loaded(self.result, True, time.perf_counter() - started)
+                checked = False
+                if apart is not None and apart.finished():
+                    seen = self._compare_apart(apart)
+                    checked = seen is True
+                    self._walked = seen if isinstance(seen, Walk) else None
+                else:
+                    self._apart = apart  # for the first check
+                yield Loaded(self.result, True, time.perf_counter() - started, checked=checked)
                 return
+            if apart is not None:
+                apart.cancel()
             # The pool's processes start (~0.2 s each) while the folders are walked.
             workers = self.workers if self.workers is not None else (os.cpu_count() or 1)
             pool = start_pool(workers) if workers > 1 and likely_large(self._roots()) else None
@@ -411,7 +436,7 @@ class Ingest:
 
     def _load_events(self) -> Loaded:
         loaded = None
-        for event in self.load():
+        for event in self.load(beside=False):  # the command line walks beside itself
             if isinstance(event, Loaded):
                 loaded = event
         assert loaded is not None
@@ -437,6 +462,16 @@ class Ingest:
         with self._lock:
             started = time.perf_counter()
             known = self._known
+            if walked is None:
+                apart, self._apart = self._apart, None
+                walked, self._walked = self._walked, None
+                if walked is None and apart is None and len(known.signatures) >= APART_FROM:
+                    apart = WalkApart(self._roots())
+                if apart is not None:
+                    seen = self._compare_apart(apart)
+                    if seen is True:
+                        return Changes(None, seconds=time.perf_counter() - started)
+                    walked = seen if isinstance(seen, Walk) else None
             if walked is None and self._as_known(breathe):
                 return Changes(None, seconds=time.perf_counter() - started)
             if walked is not None and walked.stated:  # the folders as a walk just found them
@@ -488,6 +523,19 @@ class Ingest:
             )
 
     # -- inside ---------------------------------------------------------------
+
+    def _walk_apart_beside(self) -> WalkApart | None:
+        """The walk for the first check, started before a large cache is read."""
+        if self.cache is None or self.cache.size() is None:
+            return None  # a cold load: the pool's load walks
+        roots = self._roots()
+        return WalkApart(roots) if likely_large(roots, APART_FROM) else None
+
+    def _compare_apart(self, apart: WalkApart) -> bool | Walk | None:
+        """The walk apart against what the session knows (``WalkApart.compare``:
+        waits for it): True when every file is as known, else the walk, or None."""
+        known = self._known
+        return apart.compare(known.signatures, known.named, known.scan_problems)
 
     def _as_known(self, breathe: Callable[[], None] | None) -> bool:
         """Whether one folder of article files alone is as the session knows it,

@@ -102,8 +102,8 @@ def _ready() -> None:
     _fast_parser()
 
 
-def likely_large(paths: Iterable[str]) -> bool:
-    """Whether the seed paths hold at least POOL_FROM entries at their top level
+def likely_large(paths: Iterable[str], at_least: int = POOL_FROM) -> bool:
+    """Whether the seed paths hold at least ``at_least`` entries at their top level
     (a millisecond: a folder is read only that far). A library in many small
     folders is not seen as large: its pool starts once the walk has found it."""
     count = 0
@@ -112,11 +112,11 @@ def likely_large(paths: Iterable[str]) -> bool:
             with os.scandir(path) as entries:
                 for _ in entries:
                     count += 1
-                    if count >= POOL_FROM:
+                    if count >= at_least:
                         return True
         except OSError:  # a file, or nothing there: the walk says what
             count += 1
-        if count >= POOL_FROM:
+        if count >= at_least:
             return True
     return False
 

@@ -247,7 +247,24 @@ def test_a_deleted_winner_brings_its_duplicate_back_without_reading(
     assert entries is not None and str(folder / "c.txt") not in entries
 
 
-def test_a_live_session_follows_many_changes_like_a_fresh_load(folder: Path) -> None:
+@pytest.fixture(params=["in-process", "apart"])
+def walks(request, monkeypatch) -> list[list[str]]:
+    """Every check walks in-process, or (from its first file) in a process apart;
+    the paths of each walk apart made."""
+    made: list[list[str]] = []
+    if request.param == "apart":
+        monkeypatch.setattr(ingest, "APART_FROM", 0)
+
+        class Counted(scan.WalkApart):
+            def __init__(self, paths):
+                super().__init__(paths)
+                made.append(self.given)
+
+        monkeypatch.setattr(ingest, "WalkApart", Counted)
+    return made
+
+
+def test_a_live_session_follows_many_changes_like_a_fresh_load(folder: Path, walks) -> None:
     session = Ingest([folder], workers=1)
     session.load_all()
     _write(folder / "zz.txt", SEED.format(title="Z", slug="z", date="2020-01-01", quality=0), OLD)
@@ -261,6 +278,8 @@ def test_a_live_session_follows_many_changes_like_a_fresh_load(folder: Path) -> 
     assert (changes.added, changes.moved, changes.removed) == (0, 1, 0)
     assert changes.summary() == "1 file renamed or moved."
     _same(session.result, cold(folder))
+    assert not session.check()
+    assert len(walks) in (0, 3)  # each check walked apart, or none did
 
 
 def test_a_corrupt_cache_loads_like_no_cache(
@@ -456,7 +475,7 @@ def test_an_unchanged_plain_folder_is_checked_in_bulk(tmp_path, monkeypatch):
         pytest.param(lambda r: (r / "0007.txt").chmod(0o644), id="chmod"),
     ],
 )
-def test_a_plain_folder_checked_in_bulk_finds_every_change(tmp_path, change):
+def test_a_plain_folder_checked_in_bulk_finds_every_change(tmp_path, change, walks):
     root = _plain_library(tmp_path)
     session = Ingest([root], workers=1)
     session.load_all()
@@ -464,3 +483,92 @@ def test_a_plain_folder_checked_in_bulk_finds_every_change(tmp_path, change):
     changes = session.check(lambda: None)
     assert changes
     assert _collected(changes.result) == _collected(Ingest([root], workers=1).load_all())
+    assert not session.check(lambda: None)
+
+
+def test_an_unchanged_library_walked_apart_is_neither_walked_here_nor_diffed(tmp_path, monkeypatch):
+    if not scan._APART:
+        pytest.skip("no walk apart here")
+    root = _plain_library(tmp_path)
+    session = Ingest([root], workers=1)
+    session.load_all()
+    made = _apart_ahead(monkeypatch)
+    for name in ("rescan", "scan_paths", "folder_as_known", "diff"):
+        monkeypatch.setattr(ingest, name, None)
+    assert not session.check(lambda: None)
+    assert [apart.given for apart in made] == [[str(root)]]
+
+
+def _apart_ahead(monkeypatch) -> list[scan.WalkApart]:
+    """Walks apart that are over before anything else goes on (made: the list)."""
+    made: list[scan.WalkApart] = []
+
+    class Ahead(scan.WalkApart):
+        def __init__(self, paths):
+            super().__init__(paths)
+            self._done.wait()
+            made.append(self)
+
+    monkeypatch.setattr(ingest, "APART_FROM", 0)
+    monkeypatch.setattr(ingest, "WalkApart", Ahead)
+    return made
+
+
+def test_a_warm_load_walked_apart_beside_the_cache_is_checked_already(
+    tmp_path, monkeypatch, parsed
+):
+    root = _plain_library(tmp_path)
+    cache = IndexCache([root], cache_dir=tmp_path / "cache")
+    Ingest([root], cache=cache, workers=1).load_all()
+    made = _apart_ahead(monkeypatch)
+    parsed.clear()
+    session, loaded = _warm(root, cache)
+    assert loaded.checked and len(made) == 1 and parsed == []
+    _same(loaded.result, cold(root))
+    assert not session.check()
+    assert len(made) == 2  # a check later walks again
+
+
+@pytest.mark.parametrize("over", [True, False], ids=["walk over first", "cache read first"])
+def test_a_warm_load_walked_apart_leaves_a_change_to_the_first_check(
+    tmp_path, monkeypatch, parsed, over
+):
+    root = _plain_library(tmp_path)
+    cache = IndexCache([root], cache_dir=tmp_path / "cache")
+    Ingest([root], cache=cache, workers=1).load_all()
+    _write(root / "0003.txt", SEED.format(title="New", slug=3, date="2020-01-01", quality=1), OLD)
+    (root / "0004.txt").unlink()
+    made = _apart_ahead(monkeypatch)
+    if not over:
+        monkeypatch.setattr(scan.WalkApart, "finished", lambda self: False)
+    parsed.clear()
+    session, loaded = _warm(root, cache)
+    assert not loaded.checked and len(made) == 1 and parsed == []
+    monkeypatch.setattr(ingest, "rescan", None)  # the walk made beside the cache is the one
+    monkeypatch.setattr(ingest, "folder_as_known", None)
+    changes = session.check()
+    assert (changes.changed, changes.removed) == (1, 1) and parsed == ["0003.txt"]
+    assert len(made) == 1
+    _same(changes.result, cold(root))
+
+
+def test_a_small_or_cold_library_is_not_walked_apart(tmp_path, monkeypatch, folder, cache):
+    made: list[object] = []
+    monkeypatch.setattr(ingest, "WalkApart", lambda paths: made.append(paths))
+    Ingest([folder], cache=cache, workers=1).load_all()  # cold, then the command line's
+    session, _ = _warm(folder, cache)
+    assert not session.check()
+    assert made == []
+
+
+def test_without_a_walk_apart_the_check_walks_here(tmp_path, monkeypatch):
+    root = _plain_library(tmp_path)
+    cache = IndexCache([root], cache_dir=tmp_path / "cache")
+    Ingest([root], cache=cache, workers=1).load_all()
+    monkeypatch.setattr(ingest, "APART_FROM", 0)
+    monkeypatch.setattr(scan, "_APART", False)  # no such process to be had
+    session, loaded = _warm(root, cache)
+    assert not loaded.checked
+    assert not session.check()
+    (root / "0004.txt").unlink()
+    assert session.check().removed == 1

@@ -317,6 +317,15 @@ def test_a_walk_as_columns_raises_for_a_missing_path(tmp_path):
         scan.walk([tmp_path / "nowhere"])
 
 
+def test_an_empty_folder_is_walked_as_columns_and_beside(tmp_path):
+    # It raised once (a listing in steps of zero names), and `list` of an empty folder with it.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert scan.walk([empty]) == scan.Walk([], [], [], [], [], [])
+    assert scan.WalkBeside([empty]).result() == scan.Walk([], [], [], [], [], [])
+    assert scan.folder_as_known(str(empty), {}) is True
+
+
 def test_a_file_gone_before_its_stat_makes_a_walk_not_stated(tmp_path, monkeypatch):
     folder = _library(tmp_path)
     real = scan.scan_paths
@@ -396,3 +405,157 @@ def test_a_walk_beside_shares_the_stat_calls_with_its_child(tmp_path, monkeypatc
     )
     assert beside.result() == scan.walk([folder])
     assert stated[0] == sorted(os.listdir(folder))[2:][share:]  # here: the rest (hidden aside)
+
+
+# ------------------------------------------------- a walk in a process apart
+
+
+def _known_of(found: scan.Walk) -> tuple[dict, frozenset[str], tuple]:
+    """What a session knows after the walk ``found``."""
+    rows = zip(found.sizes, found.mtimes, found.ctimes, strict=True)
+    named = frozenset(path for path, flag in zip(found.paths, found.named, strict=True) if flag)
+    return dict(zip(found.paths, rows, strict=True)), named, tuple(found.problems)
+
+
+def _named_and_twice(tmp: Path) -> list:
+    folder = _odd_folder(tmp)
+    named = tmp / "named.txt"
+    named.write_text("---\ntitle: n\n---\n", encoding="utf-8")
+    return [folder, named, folder / "sub" / "0001.txt"]
+
+
+def _odd_name(tmp: Path) -> list:
+    folder = _plain(tmp)
+    try:
+        (folder / "caf\udce9.txt").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    except (UnicodeEncodeError, OSError):
+        pytest.skip("this file system takes no undecodable names")
+    return [folder]
+
+
+NOT_KNOWN = ({"/no/such/file.txt": (1, 2, 3)}, frozenset(), ())  # known of no walk here
+WALKED = [
+    pytest.param(lambda tmp: [_plain(tmp)], id="plain folder"),
+    pytest.param(lambda tmp: [_odd_folder(tmp)], id="odd folder"),
+    pytest.param(lambda tmp: [_library(tmp)], id="subfolder"),
+    pytest.param(_named_and_twice, id="named files and a file twice"),
+    pytest.param(lambda tmp: [_plain(tmp) / "a.txt"], id="one file"),
+    pytest.param(
+        lambda tmp: [tmp / "empty"] if (tmp / "empty").mkdir() is None else [], id="empty"
+    ),
+    pytest.param(_odd_name, id="undecodable name"),
+]
+
+
+@pytest.mark.parametrize("make", WALKED)
+def test_a_walk_apart_gives_what_the_walk_gives(tmp_path, make):
+    paths = make(tmp_path)
+    apart = scan.WalkApart(paths)
+    assert apart._child is not None  # in a process of its own
+    assert apart.compare(*NOT_KNOWN) == scan.walk(paths)
+
+
+@pytest.mark.parametrize("make", WALKED)
+def test_a_walk_apart_of_an_unchanged_library_is_the_same(tmp_path, make):
+    paths = make(tmp_path)
+    assert scan.WalkApart(paths).compare(*_known_of(scan.walk(paths))) is True
+
+
+PIECE = 16  # rows a piece of the comparison, in these tests
+
+
+@pytest.fixture
+def big_plain(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setattr(scan, "SORT_STEP", PIECE)
+    folder = _plain(tmp_path)
+    for n in (*range(2 * PIECE + 4), 5000, 8190):  # three pieces of the comparison
+        (folder / f"{n:05}.txt").write_text("x", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda f: (f / "00003.txt").write_text("changed"), id="changed"),
+        pytest.param(lambda f: (f / "09000.txt").write_text("x"), id="added"),
+        pytest.param(lambda f: (f / "00004.txt").unlink(), id="removed"),
+        pytest.param(lambda f: os.utime(f / "08190.txt", ns=(1, 1)), id="touched"),
+        pytest.param(lambda f: (f / "00006.txt").chmod(0o600), id="chmod"),
+        pytest.param(lambda f: (f / "05000.txt").rename(f / "05000b.txt"), id="renamed"),
+        pytest.param(lambda f: os.symlink(f / "no", f / "x.txt"), id="broken link"),
+        pytest.param(
+            lambda f: (f / "sub").mkdir() or (f / "sub" / "s.md").write_text("x"), id="sub"
+        ),
+    ],
+)
+def test_a_walk_apart_after_any_change_gives_the_new_walk(big_plain, change):
+    folder = big_plain
+    known = _known_of(scan.walk([folder]))
+    change(folder)
+    found = scan.WalkApart([folder]).compare(*known)
+    assert found is not True and found == scan.walk([folder])
+
+
+def test_a_walk_apart_breathes_between_pieces(big_plain):
+    folder = big_plain
+    calls: list[int] = []
+    known = _known_of(scan.walk([folder]))
+    assert scan.WalkApart([folder]).compare(*known, lambda: calls.append(1)) is True
+    assert len(calls) == 3
+
+
+def test_a_walk_apart_tells_a_named_file_from_one_found_in_a_folder(tmp_path):
+    folder = _library(tmp_path)
+    known = _known_of(scan.walk([folder]))
+    now_named = [folder / "a.txt", folder]
+    assert scan.WalkApart(now_named).compare(*known) == scan.walk(now_named)
+    known = _known_of(scan.walk(now_named))
+    assert scan.WalkApart(now_named).compare(*known) is True
+    assert scan.WalkApart([folder]).compare(*known) == scan.walk([folder])
+
+
+def test_a_walk_apart_differs_with_its_problems(tmp_path):
+    folder = _library(tmp_path)
+    os.symlink(folder / "nowhere.txt", folder / "dangling.txt")
+    signatures, named, _problems = _known_of(scan.walk([folder]))
+    assert scan.WalkApart([folder]).compare(signatures, named, ()) == scan.walk([folder])
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda m, tmp: m.setattr(scan, "_APART", False), id="not POSIX"),
+        pytest.param(lambda m, tmp: m.setattr(scan.sys, "executable", "/bin/false"), id="failed"),
+        pytest.param(lambda m, tmp: m.setattr(scan.sys, "executable", "/bin/echo"), id="garbage"),
+        pytest.param(lambda m, tmp: m.setattr(scan.sys, "executable", str(tmp / "no")), id="none"),
+    ],
+)
+def test_no_walk_apart_to_be_had_is_none(tmp_path, monkeypatch, spoil):
+    folder = _plain(tmp_path)
+    spoil(monkeypatch, tmp_path)
+    apart = scan.WalkApart([folder])
+    monkeypatch.undo()
+    assert apart.compare({}, frozenset(), ()) is None
+
+
+def test_a_walk_apart_of_a_missing_path_is_none_and_a_cancelled_one_is_reaped(tmp_path):
+    assert scan.WalkApart([tmp_path / "nowhere"]).compare({}, frozenset(), ()) is None
+    apart = scan.WalkApart([_plain(tmp_path)])
+    apart.cancel()
+    assert apart.compare({}, frozenset(), ()) is None or apart._ok  # killed, or done first
+    assert apart._child is not None and apart._child.returncode is not None  # reaped
+
+
+def test_a_walk_apart_not_stated_is_none(tmp_path, monkeypatch):
+    folder = _library(tmp_path)
+    apart = scan.WalkApart([folder])
+    apart._done.wait()
+    real = apart._received
+
+    def unstated():
+        sent = real()
+        assert sent is not None
+        return (False, *sent[1:])
+
+    monkeypatch.setattr(apart, "_received", unstated)
+    assert apart.compare({}, frozenset(), ()) is None
