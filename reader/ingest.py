@@ -457,7 +457,10 @@ class Ingest:
         no save. Otherwise the whole result is collected again in scan order,
         exactly as a fresh load would make it, and the cache is saved.
         ``breathe`` is called every few folder entries of the walk (the reader
-        waits there while the user is pressing keys).
+        waits there while the user is pressing keys). A library of APART_FROM
+        files or more is walked in a process apart (``scan.WalkApart``; the one
+        started beside the cache's read, for the first check) and compared in
+        bulk; in-process as before when there is no such walk to be had.
         """
         with self._lock:
             started = time.perf_counter()
@@ -466,7 +469,10 @@ class Ingest:
                 apart, self._apart = self._apart, None
                 walked, self._walked = self._walked, None
                 if walked is None and apart is None and len(known.signatures) >= APART_FROM:
+                    if breathe is not None:
+                        breathe()  # not while keys are pressed: the walk would take a core
                     apart = WalkApart(self._roots())
+                    apart.wait(breathe)  # and stopped while they are
                 if apart is not None:
                     seen = self._compare_apart(apart)
                     if seen is True:

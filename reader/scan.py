@@ -2,17 +2,21 @@
 
 The walk stats each file as it finds it, so a signature (size, mtime, ctime)
 comes with every path; no file is parsed to find out what changed, and only
-new and changed files are read again. No Textual here.
+new and changed files are read again. A large library may be walked in a
+process of its own (``WalkApart``: the reader, which has threads) or beside
+the caller in a forked child (``WalkBeside``: the command line). No Textual here.
 """
 
 from __future__ import annotations
 
 import array
+import contextlib
 import dataclasses
 import errno
 import heapq
 import marshal
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -474,6 +478,27 @@ class WalkApart:
         if self._child is not None and not self._done.is_set():
             self._child.kill()  # never raises for a child gone already
 
+    def wait(self, breathe: Callable[[], None] | None = None) -> None:
+        """Until the walk is over. With ``breathe`` (which may wait, as the reader's
+        does while keys are pressed), the child is stopped while it waits: a
+        background check then takes no core from the keys."""
+        if breathe is None or not _PAUSE:
+            self._done.wait()
+            return
+        while not self._done.wait(PAUSE_EVERY):
+            child = self._child
+            assert child is not None  # done at once without one
+            # send_signal sends nothing to a child reaped already (its pid may be another's).
+            try:
+                child.send_signal(signal.SIGSTOP)
+            except OSError:
+                continue  # gone already: its pipe's reader is about to say so
+            try:
+                breathe()
+            finally:
+                with contextlib.suppress(OSError):
+                    child.send_signal(signal.SIGCONT)
+
     def compare(
         self,
         known: Mapping[str, Signature],
@@ -570,6 +595,9 @@ _APART = os.name == "posix" and bool(sys.executable) and not getattr(sys, "froze
 # What the child sends: (form, stated, problems, count, the paths joined by NUL,
 # the signatures as int64 bytes (size, mtime, ctime a file), the named rows).
 _APART_FORM = 2
+APART_NICE = 10  # how much lower the walk apart runs than the reader
+PAUSE_EVERY = 0.05  # seconds between two looks at the keys while a walk apart is waited for
+_PAUSE = hasattr(signal, "SIGSTOP") and hasattr(signal, "SIGCONT")
 # The folder that holds this package: the child imports this module from there.
 _PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _CHILD = (
@@ -580,6 +608,8 @@ _CHILD = (
 
 def walk_for_parent(paths: list[str]) -> None:
     """In the child of ``WalkApart``: ``walk`` the paths, the walk to stdout as marshal."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(APART_NICE)  # background work: the reader's own read of the cache goes first
     try:
         found = walk(paths)
         rows = zip(found.sizes, found.mtimes, found.ctimes, strict=True)

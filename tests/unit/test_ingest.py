@@ -572,3 +572,16 @@ def test_without_a_walk_apart_the_check_walks_here(tmp_path, monkeypatch):
     assert not session.check()
     (root / "0004.txt").unlink()
     assert session.check().removed == 1
+
+
+def test_a_later_check_waits_for_its_breath_before_it_walks_apart(tmp_path, monkeypatch):
+    # The reader's breath waits while keys are pressed: a walk apart then takes no core.
+    root = _plain_library(tmp_path)
+    session = Ingest([root], workers=1)
+    session.load_all()
+    made = _apart_ahead(monkeypatch)
+    seen: list[str] = []
+    real = ingest.WalkApart
+    monkeypatch.setattr(ingest, "WalkApart", lambda paths: seen.append("walk") or real(paths))
+    assert not session.check(lambda: seen.append("breath"))
+    assert seen[:2] == ["breath", "walk"] and len(made) == 1

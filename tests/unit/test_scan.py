@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -467,6 +469,10 @@ PIECE = 16  # rows a piece of the comparison, in these tests
 @pytest.fixture
 def big_plain(tmp_path, monkeypatch) -> Path:
     monkeypatch.setattr(scan, "SORT_STEP", PIECE)
+    return _big_plain_dir(tmp_path)
+
+
+def _big_plain_dir(tmp_path: Path) -> Path:
     folder = _plain(tmp_path)
     for n in (*range(2 * PIECE + 4), 5000, 8190):  # three pieces of the comparison
         (folder / f"{n:05}.txt").write_text("x", encoding="utf-8")
@@ -559,3 +565,34 @@ def test_a_walk_apart_not_stated_is_none(tmp_path, monkeypatch):
 
     monkeypatch.setattr(apart, "_received", unstated)
     assert apart.compare({}, frozenset(), ()) is None
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return "Z"  # over and reaped already
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
+def test_a_walk_apart_waited_for_with_a_breath_is_stopped_while_it_breathes(tmp_path, monkeypatch):
+    apart = scan.WalkApart([_big_plain_dir(tmp_path)])
+    child = apart._child
+    assert child is not None
+    sent: list[int] = []
+    real = child.send_signal
+    monkeypatch.setattr(child, "send_signal", lambda sig: sent.append(sig) or real(sig))
+    monkeypatch.setattr(scan, "PAUSE_EVERY", 0.001)
+    states: list[str] = []
+
+    def breathe() -> None:  # keys pressed: the child stays stopped meanwhile
+        deadline = time.monotonic() + 2
+        while (state := _state(child.pid)) not in "TtZ" and time.monotonic() < deadline:
+            time.sleep(0.001)
+        states.append(state)
+
+    apart.wait(breathe)
+    assert apart.finished() and apart.compare(*NOT_KNOWN) == scan.walk([tmp_path / "plain"])
+    assert states and set(states) <= set("TtZ")  # stopped (or gone) while it breathed
+    assert sent == [signal.SIGSTOP, signal.SIGCONT] * len(states)
