@@ -468,13 +468,16 @@ class Ingest:
             if walked is None:
                 apart, self._apart = self._apart, None
                 walked, self._walked = self._walked, None
+                # The first check of a warm start takes the walk begun beside the
+                # cache's read, at once; a later one steps aside for keys throughout.
+                light = apart is not None or breathe is None
                 if walked is None and apart is None and len(known.signatures) >= APART_FROM:
                     if breathe is not None:
                         breathe()  # not while keys are pressed: the walk would take a core
                     apart = WalkApart(self._roots())
                     apart.wait(breathe)  # and stopped while they are
                 if apart is not None:
-                    seen = self._compare_apart(apart)
+                    seen = self._compare_apart(apart, None if light else breathe)
                     if seen is True:
                         return Changes(None, seconds=time.perf_counter() - started)
                     walked = seen if isinstance(seen, Walk) else None
@@ -537,11 +540,14 @@ class Ingest:
         roots = self._roots()
         return WalkApart(roots) if likely_large(roots, APART_FROM) else None
 
-    def _compare_apart(self, apart: WalkApart) -> bool | Walk | None:
+    def _compare_apart(
+        self, apart: WalkApart, breathe: Callable[[], None] | None = None
+    ) -> bool | Walk | None:
         """The walk apart against what the session knows (``WalkApart.compare``:
         waits for it): True when every file is as known, else the walk, or None."""
         known = self._known
-        return apart.compare(known.signatures, known.named, known.scan_problems)
+        extra = () if breathe is None else (breathe,)
+        return apart.compare(known.signatures, known.named, known.scan_problems, *extra)
 
     def _as_known(self, breathe: Callable[[], None] | None) -> bool:
         """Whether one folder of article files alone is as the session knows it,

@@ -512,6 +512,7 @@ class WalkApart:
         same; otherwise the walk itself, for the diff; None when there is none.
         Compared a piece at a time in C loops, with ``breathe`` between pieces."""
         self._done.wait()
+        breathe()  # before the whole walk is decoded (~5 ms at 100,000 files)
         sent = self._received()
         if sent is None:
             return None

@@ -546,9 +546,11 @@ def test_a_warm_load_walked_apart_leaves_a_change_to_the_first_check(
     assert not loaded.checked and len(made) == 1 and parsed == []
     monkeypatch.setattr(ingest, "rescan", None)  # the walk made beside the cache is the one
     monkeypatch.setattr(ingest, "folder_as_known", None)
-    changes = session.check()
+    breaths: list[int] = []
+    changes = session.check(lambda: breaths.append(1))
     assert (changes.changed, changes.removed) == (1, 1) and parsed == ["0003.txt"]
     assert len(made) == 1
+    assert breaths == []  # the first check steps aside for no key: its walk is apart already
     _same(changes.result, cold(root))
 
 
@@ -585,3 +587,4 @@ def test_a_later_check_waits_for_its_breath_before_it_walks_apart(tmp_path, monk
     monkeypatch.setattr(ingest, "WalkApart", lambda paths: seen.append("walk") or real(paths))
     assert not session.check(lambda: seen.append("breath"))
     assert seen[:2] == ["breath", "walk"] and len(made) == 1
+    assert seen.count("breath") >= 3  # and its comparison steps aside too
