@@ -51,7 +51,6 @@ from reader.scan import (
     MissingPath,
     Signature,
     Walk,
-    WalkApart,
     WalkBeside,
     diff,
     folder_as_known,
@@ -59,6 +58,7 @@ from reader.scan import (
     rescan,
     scan_paths,
 )
+from reader.scan_apart import WalkApart
 
 Outcome = Article | Problem
 FileList = list[tuple[str, bool]]  # (path, named by the user) in scan order

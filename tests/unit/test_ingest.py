@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reader import ingest, scan, seedfile
+from reader import ingest, scan, scan_apart, seedfile
 from reader.cache import IndexCache
 from reader.ingest import Changes, Ingest, Loaded, Progress
 from reader.model import Article, LoadResult, Problem
@@ -255,7 +255,7 @@ def walks(request, monkeypatch) -> list[list[str]]:
     if request.param == "apart":
         monkeypatch.setattr(ingest, "APART_FROM", 0)
 
-        class Counted(scan.WalkApart):
+        class Counted(scan_apart.WalkApart):
             def __init__(self, paths):
                 super().__init__(paths)
                 made.append(self.given)
@@ -487,7 +487,7 @@ def test_a_plain_folder_checked_in_bulk_finds_every_change(tmp_path, change, wal
 
 
 def test_an_unchanged_library_walked_apart_is_neither_walked_here_nor_diffed(tmp_path, monkeypatch):
-    if not scan._APART:
+    if not scan_apart._APART:
         pytest.skip("no walk apart here")
     root = _plain_library(tmp_path)
     session = Ingest([root], workers=1)
@@ -499,11 +499,11 @@ def test_an_unchanged_library_walked_apart_is_neither_walked_here_nor_diffed(tmp
     assert [apart.given for apart in made] == [[str(root)]]
 
 
-def _apart_ahead(monkeypatch) -> list[scan.WalkApart]:
+def _apart_ahead(monkeypatch) -> list[scan_apart.WalkApart]:
     """Walks apart that are over before anything else goes on (made: the list)."""
-    made: list[scan.WalkApart] = []
+    made: list[scan_apart.WalkApart] = []
 
-    class Ahead(scan.WalkApart):
+    class Ahead(scan_apart.WalkApart):
         def __init__(self, paths):
             super().__init__(paths)
             self._done.wait()
@@ -540,7 +540,7 @@ def test_a_warm_load_walked_apart_leaves_a_change_to_the_first_check(
     (root / "0004.txt").unlink()
     made = _apart_ahead(monkeypatch)
     if not over:
-        monkeypatch.setattr(scan.WalkApart, "finished", lambda self: False)
+        monkeypatch.setattr(scan_apart.WalkApart, "finished", lambda self: False)
     parsed.clear()
     session, loaded = _warm(root, cache)
     assert not loaded.checked and len(made) == 1 and parsed == []
@@ -568,7 +568,7 @@ def test_without_a_walk_apart_the_check_walks_here(tmp_path, monkeypatch):
     cache = IndexCache([root], cache_dir=tmp_path / "cache")
     Ingest([root], cache=cache, workers=1).load_all()
     monkeypatch.setattr(ingest, "APART_FROM", 0)
-    monkeypatch.setattr(scan, "_APART", False)  # no such process to be had
+    monkeypatch.setattr(scan_apart, "_APART", False)  # no such process to be had
     session, loaded = _warm(root, cache)
     assert not loaded.checked
     assert not session.check()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reader import scan
+from reader import scan, scan_apart
 from reader.ingest import Ingest
 from reader.scan import MissingPath, scan_paths
 
@@ -452,7 +452,7 @@ WALKED = [
 @pytest.mark.parametrize("make", WALKED)
 def test_a_walk_apart_gives_what_the_walk_gives(tmp_path, make):
     paths = make(tmp_path)
-    apart = scan.WalkApart(paths)
+    apart = scan_apart.WalkApart(paths)
     assert apart._child is not None  # in a process of its own
     assert apart.compare(*NOT_KNOWN) == scan.walk(paths)
 
@@ -460,7 +460,7 @@ def test_a_walk_apart_gives_what_the_walk_gives(tmp_path, make):
 @pytest.mark.parametrize("make", WALKED)
 def test_a_walk_apart_of_an_unchanged_library_is_the_same(tmp_path, make):
     paths = make(tmp_path)
-    assert scan.WalkApart(paths).compare(*_known_of(scan.walk(paths))) is True
+    assert scan_apart.WalkApart(paths).compare(*_known_of(scan.walk(paths))) is True
 
 
 PIECE = 16  # rows a piece of the comparison, in these tests
@@ -498,7 +498,7 @@ def test_a_walk_apart_after_any_change_gives_the_new_walk(big_plain, change):
     folder = big_plain
     known = _known_of(scan.walk([folder]))
     change(folder)
-    found = scan.WalkApart([folder]).compare(*known)
+    found = scan_apart.WalkApart([folder]).compare(*known)
     assert found is not True and found == scan.walk([folder])
 
 
@@ -506,7 +506,7 @@ def test_a_walk_apart_breathes_between_pieces(big_plain):
     folder = big_plain
     calls: list[int] = []
     known = _known_of(scan.walk([folder]))
-    assert scan.WalkApart([folder]).compare(*known, lambda: calls.append(1)) is True
+    assert scan_apart.WalkApart([folder]).compare(*known, lambda: calls.append(1)) is True
     assert len(calls) == 4  # before the walk is decoded, then before each piece
 
 
@@ -514,39 +514,45 @@ def test_a_walk_apart_tells_a_named_file_from_one_found_in_a_folder(tmp_path):
     folder = _library(tmp_path)
     known = _known_of(scan.walk([folder]))
     now_named = [folder / "a.txt", folder]
-    assert scan.WalkApart(now_named).compare(*known) == scan.walk(now_named)
+    assert scan_apart.WalkApart(now_named).compare(*known) == scan.walk(now_named)
     known = _known_of(scan.walk(now_named))
-    assert scan.WalkApart(now_named).compare(*known) is True
-    assert scan.WalkApart([folder]).compare(*known) == scan.walk([folder])
+    assert scan_apart.WalkApart(now_named).compare(*known) is True
+    assert scan_apart.WalkApart([folder]).compare(*known) == scan.walk([folder])
 
 
 def test_a_walk_apart_differs_with_its_problems(tmp_path):
     folder = _library(tmp_path)
     os.symlink(folder / "nowhere.txt", folder / "dangling.txt")
     signatures, named, _problems = _known_of(scan.walk([folder]))
-    assert scan.WalkApart([folder]).compare(signatures, named, ()) == scan.walk([folder])
+    assert scan_apart.WalkApart([folder]).compare(signatures, named, ()) == scan.walk([folder])
 
 
 @pytest.mark.parametrize(
     "spoil",
     [
-        pytest.param(lambda m, tmp: m.setattr(scan, "_APART", False), id="not POSIX"),
-        pytest.param(lambda m, tmp: m.setattr(scan.sys, "executable", "/bin/false"), id="failed"),
-        pytest.param(lambda m, tmp: m.setattr(scan.sys, "executable", "/bin/echo"), id="garbage"),
-        pytest.param(lambda m, tmp: m.setattr(scan.sys, "executable", str(tmp / "no")), id="none"),
+        pytest.param(lambda m, tmp: m.setattr(scan_apart, "_APART", False), id="not POSIX"),
+        pytest.param(
+            lambda m, tmp: m.setattr(scan_apart.sys, "executable", "/bin/false"), id="failed"
+        ),
+        pytest.param(
+            lambda m, tmp: m.setattr(scan_apart.sys, "executable", "/bin/echo"), id="garbage"
+        ),
+        pytest.param(
+            lambda m, tmp: m.setattr(scan_apart.sys, "executable", str(tmp / "no")), id="none"
+        ),
     ],
 )
 def test_no_walk_apart_to_be_had_is_none(tmp_path, monkeypatch, spoil):
     folder = _plain(tmp_path)
     spoil(monkeypatch, tmp_path)
-    apart = scan.WalkApart([folder])
+    apart = scan_apart.WalkApart([folder])
     monkeypatch.undo()
     assert apart.compare({}, frozenset(), ()) is None
 
 
 def test_a_walk_apart_of_a_missing_path_is_none_and_a_cancelled_one_is_reaped(tmp_path):
-    assert scan.WalkApart([tmp_path / "nowhere"]).compare({}, frozenset(), ()) is None
-    apart = scan.WalkApart([_plain(tmp_path)])
+    assert scan_apart.WalkApart([tmp_path / "nowhere"]).compare({}, frozenset(), ()) is None
+    apart = scan_apart.WalkApart([_plain(tmp_path)])
     apart.cancel()
     assert apart.compare({}, frozenset(), ()) is None or apart._ok  # killed, or done first
     assert apart._child is not None and apart._child.returncode is not None  # reaped
@@ -554,7 +560,7 @@ def test_a_walk_apart_of_a_missing_path_is_none_and_a_cancelled_one_is_reaped(tm
 
 def test_a_walk_apart_not_stated_is_none(tmp_path, monkeypatch):
     folder = _library(tmp_path)
-    apart = scan.WalkApart([folder])
+    apart = scan_apart.WalkApart([folder])
     apart._done.wait()
     real = apart._received
 
@@ -577,13 +583,13 @@ def _state(pid: int) -> str:
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
 def test_a_walk_apart_waited_for_with_a_breath_is_stopped_while_it_breathes(tmp_path, monkeypatch):
-    apart = scan.WalkApart([_big_plain_dir(tmp_path)])
+    apart = scan_apart.WalkApart([_big_plain_dir(tmp_path)])
     child = apart._child
     assert child is not None
     sent: list[int] = []
     real = child.send_signal
     monkeypatch.setattr(child, "send_signal", lambda sig: sent.append(sig) or real(sig))
-    monkeypatch.setattr(scan, "PAUSE_EVERY", 0.001)
+    monkeypatch.setattr(scan_apart, "PAUSE_EVERY", 0.001)
     states: list[str] = []
 
     def breathe() -> None:  # keys pressed: the child stays stopped meanwhile
