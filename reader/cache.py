@@ -9,7 +9,10 @@ rewritten by the next save, without a word to the user.
 
 The file is a small header and marshal chunks of primitives (one list per
 Article field), rebuilt into objects on load: several times faster than
-unpickling the objects themselves.
+unpickling the objects themselves. After them come the articles' raw excerpts
+(an Article keeps its excerpt only folded for search): read only by a command
+that prints them, for the rows it prints (``StoredExcerpts``), never by the
+reader's load, and carried over from the file being replaced by each save.
 No Textual here.
 """
 
@@ -20,6 +23,7 @@ import dataclasses
 import functools
 import hashlib
 import importlib.util
+import itertools
 import marshal
 import math
 import os
@@ -28,7 +32,7 @@ import struct
 import sys
 import time
 import zlib
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from itertools import compress
 from operator import attrgetter
@@ -36,12 +40,14 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, cast
 
 from reader import __version__, gc_pause, paths, scan
+from reader import cache_excerpts as excerpt_column
+from reader.cache_excerpts import CRC, EXCERPT_BLOCK, StoredExcerpts, identity
 from reader.files import write_atomically
 from reader.model import Article, Problem
 from reader.scan import Signature
 
 T = TypeVar("T")
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MAGIC = b"NRINDEX\n"
 _HEADER_SIZE = struct.Struct("<I")
 # A file changed again within the mtime granularity of the file system (up to
@@ -260,18 +266,51 @@ class IndexCache:
         except Exception:
             return False
 
-    def save(self, entries: Mapping[str, CacheEntry]) -> bool:
-        """Replace the cache with ``entries`` atomically; False (never an error) when it fails."""
+    def save(
+        self, entries: Mapping[str, CacheEntry], excerpts: Mapping[str, str] | None = None
+    ) -> bool:
+        """Replace the cache with ``entries`` atomically; False (never an error) when it fails.
+
+        ``excerpts`` are the raw excerpts of articles just read, by path; every
+        other article's is carried over from the cache file being replaced when
+        it holds that file with the same signature (else it is stored as not
+        held, and read from the file by whoever asks for it).
+        """
         try:
-            chunks = self._encode(entries)
-        except (ValueError, TypeError, OverflowError):
-            return False  # a value marshal cannot store: no cache rather than a crash
-        try:
-            # Not durable: a cache torn by a crash fails its checksum and is rebuilt.
-            write_atomically(self.path, chunks, durable=False)
+            old: BinaryIO | None = open(self.path, "rb")  # noqa: SIM115 - closed below
         except OSError:
-            return False
-        return True
+            old = None
+        try:
+            try:
+                chunks = self._encode(entries, excerpts or {}, old)
+            except (ValueError, TypeError, OverflowError):
+                return False  # a value marshal cannot store: no cache rather than a crash
+            try:
+                # Not durable: a cache torn by a crash fails its checksum and is rebuilt.
+                write_atomically(self.path, chunks, durable=False)
+            except (OSError, ValueError):
+                return False
+            return True
+        finally:
+            if old is not None:
+                old.close()
+
+    def read_excerpts(self, signatures: Mapping[str, Signature]) -> dict[str, str]:
+        """The raw excerpts the cache holds of these files, by path, each only when
+        the cache holds the file with that very signature (as it was read)."""
+        columns = self.load_columns(("excerpt",))
+        if columns is None or columns.excerpts is None:
+            return {}
+        stored = _stored_signatures(columns)
+        rows: list[int] = []
+        paths: list[str] = []
+        for path, signature in signatures.items():
+            found = stored.get(path)
+            if found is not None and found[1] == tuple(signature):
+                rows.append(found[0])
+                paths.append(path)
+        texts = columns.excerpts.texts(rows)
+        return {path: text for path, text in zip(paths, texts, strict=True) if text is not None}
 
     def remove(self) -> None:
         """Forget the cache (a missing file is fine)."""
@@ -283,11 +322,15 @@ class IndexCache:
     # sizes, mtimes, ctimes, named-or-found flags, problems, then the Article fields in
     # the groups of _FIELD_GROUPS. Chunks are read and decoded one at a time, so
     # the raw bytes of only one are in memory at once; values shared within a
-    # chunk (marshal references) load as one object.
+    # chunk (marshal references) load as one object. Then the excerpts: their
+    # lengths (marshal, one an article), their UTF-8 bytes, the CRCs of their blocks.
 
-    def _encode(self, entries: Mapping[str, CacheEntry]) -> list[bytes]:
+    def _encode(
+        self, entries: Mapping[str, CacheEntry], fresh: Mapping[str, str], old: BinaryIO | None
+    ) -> Iterable[bytes]:
         now = time.time_ns()
         articles: list[Article] = []
+        signatures: list[Signature] = []
         problems: list[tuple[Any, ...]] = []
         sizes: list[int] = []
         mtimes: list[int] = []
@@ -299,6 +342,7 @@ class IndexCache:
                 continue
             if isinstance(outcome, Article):
                 articles.append(outcome)
+                signatures.append((int(size), int(mtime), int(ctime)))
             else:
                 values = tuple(getattr(outcome, name) for name in _PROBLEM_FIELDS)
                 problems.append((len(sizes), *values))
@@ -306,6 +350,12 @@ class IndexCache:
             mtimes.append(int(mtime))
             ctimes.append(int(ctime))
             named.append(bool(explicit))
+        # The excerpts first: what is carried over from the old file is found with
+        # its paths, which are let go before the other columns are made.
+        lengths, pieces = excerpt_column.plan(
+            articles, signatures, fresh, lambda: _old_excerpts(self, old) if old else None
+        )
+        del signatures
         columns = _article_columns(articles)
         groups = [[columns[name] for name in group] for group in _FIELD_GROUPS]
         chunks = [
@@ -316,32 +366,50 @@ class IndexCache:
         checksum = 0
         for chunk in chunks:
             checksum = zlib.crc32(chunk, checksum)
+        length_chunk = marshal.dumps(lengths, marshal.version)
+        blob_size = sum(length for length in lengths if length > 0)
+        excerpt_head = (len(length_chunk), zlib.crc32(length_chunk), blob_size)
         header = marshal.dumps(
-            (_fingerprint(), self.seeds, len(sizes), [len(c) for c in chunks], checksum),
+            (
+                _fingerprint(),
+                self.seeds,
+                len(sizes),
+                [len(c) for c in chunks],
+                checksum,
+                excerpt_head,
+            ),
             marshal.version,
         )
-        return [MAGIC, _HEADER_SIZE.pack(len(header)), header, *chunks]
+        head = [MAGIC, _HEADER_SIZE.pack(len(header)), header, *chunks, length_chunk]
+        return itertools.chain(head, excerpt_column.excerpt_bytes(pieces, old, blob_size))
 
-    def _read_header(self, handle: BinaryIO) -> tuple[int, list[int], int] | None:
-        """(entry count, chunk sizes, checksum) when the header fits this code and seeds."""
+    def _read_header(self, handle: BinaryIO) -> _Header | None:
+        """Where each part of the file is, when the header fits this code and seeds."""
         prefix = handle.read(len(MAGIC) + _HEADER_SIZE.size)
         if len(prefix) != len(MAGIC) + _HEADER_SIZE.size or not prefix.startswith(MAGIC):
             return None
         (header_size,) = _HEADER_SIZE.unpack_from(prefix, len(MAGIC))
         if header_size > _MAX_HEADER_BYTES:
             return None
-        fingerprint, seeds, count, chunk_sizes, checksum = marshal.loads(handle.read(header_size))
+        fingerprint, seeds, count, chunk_sizes, checksum, excerpts = marshal.loads(
+            handle.read(header_size)
+        )
         if fingerprint != _fingerprint() or seeds != self.seeds:
             return None
         if len(chunk_sizes) != _COLUMNS + len(_FIELD_GROUPS):
             return None
-        return count, chunk_sizes, checksum
+        length_size, length_crc, blob_size = excerpts
+        lengths_at = len(prefix) + header_size + sum(chunk_sizes)
+        blob_at = lengths_at + length_size
+        blocks = -(-blob_size // EXCERPT_BLOCK)
+        end = blob_at + blob_size + CRC.size * blocks
+        return _Header(count, chunk_sizes, checksum, length_size, length_crc, blob_at, end)
 
     def _read(self, handle: BinaryIO) -> CachedIndex | None:
         header = self._read_header(handle)
         if header is None:
             return None
-        count, chunk_sizes, checksum = header
+        count, chunk_sizes, checksum = header.count, header.chunk_sizes, header.checksum
         parts: list[Any] = []
         crc = 0
         for size in chunk_sizes:
@@ -351,7 +419,8 @@ class IndexCache:
             crc = zlib.crc32(chunk, crc)
             parts.append(marshal.loads(chunk))
         del chunk
-        if crc != checksum or handle.read(1):
+        # The excerpts are not read: the file's size says they are all there.
+        if crc != checksum or os.fstat(handle.fileno()).st_size != header.end:
             return None
         sizes, mtimes, ctimes, named, problem_rows, *groups = parts
         del parts
@@ -376,7 +445,7 @@ class IndexCache:
         header = self._read_header(handle)
         if header is None:
             return None
-        count, chunk_sizes, checksum = header
+        count, chunk_sizes, checksum = header.count, header.chunk_sizes, header.checksum
         wanted = {*names, "path"}
         decode = [True] * _COLUMNS + [not wanted.isdisjoint(group) for group in _FIELD_GROUPS]
         parts: list[Any] = []
@@ -388,7 +457,8 @@ class IndexCache:
             crc = zlib.crc32(chunk, crc)
             parts.append(marshal.loads(chunk) if needed else None)
         del chunk
-        if crc != checksum or handle.read(1):
+        stat = os.fstat(handle.fileno())
+        if crc != checksum or stat.st_size != header.end:
             return None
         sizes, mtimes, ctimes, named, problem_rows, *groups = parts
         fields: dict[str, list[Any]] = {}
@@ -405,7 +475,71 @@ class IndexCache:
             paths = _merged_paths(paths, problem_rows)
         if len(set(paths)) != len(paths):
             return None  # one path twice: never written so
-        return CachedColumns(paths, sizes, mtimes, ctimes, named, problem_rows, fields)
+        excerpts = None
+        if "excerpt" in names:
+            length_chunk = handle.read(header.length_size)
+            if (
+                len(length_chunk) != header.length_size
+                or zlib.crc32(length_chunk) != header.length_crc
+            ):
+                return None
+            lengths = marshal.loads(length_chunk)
+            if len(lengths) != articles:
+                return None
+            excerpts = StoredExcerpts(
+                Path(self.path), identity(stat), lengths, header.blob_at, header.end
+            )
+        return CachedColumns(paths, sizes, mtimes, ctimes, named, problem_rows, fields, excerpts)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Header:
+    """What a cache file's header says: its entries, its chunks' sizes and checksum,
+    where its excerpts are (their lengths' chunk right after the chunks) and its end."""
+
+    count: int
+    chunk_sizes: list[int]
+    checksum: int
+    length_size: int
+    length_crc: int
+    blob_at: int
+    end: int
+
+
+def _stored_signatures(columns: CachedColumns) -> dict[str, tuple[int, tuple[int, int, int]]]:
+    """Each article's row among the articles and its file's signature, by path."""
+    problems = {row for row, *_ in columns.problem_rows}
+    files = range(len(columns.sizes))
+    rows = [row for row in files if row not in problems] if problems else files
+    sizes, mtimes, ctimes = columns.sizes, columns.mtimes, columns.ctimes
+    return {
+        path: (article, (sizes[row], mtimes[row], ctimes[row]))
+        for article, (path, row) in enumerate(zip(columns.fields["path"], rows, strict=True))
+    }
+
+
+def _old_excerpts(
+    cache: IndexCache, old: BinaryIO
+) -> dict[str, tuple[tuple[int, int, int], int, int]] | None:
+    """What the file being replaced holds of excerpts, by path: (signature, where
+    its bytes start in that file, how many); None when it holds none this code can
+    use, or any of its blocks is damaged (its bytes are copied, never decoded)."""
+    try:
+        old.seek(0)
+        columns = cache._read_columns(old, ("excerpt",))
+        if columns is None or columns.excerpts is None:
+            return None
+        stored = columns.excerpts
+        if not stored.intact(old):
+            return None
+        starts, lengths, at = stored.spans(), stored.lengths, stored.blob_at
+        return {
+            path: (signature, at + starts[row], lengths[row])
+            for path, (row, signature) in _stored_signatures(columns).items()
+            if lengths[row] >= 0
+        }
+    except Exception:  # a damaged old file: nothing carried over
+        return None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -422,6 +556,8 @@ class CachedColumns:
     named: list[bool]
     problem_rows: list[tuple[Any, ...]]
     fields: dict[str, list[Any]]
+    # The raw excerpts, when "excerpt" was asked for: read from the file by ``texts``.
+    excerpts: StoredExcerpts | None = None
 
     def problems(self) -> list[Problem]:
         return [Problem(*values) for _, *values in self.problem_rows]

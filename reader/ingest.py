@@ -243,7 +243,9 @@ class Ingest:
     per core); ``optional`` folders are read when they exist and silently left
     out when they do not (the feeds folder, made by the first fetch).
     ``hide`` says which articles to leave out (the config's hide rules): they
-    go to the result's ``hidden``, out of every view.
+    go to the result's ``hidden``, out of every view. ``keep_excerpts`` keeps the
+    raw excerpts of the files it reads for ``excerpts`` (a command printing them);
+    otherwise they are kept only until the cache is saved.
     """
 
     def __init__(
@@ -254,8 +256,13 @@ class Ingest:
         workers: int | None = None,
         optional: Sequence[str | os.PathLike[str]] = (),
         hide: Callable[[Article], bool] | None = None,
+        keep_excerpts: bool = False,
     ) -> None:
         self.hide = hide
+        self.keep_excerpts = keep_excerpts
+        # The raw excerpts of the files read (an Article holds them folded only), by
+        # path: for the cache's next save, or for ``excerpts`` when kept.
+        self._excerpts: dict[str, str] = {}
         self.seed_paths = [os.fspath(p) for p in seed_paths]
         self.optional = [os.fspath(p) for p in optional]
         self.cache = cache
@@ -312,7 +319,10 @@ class Ingest:
                 collector = Collector(scan_problems, self.hide)
                 outcomes: list[Outcome] = []
                 yield Progress(0, len(files))
-                for chunk in iter_load(files, workers=workers, chunk_size=BATCH, pool=pool):
+                excerpts = self._excerpts_wanted()
+                for chunk in iter_load(
+                    files, workers=workers, chunk_size=BATCH, pool=pool, excerpts=excerpts
+                ):
                     if cancelled():
                         return
                     fresh = tuple(
@@ -497,7 +507,10 @@ class Ingest:
             outcomes_by_path = self._outcomes()
             # Never expected, but a file known without an outcome is read rather than lost.
             stale += [e for e in files if e[0] not in outcomes_by_path and e not in stale]
-            for chunk in iter_load(stale, workers=self.workers, chunk_size=BATCH):
+            excerpts = self._excerpts_wanted()
+            for chunk in iter_load(
+                stale, workers=self.workers, chunk_size=BATCH, excerpts=excerpts
+            ):
                 for outcome in chunk:
                     outcomes_by_path[outcome.path] = outcome
             files = [entry for entry in files if entry[0] in signatures]
@@ -639,7 +652,43 @@ class Ingest:
             sig = signatures.get(path)
             if sig is not None:  # gone before it was stat'ed: not cached
                 entries[path] = (sig, outcome, named)
-        self.cache.save(entries)
+        # The excerpts just read; the cache carries every other one over from its old file.
+        self.cache.save(entries, self._excerpts)
+        if not self.keep_excerpts:
+            self._excerpts = {}
+
+    def _excerpts_wanted(self) -> dict[str, str] | None:
+        """Where the files about to be read leave their raw excerpts (None: nowhere)."""
+        if self.keep_excerpts:
+            return self._excerpts
+        self._excerpts = {}  # what an unfinished load left
+        return self._excerpts if self.cache is not None else None
+
+    # -- excerpts -------------------------------------------------------------
+
+    def excerpts(self, articles: Sequence[Article]) -> list[str]:
+        """The raw excerpts of these articles of the result, as their files held them
+        when they were read: kept from this session's reading, else from the index
+        cache (which must hold the file with the signature it was read with), else
+        read from the file again (the detail's)."""
+        found: dict[str, str] = {}
+        wanted: dict[str, Signature] = {}
+        kept, known = self._excerpts, self._known.signatures
+        for article in articles:
+            path = article.path
+            if path in kept:
+                found[path] = kept[path]
+            elif (signature := known.get(path)) is not None:
+                wanted[path] = signature
+        if wanted and self.cache is not None:
+            found.update(self.cache.read_excerpts(wanted))
+        if len(found) < len(articles):
+            from reader.seedfile import load_detail  # YAML: only for what no cache holds
+
+            for article in articles:
+                if article.path not in found:
+                    found[article.path] = load_detail(article).excerpt
+        return [found[article.path] for article in articles]
 
 
 def _scanned(found: Walk) -> tuple[FileList, list[Problem], dict[str, Signature], bool]:

@@ -2,7 +2,8 @@
 
 Workers are spawned (never forked: the caller may be a threaded TUI), started
 early when a large folder is about to be walked (``start_pool``), and send each
-article back as a plain tuple of its fields. No Textual here.
+article back as a plain tuple of its fields (and, when asked, the chunk's raw
+excerpts beside them, for the index cache). No Textual here.
 """
 
 from __future__ import annotations
@@ -11,31 +12,50 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
+from functools import partial
 from operator import attrgetter
 from typing import Any
 
 from reader.model import Article, Problem
 
 
-def _load_chunk(chunk: list[tuple[str, bool]]) -> list[Article | Problem]:
-    from reader.seedfile import load_seed_file  # YAML with it: only when a file is read
+def _load_chunk_excerpts(
+    chunk: list[tuple[str, bool]],
+) -> tuple[list[Article | Problem], list[str]]:
+    """A chunk's outcomes, and the raw excerpt of each ("" for a problem)."""
+    from reader.seedfile import load_seed_excerpt  # YAML with it: only when a file is read
 
-    return [load_seed_file(path, explicit=explicit) for path, explicit in chunk]
+    outcomes: list[Article | Problem] = []
+    excerpts: list[str] = []
+    for path, explicit in chunk:
+        outcome = load_seed_excerpt(path, explicit=explicit)
+        if isinstance(outcome, Problem):
+            outcomes.append(outcome)
+            excerpts.append("")
+        else:
+            outcomes.append(outcome[0])
+            excerpts.append(outcome[1])
+    return outcomes, excerpts
 
 
 _ARTICLE_FIELDS = tuple(field.name for field in fields(Article))
 
 
-def _load_chunk_rows(chunk: list[tuple[str, bool]]) -> list[tuple[Any, ...] | Problem]:
+def _load_chunk_rows(
+    chunk: list[tuple[str, bool]], with_excerpts: bool = False
+) -> tuple[list[tuple[Any, ...] | Problem], list[str] | None]:
     """A chunk as a pool worker sends it back: each article as a plain tuple of its
-    fields. Pickling a frozen slotted dataclass calls its __reduce__ and rebuilds
-    it field by field: the parent's share of a chunk (the part that competes
-    with the screen) is about half as long for tuples, even with Article(*row)."""
+    fields (and the excerpts, when asked). Pickling a frozen slotted dataclass calls
+    its __reduce__ and rebuilds it field by field: the parent's share of a chunk (the
+    part that competes with the screen) is about half as long for tuples, even with
+    Article(*row)."""
     getters = [attrgetter(name) for name in _ARTICLE_FIELDS]
-    return [
+    outcomes, excerpts = _load_chunk_excerpts(chunk)
+    rows = [
         tuple(get(outcome) for get in getters) if isinstance(outcome, Article) else outcome
-        for outcome in _load_chunk(chunk)
+        for outcome in outcomes
     ]
+    return rows, excerpts if with_excerpts else None
 
 
 def _from_rows(rows: list[tuple[Any, ...] | Problem]) -> list[Article | Problem]:
@@ -51,11 +71,13 @@ def iter_load(
     workers: int | None = None,
     chunk_size: int = 500,
     pool: Any = None,
+    excerpts: dict[str, str] | None = None,
 ) -> Iterator[list[Article | Problem]]:
     """Load files in chunks, in order, with one process per core for large sets.
 
     ``pool`` is one ``start_pool`` started while the files were being found: it
-    is used for a large set, shut down otherwise (and always at the end)."""
+    is used for a large set, shut down otherwise (and always at the end).
+    ``excerpts`` is given the raw excerpt of each file read, by path."""
     if workers is None:
         workers = os.cpu_count() or 1
     chunks = [files[i : i + chunk_size] for i in range(0, len(files), chunk_size)]
@@ -66,11 +88,21 @@ def iter_load(
         pool = start_pool(workers)
     if pool is None:  # a small set, or no processes to be had: one core is slower, never wrong
         for chunk in chunks:
-            yield _load_chunk(chunk)
+            outcomes, texts = _load_chunk_excerpts(chunk)
+            if excerpts is not None:
+                excerpts.update(zip(map(_PATH, outcomes), texts, strict=True))
+            yield outcomes
         return
     with pool:
-        for rows in pool.map(_load_chunk_rows, chunks):
-            yield _from_rows(rows)
+        work = partial(_load_chunk_rows, with_excerpts=excerpts is not None)
+        for rows, texts in pool.map(work, chunks):
+            outcomes = _from_rows(rows)
+            if excerpts is not None and texts is not None:
+                excerpts.update(zip(map(_PATH, outcomes), texts, strict=True))
+            yield outcomes
+
+
+_PATH = attrgetter("path")
 
 
 def start_pool(workers: int | None = None) -> Any:

@@ -271,11 +271,17 @@ def build_article(data: dict[str, Any], path: str, body: str = "") -> tuple[Arti
 
 def build_article_only(data: dict[str, Any], path: str) -> Article:
     """The article alone (what the list needs): the related stories only as keys."""
+    return build_article_and_excerpt(data, path)[0]
+
+
+def build_article_and_excerpt(data: dict[str, Any], path: str) -> tuple[Article, str]:
+    """``build_article_only``'s article and its raw excerpt (which it keeps only folded)."""
     identity = _identity(data)
     article_id, related_value, parent_keys = identity[3:]
     accepted = _accepted_related(related_value, article_id, parent_keys)
     keys = related_keys(item[3] for item in accepted)
-    return _article(data, path, identity, keys, _excerpt(data))
+    excerpt = _excerpt(data)
+    return _article(data, path, identity, keys, excerpt), excerpt
 
 
 def _excerpt(data: dict[str, Any]) -> str:
@@ -370,6 +376,15 @@ def load_seed_file(path: str | os.PathLike[str], *, explicit: bool = True) -> Ar
     excerpts...), unless the document uses anchors, merge keys or tags, where
     the exact path decides.
     """
+    outcome = load_seed_excerpt(path, explicit=explicit)
+    return outcome if isinstance(outcome, Problem) else outcome[0]
+
+
+def load_seed_excerpt(
+    path: str | os.PathLike[str], *, explicit: bool = True
+) -> tuple[Article, str] | Problem:
+    """``load_seed_file``'s outcome, an article with its raw excerpt beside it (the
+    detail's ``excerpt``, which the index cache keeps for the command line)."""
     name = os.fspath(path)
     try:
         text = _read_text(name)
@@ -381,7 +396,7 @@ def load_seed_file(path: str | os.PathLike[str], *, explicit: bool = True) -> Ar
                 data, _body = parse_document(text)
             else:
                 check_shape(data)
-        return build_article_only(data, name)
+        return build_article_and_excerpt(data, name)
     except Refused as refused:
         return Problem(name, refused.reason, refused.line, refused.ignored and not explicit)
     except Exception as error:  # a bug of ours must not sink the whole load

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from reader.cache import ARTICLE_FIELDS, CachedColumns
 from reader.cli.arguments import Subparsers, add_no_cache, add_paths, positive_int
-from reader.cli.loading import load, load_unless_cached, open_library, parse_query, read_state
+from reader.cli.loading import ingest, load_unless_cached, open_library, parse_query, read_state
 from reader.formatting import fit, iso_utc, plural
 from reader.model import Article
 from reader.store import SORTS, Sort, date_key, quality_key
@@ -102,15 +102,19 @@ def list_query(args: argparse.Namespace) -> Query | None:
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     query = list_query(args)
+    with_excerpts = args.json and not args.stories
+    session = ingest(
+        args.paths, use_cache=not args.no_cache, hide=not args.no_hide, keep_excerpts=with_excerpts
+    )
     if query is None and not args.stories and not args.no_cache:
         # Every article in order: the index cache's columns answer when it holds the library.
-        names = ARTICLE_FIELDS if args.json else LINE_FIELDS
+        names = (*ARTICLE_FIELDS, "excerpt") if args.json else LINE_FIELDS
         rows: list[list[int]] = []  # sorted while the folder is walked
 
         def sort(columns: CachedColumns) -> None:
             rows.append(column_rows(columns, args.sort, args.limit))
 
-        loaded = load_unless_cached(args.paths, names, hide=not args.no_hide, meanwhile=sort)
+        loaded = load_unless_cached(session, names, meanwhile=sort)
         if isinstance(loaded, CachedColumns):
             if not rows:
                 sort(loaded)
@@ -119,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         result = loaded
     else:
-        result = load(args.paths, use_cache=not args.no_cache, hide=not args.no_hide)
+        result = session.load_all()
     from reader.library import ViewSpec
 
     needs_marks = args.json or (query is not None and query.needs_marks)
@@ -134,6 +138,8 @@ def run(args: argparse.Namespace) -> int:
     if not shown and query is not None:
         # Nothing on stdout keeps pipes clean; say why on stderr, exit 0.
         sys.stderr.write(f"newsreader: no article matches (of {len(library.store):,})\n")
+    # As the files held them when read (the cache's or this load's), not read again.
+    excerpts = iter(session.excerpts(shown) if with_excerpts else ())
     for article in shown:
         if args.stories:
             story = library.story_of(article)
@@ -143,7 +149,8 @@ def run(args: argparse.Namespace) -> int:
                 else story_line(story)
             )
         elif args.json:
-            line = json.dumps(article_record(article, library.state), ensure_ascii=False)
+            record = article_record(article, library.state, next(excerpts))
+            line = json.dumps(record, ensure_ascii=False)
         else:
             line = article_line(article)
         out.write(line + "\n")
@@ -167,8 +174,11 @@ def print_columns(columns: CachedColumns, rows: list[int], as_json: bool, out: T
     cuts the store's articles), building only them."""
     if as_json:
         state = read_state()
-        for article in columns.articles(rows):
-            out.write(json.dumps(article_record(article, state), ensure_ascii=False) + "\n")
+        stored = columns.excerpts
+        texts = stored.texts(rows) if stored is not None else [None] * len(rows)
+        for article, text in zip(columns.articles(rows), texts, strict=True):
+            record = article_record(article, state, text)
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
         return
     fields = columns.fields
     quality, provider, title = fields["quality"], fields["provider"], fields["title"]
@@ -231,10 +241,13 @@ def listed(library: Library, spec: ViewSpec, limit: int | None) -> list[Article]
     return library.articles(spec)[:limit]
 
 
-def article_json(article: Article) -> dict[str, object]:
-    """The JSON form of an article, as ``list --json`` prints it."""
-    from reader.seedfile import load_detail  # YAML: not imported by the reader's start
+def article_json(article: Article, excerpt: str | None = None) -> dict[str, object]:
+    """The JSON form of an article, as ``list --json`` prints it, with its raw
+    ``excerpt`` (None: read from its file, as the detail pane does)."""
+    if excerpt is None:
+        from reader.seedfile import load_detail  # YAML: not imported by the reader's start
 
+        excerpt = load_detail(article).excerpt
     return {
         "id": article.id,
         "title": article.title,
@@ -246,15 +259,17 @@ def article_json(article: Article) -> dict[str, object]:
         "heat": article.heat,
         "topics": list(article.topics),
         "type": article.type,
-        "excerpt": load_detail(article).excerpt,  # from the file: not kept in memory
+        "excerpt": excerpt,
         "related": article.related_count,
         "path": article.path,
     }
 
 
-def article_record(article: Article, state: UserState) -> dict[str, object]:
+def article_record(
+    article: Article, state: UserState, excerpt: str | None = None
+) -> dict[str, object]:
     """``article_json`` with the article's marks, as ``list --json`` prints it."""
-    record = article_json(article)
+    record = article_json(article, excerpt)
     record["read"] = state.is_read(article.id)
     record["starred"] = state.is_starred(article.id)
     record["tags"] = sorted(state.tags_of(article.id))

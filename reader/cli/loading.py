@@ -45,28 +45,34 @@ def load(given: Sequence[str], *, use_cache: bool = True, hide: bool = False) ->
 
     ``hide`` leaves out what the config's hide rules match, as the reader does.
     """
-    return _ingest(given, use_cache=use_cache, hide=hide).load_all()
+    return ingest(given, use_cache=use_cache, hide=hide).load_all()
 
 
 def load_unless_cached(
-    given: Sequence[str],
+    session: Ingest,
     names: Collection[str],
     *,
-    hide: bool = False,
     meanwhile: Callable[[CachedColumns], object] | None = None,
 ) -> LoadResult | CachedColumns:
-    """``load``, or the index cache's columns (``names`` decoded) when it holds the
-    library as it is and its articles are the whole answer (``Ingest.load_unless_cached``)."""
-    return _ingest(given, use_cache=True, hide=hide).load_unless_cached(names, meanwhile)
+    """``session.load_all()``, or the index cache's columns (``names`` decoded) when it
+    holds the library as it is and its articles are the whole answer
+    (``Ingest.load_unless_cached``)."""
+    return session.load_unless_cached(names, meanwhile)
 
 
-def _ingest(given: Sequence[str], *, use_cache: bool, hide: bool) -> Ingest:
+def ingest(
+    given: Sequence[str], *, use_cache: bool = True, hide: bool = False, keep_excerpts: bool = False
+) -> Ingest:
+    """The session that loads the library at ``given`` (``load``'s), not yet loaded.
+
+    ``keep_excerpts``: for a command that prints the articles' excerpts
+    (``Ingest.excerpts``)."""
     chosen = seed_paths(given)
     require_existing(chosen)
     optional = [] if given else paths.default_optional_paths()
     cache = IndexCache([*chosen, *optional]) if use_cache else None
     rules = _hide_rules() if hide else None
-    return Ingest(chosen, cache=cache, optional=optional, hide=rules)
+    return Ingest(chosen, cache=cache, optional=optional, hide=rules, keep_excerpts=keep_excerpts)
 
 
 def _hide_rules() -> HideRules | None:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC
 
 from reader.cli.arguments import Subparsers
-from reader.cli.loading import load
+from reader.cli.loading import ingest
 from reader.errors import UsageError
 from reader.model import Article
 from reader.store import Store
@@ -50,13 +50,15 @@ def find_article(articles: Sequence[Article], wanted: str) -> Article | None:
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     # Newest first, as the reader lists them (hide rules applied): the first match wins.
-    articles = Store(load(args.paths, hide=True).articles).ordered("date")
+    session = ingest(args.paths, hide=True, keep_excerpts=True)
+    articles = Store(session.load_all().articles).ordered("date")
     article = find_article(articles, args.article)
     if article is None:
         raise UsageError(f"no article has the id or link {args.article[:200]}")
     from reader.fulltext.storage import TextStore
-    from reader.seedfile import load_detail  # YAML: not imported by the reader's start
 
+    # As the file held it when read (the cache's or this load's), not read again.
+    (excerpt,) = session.excerpts([article])
     store = TextStore()
     if args.fetch:
         from reader.fulltext.batch import fetch_and_store
@@ -74,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
             "url": article.url,
             "provider": article.provider,
             "published": _when(article),
-            "excerpt": load_detail(article).excerpt,
+            "excerpt": excerpt,
             "text": document.plain_text() if document is not None else None,
             "text_error": error,
             "final_url": stored.final_url if stored is not None else None,
@@ -96,7 +98,6 @@ def run(args: argparse.Namespace) -> int:
     if document is None:
         if error:
             out.write(f"(no full text: {error})\n\n")
-        excerpt = load_detail(article).excerpt
         out.write(textwrap.fill(strip_controls(excerpt), width) + "\n")
         return 1 if args.fetch else 0
     previous = ""

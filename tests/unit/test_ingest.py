@@ -79,13 +79,13 @@ def cold(*paths: Path) -> LoadResult:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the files parsed, in order (serial loads only)."""
     seen: list[str] = []
-    real = seedfile.load_seed_file
+    real = seedfile.load_seed_excerpt
 
-    def counting(path: str, *, explicit: bool = True) -> Article | Problem:
+    def counting(path: str, *, explicit: bool = True) -> tuple[Article, str] | Problem:
         seen.append(os.path.basename(path))
         return real(path, explicit=explicit)
 
-    monkeypatch.setattr(seedfile, "load_seed_file", counting)  # what ingest reads files with
+    monkeypatch.setattr(seedfile, "load_seed_excerpt", counting)  # what ingest reads files with
     return seen
 
 

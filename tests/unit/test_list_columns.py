@@ -122,8 +122,8 @@ def columns_used(monkeypatch) -> list[CachedColumns]:
 def _objects_only(monkeypatch) -> None:
     """The object path alone: the cache loaded into Articles, as before the columns."""
 
-    def load_all(given, names, *, hide=False, meanwhile=None):
-        return cli_loading.load(given, hide=hide)
+    def load_all(session, names, *, meanwhile=None):
+        return session.load_all()
 
     monkeypatch.setattr(list_, "load_unless_cached", load_all)
 
