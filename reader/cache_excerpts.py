@@ -21,10 +21,13 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import accumulate
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from reader.model import Article
 from reader.scan import Signature
+
+if TYPE_CHECKING:
+    from reader.cache import IndexCache
 
 EXCERPT_BLOCK = 1 << 16
 NO_EXCERPT = -1  # the length stored for an excerpt the cache does not hold
@@ -226,3 +229,31 @@ def _copied(old: BinaryIO | None, start: int, stop: int) -> Iterator[bytes]:
             raise ValueError("the old cache ended early")
         start += len(data)
         yield data
+
+
+def excerpts_of(
+    articles: Sequence[Article],
+    kept: Mapping[str, str],
+    signatures: Mapping[str, Signature],
+    cache: IndexCache | None,
+) -> list[str]:
+    """The raw excerpts of these articles as their files held them when read (with
+    ``signatures``): ``kept`` from that reading, else the cache's (a row of the same
+    path and signature), else read from the file again (the detail's)."""
+    found: dict[str, str] = {}
+    wanted: dict[str, Signature] = {}
+    for article in articles:
+        path = article.path
+        if path in kept:
+            found[path] = kept[path]
+        elif (signature := signatures.get(path)) is not None:
+            wanted[path] = signature
+    if wanted and cache is not None:
+        found.update(cache.read_excerpts(wanted))
+    if len(found) < len(articles):
+        from reader.seedfile import load_detail  # YAML: only for what no cache holds
+
+        for article in articles:
+            if article.path not in found:
+                found[article.path] = load_detail(article).excerpt
+    return [found[article.path] for article in articles]

@@ -36,6 +36,7 @@ from reader.cache import (
     CacheEntry,
     IndexCache,
 )
+from reader.cache_excerpts import excerpts_of
 from reader.formatting import plural
 from reader.model import Article, Duplicate, LoadResult, Problem
 from reader.parse_pool import (  # noqa: F401 - _ARTICLE_FIELDS, _from_rows: for benchmarks
@@ -243,9 +244,8 @@ class Ingest:
     per core); ``optional`` folders are read when they exist and silently left
     out when they do not (the feeds folder, made by the first fetch).
     ``hide`` says which articles to leave out (the config's hide rules): they
-    go to the result's ``hidden``, out of every view. ``keep_excerpts`` keeps the
-    raw excerpts of the files it reads for ``excerpts`` (a command printing them);
-    otherwise they are kept only until the cache is saved.
+    go to the result's ``hidden``, out of every view. ``keep_excerpts``: for
+    ``excerpts`` (a command printing them), not only until the cache is saved.
     """
 
     def __init__(
@@ -260,9 +260,7 @@ class Ingest:
     ) -> None:
         self.hide = hide
         self.keep_excerpts = keep_excerpts
-        # The raw excerpts of the files read (an Article holds them folded only), by
-        # path: for the cache's next save, or for ``excerpts`` when kept.
-        self._excerpts: dict[str, str] = {}
+        self._excerpts: dict[str, str] = {}  # the raw ones of the files read, by path
         self.seed_paths = [os.fspath(p) for p in seed_paths]
         self.optional = [os.fspath(p) for p in optional]
         self.cache = cache
@@ -507,10 +505,8 @@ class Ingest:
             outcomes_by_path = self._outcomes()
             # Never expected, but a file known without an outcome is read rather than lost.
             stale += [e for e in files if e[0] not in outcomes_by_path and e not in stale]
-            excerpts = self._excerpts_wanted()
-            for chunk in iter_load(
-                stale, workers=self.workers, chunk_size=BATCH, excerpts=excerpts
-            ):
+            wanted = self._excerpts_wanted()
+            for chunk in iter_load(stale, workers=self.workers, chunk_size=BATCH, excerpts=wanted):
                 for outcome in chunk:
                     outcomes_by_path[outcome.path] = outcome
             files = [entry for entry in files if entry[0] in signatures]
@@ -652,43 +648,19 @@ class Ingest:
             sig = signatures.get(path)
             if sig is not None:  # gone before it was stat'ed: not cached
                 entries[path] = (sig, outcome, named)
-        # The excerpts just read; the cache carries every other one over from its old file.
-        self.cache.save(entries, self._excerpts)
-        if not self.keep_excerpts:
-            self._excerpts = {}
+        self.cache.save(entries, self._excerpts)  # the others carried over from the old file
+        self._excerpts = self._excerpts if self.keep_excerpts else {}
 
     def _excerpts_wanted(self) -> dict[str, str] | None:
         """Where the files about to be read leave their raw excerpts (None: nowhere)."""
         if self.keep_excerpts:
             return self._excerpts
-        self._excerpts = {}  # what an unfinished load left
+        self._excerpts = {}  # not what an unfinished load left
         return self._excerpts if self.cache is not None else None
 
-    # -- excerpts -------------------------------------------------------------
-
     def excerpts(self, articles: Sequence[Article]) -> list[str]:
-        """The raw excerpts of these articles of the result, as their files held them
-        when they were read: kept from this session's reading, else from the index
-        cache (which must hold the file with the signature it was read with), else
-        read from the file again (the detail's)."""
-        found: dict[str, str] = {}
-        wanted: dict[str, Signature] = {}
-        kept, known = self._excerpts, self._known.signatures
-        for article in articles:
-            path = article.path
-            if path in kept:
-                found[path] = kept[path]
-            elif (signature := known.get(path)) is not None:
-                wanted[path] = signature
-        if wanted and self.cache is not None:
-            found.update(self.cache.read_excerpts(wanted))
-        if len(found) < len(articles):
-            from reader.seedfile import load_detail  # YAML: only for what no cache holds
-
-            for article in articles:
-                if article.path not in found:
-                    found[article.path] = load_detail(article).excerpt
-        return [found[article.path] for article in articles]
+        """The raw excerpts of these articles of the result (``cache_excerpts.excerpts_of``)."""
+        return excerpts_of(articles, self._excerpts, self._known.signatures, self.cache)
 
 
 def _scanned(found: Walk) -> tuple[FileList, list[Problem], dict[str, Signature], bool]:
