@@ -21,13 +21,10 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from reader.model import Article
 from reader.scan import Signature
-
-if TYPE_CHECKING:
-    from reader.cache import IndexCache
 
 EXCERPT_BLOCK = 1 << 16
 NO_EXCERPT = -1  # the length stored for an excerpt the cache does not hold
@@ -235,11 +232,12 @@ def excerpts_of(
     articles: Sequence[Article],
     kept: Mapping[str, str],
     signatures: Mapping[str, Signature],
-    cache: IndexCache | None,
+    stored: Callable[[Mapping[str, Signature]], Mapping[str, str]] | None,
 ) -> list[str]:
     """The raw excerpts of these articles as their files held them when read (with
-    ``signatures``): ``kept`` from that reading, else the cache's (a row of the same
-    path and signature), else read from the file again (the detail's)."""
+    ``signatures``): ``kept`` from that reading, else the cache's (``stored``:
+    ``IndexCache.read_excerpts``, a row of the same path and signature), else read
+    from the file again (the detail's)."""
     found: dict[str, str] = {}
     wanted: dict[str, Signature] = {}
     for article in articles:
@@ -248,8 +246,8 @@ def excerpts_of(
             found[path] = kept[path]
         elif (signature := signatures.get(path)) is not None:
             wanted[path] = signature
-    if wanted and cache is not None:
-        found.update(cache.read_excerpts(wanted))
+    if wanted and stored is not None:
+        found.update(stored(wanted))
     if len(found) < len(articles):
         from reader.seedfile import load_detail  # YAML: only for what no cache holds
 

@@ -244,8 +244,7 @@ class Ingest:
     per core); ``optional`` folders are read when they exist and silently left
     out when they do not (the feeds folder, made by the first fetch).
     ``hide`` says which articles to leave out (the config's hide rules): they
-    go to the result's ``hidden``, out of every view. ``keep_excerpts``: for
-    ``excerpts`` (a command printing them), not only until the cache is saved.
+    go to the result's ``hidden``, out of every view; ``keep_excerpts``: for ``excerpts``.
     """
 
     def __init__(
@@ -660,7 +659,8 @@ class Ingest:
 
     def excerpts(self, articles: Sequence[Article]) -> list[str]:
         """The raw excerpts of these articles of the result (``cache_excerpts.excerpts_of``)."""
-        return excerpts_of(articles, self._excerpts, self._known.signatures, self.cache)
+        stored = self.cache.read_excerpts if self.cache is not None else None
+        return excerpts_of(articles, self._excerpts, self._known.signatures, stored)
 
 
 def _scanned(found: Walk) -> tuple[FileList, list[Problem], dict[str, Signature], bool]:
