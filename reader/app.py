@@ -9,7 +9,7 @@ answers down to the widgets. What it routes to:
   the four values the screen reacts to stay reactives here;
 - ``dwell`` (reader.tui.dwell): marking read after the article stayed in view;
 - ``pages`` (reader.tui.detail_pages): the detail pages, built ahead in workers;
-- ``library_loading`` (reader.tui.loading): loading and watching the folders;
+- ``library_loading`` (reader.tui.loading): loading and watching the folders, the front page;
 - ``reading`` (reader.tui.reading): the list, the cursor, the detail, moving about;
 - ``marks``, ``feeds``, ``handoff``, ``full_texts``, ``search`` (reader.tui.*): the
   families of actions, each with the state only it needs.
@@ -222,11 +222,7 @@ class NewsReaderApp(App[int]):
         if self.full_texts.full_text_mode != "manual":
             self.set_interval(DWELL_CHECK, self.full_texts.check_rest, name="rest")
         self.set_interval(STATE_POLL, self.marks.poll, name="state-poll")
-        quick = self.ingest.quick_load(QUICK_START_BYTES)
-        if quick is not None:
-            self.library_loading.loaded(quick)  # a small library is in the very first paint
-        else:
-            self.library_loading.load()
+        self.library_loading.start(QUICK_START_BYTES)  # at once, or its front page meanwhile
         interval = self.feeds.fetch_interval
         if self.feeds.feeds_enabled and interval > 0:
             self.call_later(self.action_fetch_feeds)
@@ -249,6 +245,7 @@ class NewsReaderApp(App[int]):
 
     def on_unmount(self) -> None:
         self.save_view()
+        self.library_loading.save_front_page()
         self.state.close()
         if self.state.unsaved:  # said after the screen is restored (reader.cli)
             self.quit_warning = self.state.warning

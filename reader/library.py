@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from reader.model import Article, Related
 from reader.scope import ALL, STARRED, All, Feed, SavedSearch, Scope, Starred, Tag, Topic
@@ -36,6 +36,16 @@ class SidebarEntry:
     label: str
     unread: int
     total: int
+
+
+class Preview(Protocol):
+    """What the library shows of a front page (reader.front_page) until it is read."""
+
+    @property
+    def view(self) -> tuple[str, str, bool]: ...  # the scope's key, the sort, hide-read
+
+    @property
+    def entries(self) -> list[SidebarEntry]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +106,33 @@ class Library:
         self.feeds: list[FeedRow] = []
         self._feed_members: dict[str, list[str]] | None = None  # folder -> article ids
         self._feed_generation = -1
+        # The last run's front page, shown until the library is read (reader.front_page).
+        self.preview: Preview | None = None
 
     # -- changes ------------------------------------------------------------
 
     def set_store(self, store: Store) -> None:
         self.store = store
+        self.preview = None
         self.store_changed()
+
+    def show_preview(self, page: Preview, store: Store) -> None:
+        """Show ``page`` (its rows in ``store``) until ``set_store`` brings the library:
+        its view lists its rows, the sidebar and the counts are the page's, and any
+        other view is empty rather than a wrong part of the library."""
+        self.store = store
+        self.store_changed()
+        self.preview = page
+
+    def previewing(self, spec: ViewSpec) -> bool:
+        """Whether ``spec`` is the view the front page shown holds."""
+        page = self.preview
+        return (
+            page is not None
+            and spec.search is None
+            and not spec.stories
+            and (spec.scope.key, spec.sort, spec.hide_read) == page.view
+        )
 
     def store_changed(self) -> None:
         """Forget what was derived from the articles (search texts, saved-search results)."""
@@ -243,6 +274,8 @@ class Library:
 
     def articles(self, spec: ViewSpec) -> list[Article]:
         """The list for ``spec``: entry, search, hide-read, then one row per story."""
+        if self.preview is not None and not self.previewing(spec):
+            return []  # a front page holds one view's rows: the rest comes with the library
         articles = self.scope_articles(spec.scope, spec.sort)
         if spec.search is not None:
             articles = self.filter(articles, spec.search, spec.text_matches)
@@ -348,6 +381,8 @@ class Library:
         One pass over the store counts every topic (a filter per topic was
         O(topics x articles): a second per refresh at 100,000 articles).
         """
+        if self.preview is not None:
+            return list(self.preview.entries)
         if by_story and self.stories is not None:
             counts = self._story_counts()
         else:

@@ -14,18 +14,22 @@ namespace of private names.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from textual.worker import get_current_worker
 
-from reader import gc_pause, memory
+from reader import front_page, gc_pause, memory, paths
 from reader.ingest import Changes, Loaded, Progress
 from reader.model import Article, LoadResult
 from reader.store import Sort, Store
 from reader.stories import Stories
 from reader.tui.controller import Host
 from reader.tui.messages import IngestReport, SearchReady, StoriesReady
+from reader.widgets.article_list import ArticleList
+from reader.widgets.topic_sidebar import TopicSidebar
 
 REFRESH_DURING_LOAD = 0.4  # seconds between list refreshes while files stream in
 REFRESH_SHARE = 0.05  # of the time a load may spend refreshing the list (at most)
@@ -75,6 +79,8 @@ class LibraryLoading:
         self.last_refresh = 0.0  # when the list was last rebuilt (any reason)
         self._refresh_cost = 0.0
         self.keys = QuietKeys(lambda: app.is_running)
+        self.quick_bytes = 0  # see start
+        self._widgets: tuple[ArticleList, TopicSidebar] | None = None
 
     def _in_thread(self, work: Callable[[], None], group: str, *, exclusive: bool) -> None:
         # Every worker has a description: without one Textual repr()s the arguments,
@@ -85,6 +91,23 @@ class LibraryLoading:
         )  # fmt: skip
 
     # -- workers ------------------------------------------------------------
+
+    def start(self, quick_bytes: int) -> None:
+        """At mount: a small cached library at once (an index cache of at most
+        ``quick_bytes``: it is in the first frame), else the load in a worker and,
+        while it runs, the last run's front page when it still holds."""
+        app = self.app
+        self.quick_bytes = quick_bytes
+        self._widgets = (app.article_list, app.sidebar)  # still there at exit, unmounted
+        quick = app.ingest.quick_load(quick_bytes)
+        if quick is not None:
+            self.loaded(quick)
+        elif self._show_front_page():
+            # Read after the first frame: the worker's decoding would hold the GIL
+            # while the front page is drawn.
+            app.first_paint.later(self.load)
+        else:
+            self.load()
 
     def load(self) -> None:
         """Stream the library in (or show the cached index at once)."""
@@ -100,6 +123,81 @@ class LibraryLoading:
                 post(IngestReport(event, store=store))
 
         self._in_thread(load, "load", exclusive=True)
+
+    # -- the front page ---------------------------------------------------------
+
+    def _front_context(self) -> tuple[Any, ...]:
+        """What decides what a front page shows, besides the index and the view."""
+        app, state = self.app, self.app.state
+        hide = getattr(app.ingest.hide, "queries", ())
+        feeds: tuple[int, ...] | None = None
+        if app.feeds.feeds_enabled:
+            try:
+                stat = os.stat(app.feeds.feeds_list or paths.feeds_list_path())
+                feeds = (stat.st_size, stat.st_mtime_ns)
+            except OSError:
+                feeds = ()
+        return (
+            tuple(query.text for query in hide),
+            feeds,
+            len(state.read_ids),
+            len(state.starred_ids),
+            tuple(state.tag_counts().items()),
+            tuple(state.saved_searches().items()),
+        )
+
+    def _show_front_page(self) -> bool:
+        """Draw the last run's front page in the first frame, if it still holds."""
+        app = self.app
+        view = app.view_values
+        if app.ingest.cache is None or view.stories:
+            return False
+        key = (view.scope.key, view.sort, view.hide_read)
+        page = front_page.load(app.ingest.cache, key, self._front_context())
+        if page is None:
+            return False
+        app.library.show_preview(page, Store(page.articles).warm(view.sort))
+        app.view.take_reselect()  # the page's cursor is the saved one, and the user's next
+        self.loading, self.checking = False, True
+        with app.reading.from_index():
+            app.reading.refresh_view(page.cursor_id)
+        return True
+
+    def save_front_page(self) -> None:
+        """At exit: the screen's rows, sidebar and counts, for the next start to show.
+
+        Only for a settled library too large to read before the first frame (see
+        ``start``), in a
+        view a start comes back to (not a search, not stories); else the old page
+        goes, as it would show a view the next start does not."""
+        app, index = self.app, self.app.ingest.cache
+        if index is None or app.library.preview is not None or self._widgets is None:
+            return  # no cache; the page shown is still the last run's, and holds; or no start
+        (listed, sidebar), view = self._widgets, app.view_values
+        size = index.size()
+        if (
+            self.loading
+            or self.checking
+            or view.stories
+            or app.view.query_text
+            or not listed.articles
+            or size is None
+            or size <= self.quick_bytes
+        ):
+            front_page.remove(index)
+            return
+        top = max(0, min(round(listed.scroll_y), listed.cursor))
+        unread, total = app.library.counts(listed.articles, False)
+        result = self.result
+        page = front_page.FrontPage(
+            view=(view.scope.key, view.sort, view.hide_read),
+            articles=front_page.window(listed.articles, top),
+            cursor_id=listed.article.id if listed.article is not None else None,
+            row_on_screen=listed.cursor - top,
+            entries=list(sidebar.entries),
+            counts=front_page.Counts(unread, total, len(result.problems), len(result.hidden)),
+        )
+        front_page.save(index, page, self._front_context())
 
     def check(self, manual: bool = False) -> None:
         """Stat every file; read new and changed ones; report what changed."""
@@ -168,6 +266,9 @@ class LibraryLoading:
     def _progress(self, event: Progress) -> None:
         app = self.app
         self.progress = (event.done, event.total)
+        if app.library.preview is not None:  # the index could not be read: a load from the files
+            app.library.set_store(Store())
+            self.loading, self.checking = True, False
         if event.articles:
             app.store.add_many(event.articles)
             app.library.store_changed()
@@ -197,6 +298,7 @@ class LibraryLoading:
         app = self.app
         self.result = event.result
         app.feeds.load_rows()
+        place = self._place_on_front_page()
         # Duplicates resolved late may have replaced earlier articles: rebuild from the result.
         app.library.set_store(store if store is not None else Store(event.result.articles))
         self.loading = False
@@ -204,8 +306,10 @@ class LibraryLoading:
         self.checking = event.from_cache and not event.checked
         app.article_list.empty_text = "No articles here."
         with app.reading.from_index():  # the first article's file: read after this frame
-            app.reading.refresh_view()
+            app.reading.refresh_view(place[0] if place is not None else None)
             app.reading.finish_restore()
+        if place is not None and place[0] is not None:
+            app.article_list.keep_row_on_screen(place[1])
         if self.checking:
             # The cached index is shown; check it against the folders now, and group
             # stories and index search only after (they would slow the check down).
@@ -213,6 +317,14 @@ class LibraryLoading:
         else:
             self._schedule_check(event.seconds)
             self._index_library(event.result.articles)
+
+    def _place_on_front_page(self) -> tuple[str | None, int] | None:
+        """With a front page shown: the article under the cursor and its row on screen."""
+        if self.app.library.preview is None:
+            return None
+        listed = self.app.article_list
+        article = listed.article
+        return (article.id if article else None), listed.cursor - round(listed.scroll_y)
 
     def _checked(self, changes: Changes, manual: bool, store: Store | None = None) -> None:
         app = self.app

@@ -105,6 +105,9 @@ class MarkActions(Controller):
         self.app.push_screen(TagScreen(article.title, tags, known), tagged)
 
     def mark_all_read(self) -> None:
+        if self.app.library.preview is not None:  # its rows are a screenful, not the view
+            self.app.notify("Still reading the library: mark all read in a moment.", timeout=2)
+            return
         articles = self.app.article_list.articles
         if not articles:
             self.app.notify("No articles here to mark read.", timeout=2)

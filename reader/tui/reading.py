@@ -83,14 +83,22 @@ class Reading(Controller):
         """Rebuild the top line. ``progress_only``: only the loading progress moved
         since the last call (the list and the marks did not), so the last counts
         stand (counting a list of 100,000 is ~30 ms, five times a second while loading)."""
-        by_story = self.view_spec().story_rows
+        spec = self.view_spec()
+        by_story = spec.story_rows
         shown, counted = self.app.article_list.articles, self._counted
-        if progress_only and counted is not None and counted[0] is shown and counted[1] == by_story:
+        loading, result = self.app.library_loading, self.app.library_loading.result
+        skipped, hidden = len(result.problems), len(result.hidden)
+        page = self.app.library.preview
+        if page is not None:  # the last run's counts, until the library is read
+            unread, total = page.counts[:2] if self.app.library.previewing(spec) else (0, 0)
+            skipped, hidden = page.counts.skipped, page.counts.hidden
+        elif (
+            progress_only and counted is not None and counted[0] is shown and counted[1] == by_story
+        ):
             unread, total = counted[2]
         else:
             unread, total = self.app.library.counts(shown, by_story)
             self._counted = (shown, by_story, (unread, total))
-        loading, result = self.app.library_loading, self.app.library_loading.result
         status = StatusLine(
             label=self.app.library.label(self.app.scope),
             sort=self.app.sort,
@@ -102,8 +110,8 @@ class Reading(Controller):
             checking=loading.checking,
             fetching=self.app.feeds.fetching,
             loading=loading.progress if loading.loading else None,
-            skipped=len(result.problems),
-            hidden=len(result.hidden),
+            skipped=skipped,
+            hidden=hidden,
             feeds_failed=len(self.app.feeds.feed_failures),
         )
         self.app.query_one(StatusBar).show(status)

@@ -129,6 +129,16 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = index
         self.refresh()
 
+    def keep_row_on_screen(self, row: int) -> None:
+        """Scroll so that the cursor's row is the ``row``-th on screen (0: the top one),
+        as far as the list allows: a longer list swapped in keeps its place."""
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        row = max(0, min(row, height - 1))
+        self.scroll_to(y=max(0, self.cursor - row), animate=False, immediate=True, force=True)
+        self.refresh()
+
     def select_id(self, article_id: str) -> bool:
         """Move the cursor to an article by id; False when it is not shown."""
         for index, article in enumerate(self.articles):

@@ -1,0 +1,132 @@
+"""The front page: a large library's start shows the last run's screen, then the library."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+import reader.app
+from reader import front_page
+from reader.cache import IndexCache
+from reader.widgets.status_bar import StatusBar
+
+from .conftest import wait_loaded, wait_workers
+
+
+@pytest.fixture
+def large(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reader.app, "QUICK_START_BYTES", 0)  # as for a large library
+
+
+def slow_index(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """From now on the index cache is read only once the returned event is set."""
+    gate = threading.Event()
+    load_index = IndexCache.load_index
+
+    def waiting(self: IndexCache):
+        gate.wait(20)
+        return load_index(self)
+
+    monkeypatch.setattr(IndexCache, "load_index", waiting)
+    return gate
+
+
+def status(app) -> str:
+    return str(app.query_one(StatusBar).render())
+
+
+async def first_run(app_factory, folder: Path, presses: int = 3) -> tuple[str, list, str]:
+    """Run once to the end, the cursor moved; what its screen ended on."""
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        await wait_workers(app)
+        await pilot.pause()
+        assert not app.library_loading.checking
+        for _ in range(presses):
+            await pilot.press("j")
+        await pilot.pause()
+        shown = (app.article_list.article.id, list(app.sidebar.entries), status(app))
+    return shown
+
+
+async def test_a_large_library_starts_on_the_last_runs_screen(
+    app_factory, many_dir: Path, large, monkeypatch
+):
+    article_id, entries, line = await first_run(app_factory, many_dir)
+    assert "60 articles" in line
+    gate = slow_index(monkeypatch)
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        # The index is not read yet: the front page is what the first frame shows.
+        assert app.library.preview is not None
+        assert app.article_list.article.id == article_id
+        assert list(app.sidebar.entries) == entries
+        assert "60 articles, 60 unread" in status(app)
+        assert "checking" in status(app)
+        await pilot.press("j")
+        await pilot.pause()
+        moved = app.article_list.article.id
+        assert moved != article_id
+        row = app.article_list.cursor - round(app.article_list.scroll_y)
+        gate.set()
+        await wait_loaded(app, pilot)
+        # The library swapped in under the same cursor, on the same row of the screen.
+        assert app.library.preview is None
+        assert len(app.article_list.articles) == 60
+        assert app.article_list.article.id == moved
+        assert app.article_list.cursor - round(app.article_list.scroll_y) == row
+        assert "60 articles, 60 unread" in status(app)
+
+
+async def test_a_front_page_is_not_shown_once_a_mark_changed_elsewhere(
+    app_factory, many_dir: Path, large, monkeypatch
+):
+    article_id, _entries, _line = await first_run(app_factory, many_dir)
+    from reader.state import UserState
+
+    with UserState() as other:  # another copy marks one read meanwhile
+        other.mark_read([article_id])
+    gate = slow_index(monkeypatch)
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert app.library.preview is None
+        assert "Loading" in app.article_list.empty_text or not app.article_list.articles
+        gate.set()
+        await wait_loaded(app, pilot)
+        assert "60 articles, 59 unread" in status(app)
+
+
+async def test_another_view_waits_for_the_library(
+    app_factory, many_dir: Path, large, monkeypatch, notices
+):
+    """Only the page's own view has rows: another scope, and mark-all-read, wait."""
+    await first_run(app_factory, many_dir)
+    gate = slow_index(monkeypatch)
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert app.library.preview is not None
+        await pilot.press("A")
+        await pilot.pause()
+        assert any("Still reading the library" in n for n in notices)
+        assert not app.state.read_ids
+        from reader.scope import Topic
+
+        app.scope = Topic("Even")
+        await pilot.pause()
+        assert app.article_list.articles == []  # not the part of Even the page holds
+        gate.set()
+        await wait_loaded(app, pilot)
+        assert len(app.article_list.articles) == 30
+
+
+async def test_a_small_library_writes_no_front_page(app_factory, many_dir: Path):
+    await first_run(app_factory, many_dir)
+    index = IndexCache([many_dir])
+    assert index.path.exists()
+    assert not front_page.path_for(index).exists()
