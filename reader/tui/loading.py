@@ -102,11 +102,8 @@ class LibraryLoading:
         quick = app.ingest.quick_load(quick_bytes)
         if quick is not None:
             self.loaded(quick)
-        elif self._show_front_page():
-            # Read after the first frame: the worker's decoding would hold the GIL
-            # while the front page is drawn.
-            app.first_paint.later(self.load)
         else:
+            self._show_front_page()
             self.load()
 
     def load(self) -> None:
@@ -167,9 +164,8 @@ class LibraryLoading:
         """At exit: the screen's rows, sidebar and counts, for the next start to show.
 
         Only for a settled library too large to read before the first frame (see
-        ``start``), in a
-        view a start comes back to (not a search, not stories); else the old page
-        goes, as it would show a view the next start does not."""
+        ``start``), in a view a start comes back to (not a search, not stories);
+        else the old page goes, as it would show a view the next start does not."""
         app, index = self.app, self.app.ingest.cache
         if index is None or app.library.preview is not None or self._widgets is None:
             return  # no cache; the page shown is still the last run's, and holds; or no start
