@@ -8,8 +8,8 @@ reasons, the counts and the progress, and yields plain values (``Progress``,
 ``Loaded``, ``Changes``); it knows nothing of widgets. No Textual here.
 
 Every result, cold, warm or after a rescan, is made by one function,
-``collect``, from the files in scan order, so problems, counts and duplicate
-resolution cannot differ between them.
+``reader.collect.collect``, from the files in scan order, so problems, counts
+and duplicate resolution cannot differ between them.
 
 Threads: a session is driven from one worker at a time (a lock makes sure);
 what it hands out (a ``LoadResult`` and its lists) is never changed
@@ -23,9 +23,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import compress
-from operator import attrgetter
 
 from reader import gc_pause
 from reader.cache import (
@@ -37,8 +36,9 @@ from reader.cache import (
     IndexCache,
 )
 from reader.cache_excerpts import excerpts_of
+from reader.collect import Collector, Outcome, collect
 from reader.formatting import plural
-from reader.model import Article, Duplicate, LoadResult, Problem
+from reader.model import Article, LoadResult, Problem
 from reader.parse_pool import (  # noqa: F401 - _ARTICLE_FIELDS, _from_rows: for benchmarks
     _ARTICLE_FIELDS,
     POOL_FROM,
@@ -61,7 +61,6 @@ from reader.scan import (
 )
 from reader.scan_apart import WalkApart
 
-Outcome = Article | Problem
 FileList = list[tuple[str, bool]]  # (path, named by the user) in scan order
 BATCH = 500  # files per streamed batch
 # Files from which a check walks the folders in a process apart (scan.WalkApart):
@@ -118,109 +117,6 @@ class Changes:
         if self.removed:
             parts.append(f"{plural(self.removed, 'file')} removed")
         return (", ".join(parts) + ".").capitalize() if parts else ""
-
-
-# ------------------------------------------------------------ the one collector
-
-
-def _newer(candidate: Article, current: Article) -> bool:
-    """Which of two files of one article wins: the later date, then the first path."""
-    a = candidate.published.timestamp() if candidate.published else float("-inf")
-    b = current.published.timestamp() if current.published else float("-inf")
-    if a != b:
-        return a > b
-    return candidate.path < current.path
-
-
-class Collector:
-    """Gathers outcomes, in scan order, into a LoadResult, resolving duplicate ids.
-
-    ``add`` returns the article when it is new or replaced an earlier one, so
-    that a streaming load can show it at once.
-    """
-
-    def __init__(
-        self, scan_problems: Iterable[Problem] = (), hide: Callable[[Article], bool] | None = None
-    ) -> None:
-        self.result = LoadResult()
-        self._hide = hide
-        self._by_id: dict[str, int] = {}
-        # Problems met while scanning (a broken link) are not files read.
-        for problem in scan_problems:
-            (self.result.ignored if problem.ignored else self.result.problems).append(problem)
-
-    def add(self, outcome: Outcome) -> Article | None:
-        result = self.result
-        result.files_read += 1
-        if type(outcome) is not Article:  # type(), not isinstance: the checker narrows on it too
-            assert isinstance(outcome, Problem)
-            (result.ignored if outcome.ignored else result.problems).append(outcome)
-            return None
-        if self._hide is not None and self._hide(outcome):
-            result.hidden.append(outcome)
-            return None
-        index = self._by_id.get(outcome.id)
-        if index is None:
-            self._by_id[outcome.id] = len(result.articles)
-            result.articles.append(outcome)
-            return outcome
-        current = result.articles[index]
-        if _newer(outcome, current):
-            merged = _with_topics_of(outcome, current)
-            result.articles[index] = merged
-            result.duplicates.append(Duplicate(current.path, outcome.path, current.id))
-            return merged
-        result.duplicates.append(Duplicate(outcome.path, current.path, current.id))
-        merged = _with_topics_of(current, outcome)
-        if merged is current:
-            return None
-        result.articles[index] = merged
-        return merged
-
-
-def _with_topics_of(kept: Article, other: Article) -> Article:
-    """The article kept of two files with one id, with the other's topics too.
-
-    Two feeds (or files) that carry one article each file it under their
-    topics; the merged article is under all of them, the kept one's first.
-    """
-    seen = {topic.casefold() for topic in kept.topics}
-    extra: list[str] = []
-    for topic in other.topics:
-        if topic.casefold() not in seen:
-            seen.add(topic.casefold())
-            extra.append(topic)
-    return replace(kept, topics=(*kept.topics, *extra)) if extra else kept
-
-
-def collect(
-    scan_problems: Iterable[Problem],
-    outcomes: Iterable[Outcome],
-    hide: Callable[[Article], bool] | None = None,
-) -> LoadResult:
-    """The result of a load: scan problems first, then every file's outcome in scan order."""
-    collector = Collector(scan_problems, hide)
-    if hide is None and isinstance(outcomes, list) and _distinct_articles(outcomes):
-        # What adding them one by one makes of articles alone, each id once
-        # (a warm start: ~0.1 s at 100,000), in C loops.
-        collector.result.articles = outcomes.copy()
-        collector.result.files_read = len(outcomes)
-        return collector.result
-    add = collector.add
-    for outcome in outcomes:
-        add(outcome)
-    return collector.result
-
-
-def _distinct_articles(outcomes: list[Outcome]) -> bool:
-    """Whether every outcome is an article, and no two have one id."""
-    if not set(map(type, outcomes)) <= {Article}:
-        return False
-    ids = set(map(_ID, outcomes))
-    return len(ids) == len(outcomes)
-
-
-_ID = attrgetter("id")
 
 
 # ------------------------------------------------------------------ a session

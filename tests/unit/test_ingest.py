@@ -9,6 +9,7 @@ import pytest
 
 from reader import ingest, scan, scan_apart, seedfile
 from reader.cache import IndexCache
+from reader.collect import Collector, collect
 from reader.ingest import Changes, Ingest, Loaded, Progress
 from reader.model import Article, LoadResult, Problem
 from reader.scan import diff
@@ -435,10 +436,10 @@ def test_collect_of_distinct_articles_is_what_adding_them_one_by_one_makes(tmp_p
     problem = Problem(str(tmp_path / "d.txt"), "no front matter")
     scanned = [Problem(str(tmp_path / "e.txt"), "broken symbolic link")]
     for outcomes in ([one, two], [one, two, again], [one, problem, two], []):
-        collector = ingest.Collector(scanned)
+        collector = Collector(scanned)
         for outcome in outcomes:
             collector.add(outcome)
-        taken = ingest.collect(scanned, outcomes)
+        taken = collect(scanned, outcomes)
         assert _collected(taken) == _collected(collector.result)
         assert taken.articles is not outcomes  # the result never shares the caller's list
 

@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from reader import frontmatter
-from reader.ingest import Collector, Ingest
+from reader.collect import Collector
+from reader.ingest import Ingest
 from reader.model import Article, ArticleDetail, Problem
 from reader.seedfile import load_detail, load_seed_file, read_seed_file
 from reader.store import Store
