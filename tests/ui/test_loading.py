@@ -3,14 +3,21 @@ and a top line that does not recount the list when only the progress moved."""
 
 from __future__ import annotations
 
+import gc
+import os
+import threading
+import time
 from pathlib import Path
 
+import reader.app
+from reader import gc_pause
+from reader.cache import IndexCache
 from reader.ingest import Loaded, Progress
 from reader.model import Article, LoadResult
 from reader.tui.loading import PROGRESS_EVERY, coalesced
 from reader.widgets.status_bar import StatusBar
 
-from .conftest import wait_loaded
+from .conftest import wait_loaded, wait_workers
 
 
 def _article(n: int) -> Article:
@@ -72,3 +79,51 @@ async def test_progress_only_keeps_the_counts_until_the_list_changes(
         app.article_list.set_articles(list(shown))
         reading.update_status(progress_only=True)
         assert "60 articles, 58 unread" in _status(app)
+
+
+async def test_a_cached_index_is_read_and_sorted_without_a_collection(
+    app_factory, many_dir: Path, monkeypatch
+) -> None:
+    # Each collection in that time would scan every object the read made (~0.1 s at
+    # 100,000 articles); the block ends with them frozen, and collection on again.
+    monkeypatch.setattr(reader.app, "QUICK_START_BYTES", 0)  # read in the worker
+    for file in many_dir.iterdir():  # not written just now: the index cache holds them
+        os.utime(file, (time.time() - 3600,) * 2)
+    await _run_to_the_end(app_factory(many_dir))  # the index cache is written
+    reading = threading.Event()
+    collections: list[str] = []
+    read_rows: list[int] = []
+    load_index, settle = IndexCache.load_index, gc_pause.settle
+
+    def read(self: IndexCache):
+        reading.set()
+        index = load_index(self)
+        read_rows.append(len(index.paths) if index is not None else 0)
+        return index
+
+    def settled() -> None:
+        settle()
+        reading.clear()
+
+    def collected(phase: str, info: dict) -> None:
+        if phase == "start" and reading.is_set():
+            collections.append(threading.current_thread().name)
+
+    monkeypatch.setattr(IndexCache, "load_index", read)
+    monkeypatch.setattr(gc_pause, "settle", settled)
+    gc.callbacks.append(collected)
+    try:
+        app = app_factory(many_dir)
+        await _run_to_the_end(app)
+    finally:
+        gc.callbacks.remove(collected)
+    assert read_rows == [60]  # the library came from the index, in the worker
+    assert collections == []
+    assert gc.isenabled()
+
+
+async def _run_to_the_end(app) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        await wait_workers(app)
+        assert app.article_list.articles
