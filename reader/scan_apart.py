@@ -3,7 +3,7 @@
 The reader cannot fork (it has threads), and in one of its threads a walk of
 100,000 files waits for the GIL after each ``stat``. ``WalkApart`` starts the
 interpreter again with this module alone (and ``reader.scan``, which it runs),
-and takes the walk back over a pipe. No Textual here.
+and takes the walk back in a file in memory. No Textual here.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from itertools import chain, islice
 
@@ -33,10 +34,11 @@ class WalkApart:
     interpreter is started again (subprocess: posix_spawn, or fork and exec in
     C) with this module alone (the standard library, no site packages), at a
     lower priority; it runs ``scan.walk`` on the other core while the caller
-    goes on, and sends the walk back over a pipe as marshal (the paths joined
-    by NUL, the signatures as int64 bytes), compared here a piece at a time so
-    that it never holds the GIL for long. A thread of this process reads the
-    pipe meanwhile (blocked in ``os.read``, without the GIL). ``compare`` gives
+    goes on, and writes the walk as marshal (the paths joined by NUL, the
+    signatures as int64 bytes) into an unnamed file in memory, read here in one
+    call once the child is over and compared a piece at a time so that it never
+    holds the GIL for long. A thread of this process waits for the child
+    meanwhile (in ``waitpid``, without the GIL). ``compare`` gives
     None when there is no walk to give (no such interpreter, not POSIX, a path
     that does not exist, a child that failed, a file gone before it was
     stat'ed): the caller then walks as before.
@@ -44,7 +46,8 @@ class WalkApart:
 
     def __init__(self, paths: Iterable[str | os.PathLike[str]]) -> None:
         self.given = [os.fspath(p) for p in paths]
-        self._parts: list[bytes] = []
+        self._out: int | None = None  # the file the child writes its walk into
+        self._release: Callable[[], object] = lambda: None  # closes it, once
         self._ok = False
         self._done = threading.Event()
         self._child: subprocess.Popen[bytes] | None = None
@@ -52,22 +55,24 @@ class WalkApart:
             self._done.set()
             return
         try:
+            self._out = _scratch_file()
+            self._release = weakref.finalize(self, os.close, self._out)  # also if never read
             self._child = subprocess.Popen(
                 [sys.executable, "-P", "-S", "-c", _CHILD, _PACKAGE_ROOT, *self.given],
                 stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
+                stdout=self._out,
                 stderr=subprocess.DEVNULL,
             )
         except (OSError, ValueError, subprocess.SubprocessError):
-            self._child = None
+            self._close()
             self._done.set()
             return
         try:
-            threading.Thread(target=self._drain, name="walk apart", daemon=True).start()
+            threading.Thread(target=self._reap, name="walk apart", daemon=True).start()
         except RuntimeError:  # no thread to be had: no walk either
             self._child.kill()
             self._child.wait()
-            self._child = None
+            self._close()
             self._done.set()
 
     def finished(self) -> bool:
@@ -75,9 +80,11 @@ class WalkApart:
         return self._done.is_set()
 
     def cancel(self) -> None:
-        """Not needed after all: the child is stopped (its pipe's reader reaps it)."""
+        """Not needed after all: the child is stopped (the thread that waits for it
+        reaps it) and its file let go."""
         if self._child is not None and not self._done.is_set():
             self._child.kill()  # never raises for a child gone already
+        self._close()
 
     def wait(self, breathe: Callable[[], None] | None = None) -> None:
         """Until the walk is over. With ``breathe`` (which may wait, as the reader's
@@ -93,7 +100,7 @@ class WalkApart:
             try:
                 child.send_signal(signal.SIGSTOP)
             except OSError:
-                continue  # gone already: its pipe's reader is about to say so
+                continue  # gone already: the thread that waits for it is about to say so
             try:
                 breathe()
             finally:
@@ -113,7 +120,7 @@ class WalkApart:
         same; otherwise the walk itself, for the diff; None when there is none.
         Compared a piece at a time in C loops, with ``breathe`` between pieces."""
         self._done.wait()
-        breathe()  # before the whole walk is decoded (~5 ms at 100,000 files)
+        breathe()  # before the whole walk is read and decoded (~5 ms at 100,000 files)
         sent = self._received()
         if sent is None:
             return None
@@ -137,24 +144,31 @@ class WalkApart:
         sizes, mtimes, ctimes = (numbers[n::3].tolist() for n in range(3))
         return Walk(paths, flags, sizes, mtimes, ctimes, found_problems)
 
-    def _drain(self) -> None:
+    def _reap(self) -> None:
+        # Blocked in waitpid, without the GIL. Not a pipe: its reader would need the
+        # GIL back for every 64 KiB of the ~8 MB a walk of 100,000 files sends, and
+        # while the reader reads its cache that took ~0.4 s.
         child = self._child
-        assert child is not None and child.stdout is not None
+        assert child is not None
         try:
-            fd = child.stdout.fileno()
-            while part := os.read(fd, 1 << 20):
-                self._parts.append(part)
-        except OSError:
-            pass
-        finally:
-            child.stdout.close()
             self._ok = child.wait() == 0
+        finally:
             self._done.set()
 
+    def _close(self) -> None:
+        self._out = None
+        self._release()
+
     def _received(self) -> tuple[bool, list[tuple], int, str, bytes, list[int]] | None:
-        if not self._ok:
-            return None
-        data, self._parts = b"".join(self._parts), []
+        out = self._out
+        if out is None:
+            return None  # received already, or never sent
+        try:
+            data = os.pread(out, os.fstat(out).st_size, 0) if self._ok else b""
+        except OSError:
+            data = b""
+        finally:
+            self._close()
         try:
             sent = marshal.loads(data)
         except (EOFError, ValueError, TypeError):
@@ -209,8 +223,23 @@ _CHILD = (
 )
 
 
+def _scratch_file() -> int:
+    """A file descriptor of an unnamed file the child's walk is written into: in
+    memory where the system has memfd_create, else an unlinked temporary file."""
+    if hasattr(os, "memfd_create"):
+        try:
+            return os.memfd_create("newsreader-walk", getattr(os, "MFD_CLOEXEC", 0))
+        except OSError:
+            pass
+    import tempfile
+
+    with tempfile.TemporaryFile(prefix="newsreader-walk-") as handle:  # no name to remove
+        return os.dup(handle.fileno())
+
+
 def walk_for_parent(paths: list[str]) -> None:
-    """In the child of ``WalkApart``: ``walk`` the paths, the walk to stdout as marshal."""
+    """In the child of ``WalkApart``: ``walk`` the paths, the walk to stdout (the
+    parent's scratch file) as marshal."""
     with contextlib.suppress(OSError, AttributeError):
         os.nice(APART_NICE)  # background work: the reader's own read of the cache goes first
     try:

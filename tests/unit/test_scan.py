@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -602,3 +603,29 @@ def test_a_walk_apart_waited_for_with_a_breath_is_stopped_while_it_breathes(tmp_
     assert apart.finished() and apart.compare(*NOT_KNOWN) == scan.walk([tmp_path / "plain"])
     assert states and set(states) <= set("TtZ")  # stopped (or gone) while it breathed
     assert sent == [signal.SIGSTOP, signal.SIGCONT] * len(states)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="no /proc to count open files")
+def test_a_walk_apart_lets_its_file_go_compared_cancelled_or_dropped(tmp_path):
+    folder = _plain(tmp_path)
+    open_files = lambda: len(os.listdir("/proc/self/fd"))  # noqa: E731
+    before = open_files()
+    compared = scan_apart.WalkApart([folder])
+    assert compared.compare(*_known_of(scan.walk([folder]))) is True
+    cancelled = scan_apart.WalkApart([folder])
+    cancelled.cancel()
+    dropped = scan_apart.WalkApart([folder])
+    dropped.wait()
+    assert open_files() == before + 1  # the walk never compared holds its file
+    del dropped
+    gc.collect()
+    assert open_files() == before
+    assert compared.compare(*_known_of(scan.walk([folder]))) is None  # read once
+
+
+def test_a_walk_apart_without_memfd_writes_into_a_temporary_file(tmp_path, monkeypatch):
+    folder = _plain(tmp_path)
+    monkeypatch.delattr(scan_apart.os, "memfd_create", raising=False)
+    apart = scan_apart.WalkApart([folder])
+    assert apart._child is not None
+    assert apart.compare(*_known_of(scan.walk([folder]))) is True
