@@ -39,6 +39,7 @@ from reader.fulltext.storage import TextStore
 from reader.ingest import Ingest
 from reader.library import Library
 from reader.model import Article
+from reader.scan_apart import WalkApart
 from reader.scope import ALL, Scope
 from reader.state import UserState
 from reader.store import Sort, Store
@@ -553,6 +554,7 @@ def make_app(
     texts_path: Path | None = None,
     detail_debounce: float = DETAIL_DEBOUNCE,
     group: Callable[[list[Article]], Stories] = group_stories,
+    walk_ahead: WalkApart | None = None,
 ) -> NewsReaderApp:
     """The one factory for the app: the CLI, the Pilot tests and the snapshots use it.
 
@@ -561,7 +563,7 @@ def make_app(
     arguments win over it. ``notes`` are shown once at start (config problems).
     ``pictures`` (from ``reader.widgets.picture.detect``, before the app runs)
     turns the article's picture on; without it nothing is fetched. ``group``
-    groups articles into stories (in a worker).
+    groups articles into stories (in a worker); ``walk_ahead``: see ``reader.ingest``.
     """
     config = config or Config()
     config = replace(
@@ -577,8 +579,9 @@ def make_app(
 
         hide = HideRules.parse(config.hide)
     ingest = Ingest(
-        seed_paths, cache=cache, workers=load_workers, optional=optional_paths, hide=hide
-    )
+        seed_paths, cache=cache, workers=load_workers, optional=optional_paths, hide=hide,
+        walk_ahead=walk_ahead,
+    )  # fmt: skip
     return NewsReaderApp(
         ingest,
         now=now or (lambda: datetime.now(UTC)),

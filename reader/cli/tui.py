@@ -86,6 +86,12 @@ def run(given: Sequence[str]) -> int:
     if not given:  # the user's own folders leave the demo seeds out
         chosen = paths.default_seed_paths(config.seed_folders)
         chosen.extend(folder for folder in config.seed_folders if folder.is_dir())
+    optional = [] if given else paths.default_optional_paths()
+    from reader.ingest import walk_ahead
+
+    # A large library's first check walks its folders in a process of its own from now
+    # on, while Textual is imported and the first frame drawn: over before the cache is read.
+    ahead = walk_ahead(chosen, optional)
     from reader.app import make_app  # textual is imported only for the TUI
     from reader.widgets.picture import detect
 
@@ -94,8 +100,14 @@ def run(given: Sequence[str]) -> int:
     pictures = detect(config.images, ask_terminal=not served)
     if pictures is not None and pictures.note:
         notes.append(pictures.note)
-    optional = [] if given else paths.default_optional_paths()
-    app = make_app(chosen, config=config, notes=notes, optional_paths=optional, pictures=pictures)
+    app = make_app(
+        chosen,
+        config=config,
+        notes=notes,
+        optional_paths=optional,
+        pictures=pictures,
+        walk_ahead=ahead,
+    )
     if served:
         from reader.serve import watch_server
 

@@ -555,6 +555,55 @@ def test_a_warm_load_walked_apart_leaves_a_change_to_the_first_check(
     _same(changes.result, cold(root))
 
 
+def test_a_walk_ahead_is_the_one_the_warm_load_takes(tmp_path, monkeypatch, parsed):
+    # The reader begins the first check's walk before its own imports (walk_ahead).
+    root, feeds = _plain_library(tmp_path), tmp_path / "no feeds yet"
+    cache = IndexCache([root, feeds])  # as the reader makes it: in the default cache folder
+    Ingest([root], cache=cache, optional=[feeds], workers=1).load_all()
+    made = _apart_ahead(monkeypatch)
+    ahead = ingest.walk_ahead([root], [feeds])
+    assert made == [ahead]
+    parsed.clear()
+    session = Ingest([root], cache=cache, optional=[feeds], workers=1, walk_ahead=ahead)
+    (loaded,) = session.load()
+    assert isinstance(loaded, Loaded) and loaded.checked and parsed == []
+    assert made == [ahead]  # no second walk
+    _same(loaded.result, cold(root))
+
+
+def test_a_walk_ahead_of_other_folders_is_stopped_and_not_taken(tmp_path, monkeypatch):
+    root, other = _plain_library(tmp_path), tmp_path / "other"
+    other.mkdir()
+    for paths in ([root], [other], [root, other]):
+        Ingest(paths, cache=IndexCache(paths), workers=1).load_all()
+    made = _apart_ahead(monkeypatch)
+    cancelled: list[scan_apart.WalkApart] = []
+    cancel = scan_apart.WalkApart.cancel
+    monkeypatch.setattr(
+        scan_apart.WalkApart, "cancel", lambda self: cancelled.append(self) or cancel(self)
+    )
+    ahead = ingest.walk_ahead([root, other])
+    assert ahead is not None
+    for session in (
+        Ingest([root], cache=IndexCache([root]), workers=1, walk_ahead=ahead),
+        Ingest([root, other], workers=1, walk_ahead=ahead),  # no cache: nothing to check
+    ):
+        list(session.load())
+        assert cancelled == [ahead]
+        cancelled.clear()
+    assert ahead not in made[1:]
+
+
+def test_no_walk_ahead_for_a_cold_or_small_library(tmp_path, monkeypatch, folder):
+    made: list[object] = []
+    monkeypatch.setattr(ingest, "WalkApart", lambda paths: made.append(paths))
+    assert ingest.walk_ahead([folder]) is None  # no cache yet: the cold load walks itself
+    Ingest([folder], cache=IndexCache([folder]), workers=1).load_all()
+    assert ingest.walk_ahead([folder]) is None  # a few files: walked in-process at once
+    monkeypatch.setattr(ingest, "APART_FROM", 0)
+    assert ingest.walk_ahead([folder]) is None and made == [[os.fspath(folder)]]
+
+
 def test_a_small_or_cold_library_is_not_walked_apart(tmp_path, monkeypatch, folder, cache):
     made: list[object] = []
     monkeypatch.setattr(ingest, "WalkApart", lambda paths: made.append(paths))
