@@ -14,6 +14,7 @@ namespace of private names.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -128,9 +129,13 @@ class LibraryLoading:
             if first is None:
                 return
             post(IngestReport(first, store=store))
-            for event in events:
-                store = warm_store(event.result, sort) if isinstance(event, Loaded) else None
-                post(IngestReport(event, store=store))
+            with gc_pause.young_only():  # a cold load: no full collection each few seconds
+                for event in events:
+                    store = None
+                    if isinstance(event, Loaded):
+                        gc.collect()  # once, before what is alive is frozen (settle)
+                        store = warm_store(event.result, sort)
+                    post(IngestReport(event, store=store))
 
         self._in_thread(load, "load", exclusive=True)
 

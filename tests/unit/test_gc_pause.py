@@ -58,3 +58,51 @@ def test_bulk_turns_collection_back_on_after_an_error() -> None:
     with pytest.raises(RuntimeError), gc_pause.bulk():
         raise RuntimeError("boom")
     assert gc.isenabled()
+
+
+def _full_collections_while_growing() -> int:
+    """How many full collections the collector starts while the heap grows by
+    300,000 containers that stay alive (a cold load's articles, in miniature)."""
+    full: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full.append(1)
+
+    gc.collect()
+    gc.callbacks.append(seen)
+    try:
+        kept = [[n] for n in range(300_000)]
+    finally:
+        gc.callbacks.remove(seen)
+    del kept
+    return len(full)
+
+
+def test_young_only_starts_no_full_collection_while_the_heap_grows() -> None:
+    assert _full_collections_while_growing() > 0  # as it does outside the block
+    before = gc.get_threshold()
+    with gc_pause.young_only():
+        assert _full_collections_while_growing() == 0
+        assert gc.get_threshold()[:2] == before[:2]  # the young ones as they were
+    assert gc.get_threshold() == before
+
+
+def test_young_only_in_two_threads_lasts_until_the_last_ends_even_on_an_error() -> None:
+    before = gc.get_threshold()
+    inside, leave = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with gc_pause.young_only():
+            inside.set()
+            leave.wait(5)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    inside.wait(5)
+    with pytest.raises(RuntimeError), gc_pause.young_only():
+        raise RuntimeError("a load that failed")
+    assert gc.get_threshold()[2] == gc_pause.NEVER  # the other block still runs
+    leave.set()
+    thread.join(5)
+    assert gc.get_threshold() == before
