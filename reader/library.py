@@ -401,9 +401,11 @@ class Library:
             tag = Tag(name)
             tagged = self.scope_articles(tag)
             entries.append(SidebarEntry(tag, self.label(tag), *self.counts(tagged, by_story)))
-        for name, _total in self.store.topics():
-            topic = Topic(name)
-            entries.append(SidebarEntry(topic, name, *counts[topic.key]))
+        topics = [Topic(name) for name, _total in self.store.topics()]
+        if by_story and self.stories is not None:  # busiest first by what is shown: stories
+            topics.sort(key=lambda topic: -counts[topic.key][1])  # stable: names stay in order
+        for topic in topics:
+            entries.append(SidebarEntry(topic, topic.name, *counts[topic.key]))
         for feed in self.feeds:
             scope = Feed(feed.url)
             ids = self.feed_article_ids(feed.url)

@@ -28,6 +28,7 @@ class StatusLine:
     hide_read: bool = False
     query: str = ""
     checking: bool = False  # a cached index shown, being checked against the folders
+    grouping: bool = False  # the stories view asked for, its stories not grouped yet
     fetching: tuple[int, int] | None = None  # feeds fetched so far, of how many
     loading: tuple[int, int] | None = None  # files read so far, of how many
     skipped: int = 0  # files that could not be read
@@ -80,6 +81,8 @@ class StatusLine:
             pieces["hide_read"] = [("read hidden", "")]
         if self.query:
             pieces["query"] = [("search: ", ""), (self.query, "bold")]
+        if self.grouping:
+            pieces["grouping"] = [("grouping stories…", "italic")]
         if self.checking:
             pieces["checking"] = [("checking for changes…", "italic")]
         if self.fetching is not None:
@@ -88,8 +91,11 @@ class StatusLine:
             pieces["fetching"] = [(text, "italic")]
         if self.loading is not None:
             done, total = self.loading
-            percent = f" {done * 100 // total}%" if total else ""
-            pieces["loading"] = [(f"loading {done:,}/{total:,} files{percent}", "italic")]
+            # No total yet: the index cache or the folders are still being read.
+            text = (
+                f"loading {done:,}/{total:,} files {done * 100 // total}%" if total else "loading…"
+            )
+            pieces["loading"] = [(text, "italic")]
         if self.hidden:
             pieces["hidden"] = [(f"{self.hidden:,} hidden by filters", "")]
         if self.skipped:
@@ -103,8 +109,8 @@ class StatusLine:
 
 # What goes first when the line is too wide; the label and the count stay.
 SHORTENING = (
-    "brand", "sort", "checking", "fetching", "skipped_short", "hidden", "hide_read", "loading",
-    "separator", "count", "feeds_failed", "skipped", "query",
+    "brand", "sort", "checking", "grouping", "fetching", "skipped_short", "hidden", "hide_read",
+    "loading", "separator", "count", "feeds_failed", "skipped", "query",
 )  # fmt: skip
 
 

@@ -84,7 +84,9 @@ class Reading(Controller):
         since the last call (the list and the marks did not), so the last counts
         stand (counting a list of 100,000 is ~30 ms, five times a second while loading)."""
         spec = self.view_spec()
-        by_story = spec.story_rows
+        # Until the stories are grouped the stories view lists articles: counted as such.
+        grouping = spec.story_rows and self.app.library.stories is None
+        by_story = spec.story_rows and not grouping
         shown, counted = self.app.article_list.articles, self._counted
         loading, result = self.app.library_loading, self.app.library_loading.result
         skipped, hidden = len(result.problems), len(result.hidden)
@@ -105,6 +107,7 @@ class Reading(Controller):
             unread=unread,
             total=total,
             by_story=by_story,
+            grouping=grouping,
             hide_read=self.app.hide_read,
             query=self.app.view.query_text,
             checking=loading.checking,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from textual.widgets import Static
 
+import reader.app
+from reader.stories import group_stories
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPane
 
@@ -126,3 +130,36 @@ async def test_marks_in_the_stories_view_act_on_whole_stories(
         assert "3 stories, 3 unread" in status_text(app)
         await pilot.press("g", "n")
         assert articles.cursor == 1
+
+
+async def test_the_stories_view_says_it_lists_articles_until_its_stories_are_grouped(
+    app_factory, monkeypatch
+):
+    monkeypatch.setattr(reader.app, "QUICK_START_BYTES", 0)  # as for a large library
+    first = app_factory()
+    async with first.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(first, pilot)
+        await pilot.press("c")  # remembered: the next start opens on the stories view
+        assert first.stories_mode
+    gate = threading.Event()
+
+    def slow_group(articles):
+        gate.wait(20)
+        return group_stories(articles)
+
+    app = app_factory(group=slow_group)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.pause()
+        status = str(app.query_one("#status", Static).content)
+        assert app.stories_mode and app.library.stories is None
+        assert "2 articles, 2 unread" in status and "grouping stories…" in status
+        assert "stor" not in status.replace("grouping stories…", "")
+        gate.set()
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.library.stories is not None:
+                break
+        await pilot.pause()
+        status = str(app.query_one("#status", Static).content)
+        assert "1 story, 1 unread" in status and "grouping" not in status

@@ -226,3 +226,29 @@ def test_the_status_line_keeps_the_view_and_unread_count_at_every_width(width: i
     assert text.startswith("Art") or "Artificial" in text
     if width >= 80:
         assert "Artificial Intelligence" in text and "search: facial" in text
+
+
+def test_the_stories_sidebar_puts_the_busiest_topics_by_stories_first(tmp_path: Path) -> None:
+    # Three articles of one story under Big; two stories under Wide.
+    big = [make(f"b{n}", n + 1, 10, "Big") for n in range(3)]
+    wide = [make(f"w{n}", n + 1, 10, "Wide") for n in range(2)]
+    state = UserState(tmp_path / "state.db")
+    library = Library(Store([*big, *wide]), state, lambda: NOW)
+    library.stories = Stories([StoryGroup(big), StoryGroup([wide[0]]), StoryGroup([wide[1]])])
+    try:
+        topics = lambda by_story: [  # noqa: E731
+            (e.label, e.total) for e in library.sidebar(by_story) if isinstance(e.scope, Topic)
+        ]
+        assert topics(False) == [("Big", 3), ("Wide", 2)]
+        assert topics(True) == [("Wide", 2), ("Big", 1)]
+    finally:
+        state.close()
+
+
+def test_the_status_line_while_stories_are_grouped_and_before_a_load_knows_its_files() -> None:
+    grouping = StatusLine(label="All", sort="date", unread=5, total=8, grouping=True)
+    assert "".join(text for text, _ in grouping.parts()) == (
+        "newsreader  │  All  │  by date  │  8 articles, 5 unread  │  grouping stories…"
+    )
+    starting = StatusLine(label="All", sort="date", unread=0, total=0, loading=(0, 0))
+    assert "".join(text for text, _ in starting.parts()).endswith("│  loading…")
