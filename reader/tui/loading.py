@@ -293,7 +293,9 @@ class LibraryLoading:
         now = time.monotonic()
         wait = max(REFRESH_DURING_LOAD, self._refresh_cost / REFRESH_SHARE)
         if now - self.last_refresh >= wait or not app.article_list.articles:
-            app.reading.refresh_view()
+            # Newer articles come in any order: a cursor on the first row stays there
+            # (the newest so far), one the user moved stays on its article.
+            app.reading.refresh_view(top=app.article_list.cursor == 0)
             self._refresh_cost = time.monotonic() - now
             app.call_after_refresh(self._painted, now)
         else:
@@ -320,7 +322,8 @@ class LibraryLoading:
         self.checking = event.from_cache and not event.checked
         app.article_list.empty_text = "No articles here."
         with app.reading.from_index():  # the first article's file: read after this frame
-            app.reading.refresh_view(place[0] if place is not None else None)
+            top = place is None and not event.from_cache and app.article_list.cursor == 0
+            app.reading.refresh_view(place[0] if place is not None else None, top=top)
             app.reading.finish_restore()
         if place is not None and place[0] is not None:
             app.article_list.keep_row_on_screen(place[1])

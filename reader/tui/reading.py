@@ -62,10 +62,16 @@ class Reading(Controller):
     def story_badge(self, article: Article) -> str:
         return self.app.library.story_badge(article, self.view_spec())
 
-    def refresh_view(self, keep_id: str | None = None, *, counts: bool = True) -> None:
-        """Rebuild the list; ``counts=False`` when the sidebar's counts cannot have changed."""
+    def refresh_view(
+        self, keep_id: str | None = None, *, counts: bool = True, top: bool = False
+    ) -> None:
+        """Rebuild the list; ``counts=False`` when the sidebar's counts cannot have changed;
+        ``top``: the cursor on the first row (else on ``keep_id``, or where it was)."""
         self.app.library_loading.last_refresh = time.monotonic()
-        self.app.article_list.set_articles(self.current_articles(), keep_id)
+        articles = self.current_articles()
+        if top and articles:
+            keep_id = articles[0].id
+        self.app.article_list.set_articles(articles, keep_id)
         if counts:
             self.update_sidebar()
         else:

@@ -7,6 +7,7 @@ import gc
 import os
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import reader.app
@@ -127,3 +128,41 @@ async def _run_to_the_end(app) -> None:
         await wait_loaded(app, pilot)
         await wait_workers(app)
         assert app.article_list.articles
+
+
+async def test_a_cold_load_keeps_a_cursor_on_the_first_row_there_and_a_moved_one_on_its_article(
+    app_factory, tmp_path: Path
+) -> None:
+    # Files are read in folder order, not by date: newer articles keep coming in above.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    app = app_factory(empty)
+    dated = [
+        Article(
+            id=f"https://example.com/{day}",
+            title=f"Day {day}",
+            path=f"/seeds/{day}.txt",
+            published=datetime(2024, 1, day, tzinfo=UTC),
+        )
+        for day in range(1, 6)
+    ]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        loading, listed = app.library_loading, app.article_list
+
+        def batch(done: int, *articles: Article) -> None:
+            loading.loading, loading.last_refresh, loading._refresh_cost = True, 0.0, 0.0
+            loading._progress(Progress(done, 5, articles))
+
+        batch(1, dated[0])
+        batch(2, dated[1])
+        assert [a.title for a in listed.articles] == ["Day 2", "Day 1"]
+        assert listed.cursor == 0 and listed.article.title == "Day 2"  # the newest so far
+        await pilot.press("j")
+        assert listed.article.title == "Day 1"
+        batch(3, dated[3], dated[2])
+        assert listed.article.title == "Day 1"  # the user's article, moved down
+        await pilot.press("g")  # back to the top
+        assert listed.article.title == "Day 4"
+        batch(4, dated[4])
+        assert listed.cursor == 0 and listed.article.title == "Day 5"
