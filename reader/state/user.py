@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from reader import paths
-from reader.formatting import iso_utc
+from reader.formatting import iso_utc, plural
 from reader.state.database import Batch, Contents, Kind, StateDatabase
 
 UNDO_LEVELS = 100
@@ -164,6 +164,21 @@ class UserState:
             + len(self._dirty_searches)
             + len(self._dirty_settings)
             + len(self._dirty_tags)
+        )
+
+    def _unsaved_words(self) -> str:
+        """What is unsaved, in words: ``3 read marks, 1 star and 1 setting``."""
+        searches = len(self._dirty_searches)
+        parts = [
+            plural(len(self._dirty["read"]), "read mark"),
+            plural(len(self._dirty["starred"]), "star"),
+            plural(len(self._dirty_tags), "tag"),
+            f"{searches:,} saved search{'es' if searches != 1 else ''}",
+            plural(len(self._dirty_settings), "setting"),
+        ]
+        parts = [part for part in parts if not part.startswith("0 ")]
+        return (
+            " and ".join(parts) if len(parts) < 3 else ", ".join(parts[:-1]) + " and " + parts[-1]
         )
 
     def take_warning(self) -> str | None:
@@ -388,7 +403,7 @@ class UserState:
                 if not self._write():
                     reason = f": {self._db.failure}" if self._db.failure else ""
                     self.warning = (
-                        f"{self.unsaved:,} read mark(s) could not be saved to {self.path}{reason}."
+                        f"{self._unsaved_words()} could not be saved to {self.path}{reason}."
                     )
             elif self._db.failure and self.warning is not None:
                 # Nothing is lost now; "kept until you quit" no longer says anything.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -28,11 +29,15 @@ async def test_quitting_on_a_full_disk_counts_the_unsaved_marks(app_factory, tmp
             unsaved = app.state.unsaved  # a first one may fit in the journal's slack
             assert unsaved >= 1
         # Quitting also remembers the view, which cannot be saved either.
-        count, _, rest = (app.quit_warning or "").partition(" ")
-        assert int(count.replace(",", "")) >= unsaved
-        assert (
-            rest == f"read mark(s) could not be saved to {paths.state_db_path()}: the disk is full."
+        warning = app.quit_warning or ""
+        lost = re.fullmatch(
+            r"([\d,]+) read marks? and ([\d,]+) settings? could not be saved to (.+): "
+            r"the disk is full\.",
+            warning,
         )
+        assert lost is not None, warning
+        assert int(lost[1].replace(",", "")) + int(lost[2]) >= unsaved
+        assert lost[3] == str(paths.state_db_path())
     finally:
         unmount(disk)
 

@@ -43,7 +43,7 @@ def test_import_on_a_full_disk_says_why(capsys, disk: Path, tmp_path: Path) -> N
     code, out, err = run(capsys, "state", "import", marks_file(tmp_path, 30_000))
     assert code == 1 and out == ""
     assert err == (
-        f"newsreader: 30,000 read mark(s) could not be saved to {paths.state_db_path()}: "
+        f"newsreader: 30,000 read marks could not be saved to {paths.state_db_path()}: "
         "the disk is full.\n"
     )
 
@@ -60,6 +60,18 @@ def test_import_on_a_read_only_state_uses_no_reader_wording(
         assert f"{paths.data_dir()} is read-only" in err and err.count("\n") == 1
 
 
+def test_closing_on_a_full_disk_names_every_kind_of_change_lost(disk: Path) -> None:
+    state = UserState()
+    state.mark_read(["https://a.example/"])
+    fill(disk)
+    state.mark_read(["https://b.example/1", "https://b.example/2"])
+    state.set_starred(["https://b.example/1"])
+    state.close()
+    assert state.warning == (
+        f"2 read marks and 1 star could not be saved to {paths.state_db_path()}: the disk is full."
+    )
+
+
 def test_closing_on_a_full_disk_says_how_many_marks_were_lost(disk: Path) -> None:
     state = UserState()
     state.mark_read(["https://a.example/"])
@@ -68,5 +80,5 @@ def test_closing_on_a_full_disk_says_how_many_marks_were_lost(disk: Path) -> Non
     state.close()
     assert state.unsaved == 20_000
     assert state.warning == (
-        f"20,000 read mark(s) could not be saved to {paths.state_db_path()}: the disk is full."
+        f"20,000 read marks could not be saved to {paths.state_db_path()}: the disk is full."
     )
