@@ -43,8 +43,12 @@ def run(args: argparse.Namespace) -> int:
             out.write(f"{problem} (ignored)\n")
         for duplicate in result.duplicates:
             out.write(f"{duplicate}\n")
+    # Every file found is counted once, as what it turned out to be: the numbers add up
+    # (a broken link or a pipe is a problem, though it was never read).
+    found = len(result.articles) + len(result.duplicates) + len(result.hidden)
+    found += len(result.problems) + len(ignored)
     summary = (
-        f"{plural(result.files_read, 'file')} read: "
+        f"{plural(found, 'file')}: "
         f"{plural(len(result.articles), 'article')}, {plural(len(result.problems), 'problem')}"
     )
     extras = []
@@ -52,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
         extras.append(f"{plural(len(result.duplicates), 'duplicate')} merged")
     if ignored:
         extras.append(f"{plural(len(ignored), 'file')} without front matter ignored")
+    if result.hidden:
+        extras.append(f"{plural(len(result.hidden), 'article')} hidden by filters")
     if folders:
         extras.append(f"{plural(len(folders), 'folder')} named like an article file")
     if extras:

@@ -17,7 +17,7 @@ from reader.cli import main
 GRIO_TITLE = "Amazon stops police use of facial recognition technology"
 GULF_TITLE = "Amazon stops police using its face-recognition technology"
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-SUMMARY = re.compile(r"^([\d,]+) files? read: ([\d,]+) articles?, ([\d,]+) problems?\b")
+SUMMARY = re.compile(r"^([\d,]+) files?: ([\d,]+) articles?, ([\d,]+) problems?\b")
 JSON_FIELDS = {
     "id",
     "title",
@@ -193,7 +193,7 @@ def test_list_says_when_files_were_skipped(capsys, folder):
 def test_check_seeds_exits_zero(capsys, seeds_dir):
     code, out, _ = run(capsys, "check", seeds_dir)
     assert code == 0
-    assert out.splitlines() == ["2 files read: 2 articles, 0 problems"]
+    assert out.splitlines() == ["2 files: 2 articles, 0 problems"]
 
 
 def test_check_reports_each_problem_and_exits_one(capsys, folder):
@@ -214,6 +214,24 @@ def test_check_reports_each_problem_and_exits_one(capsys, folder):
     assert len(lines) == 3
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_check_counts_add_up_with_files_that_were_never_read(capsys, tmp_path, write_seed):
+    # A broken link and a pipe are problems met while walking: never read, still counted.
+    write_seed("title: One\nwebUrl: https://e.example/1\n", "one.txt")
+    write_seed("title: Two\nwebUrl: https://e.example/2\n", "two.txt")
+    (tmp_path / "bad.txt").write_text("---\ntitle: [\n---\n")
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "README.md").write_text("# not an article\n")
+    os.symlink(tmp_path / "gone.txt", tmp_path / "dead.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    code, out, _ = run(capsys, "check", tmp_path)
+    summary = out.splitlines()[-1]
+    assert code == 1
+    match = SUMMARY.match(summary)
+    assert match and match.groups() == ("7", "2", "4"), summary
+    assert "(1 file without front matter ignored;" in summary  # 2 + 4 + 1 = 7
+
+
 def test_check_verbose_lists_ignored_files_and_duplicates(capsys, folder, write_seed):
     write_seed("title: Copy\nwebUrl: https://A.example/old\n", "copy.txt")
     (folder / "README.md").write_text("# not an article\n")
@@ -231,7 +249,7 @@ def test_check_does_not_count_a_folder_as_a_file_without_front_matter(capsys, tm
     code, out, _ = run(capsys, "check", tmp_path)
     assert (code, out) == (
         0,
-        "2 files read: 2 articles, 0 problems "
+        "2 files: 2 articles, 0 problems "
         "(1 folder named like an article file; --verbose lists them)\n",
     )
     (tmp_path / "README.md").write_text("# not an article\n")
@@ -240,7 +258,7 @@ def test_check_does_not_count_a_folder_as_a_file_without_front_matter(capsys, tm
         f"{tmp_path / 'archive.md'}: is a directory, not a file (read as a folder)",
         f"{tmp_path / 'README.md'}: no front matter (the file does not start with a '---' line)"
         " (ignored)",
-        "3 files read: 2 articles, 0 problems "
+        "3 files: 2 articles, 0 problems "
         "(1 file without front matter ignored, 1 folder named like an article file)",
     ]
 
@@ -249,7 +267,7 @@ def test_check_does_not_count_a_folder_as_a_file_without_front_matter(capsys, tm
 def test_check_and_list_the_shared_corpus(capsys):
     code, out, _ = run(capsys, "check", CORPUS)
     assert code == 0
-    assert out.splitlines()[-1].startswith("60 files read: 60 articles, 0 problems")
+    assert out.splitlines()[-1].startswith("60 files: 60 articles, 0 problems")
     code, out, _ = run(capsys, "list", "--json", CORPUS)
     assert code == 0
     records = json_lines(out)
@@ -362,7 +380,7 @@ def test_console_script_lists_bundled_seeds_from_root():
 
 def test_python_dash_m_reader_checks_seeds(seeds_dir):
     done = _cli("check", str(seeds_dir), module=True)
-    assert (done.returncode, done.stdout) == (0, "2 files read: 2 articles, 0 problems\n")
+    assert (done.returncode, done.stdout) == (0, "2 files: 2 articles, 0 problems\n")
 
 
 def test_subprocess_usage_error_has_no_traceback():
@@ -575,7 +593,7 @@ def test_one_of_each_is_counted_in_the_singular(capsys, write_seed, tmp_path):
     code, out, _ = run(capsys, "check", tmp_path)
     assert (code, out) == (
         0,
-        "2 files read: 1 article, 0 problems (1 duplicate merged; --verbose lists them)\n",
+        "2 files: 1 article, 0 problems (1 duplicate merged; --verbose lists them)\n",
     )
 
 

@@ -62,7 +62,7 @@ def test_check_counts_it_as_a_problem_as_no_cache_does(library: Path, unreadable
     cached = _unprivileged("cli", "check", str(library))
     fresh = _unprivileged("cli", "check", "--no-cache", str(library))
     assert f"{unreadable}: cannot read the file (Permission denied)" in cached.stdout
-    assert "2 files read: 1 article, 1 problem" in cached.stdout, cached.stdout
+    assert "2 files: 1 article, 1 problem" in cached.stdout, cached.stdout
     assert cached.returncode == 1
     assert cached.stdout == fresh.stdout
 
