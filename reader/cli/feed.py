@@ -107,7 +107,7 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
     try:
         download = download_feed(feed, folder=folder, now=now)
     except NotAFeed as error:
-        raise FeedListError(f"not subscribed: {location} is {_what_it_is(str(error))}") from None
+        raise FeedListError(f"not subscribed: {location} is {error}") from None
     except FetchError as error:  # the server may be down for now: subscribed, and said
         failed = replace(
             feed, last_fetched=now, last_error=str(error), not_before=error.retry_after
@@ -124,12 +124,6 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
     add_feed(location, topic=feed.topic, store=store, warn=warn)
     out.write(f"subscribed to {location}\n")
     return report(results, out)
-
-
-def _what_it_is(reason: str) -> str:
-    """'not a feed: the address gives an HTML page' -> 'not a feed (the address gives ...)'."""
-    head, _, detail = reason.partition(": ")
-    return f"{head} ({detail})" if head == "not a feed" and detail else reason
 
 
 def _remove(args: argparse.Namespace, out: TextIO) -> int:

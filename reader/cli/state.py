@@ -72,7 +72,9 @@ def _import(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"cannot read {args.file}: {error.strerror or error}") from None
     except ValueError as error:
-        raise UsageError(f"{args.file} is not JSON from 'state export': {error}") from None
+        raise UsageError(
+            f"{args.file} is not a file 'state export' wrote: {_not_json(error)}"
+        ) from None
     records = data.get("marks") if isinstance(data, dict) else data
     if not isinstance(records, list):
         raise UsageError(f"{args.file} has no list of marks (write one with 'state export')")
@@ -91,3 +93,12 @@ def _import(args: argparse.Namespace) -> int:
         return 1
     sys.stdout.write(f"{plural(merged, 'article')} updated in {state.path}\n")
     return 0
+
+
+def _not_json(error: ValueError) -> str:
+    """Why a file is not JSON, in words: it is empty, or where it stops being JSON."""
+    if isinstance(error, json.JSONDecodeError):
+        if not error.doc.strip():
+            return "it is empty"
+        return f"it is not JSON (from line {error.lineno}, column {error.colno})"
+    return "it is not text in UTF-8"

@@ -277,7 +277,8 @@ def test_add_refuses_what_is_not_a_feed(capsys, server: FeedServer, tmp_path: Pa
     passwd.write_text("root:x:0:0:root:/root:/bin/bash\n")
     code, out, err = run(capsys, "feed", "add", passwd)
     assert code == 2 and out == "" and err.count("\n") == 1
-    assert f"not subscribed: {passwd} is not a feed (" in err
+    assert f"not subscribed: {passwd} is not a feed: no RSS, Atom or JSON Feed found" in err
+    assert err.count("(") <= 1  # one aside at most, never one inside another
     opml = tmp_path / "list.opml"
     opml.write_text('<?xml version="1.0"?>\n<opml version="2.0"><body/></opml>')
     code, _, err = run(capsys, "feed", "add", opml)

@@ -559,13 +559,23 @@ def test_state_export_and_import(
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("{not json", "is not JSON"), ('{"marks": 3}', "no list of marks"), ('[{"id": 1}]', "id")],
+    [
+        ("{not json", "is not a file 'state export' wrote: it is not JSON (from line 1, column 2)"),
+        ("", "is not a file 'state export' wrote: it is empty"),
+        (b"\xff\xfe", "it is not text in UTF-8"),
+        ('{"marks": 3}', "no list of marks"),
+        ('[{"id": 1}]', "id"),
+    ],
 )
 def test_state_import_refuses_bad_files(
-    tmp_path: Path, xdg: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+    tmp_path: Path,
+    xdg: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: str | bytes,
+    message: str,
 ) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text(content)
+    bad.write_bytes(content if isinstance(content, bytes) else content.encode())
     code, _, err = run(["state", "import", str(bad)], capsys)
     assert code == 2 and message in err and "Traceback" not in err
     code, _, err = run(["state", "import", str(tmp_path / "missing.json")], capsys)
