@@ -468,10 +468,11 @@ def readme_list() -> str:
             lines += ["", f"*{section}*", ""]
         if setting.is_table:
             head = f"`[{setting.name}]`, with lines such as `{setting.example}`"
+        elif setting.default is None:  # not a default to copy: unset, with an example
+            head = f"`{setting.name}` (unset; for example `{setting.name} = {setting.example}`)"
         else:
-            value = setting.example if setting.default is None else _toml(setting.default)
-            head = f"`{setting.name} = {value}`"
-            if setting.example and setting.default is not None:
+            head = f"`{setting.name} = {_toml(setting.default)}`"
+            if setting.example:
                 head += f" (for example `{setting.name} = {setting.example}`)"
         text = " ".join(part for part in (setting.description(), setting.readme) if part)
         lines.append(f"- {head}: {text}")

@@ -34,7 +34,12 @@ def test_the_readme_settings_list_is_the_one_the_table_makes() -> None:
 def test_the_readme_list_names_every_setting_once() -> None:
     listed = settings.readme_list()
     for setting in TABLE:
-        head = f"- `[{setting.name}]`" if setting.is_table else f"- `{setting.name} = "
+        if setting.is_table:
+            head = f"- `[{setting.name}]`"
+        elif setting.default is None:
+            head = f"- `{setting.name}` (unset; "
+        else:
+            head = f"- `{setting.name} = "
         assert listed.count(head) == 1, setting.name
 
 
@@ -144,3 +149,11 @@ def test_the_readme_list_is_printed_and_written_by_the_module(tmp_path: Path) ->
         [sys.executable, "-m", "reader.settings", "nonsense"], capture_output=True, text=True
     )
     assert wrong.returncode == 2 and "usage:" in wrong.stderr
+
+
+def test_the_readme_never_shows_an_example_as_if_it_were_the_default() -> None:
+    listed = settings.readme_list()
+    for setting in settings.TABLE:
+        if setting.default is None and not setting.is_table:
+            assert f"- `{setting.name}` (unset; for example `{setting.name} = " in listed
+            assert f"- `{setting.name} = " not in listed
