@@ -46,6 +46,7 @@ class PageKey(NamedTuple):
     full: tuple[int, bool] | None  # the excerpt (None), or the full texts' generation
     # and whether this article's text is being fetched
     minute: int  # an article's age is said in minutes
+    tags: tuple[str, ...]  # the article's tags (set here or by another copy)
 
 
 class PageJob(NamedTuple):
@@ -109,6 +110,7 @@ def build_page(job: PageJob) -> DetailPage:
         now=job.now,
         highlighter=job.highlighter,
         full=job.full,
+        tags=job.key.tags,
     )
 
 
@@ -156,14 +158,15 @@ class DetailPages:
         self.terms = terms
         self.highlighter = highlighter
 
-    def key(self, full: tuple[int, bool] | None) -> PageKey:
+    def key(self, article: Article, full: tuple[int, bool] | None) -> PageKey:
         minute = int(self.now().timestamp() // 60)
-        return PageKey(self._version, self.library.generation, self.terms, full, minute)
+        tags = tuple(sorted(self.library.state.tags_of(article.id), key=str.casefold))
+        return PageKey(self._version, self.library.generation, self.terms, full, minute, tags)
 
     def built(self, article: Article, full: tuple[int, bool] | None = None) -> DetailPage | None:
         """The page built for ``article`` that still holds, if any."""
         entry = self._pages.get(article)
-        if entry is None or entry[0] != self.key(full):
+        if entry is None or entry[0] != self.key(article, full):
             return None
         return entry[1]
 
@@ -207,7 +210,7 @@ class DetailPages:
             related=tuple(related),
             also_covered=tuple(also),
             full=full,
-            key=self.key(full_key),
+            key=self.key(article, full_key),
             now=self.now(),
             tz=self.tz,
             highlighter=self.highlighter,
@@ -246,5 +249,5 @@ class DetailPages:
     def adopt_pages(self, pages: Sequence[BuiltPage]) -> None:
         """Keep the pages built ahead whose key still holds."""
         for built in pages:
-            if built.key == self.key(built.key.full):
+            if built.key == self.key(built.article, built.key.full):
                 self._pages.put(built.article, (built.key, built.page))

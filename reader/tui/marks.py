@@ -46,6 +46,8 @@ class MarkActions(Controller):
             self.app.article_list.refresh()
             self.app.reading.update_sidebar()
             self.app.reading.update_status()
+        if (shown := self.app.detail.article) is not None:
+            self.app.reading.show_article(shown)  # drawn anew only if its tags changed
 
     def mark_read(self, article: Article) -> None:
         ids = [article.id]

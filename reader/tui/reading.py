@@ -47,6 +47,7 @@ class Reading(Controller):
         self._held: list[events.MouseEvent] | None = None  # a click waiting for keys
         self._released: dict[int, events.MouseEvent] = {}  # held events, posted again
         self._from_index = False  # the article shown is drawn from the index, read after
+        self._shown_tags: frozenset[str] = frozenset()  # the tags the detail shows
         # The list the top line last counted, how, and its (unread, total).
         self._counted: tuple[Sequence[Article], bool, tuple[int, int]] | None = None
 
@@ -285,8 +286,14 @@ class Reading(Controller):
             self.app.detail.show_empty("Loading…" if loading else "No article selected.")
             self._show_picture(None)
             return
-        if self.app.detail.article is article and self.app.detail.related_shown is None:
+        tags = self.app.state.tags_of(article.id)
+        if (
+            self.app.detail.article is article
+            and self.app.detail.related_shown is None
+            and tags == self._shown_tags
+        ):
             return
+        self._shown_tags = tags  # the page shows them: tagged here or by another copy, anew
         self.app.full_texts.needed(article)
         full, full_key = self.app.full_texts.view_of(article)
         from_index = self._from_index or not self.app.first_paint.done

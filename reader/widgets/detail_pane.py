@@ -103,9 +103,12 @@ class DetailPage:
         now: datetime,
         highlighter: Callable[[str], list[tuple[int, int]]] | None = None,
         full: FullTextView | None = None,
+        tags: Sequence[str] = (),
     ) -> DetailPage:
         """An article of the library with its related stories (and its full text, if shown)."""
-        body = article_text(article, detail, tz=tz, now=now, highlighter=highlighter, full=full)
+        body = article_text(
+            article, detail, tz=tz, now=now, highlighter=highlighter, full=full, tags=tags
+        )
         rows, entries = related_rows(related, also_covered, tz=tz)
         return cls(body, rows, entries)
 

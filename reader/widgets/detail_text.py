@@ -81,12 +81,15 @@ def article_text(
     now: datetime,
     highlighter: Highlighter | None = None,
     full: FullTextView | None = None,
+    tags: Sequence[str] = (),
 ) -> Text:
     """An article of the library: title, meta lines, excerpt (or its full text), link, image."""
     body = Text()
     body.append_text(_highlighted(article.title, "bold", highlighter))
     body.append("\n")
-    body.append_text(_meta_line(article.provider, article.domain))
+    # A file without a provider is named by its domain: said once, not twice.
+    provider = article.provider if article.provider != article.domain else ""
+    body.append_text(_meta_line(provider, article.domain))
     body.append("\n")
     body.append_text(_meta_line(long_date(article.published, tz), age(article.published, now)))
     body.append("\n")
@@ -103,6 +106,9 @@ def article_text(
     if article.topics:
         body.append("Topics: ", style="dim")
         body.append(", ".join(article.topics) + "\n")
+    if tags:
+        body.append("Tags: ", style="dim")
+        body.append(", ".join(f"#{tag}" for tag in tags) + "\n")
     body.append("\n")
     document = full.document if full is not None else None
     if document is not None:

@@ -18,6 +18,11 @@ class FakeLibrary:
     def __init__(self) -> None:
         self.generation = 0
         self.asked: list[str] = []
+        self.tags: dict[str, frozenset[str]] = {}
+        self.state = self  # the marks: tags_of
+
+    def tags_of(self, article_id: str) -> frozenset[str]:
+        return self.tags.get(article_id, frozenset())
 
     def coverage(self, article, related):
         self.asked.append(article.id)
@@ -62,6 +67,11 @@ def test_a_page_built_ahead_is_served_until_something_it_shows_changes():
     clock[0] = NOW.replace(minute=1)  # "3 minutes ago" would be wrong
     assert pages.built(following) is None
     _built_ahead(pages, articles)
+    library.tags[following.id] = frozenset({"later"})  # tagged, here or by another copy
+    assert pages.built(following) is None
+    assert pages.built(articles[2]) is not None  # the others' pages still hold
+    assert "Tags: #later" in pages.page(following).body.plain
+    _built_ahead(pages, articles)
     pages.invalidate()
     assert pages.built(following) is None
 
@@ -94,3 +104,11 @@ def test_the_workers_get_plain_values_resolved_beforehand():
     asked = len(library.asked)
     build_pages(plan.build)
     assert len(library.asked) == asked  # building asks the library nothing
+
+
+def test_an_article_named_by_its_domain_says_the_domain_once():
+    pages, _library, _clock = _pages()
+    nameless = Article(id="n", title="No provider", path="/n.txt", provider="x.org", domain="x.org")
+    named = Article(id="p", title="Provider", path="/p.txt", provider="X Times", domain="x.org")
+    assert pages.page(nameless, None).body.plain.splitlines()[1] == "x.org"
+    assert pages.page(named, None).body.plain.splitlines()[1] == "X Times · x.org"

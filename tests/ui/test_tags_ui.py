@@ -24,6 +24,7 @@ async def test_t_adds_and_removes_a_tag_with_completion(app_factory, many_dir: P
         assert app.state.tags_of(first.id) == {"read later"}
         labels = [e.label for e in app.library.sidebar(False)]
         assert "#read later" in labels
+        assert "Tags: #read later\n" in app.detail.body.plain  # on the article itself
 
         await pilot.press("j")
         second = app.article_list.article
@@ -51,3 +52,17 @@ async def test_t_adds_and_removes_a_tag_with_completion(app_factory, many_dir: P
         await pilot.pause()
         assert target.id not in app.state.tagged("read later")
         await pilot.press("escape")
+
+
+async def test_a_tag_set_by_another_copy_shows_on_the_article_once_it_is_read(
+    app_factory, many_dir: Path
+):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        first = app.article_list.article
+        assert "Tags:" not in app.detail.body.plain
+        app.state.set_tag([first.id], "later", True)  # as a poll of the database brings it
+        app.reading.show_article(first)
+        await pilot.pause()
+        assert "Tags: #later\n" in app.detail.body.plain
