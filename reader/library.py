@@ -102,6 +102,12 @@ class Library:
         self._keys_by_topics: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._topic_keys: dict[str, str] = {}  # topic name -> its sidebar key
         self._totals: Counter[str] | None = None
+        # (generation, stories, sort, the list, its story leads): _story_leads
+        self._leads: tuple[int, Stories | None, Sort, list[Article], list[Article]] | None = None
+        # (generation, stories, the stories of each entry, every story by id): _story_counts
+        self._story_members: (
+            tuple[int, Stories | None, dict[str, set[str]], dict[str, Story]] | None
+        ) = None
         self._totals_generation = -1
         self.feeds: list[FeedRow] = []
         self._feed_members: dict[str, list[str]] | None = None  # folder -> article ids
@@ -283,7 +289,8 @@ class Library:
             keep, is_read = spec.keep_id, self.state.is_read
             articles = [a for a in articles if a.id == keep or not is_read(a.id)]
         if spec.story_rows and self.stories is not None:
-            articles = self._story_leads(articles, spec.sort)
+            whole = spec.search is None and not spec.hide_read  # the scope's own list
+            articles = self._story_leads(articles, spec.sort, keep=whole)
         return articles
 
     def scope_articles(self, scope: Scope, sort: Sort = "date") -> list[Article]:
@@ -322,16 +329,29 @@ class Library:
                 return article_id in self.store
         return True
 
-    def _story_leads(self, articles: list[Article], sort: Sort) -> list[Article]:
-        """One row per story with an article in ``articles``: its lead, in sort order."""
+    def _story_leads(
+        self, articles: list[Article], sort: Sort, keep: bool = False
+    ) -> list[Article]:
+        """One row per story with an article in ``articles``: its lead, in sort order.
+        ``keep``: ``articles`` is a scope's whole list, kept as it is until the store
+        changes: its rows are kept too, and given again for the same list."""
         assert self.stories is not None
+        held = self._leads  # a scope's whole list (the store's own): the same leads again
+        same_list = held is not None and held[3] is articles and held[1] is self.stories
+        if held is not None and same_list and (held[0], held[2]) == (self.generation, sort):
+            return held[4]
         leads: dict[str, Article] = {}
-        for article in articles:
-            lead = self.story_of(article).lead
-            if lead.id not in self.store:  # stories older than a deletion
+        story_of, store, first_of = self.stories.get, self.store, leads.setdefault
+        for article in articles:  # ~100,000 at a time: one lookup each
+            story = story_of(article.id)
+            lead = story.articles[0] if story is not None else article
+            if lead is not article and lead.id not in store:  # stories older than a deletion
                 lead = article
-            leads.setdefault(lead.id, lead)
-        return sorted(leads.values(), key=date_key if sort == "date" else quality_key)
+            first_of(lead.id, lead)
+        rows = sorted(leads.values(), key=date_key if sort == "date" else quality_key)
+        if keep:
+            self._leads = (self.generation, self.stories, sort, articles, rows)
+        return rows
 
     def row_ids(self, article: Article, spec: ViewSpec) -> list[str]:
         """The articles a list row stands for: its whole story in the stories view."""
@@ -450,23 +470,44 @@ class Library:
         return _pairs(totals, unread)
 
     def _story_counts(self) -> dict[str, tuple[int, int]]:
+        # Which stories each entry holds changes only with the store and the stories:
+        # kept, so that a refresh counts unread stories only (~0.2 s less at 100,000).
+        held = self._story_members
+        if held is None or held[0] != self.generation or held[1] is not self.stories:
+            held = self._story_members = (self.generation, self.stories, *self._story_sets())
+        members, stories = dict(held[2]), held[3]
         read, starred = self.state.read_ids, self.state.starred_ids
+        members[STARRED.key] = {
+            self.story_of(article).lead.id
+            for article_id in starred
+            if (article := self.store.get(article_id)) is not None
+        }
+        if read:
+            unread_story = {
+                story_id: any(a.id not in read for a in story.articles)
+                for story_id, story in stories.items()
+            }
+            unread = {key: sum(map(unread_story.__getitem__, ids)) for key, ids in members.items()}
+        else:
+            unread = {key: len(ids) for key, ids in members.items()}
+        totals = Counter({key: len(ids) for key, ids in members.items()})
+        return _pairs(totals, Counter(unread))
+
+    def _story_sets(self) -> tuple[dict[str, set[str]], dict[str, Story]]:
+        """The stories of All and of each topic (by lead id), and every story by its id."""
         members: dict[str, set[str]] = defaultdict(set)
         topic_keys: dict[str, str] = {}
-        unread_story: dict[str, bool] = {}
+        stories: dict[str, Story] = {}
+        everything = members[ALL.key]
         for article in self.store:
             story = self.story_of(article)
-            if story.id not in unread_story:
-                unread_story[story.id] = any(a.id not in read for a in story.articles)
-            members[ALL.key].add(story.id)
-            if article.id in starred:
-                members[STARRED.key].add(story.id)
+            story_id = story.id
+            stories.setdefault(story_id, story)
+            everything.add(story_id)
             for topic in article.topics:
                 key = topic_keys.get(topic) or topic_keys.setdefault(topic, Topic(topic).key)
-                members[key].add(story.id)
-        totals = Counter({key: len(ids) for key, ids in members.items()})
-        unread = Counter({key: sum(unread_story[i] for i in ids) for key, ids in members.items()})
-        return _pairs(totals, unread)
+                members[key].add(story_id)
+        return dict(members), stories
 
     def label(self, scope: Scope) -> str:
         """How the sidebar and the status line name a scope."""

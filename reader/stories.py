@@ -275,6 +275,10 @@ class Stories:
         """The story an article belongs to; KeyError for an unknown id."""
         return self._by_article[article_id]
 
+    def get(self, article_id: str) -> Story | None:
+        """The story an article belongs to; None for an unknown id (one lookup)."""
+        return self._by_article.get(article_id)
+
 
 class _UnionFind:
     __slots__ = ("parent", "size", "first", "last")

@@ -252,3 +252,41 @@ def test_the_status_line_while_stories_are_grouped_and_before_a_load_knows_its_f
     )
     starting = StatusLine(label="All", sort="date", unread=0, total=0, loading=(0, 0))
     assert "".join(text for text, _ in starting.parts()).endswith("│  loading…")
+
+
+def test_story_counts_kept_between_refreshes_follow_marks_and_regrouping(tmp_path: Path) -> None:
+    state = UserState(tmp_path / "state.db")
+    kept = with_stories(Library(Store(ARTICLES), state, lambda: NOW))
+
+    def fresh() -> list:
+        library = Library(Store(ARTICLES), state, lambda: NOW)
+        library.stories = kept.stories
+        return library.sidebar(True)
+
+    try:
+        assert kept.sidebar(True) == fresh()
+        state.mark_read(["a", "b", "c"])  # the whole first story read
+        state.set_starred(["d"])
+        assert kept.sidebar(True) == fresh()
+        counts = {e.label: (e.unread, e.total) for e in kept.sidebar(True)}
+        assert counts["All"] == (1, 2) and counts["Starred"] == (1, 1)
+        kept.stories = Stories([StoryGroup([a]) for a in ARTICLES])  # regrouped: alone
+        assert kept.sidebar(True) == fresh()
+        assert {e.label: e.total for e in kept.sidebar(True)}["All"] == 4
+    finally:
+        state.close()
+
+
+def test_story_rows_kept_for_a_whole_list_follow_regrouping_and_filters(library: Library) -> None:
+    with_stories(library)
+    spec = ViewSpec(ALL, stories=True)
+    first = library.articles(spec)
+    assert ids(first) == ["d", "c"] and library.articles(spec) is first  # kept
+    library.state.mark_read(["d"])
+    assert ids(library.articles(ViewSpec(ALL, stories=True, hide_read=True))) == ["c"]
+    assert library.articles(spec) is first  # a filtered list is not the whole one
+    library.stories = Stories([StoryGroup([a]) for a in ARTICLES])  # regrouped: alone
+    assert ids(library.articles(spec)) == ["d", "b", "c", "a"]
+    assert ids(library.articles(ViewSpec(ALL, sort="quality", stories=True))) == [
+        "c", "a", "d", "b"
+    ]  # fmt: skip
