@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import events
+from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -20,6 +24,46 @@ MAX_WIDTH = 28  # a longer name is cut: the list and the detail need the room mo
 
 def _counts(entry: SidebarEntry) -> str:
     return f"{entry.unread:,}/{entry.total:,}"
+
+
+def entry_text(entry: SidebarEntry, width: int) -> Text:
+    """The entry's row at ``width`` cells: its name, cut to leave room for the counts."""
+    width = max(10, width)
+    counts = _counts(entry)
+    label_width = max(1, width - len(counts) - 1)
+    text = Text(no_wrap=True, overflow="ellipsis")
+    style = "bold" if entry.unread else "dim"
+    text.append(fit(entry.label, label_width), style=style)
+    text.append(" " + counts, style="dim")
+    return text
+
+
+class EntryPrompt(Visual):
+    """An entry's row, cut to the width it is drawn at.
+
+    Cut when drawn, not when set: the entries are set before a layout gives the
+    sidebar its width (at mount, or in the same step that changes that width),
+    and a row cut then would be drawn in that frame at the width before."""
+
+    def __init__(self, entry: SidebarEntry) -> None:
+        self.entry = entry
+        self._content: tuple[int, Content] | None = None  # the last width drawn at
+
+    def content(self, width: int) -> Content:
+        if self._content is None or self._content[0] != width:
+            self._content = (width, Content.from_rich_text(entry_text(self.entry, width)))
+        return self._content[1]
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.content(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return cell_len(self.entry.label) + 1 + len(_counts(self.entry))
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return 1  # never wrapped: the name is cut instead
 
 
 class TopicSidebar(OptionList):
@@ -147,11 +191,8 @@ class TopicSidebar(OptionList):
         self.highlighted = index
 
     def _render_options(self) -> None:
-        """The options for ``entries`` at this width; the highlight is the caller's."""
-        width = max(10, self.scrollable_content_region.width or 24)
-        self.set_options(
-            Option(self._prompt(entry, width), id=entry.scope.key) for entry in self.entries
-        )
+        """The options for ``entries``; the highlight is the caller's."""
+        self.set_options(Option(EntryPrompt(entry), id=entry.scope.key) for entry in self.entries)
 
     def _fit_width(self, entries: list[SidebarEntry]) -> None:
         """As wide as the longest entry needs, within MIN_WIDTH..MAX_WIDTH cells."""
@@ -161,22 +202,6 @@ class TopicSidebar(OptionList):
         width = max(MIN_WIDTH, min(MAX_WIDTH, needed + 2))
         if self.styles.width is None or self.styles.width.value != width:
             self.styles.width = width
-
-    def _prompt(self, entry: SidebarEntry, width: int) -> Text:
-        counts = _counts(entry)
-        label_width = max(1, width - len(counts) - 1)
-        text = Text(no_wrap=True, overflow="ellipsis")
-        style = "bold" if entry.unread else "dim"
-        text.append(fit(entry.label, label_width), style=style)
-        text.append(" " + counts, style="dim")
-        return text
-
-    def on_resize(self, event: events.Resize) -> None:
-        if self.entries:  # the names are cut to the width: cut them again
-            highlighted, applied = self.highlighted, self._applied
-            self._render_options()
-            self._applied = applied
-            self.highlighted = highlighted
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()

@@ -12,7 +12,7 @@ from reader import front_page
 from reader.cache import IndexCache
 from reader.widgets.status_bar import StatusBar
 
-from .conftest import wait_loaded, wait_workers
+from .conftest import article_fields, wait_loaded, wait_workers, write_seed
 
 
 @pytest.fixture
@@ -130,3 +130,60 @@ async def test_a_small_library_writes_no_front_page(app_factory, many_dir: Path)
     index = IndexCache([many_dir])
     assert index.path.exists()
     assert not front_page.path_for(index).exists()
+
+
+def record_frames(app) -> list[list[str]]:
+    """Every full frame ``app`` draws from now on, as its lines of text."""
+    from textual._compositor import LayoutUpdate
+
+    frames: list[list[str]] = []
+    display = app._display
+
+    def recording(screen, renderable) -> None:
+        if isinstance(renderable, LayoutUpdate):
+            frames.append(["".join(strip.text for strip in row) for row in renderable.strips])
+        display(screen, renderable)
+
+    app._display = recording
+    return frames
+
+
+def screen_lines(app) -> list[str]:
+    """What the screen shows now, as its lines of text."""
+    update = app.screen._compositor.render_update(full=True)
+    return ["".join(strip.text for strip in row) for row in update.strips]
+
+
+@pytest.mark.parametrize("size", [(120, 30), (80, 24)])
+async def test_the_front_pages_frame_has_the_settled_screens_sidebar(
+    app_factory, tmp_path: Path, large, monkeypatch, size
+):
+    """Its entries are cut to the width the sidebar has once laid out, in the first
+    frame too: not 2 columns narrower (nor wrapped, at 80) until the sidebar's resize."""
+    folder = tmp_path / "topics"
+    folder.mkdir()
+    for n in range(90):  # more entries than rows, names longer than the sidebar
+        fields = article_fields(n, topics=[f"Autonomous Vehicles {n % 30}"])
+        write_seed(folder, f"{n:03}.txt", **fields)
+    app = app_factory(folder)
+    async with app.run_test(size=size) as pilot:
+        await wait_loaded(app, pilot)
+        await wait_workers(app)
+        await pilot.pause()
+    gate = slow_index(monkeypatch)
+    app = app_factory(folder)
+    frames = record_frames(app)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert app.library.preview is not None
+        gate.set()
+        await wait_loaded(app, pilot)
+        await pilot.pause()
+        assert app.library.preview is None
+        # The entries' column, left of the scrollbar (Textual adds its thumb a frame later).
+        width = app.sidebar.scrollable_content_region.width
+        rows = range(1, 1 + app.sidebar.outer_size.height)
+        settled = screen_lines(app)
+    first = frames[0]
+    assert any("Autonomous Vehicl" in line for line in first)  # the front page, first frame
+    assert [first[y][:width] for y in rows] == [settled[y][:width] for y in rows]
