@@ -25,10 +25,18 @@ class StatusBar(Static):
         self._fit()
 
     def _fit(self) -> None:
-        if self.status is None:
-            return
+        if self.status is not None:
+            # One line whatever it says: no layout (five times a second while loading).
+            self.update(self._line(), layout=False)
+
+    def render(self) -> Text:
+        # Fitted again when drawn: the first line is set at mount, before any layout
+        # gives the bar its width, and the first frame kept parts that the next cut.
+        return self._line()
+
+    def _line(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        for part, style in self.status.parts(self.content_region.width or None):
-            text.append(part, style=style)
-        # One line whatever it says: no layout of the screen (five times a second while loading).
-        self.update(text, layout=False)
+        if self.status is not None:
+            for part, style in self.status.parts(self.content_region.width or None):
+                text.append(part, style=style)
+        return text

@@ -159,7 +159,8 @@ async def test_the_front_pages_frame_has_the_settled_screens_sidebar(
     app_factory, tmp_path: Path, large, monkeypatch, size
 ):
     """Its entries are cut to the width the sidebar has once laid out, in the first
-    frame too: not 2 columns narrower (nor wrapped, at 80) until the sidebar's resize."""
+    frame too: not 2 columns narrower (nor wrapped, at 80) until the sidebar's resize;
+    and the top line is fitted to its width in that frame too."""
     folder = tmp_path / "topics"
     folder.mkdir()
     for n in range(90):  # more entries than rows, names longer than the sidebar
@@ -176,6 +177,7 @@ async def test_the_front_pages_frame_has_the_settled_screens_sidebar(
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         assert app.library.preview is not None
+        top_line = screen_lines(app)[0]  # the front page's, once the bar has its width
         gate.set()
         await wait_loaded(app, pilot)
         await pilot.pause()
@@ -186,4 +188,6 @@ async def test_the_front_pages_frame_has_the_settled_screens_sidebar(
         settled = screen_lines(app)
     first = frames[0]
     assert any("Autonomous Vehicl" in line for line in first)  # the front page, first frame
+    assert "checking" in top_line
+    assert first[0] == top_line  # the top line too: not cut to no width, then fitted
     assert [first[y][:width] for y in rows] == [settled[y][:width] for y in rows]
