@@ -15,7 +15,11 @@ is on screen before it. A refused picture is one quiet line in the box.
 from __future__ import annotations
 
 import contextlib
+import os
+import re
+import select
 import sys
+import time
 from collections import OrderedDict
 from typing import Any, Literal, NamedTuple
 
@@ -54,6 +58,77 @@ class _NotATerminal:
         return getattr(self._stream, name)
 
 
+class TerminalAnswer(NamedTuple):
+    """What the terminal said it draws."""
+
+    sixel: bool
+    kitty: bool
+
+
+_DA1 = re.compile(rb"\x1b\[\?([0-9;]*)c")  # the primary device attributes' answer
+_KITTY = re.compile(rb"\x1b_Gi=(\d+)[^\x1b;]*;OK\x1b\\")  # a graphics query's "yes"
+QUERY_ID = 31  # the graphics query's image id (a query stores no image)
+# Every terminal answers the device attributes query; one that does not (or a slow
+# link) is given what textual-image gave its two queries, then drawn half-cell.
+ASK_TIMEOUT = 0.2
+
+
+def query_terminal(fd_in: int, fd_out: int, timeout: float = ASK_TIMEOUT) -> TerminalAnswer:
+    """Ask the terminal on ``fd_in``/``fd_out`` for Kitty's graphics protocol and Sixel.
+
+    One exchange, as Kitty's documentation advises: its graphics query, then the
+    device attributes query that every terminal answers, after any answer to the
+    first. Done when that second answer is in, instead of waiting out a timeout for
+    a graphics answer that most terminals (tmux, xterm, VTE) never send: textual-image
+    asks Sixel then Kitty in turn, and waited 0.1 s for Kitty's on each such start.
+    Reads one byte at a time: keys typed after the answer stay for the app."""
+    import termios
+    import tty
+
+    saved = termios.tcgetattr(fd_in)
+    tty.setcbreak(fd_in, termios.TCSANOW)  # no echo of the answer, no line buffering
+    heard = b""
+    try:
+        os.write(fd_out, f"\x1b_Gi={QUERY_ID},s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\\x1b[c".encode())
+        deadline = time.monotonic() + timeout
+        while _DA1.search(heard) is None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd_in], [], [], left)[0]:
+                break
+            byte = os.read(fd_in, 1)
+            if not byte:
+                break
+            heard += byte
+    finally:
+        termios.tcsetattr(fd_in, termios.TCSANOW, saved)
+    attributes = _DA1.search(heard)
+    sixel = attributes is not None and b"4" in attributes.group(1).split(b";")
+    kitty = any(int(found.group(1)) == QUERY_ID for found in _KITTY.finditer(heard))
+    return TerminalAnswer(sixel=sixel, kitty=kitty)
+
+
+def _import_quietly() -> None:
+    """Import textual-image without its own questions to the terminal (see ``detect``)."""
+    real = sys.__stdout__
+    setattr(sys, "__stdout__", _NotATerminal(real))  # noqa: B010 (typed as final)
+    try:
+        import textual_image.renderable  # noqa: F401 - it asks at import what it can draw
+    finally:
+        setattr(sys, "__stdout__", real)  # noqa: B010
+
+
+def _answer(stdin: Any, stdout: Any) -> TerminalAnswer | None:
+    """The terminal's answer, or None where it cannot be asked here (not POSIX)."""
+    try:
+        import termios  # POSIX only
+    except ImportError:
+        return None
+    try:
+        return query_terminal(stdin.fileno(), stdout.fileno())
+    except (termios.error, OSError, ValueError):
+        return None
+
+
 def detect(setting: str, *, ask_terminal: bool = True) -> PictureSetup | None:
     """How to draw pictures for ``setting`` (``images`` in config.toml); None for "off".
 
@@ -70,17 +145,31 @@ def detect(setting: str, *, ask_terminal: bool = True) -> PictureSetup | None:
         finally:
             setattr(sys, "__stdout__", real)  # noqa: B010
         return PictureSetup("halfcell")
-    import textual_image.widget  # noqa: F401 - asks the terminal (textual-image's README)
-    from textual_image import renderable
-    from textual_image.renderable import tgp
+    stdin, stdout = sys.__stdin__, sys.__stdout__
+    answer: TerminalAnswer | None = TerminalAnswer(False, False)
+    if stdin is not None and stdout is not None and stdin.isatty() and stdout.isatty():
+        answer = _answer(stdin, stdout)
+    if answer is not None:
+        _import_quietly()
+    # The cell's size in pixels (a picture's size in cells) is still textual-image's
+    # to ask, at import: a system call in most terminals.
+    import textual_image.widget  # noqa: F401 - before the app (textual-image's README)
 
-    sixel = renderable.Image is renderable.SixelImage
-    kitty = renderable.Image is renderable.TGPImage
+    if answer is None:  # textual-image asked at import
+        from textual_image import renderable
+        from textual_image.renderable import tgp
+
+        sixel = renderable.Image is renderable.SixelImage
+        kitty = renderable.Image is renderable.TGPImage
+        if setting == "kitty" and not kitty and sixel:
+            # textual-image asks about Kitty's protocol only when Sixel is missing.
+            kitty = tgp.query_terminal_support()
+        answer = TerminalAnswer(sixel=sixel, kitty=kitty)
+    sixel, kitty = answer
     if setting == "auto":
         return PictureSetup("sixel" if sixel else "kitty" if kitty else "halfcell")
     if setting == "kitty":
-        # textual-image asks about Kitty's protocol only when Sixel is missing.
-        if kitty or (sixel and tgp.query_terminal_support()):
+        if kitty:
             return PictureSetup("kitty")
         return PictureSetup(
             "halfcell",

@@ -11,7 +11,13 @@ import pytest
 from picture_samples import PictureServer
 
 from reader.widgets.article_list import ArticleList
-from reader.widgets.picture import ArticlePicture, PictureSetup, detect
+from reader.widgets.picture import (
+    ArticlePicture,
+    PictureSetup,
+    TerminalAnswer,
+    detect,
+    query_terminal,
+)
 
 from .conftest import article_fields, wait_loaded, wait_workers, write_seed
 
@@ -58,6 +64,83 @@ def test_without_a_terminal_kitty_and_sixel_are_not_used(capsys):
         assert "did not say" in setup.note
     assert detect("auto") == HALFCELL
     assert capsys.readouterr().out == ""
+
+
+class FakeTerminal:
+    """A pseudo-terminal whose far end answers the first query it reads with ``reply``."""
+
+    def __init__(self, reply: bytes) -> None:
+        import os
+        import threading
+
+        self.master, self.slave = os.openpty()
+        self.asked = b""
+        self.reply = reply
+        self._thread = threading.Thread(target=self._answer, daemon=True)
+        self._thread.start()
+
+    def _answer(self) -> None:
+        import os
+
+        while not self.asked.endswith(b"\x1b[c"):  # the query ends with the attributes' one
+            chunk = os.read(self.master, 1024)
+            if not chunk:
+                return
+            self.asked += chunk
+        if self.reply:
+            os.write(self.master, self.reply)
+
+    def ask(self, timeout: float = 30.0) -> TerminalAnswer:
+        answer = query_terminal(self.slave, self.slave, timeout)
+        self._thread.join(5)
+        return answer
+
+    def close(self) -> None:
+        import os
+
+        os.close(self.master)
+        os.close(self.slave)
+
+
+@pytest.mark.parametrize(
+    ("reply", "answer"),
+    [
+        (b"\x1b_Gi=31;OK\x1b\\\x1b[?62;22c", TerminalAnswer(sixel=False, kitty=True)),  # Kitty
+        (b"\x1b[?62;4;6;22c", TerminalAnswer(sixel=True, kitty=False)),  # a Sixel terminal
+        (b"\x1b_Gi=31;OK\x1b\\\x1b[?62;4c", TerminalAnswer(sixel=True, kitty=True)),
+        (b"\x1b[?1;2c", TerminalAnswer(sixel=False, kitty=False)),  # tmux, xterm, VTE
+        (b"\x1b_Gi=31;ENOENT:no\x1b\\\x1b[?62c", TerminalAnswer(sixel=False, kitty=False)),
+        (b"\x1b_Gi=7;OK\x1b\\\x1b[?62c", TerminalAnswer(sixel=False, kitty=False)),  # not ours
+    ],
+)
+def test_one_exchange_tells_kitty_and_sixel(reply: bytes, answer: TerminalAnswer):
+    terminal = FakeTerminal(reply)
+    try:
+        assert terminal.ask() == answer
+        # Kitty's graphics query first, then the device attributes query everyone answers.
+        assert terminal.asked.startswith(b"\x1b_Gi=31,")
+        assert b"a=q" in terminal.asked and terminal.asked.endswith(b"\x1b[c")
+    finally:
+        terminal.close()
+
+
+def test_keys_typed_after_the_answer_are_left_for_the_app():
+    import os
+
+    terminal = FakeTerminal(b"\x1b[?1;2cjk\n")
+    try:
+        assert terminal.ask() == TerminalAnswer(sixel=False, kitty=False)
+        assert os.read(terminal.slave, 16) == b"jk\n"
+    finally:
+        terminal.close()
+
+
+def test_a_terminal_that_does_not_answer_gets_half_cell_blocks():
+    terminal = FakeTerminal(b"")
+    try:
+        assert terminal.ask(timeout=0.05) == TerminalAnswer(sixel=False, kitty=False)
+    finally:
+        terminal.close()
 
 
 async def test_the_picture_widget_gets_the_image(app_factory, tmp_path: Path, server):
