@@ -198,13 +198,17 @@ class FeedActions(Controller):
         """The sidebar's feed rows from the feed list (a small JSON file)."""
         if not self.feeds_enabled:
             return
-        from reader.feeds.subscriptions import FeedListError, load_feeds
         from reader.library import FeedRow
 
-        try:
-            feeds = load_feeds(self.feeds_list)
-        except FeedListError:
-            feeds = []
+        feeds = []
+        # No list, no feeds: most starts have none, and need not import the feeds module.
+        if (self.feeds_list or paths.feeds_list_path()).exists():
+            from reader.feeds.subscriptions import FeedListError, load_feeds
+
+            try:
+                feeds = load_feeds(self.feeds_list)
+            except FeedListError:
+                feeds = []
         root = paths.feeds_dir()
         self.app.library.set_feeds(
             [FeedRow(f.url, f.title or f.url, str(root / f.folder), f.last_error) for f in feeds]

@@ -22,6 +22,7 @@ LAZY = (
     "reader.http",
     "reader.fulltext.fetch",
     "reader.feeds.refresh",
+    "reader.feeds.subscriptions",
     "reader.screens",
     "email.utils",
 )
