@@ -48,9 +48,11 @@ FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP")
 class PictureRefused(Exception):
     """Why a picture is not shown, in a few plain words (``too large``)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, unreachable: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        # The host could not be reached at all (offline, most likely), not this picture.
+        self.unreachable = unreachable
 
     @property
     def line(self) -> str:
@@ -183,8 +185,13 @@ def fetch_bytes(url: str) -> bytes:
             raise PictureRefused("too large (over 10 MB)") from None
         if error.kind == "type":
             raise PictureRefused(f"not a picture ({error.value[:60] or 'no type given'})") from None
-        raise PictureRefused(_plain(str(error))) from None
+        unreachable = error.kind in _UNREACHABLE
+        raise PictureRefused(_plain(str(error)), unreachable=unreachable) from None
     return response.body
+
+
+# The failures that say the network is not there (for the pane: no box to wait in).
+_UNREACHABLE = frozenset({"dns", "connect", "connect_timeout", "proxy", "proxy_connect"})
 
 
 def _plain(sentence: str) -> str:

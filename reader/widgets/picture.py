@@ -229,11 +229,14 @@ class ArticlePicture(Widget):
     class Loaded(Message):
         """A worker finished with ``url``: its picture, or why it is not shown."""
 
-        def __init__(self, url: str, picture: Picture | None, refused: str = "") -> None:
+        def __init__(
+            self, url: str, picture: Picture | None, refused: str = "", unreachable: bool = False
+        ) -> None:
             super().__init__()
             self.url = url
             self.picture = picture
             self.refused = refused
+            self.unreachable = unreachable  # the host could not be reached at all
 
     def __init__(
         self, setup: PictureSetup, cache: PictureCache | None = None, *, id: str | None = None
@@ -244,6 +247,10 @@ class ArticlePicture(Widget):
         self.url: str | None = None
         self.refused = ""  # the line shown for the current url, if refused
         self._kept: OrderedDict[str, Picture | str] = OrderedDict()  # url -> picture or line
+        # Until then (monotonic) the last picture's host could not be reached: a new one
+        # waits on one line, not in the box (offline, each j would draw the box, then
+        # the line, and move the text up and down).
+        self._unreachable_until = 0.0
         self._image = _image_widget(setup.mode)
 
     def compose(self) -> ComposeResult:
@@ -265,7 +272,8 @@ class ArticlePicture(Widget):
             return
         kept = self._kept.get(url)
         if kept is None:
-            self._draw(None, "")
+            waiting = time.monotonic() < self._unreachable_until
+            self._draw(None, WAITING_OFFLINE if waiting else "")
             self._load(url)
         else:
             self._kept.move_to_end(url)
@@ -293,7 +301,7 @@ class ArticlePicture(Widget):
         try:
             self.post_message(self.Loaded(url, load_picture(url, self.cache)))
         except PictureRefused as refused:
-            self.post_message(self.Loaded(url, None, refused.line))
+            self.post_message(self.Loaded(url, None, refused.line, refused.unreachable))
 
     @work(
         thread=True,
@@ -310,6 +318,7 @@ class ArticlePicture(Widget):
 
     def on_article_picture_loaded(self, message: Loaded) -> None:
         message.stop()
+        self._unreachable_until = time.monotonic() + UNREACHABLE_FOR if message.unreachable else 0.0
         kept: Picture | str = message.picture if message.picture is not None else message.refused
         self._kept[message.url] = kept
         self._kept.move_to_end(message.url)
@@ -317,6 +326,11 @@ class ArticlePicture(Widget):
             self._kept.popitem(last=False)
         if message.url == self.url:
             self._draw(message.picture, message.refused)
+
+
+# After a host could not be reached, for this long a new picture waits on this line.
+UNREACHABLE_FOR = 60.0
+WAITING_OFFLINE = "picture: fetching… (the last one's host could not be reached)"
 
 
 # Under this the box is hidden: a narrow terminal, or the detail below the list in a short one.

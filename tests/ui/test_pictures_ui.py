@@ -4,6 +4,7 @@ never in the way of a j."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -272,3 +273,39 @@ async def test_a_new_picture_of_the_same_size_lays_nothing_out(
             await _settle(app, pilot)
             assert _picture(app).url == urls[n] and _picture(app).image is not None
         assert layouts == []
+
+
+async def test_offline_a_new_picture_waits_on_one_line_and_the_text_stays(
+    app_factory, tmp_path: Path, monkeypatch
+):
+    # No box drawn and taken back on each j: the last host could not be reached.
+    import reader.widgets.picture as picture_module
+    from reader.images import PictureRefused
+
+    gate = threading.Event()
+
+    def unreachable(url: str, cache) -> None:
+        if "second" in url:
+            gate.wait(10)
+        raise PictureRefused(f"could not connect to {url[8:20]}", unreachable=True)
+
+    monkeypatch.setattr(picture_module, "load_picture", unreachable)
+    folder = _library(
+        tmp_path / "lib", ["https://first.example/a.png", "https://second.example/b.png"]
+    )
+    app = app_factory(folder, pictures=HALFCELL)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await _settle(app, pilot)
+        picture = _picture(app)
+        assert picture.region.height == 1 and picture.refused.startswith("picture not shown")
+        text_at = app.detail.region.y
+        await pilot.press("j")
+        await pilot.pause()
+        assert picture.url == "https://second.example/b.png" and not gate.is_set()
+        assert picture.region.height == 1 and "fetching" in picture.refused
+        assert app.detail.region.y == text_at  # the text did not move
+        gate.set()
+        await _settle(app, pilot)
+        assert picture.region.height == 1 and "could not connect" in picture.refused
+        assert app.detail.region.y == text_at
