@@ -230,9 +230,13 @@ class LibraryLoading:
     def regroup_stories(self, articles: list[Article]) -> None:
         """Group stories again, off the event loop, from a list nobody changes."""
         post, group, generation = self.app.post_message, self.group, self.app.library.generation
+        library, sort = self.app.library, self.app.sort
 
         def regroup() -> None:
-            post(StoriesReady(group(articles), generation))
+            stories = group(articles)
+            with gc_pause.bulk():
+                library.warm_stories(stories, sort)  # the first c need not wait for it
+            post(StoriesReady(stories, generation))
 
         self._in_thread(regroup, "stories", exclusive=True)
 

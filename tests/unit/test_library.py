@@ -290,3 +290,23 @@ def test_story_rows_kept_for_a_whole_list_follow_regrouping_and_filters(library:
     assert ids(library.articles(ViewSpec(ALL, sort="quality", stories=True))) == [
         "c", "a", "d", "b"
     ]  # fmt: skip
+
+
+def test_stories_warmed_in_their_worker_are_what_the_first_stories_view_takes(
+    library: Library, monkeypatch
+) -> None:
+    stories = Stories([StoryGroup(ARTICLES[:3]), StoryGroup([ARTICLES[3]])])
+    library.warm_stories(stories, "date")
+    assert library.stories is None  # not adopted yet: the list and counts are of articles
+    assert [e.total for e in library.sidebar(True)][:1] == [4]
+    library.stories = stories
+    made = []
+    real = Library._story_sets
+    monkeypatch.setattr(Library, "_story_sets", lambda self, *a: made.append(1) or real(self, *a))
+    rows = library.articles(ViewSpec(ALL, stories=True))
+    assert ids(rows) == ["d", "c"] and library.articles(ViewSpec(ALL, stories=True)) is rows
+    assert {e.label: e.total for e in library.sidebar(True)}["All"] == 2
+    assert made == []  # both were made in the worker
+    library.warm_stories(stories, "date")  # made once more, for this store
+    library.store_changed()  # a newer store: what was warmed for the old one is not taken
+    assert {e.label: e.total for e in library.sidebar(True)}["All"] == 2 and made == [1, 1]
