@@ -22,7 +22,16 @@ allocates enough to set off one every second or so. So:
   ~1,500 objects after a cold load of 2,000 files (the screen's own, made
   while the library was adopted), far less after a check or a regrouping.
   That is why a cold load, minutes long, is not one bulk() block: the
-  garbage of all its screen updates would be frozen too.
+  garbage of all its screen updates would be frozen too;
+- ``collect_all()`` is the one full collection a cold load makes, at its
+  end, just before ``settle()`` (it frees the load's cyclic garbage, which
+  the freeze would otherwise keep for good);
+- ``out_of_scans()`` goes around work that follows a large build in the same
+  thread (the warm check after the index read): what is alive is out of the
+  scans meanwhile, and back in the oldest generation after.
+
+Every call on the collector goes through here, so its policy is read in one
+place.
 
 No Textual here.
 """
@@ -85,3 +94,24 @@ def young_only() -> Iterator[None]:
 def settle() -> None:
     """Take every object alive now out of the cyclic collector's scans."""
     gc.freeze()
+
+
+def collect_all() -> None:
+    """One full collection (see the module's docstring: a cold load's end)."""
+    gc.collect()
+
+
+@contextmanager
+def out_of_scans() -> Iterator[None]:
+    """What is alive now is out of the collector's scans until the block ends,
+    then back in the oldest generation, scanned once it has grown by a quarter.
+    Nothing is done when something is frozen already: unfreezing at the end
+    would let that go too."""
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.unfreeze()

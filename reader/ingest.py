@@ -18,7 +18,6 @@ afterwards, so the event loop may keep and read it while the next check runs.
 
 from __future__ import annotations
 
-import gc
 import os
 import threading
 import time
@@ -328,15 +327,8 @@ class Ingest:
             # the collections the check sets off would scan them again and again
             # for nothing (~0.1 s). Out of the scans meanwhile, then in the oldest
             # generation, which is scanned only once it has grown by a quarter.
-            # (Unless something is frozen already: unfreezing would let that go too.)
-            freeze = gc.get_freeze_count() == 0
-            if freeze:
-                gc.freeze()
-            try:
+            with gc_pause.out_of_scans():
                 return self.check(walked=found).result or loaded.result
-            finally:
-                if freeze:
-                    gc.unfreeze()
         return loaded.result
 
     def _load_events(self) -> Loaded:

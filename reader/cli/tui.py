@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from collections.abc import Sequence
 
-from reader import __version__, paths
+from reader import __version__, gc_pause, paths
 from reader.cli.arguments import Parser, add_paths
 from reader.cli.loading import require_existing, seed_paths
 from reader.errors import UsageError
@@ -115,7 +114,7 @@ def run(given: Sequence[str]) -> int:
         watch_server(lambda: app.call_from_thread(app.exit))
     # What the imports made lives as long as the process: out of the collector's scans
     # (each full one walked all of it again, ~15-40 ms on the way to the first frame).
-    gc.freeze()
+    gc_pause.settle()
     app.run()
     if app.quit_warning:
         sys.stderr.write(f"newsreader: {app.quit_warning}\n")

@@ -14,7 +14,6 @@ namespace of private names.
 
 from __future__ import annotations
 
-import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -133,7 +132,7 @@ class LibraryLoading:
                 for event in events:
                     store = None
                     if isinstance(event, Loaded):
-                        gc.collect()  # once, before what is alive is frozen (settle)
+                        gc_pause.collect_all()  # once, before what is alive is frozen
                         store = warm_store(event.result, sort)
                     post(IngestReport(event, store=store))
 

@@ -106,3 +106,38 @@ def test_young_only_in_two_threads_lasts_until_the_last_ends_even_on_an_error() 
     leave.set()
     thread.join(5)
     assert gc.get_threshold() == before
+
+
+def test_out_of_scans_freezes_what_is_alive_and_lets_it_back_after() -> None:
+    gc.unfreeze()
+    kept = [[n] for n in range(1_000)]
+    with gc_pause.out_of_scans():
+        assert gc.get_freeze_count() >= len(kept)
+    assert gc.get_freeze_count() == 0
+
+
+def test_out_of_scans_leaves_an_earlier_freeze_as_it_was() -> None:
+    gc.unfreeze()
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    try:
+        with pytest.raises(RuntimeError), gc_pause.out_of_scans():
+            raise RuntimeError("a check that failed")
+        assert gc.get_freeze_count() == frozen  # not unfrozen: that would let it go too
+    finally:
+        gc.unfreeze()
+
+
+def test_the_collector_is_called_from_this_module_only() -> None:
+    """Its policy is read in one place: no other module of reader/ calls it."""
+    import re
+    from pathlib import Path
+
+    package = Path(gc_pause.__file__).parent
+    call = re.compile(r"\bgc\.(collect|freeze|unfreeze|disable|enable|set_threshold)\(")
+    elsewhere = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path.name != "gc_pause.py" and call.search(path.read_text(encoding="utf-8"))
+    ]
+    assert elsewhere == []
