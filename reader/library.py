@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from reader.model import Article, Related
 from reader.scope import ALL, STARRED, All, Feed, SavedSearch, Scope, Starred, Tag, Topic
@@ -26,6 +26,29 @@ if TYPE_CHECKING:
     from reader.query import Query, SearchIndex
 
 # reader.query is imported where a search runs: the first screen needs none.
+
+_Held = TypeVar("_Held")
+
+
+def _story_in(stories: Stories | None, article: Article) -> Story:
+    """The article's story in ``stories``; alone in one when they predate the article."""
+    found = stories.get(article.id) if stories is not None else None
+    return found if found is not None else Story([article])
+
+
+class _Derived(Generic[_Held]):
+    """What was made from one store generation and one grouping of stories, kept for them."""
+
+    __slots__ = ("generation", "stories", "held")
+
+    def __init__(self, generation: int, stories: Stories | None, held: _Held) -> None:
+        self.generation = generation
+        self.stories = stories
+        self.held = held
+
+    def of(self, generation: int, stories: Stories | None) -> bool:
+        """Whether it was made from that generation and those stories."""
+        return self.generation == generation and self.stories is stories
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +125,11 @@ class Library:
         self._keys_by_topics: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._topic_keys: dict[str, str] = {}  # topic name -> its sidebar key
         self._totals: Counter[str] | None = None
-        # (generation, stories, sort, the list, its story leads): _story_leads
-        self._leads: tuple[int, Stories | None, Sort, list[Article], list[Article]] | None = None
-        # (generation, stories, the stories of each entry, every story by id): _story_counts
-        self._story_members: (
-            tuple[int, Stories | None, dict[str, set[str]], dict[str, Story]] | None
-        ) = None
+        # Kept apart, so that counts made for the stories shown meanwhile never drop
+        # the rows a worker made for newer ones: (sort, the list, its story leads) for
+        # _story_leads, (the stories of each entry, every story by id) for _story_counts.
+        self._leads: _Derived[tuple[Sort, list[Article], list[Article]]] | None = None
+        self._story_members: _Derived[tuple[dict[str, set[str]], dict[str, Story]]] | None = None
         self._totals_generation = -1
         self.feeds: list[FeedRow] = []
         self._feed_members: dict[str, list[str]] | None = None  # folder -> article ids
@@ -197,12 +219,7 @@ class Library:
         Stories are regrouped in a worker after the folder changes, so for a
         moment a new article may not be in any story yet.
         """
-        if self.stories is not None:
-            try:
-                return self.stories.story_of(article.id)
-            except KeyError:
-                pass
-        return Story([article])
+        return _story_in(self.stories, article)
 
     def also_covered(self, article: Article) -> tuple[Article, ...]:
         """The other articles of its story, newest first, that are still in the store."""
@@ -344,10 +361,11 @@ class Library:
         stories = stories if stories is not None else self.stories
         generation = generation if generation is not None else self.generation
         assert stories is not None
-        held = self._leads  # a scope's whole list (the store's own): the same leads again
-        same_list = held is not None and held[3] is articles and held[1] is stories
-        if held is not None and same_list and (held[0], held[2]) == (generation, sort):
-            return held[4]
+        kept = self._leads  # a scope's whole list (the store's own): the same leads again
+        if kept is not None and kept.of(generation, stories):
+            kept_sort, kept_list, kept_rows = kept.held
+            if kept_list is articles and kept_sort == sort:
+                return kept_rows
         leads: dict[str, Article] = {}
         story_of, store, first_of = stories.get, self.store, leads.setdefault
         for article in articles:  # ~100,000 at a time: one lookup each
@@ -358,7 +376,7 @@ class Library:
             first_of(lead.id, lead)
         rows = sorted(leads.values(), key=date_key if sort == "date" else quality_key)
         if keep:
-            self._leads = (generation, stories, sort, articles, rows)
+            self._leads = _Derived(generation, stories, (sort, articles, rows))
         return rows
 
     def warm_stories(self, stories: Stories, sort: Sort) -> None:
@@ -367,8 +385,7 @@ class Library:
         the first ``c`` would otherwise wait for). Kept by generation and stories, so
         what a newer store or newer stories make is never taken for them."""
         generation = self.generation  # before the store: a newer one is never kept as this
-        members, by_id = self._story_sets(stories)
-        self._story_members = (generation, stories, members, by_id)
+        self._story_members = _Derived(generation, stories, self._story_sets(stories))
         self._story_leads(self.store.view(None, sort), sort, True, stories, generation)
 
     def row_ids(self, article: Article, spec: ViewSpec) -> list[str]:
@@ -490,10 +507,10 @@ class Library:
     def _story_counts(self) -> dict[str, tuple[int, int]]:
         # Which stories each entry holds changes only with the store and the stories:
         # kept, so that a refresh counts unread stories only (~0.2 s less at 100,000).
-        held = self._story_members
-        if held is None or held[0] != self.generation or held[1] is not self.stories:
-            held = self._story_members = (self.generation, self.stories, *self._story_sets())
-        members, stories = dict(held[2]), held[3]
+        kept = self._story_members
+        if kept is None or not kept.of(self.generation, self.stories):
+            kept = self._story_members = _Derived(self.generation, self.stories, self._story_sets())
+        members, stories = dict(kept.held[0]), kept.held[1]
         read, starred = self.state.read_ids, self.state.starred_ids
         members[STARRED.key] = {
             self.story_of(article).lead.id
@@ -521,10 +538,12 @@ class Library:
         stories: dict[str, Story] = {}
         everything = members[ALL.key]
         source = grouped if grouped is not None else self.stories
-        story_in = source.get if source is not None else None
-        for article in self.store:
-            found = story_in(article.id) if story_in is not None else None
-            story = found if found is not None else Story([article])
+        no_stories: dict[str, Story] = {}
+        found_in = source.get if source is not None else no_stories.get
+        for article in self.store:  # ~100,000: one lookup each, _story_in on a miss only
+            story = found_in(article.id)
+            if story is None:
+                story = _story_in(source, article)
             story_id = story.id
             stories.setdefault(story_id, story)
             everything.add(story_id)

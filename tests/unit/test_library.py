@@ -310,3 +310,23 @@ def test_stories_warmed_in_their_worker_are_what_the_first_stories_view_takes(
     library.warm_stories(stories, "date")  # made once more, for this store
     library.store_changed()  # a newer store: what was warmed for the old one is not taken
     assert {e.label: e.total for e in library.sidebar(True)}["All"] == 2 and made == [1, 1]
+
+
+def test_an_article_newer_than_its_stories_is_a_story_alone_in_rows_counts_and_warming(
+    tmp_path: Path,
+) -> None:
+    state = UserState(tmp_path / "state.db")
+    late = make("e", 5, 20, "Space")  # loaded after the stories were grouped
+    library = Library(Store([*ARTICLES, late]), state, lambda: NOW)
+    grouped = Stories([StoryGroup(ARTICLES[:3]), StoryGroup([ARTICLES[3]])])
+    try:
+        library.warm_stories(grouped, "date")
+        library.stories = grouped
+        assert ids(library.story_of(late).articles) == ["e"]
+        assert ids(library.articles(ViewSpec(ALL, stories=True))) == ["e", "d", "c"]
+        counts = {e.label: (e.unread, e.total) for e in library.sidebar(True)}
+        assert counts["All"] == (3, 3) and counts["Space"] == (2, 2)
+        library.store_changed()  # counted again, not warmed: the same answer
+        assert {e.label: (e.unread, e.total) for e in library.sidebar(True)} == counts
+    finally:
+        state.close()
