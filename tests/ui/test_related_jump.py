@@ -3,6 +3,7 @@ whatever the topic, search, hide-read or stories view in force."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,10 @@ def folder(tmp_path: Path) -> Path:
     related = [{"title": "Child in library", "webUrl": "https://example.com/2"}]
     parent = article_fields(9, title="Parent meta story", topics=["Alpha"], related=related)
     write_seed(folder, "a.txt", **parent)
-    write_seed(folder, "b.txt", **article_fields(2, title="Child in library", topics=["Beta"]))
+    # Two days before its parent: a link joins one story only within a week.
+    child = article_fields(2, title="Child in library", topics=["Beta"])
+    child["publishedDateTime"] = parent["publishedDateTime"] - timedelta(days=2)
+    write_seed(folder, "b.txt", **child)
     write_seed(folder, "c.txt", **article_fields(5, title="Other meta story", topics=["Alpha"]))
     return folder
 

@@ -168,14 +168,15 @@ def test_a_topic_name_with_a_quote_is_still_listed(
 @pytest.fixture
 def hub(write_seed, tmp_path: Path) -> Path:
     """60 articles that each link one hub article: more than a story joins by links (50),
-    so which of them join the hub's story depends on the order they are grouped in."""
+    so which of them join the hub's story depends on the order the links are taken in.
+    All within six days: a link joins a story only while it spans at most a week."""
     words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima".split()
     for n in range(61):
         related = "" if n == 0 else "related:\n  - {title: Hub, webUrl: 'https://hub.example/0'}\n"
         title = f"{words[n % 12]} {words[n // 12]} report number {n}"
         write_seed(
             f"title: {title}\nwebUrl: https://hub.example/{n}\n"
-            f"publishedDateTime: 2024-01-{1 + n % 28:02d}T{n % 24:02d}:00:00Z\n"
+            f"publishedDateTime: 2024-01-{1 + n % 6:02d}T{n % 24:02d}:00:00Z\n"
             f"quality: {200 - n}\nprovider: {{name: P{n}, domain: p{n}.example}}\n{related}",
             name=f"hub/{n:02d}.txt",
         )

@@ -572,3 +572,67 @@ def test_a_recurring_title_does_not_chain_for_weeks() -> None:
     stories = group_stories(articles)
     assert max(story.size for story in stories) <= 4  # at most 7 days of a 2-day rhythm
     assert stories.story_of(articles[0].id) is stories.story_of(articles[1].id)
+
+
+def test_a_link_between_articles_months_apart_joins_nothing() -> None:
+    a = art("a", "Court hears the case", related=("https://example.com/b",))
+    later = art("b", "Lawyers argue over damages", T0 + timedelta(days=60))
+    assert apart(a, later)
+    assert together(a, art("b", "Lawyers argue over damages", T0 + timedelta(days=6)))
+    assert together(a, art("b", "Lawyers argue over damages", T0 - timedelta(days=6)))
+
+
+def test_a_chain_of_links_stops_where_the_story_would_span_over_a_week() -> None:
+    # a -> b -> c -> d, four days apart each: a and b (4 days) are one story; c
+    # would stretch it to 8 days, so it joins d (4 days) as the next one.
+    days = [0, 4, 8, 12]
+    articles = [
+        art(
+            str(n),
+            f"Distinct headline number {n} about topic {n}",
+            T0 + timedelta(days=day),
+            related=(f"https://example.com/{n + 1}",),
+        )
+        for n, day in enumerate(days)
+    ]
+    stories = group_stories(articles)
+    assert [sorted(a.id[-1] for a in story.articles) for story in stories] == [
+        ["2", "3"],
+        ["0", "1"],
+    ]
+
+
+def test_links_into_an_undated_article_still_join() -> None:
+    a = art("a", "Court hears the case", related=("https://example.com/b",))
+    undated = art("b", "Lawyers argue over damages", None, related=("https://example.com/c",))
+    c = art("c", "Jury reaches a verdict", T0 + timedelta(days=2))
+    assert together(a, undated, c)
+
+
+def test_a_generated_collection_keeps_each_story_whole_and_apart_from_random_links(
+    tmp_path: Path,
+) -> None:
+    # A generated folder: 1,000 articles over three years, about one story in eight
+    # covered by 2-5 providers within a day (linking each other), and every article
+    # linking 0-10 pages of which two in five are random articles of the collection.
+    # Those random links chained stories of 50 across three years, and the cap
+    # then split real stories apart.
+    import sys
+
+    benchmarks = Path(__file__).resolve().parents[2] / "benchmarks"
+    sys.path.insert(0, str(benchmarks))
+    try:
+        from generate import generate, plan
+    finally:
+        sys.path.remove(str(benchmarks))
+    generate(tmp_path, 1000, seed=1)
+    story_by_url = {entry.url: entry.story for entry in plan(1000, seed=1)[0]}
+    stories = group_stories(Ingest([tmp_path], workers=1).load_all().articles)
+    found: dict[int, set[str]] = {}
+    for story in stories:
+        dates = [a.published for a in story.articles if a.published is not None]
+        assert max(dates) - min(dates) <= timedelta(days=7), story
+        for article in story.articles:
+            found.setdefault(story_by_url[article.url], set()).add(story.id)
+    assert all(len(ids) == 1 for ids in found.values())  # no generated story split
+    assert max(story.size for story in stories) <= 10  # its stories hold at most 5
