@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.worker import get_current_worker
 
@@ -30,6 +30,9 @@ from reader.tui.controller import Host
 from reader.tui.messages import IngestReport, SearchReady, StoriesReady
 from reader.widgets.article_list import ArticleList
 from reader.widgets.topic_sidebar import TopicSidebar
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
 
 REFRESH_DURING_LOAD = 0.4  # seconds between list refreshes while files stream in
 REFRESH_SHARE = 0.05  # of the time a load may spend refreshing the list (at most)
@@ -81,6 +84,7 @@ class LibraryLoading:
         self.keys = QuietKeys(lambda: app.is_running)
         self.quick_bytes = 0  # see start
         self._widgets: tuple[ArticleList, TopicSidebar] | None = None
+        self._next_check: Timer | None = None  # the one periodic check to come
 
     def _in_thread(self, work: Callable[[], None], group: str, *, exclusive: bool) -> None:
         # Every worker has a description: without one Textual repr()s the arguments,
@@ -255,8 +259,12 @@ class LibraryLoading:
         self._in_thread(warm, "search", exclusive=True)
 
     def _schedule_check(self, last_seconds: float) -> None:
-        # A check is a stat of every file: keep it under ~10% of one core.
-        self.app.set_timer(max(WATCH_INTERVAL, 10 * last_seconds), self.check, name="check")
+        # A check is a stat of every file: keep it under ~10% of one core. One timer
+        # at a time, however many checks ran meanwhile (r, fetches).
+        if self._next_check is not None:
+            self._next_check.stop()
+        wait = max(WATCH_INTERVAL, 10 * last_seconds)
+        self._next_check = self.app.set_timer(wait, self.check, name="check")
 
     def _index_library(self, articles: list[Article]) -> None:
         # Once the list is on screen: the workers' imports and Python would hold the

@@ -1,0 +1,61 @@
+"""The running reader and its folders: one periodic check is pending however many
+checks ran meanwhile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.timer import Timer
+
+from reader.app import NewsReaderApp
+from reader.tui import loading
+
+from .conftest import article_fields, wait_loaded, wait_workers, write_seed
+
+NEVER = 3600.0  # seconds: no periodic check runs during a test
+
+
+@pytest.fixture
+def checks_never_come_by_themselves(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loading, "WATCH_INTERVAL", NEVER)
+
+
+async def test_one_periodic_check_is_pending_however_many_checks_ran(
+    app_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checks_never_come_by_themselves
+) -> None:
+    folder = tmp_path / "live"
+    folder.mkdir()
+    write_seed(folder, "a.txt", **article_fields(1))
+    made = _recorded_check_timers(monkeypatch)
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        for _ in range(4):  # each r is a check, and each check schedules the next one
+            await pilot.press("r")
+            await wait_workers(app)
+            await pilot.pause()
+        assert len(made) == 5
+        pending = [timer for _, timer in made if not getattr(timer, "stopped_here", False)]
+        assert len(pending) == 1  # not five chains of checks, each every few seconds
+
+
+def _recorded_check_timers(monkeypatch: pytest.MonkeyPatch) -> list[tuple[float, Timer]]:
+    """Every timer of a periodic check the app sets, with its delay; the ones stopped
+    since are flagged ``stopped_here``."""
+    made: list[tuple[float, Timer]] = []
+    set_timer, stop = NewsReaderApp.set_timer, Timer.stop
+
+    def recording(self, delay, callback=None, *, name=None, **kwargs):
+        timer = set_timer(self, delay, callback, name=name, **kwargs)
+        if name == "check":
+            made.append((delay, timer))
+        return timer
+
+    def stopping(self) -> None:
+        self.stopped_here = True
+        stop(self)
+
+    monkeypatch.setattr(NewsReaderApp, "set_timer", recording)
+    monkeypatch.setattr(Timer, "stop", stopping)
+    return made
