@@ -224,10 +224,7 @@ class NewsReaderApp(App[int]):
             self.set_interval(DWELL_CHECK, self.full_texts.check_rest, name="rest")
         self.set_interval(STATE_POLL, self.marks.poll, name="state-poll")
         self.library_loading.start(QUICK_START_BYTES)  # at once, or its front page meanwhile
-        interval = self.feeds.fetch_interval
-        if self.feeds.feeds_enabled and interval > 0:
-            self.call_later(self.action_fetch_feeds)
-            self.set_interval(interval, self.action_fetch_feeds, name="fetch")
+        self.feeds.start()
 
     def on_ready(self) -> None:  # Textual: the first frame is on screen
         self.first_paint.painted()
@@ -246,7 +243,7 @@ class NewsReaderApp(App[int]):
 
     def on_unmount(self) -> None:
         self.save_view()
-        self.library_loading.save_front_page()
+        self.library_loading.close()  # the front page saved, the folders no longer watched
         self.state.close()
         if self.state.unsaved:  # said after the screen is restored (reader.cli)
             self.quit_warning = self.state.warning
@@ -555,15 +552,16 @@ def make_app(
     detail_debounce: float = DETAIL_DEBOUNCE,
     group: Callable[[list[Article]], Stories] = group_stories,
     walk_ahead: WalkApart | None = None,
+    watch: bool = True,
 ) -> NewsReaderApp:
     """The one factory for the app: the CLI, the Pilot tests and the snapshots use it.
 
-    ``state_path`` defaults to the database in the user's data dir; ``config``
-    gives the defaults (sort, hide-read, dwell, theme, keymap), explicit
-    arguments win over it. ``notes`` are shown once at start (config problems).
-    ``pictures`` (from ``reader.widgets.picture.detect``, before the app runs)
-    turns the article's picture on; without it nothing is fetched. ``group``
-    groups articles into stories (in a worker); ``walk_ahead``: see ``reader.ingest``.
+    ``state_path`` defaults to the database in the user's data dir; ``config`` gives the
+    defaults (sort, hide-read, dwell, theme, keymap), explicit arguments win over it.
+    ``notes`` are shown once at start (config problems). ``pictures`` (from
+    ``reader.widgets.picture.detect``, before the app runs) turns the article's picture on;
+    without it nothing is fetched. ``group`` groups articles into stories (in a worker);
+    ``walk_ahead`` and ``watch`` (the kernel's folder events): see ``reader.ingest``.
     """
     config = config or Config()
     config = replace(
@@ -580,7 +578,7 @@ def make_app(
         hide = HideRules.parse(config.hide)
     ingest = Ingest(
         seed_paths, cache=cache, workers=load_workers, optional=optional_paths, hide=hide,
-        walk_ahead=walk_ahead,
+        walk_ahead=walk_ahead, watch=watch,
     )  # fmt: skip
     return NewsReaderApp(
         ingest,

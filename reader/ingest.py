@@ -140,6 +140,8 @@ class Ingest:
     out when they do not (the feeds folder, made by the first fetch).
     ``hide`` says which articles to leave out (the config's hide rules): they
     go to the result's ``hidden``, out of every view; ``keep_excerpts``: for ``excerpts``.
+    ``watch``: whether the reader may ask the kernel for the folders' changes
+    (``reader.folder_events``) and check on them, rather than only every few seconds.
     """
 
     def __init__(
@@ -152,8 +154,10 @@ class Ingest:
         hide: Callable[[Article], bool] | None = None,
         keep_excerpts: bool = False,
         walk_ahead: WalkApart | None = None,
+        watch: bool = False,
     ) -> None:
         self.hide = hide
+        self.watch = watch
         self.keep_excerpts = keep_excerpts
         self._excerpts: dict[str, str] = {}  # the raw ones of the files read, by path
         self.seed_paths = [os.fspath(p) for p in seed_paths]

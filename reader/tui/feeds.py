@@ -43,6 +43,12 @@ class FeedActions(Controller):
         self.fetching: tuple[int, int] | None = None  # feeds fetched so far, of how many
         self.feed_failures: list[str] = []
 
+    def start(self) -> None:
+        """At mount: fetch now, then every ``fetch_interval`` seconds (0: only on R)."""
+        if self.feeds_enabled and self.fetch_interval > 0:
+            self.app.call_later(self.app.action_fetch_feeds)
+            self.app.set_interval(self.fetch_interval, self.app.action_fetch_feeds, name="fetch")
+
     def fetch_all(self) -> None:
         if not self.feeds_enabled:
             self.app.notify(

@@ -15,8 +15,10 @@ namespace of private names.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.worker import get_current_worker
@@ -34,10 +36,15 @@ from reader.widgets.topic_sidebar import TopicSidebar
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    from reader.folder_events import FolderEvents
+
 REFRESH_DURING_LOAD = 0.4  # seconds between list refreshes while files stream in
 REFRESH_SHARE = 0.05  # of the time a load may spend refreshing the list (at most)
 PROGRESS_EVERY = 0.2  # seconds between progress reports of a load (at least)
 WATCH_INTERVAL = 3.0  # seconds between checks of the seed folders (at least)
+# With the kernel telling of changes (reader.folder_events), a check runs after each
+# burst of them, and this often besides: what it cannot see (see that module).
+WATCHED_INTERVAL = 300.0
 KEYS_QUIET = 0.4  # seconds without a key before a background check walks on
 
 
@@ -85,6 +92,10 @@ class LibraryLoading:
         self.quick_bytes = 0  # see start
         self._widgets: tuple[ArticleList, TopicSidebar] | None = None
         self._next_check: Timer | None = None  # the one periodic check to come
+        self._events: FolderEvents | None = None  # the kernel's folder events, once watched
+        self._watch_started = False
+        self._watch_lock = threading.Lock()
+        self._closed = False
 
     def _in_thread(self, work: Callable[[], None], group: str, *, exclusive: bool) -> None:
         # Every worker has a description: without one Textual repr()s the arguments,
@@ -218,17 +229,46 @@ class LibraryLoading:
 
     def check(self, manual: bool = False) -> None:
         """Stat every file; read new and changed ones; report what changed."""
-        ingest, post, sort = self.app.ingest, self.app.post_message, self.app.sort
-        breathe = None if manual else self.keys.wait
+        self._in_thread(partial(self._check_here, manual), "check", exclusive=False)
 
-        def check() -> None:
-            with gc_pause.bulk():  # a walk makes a signature per file: no rescans meanwhile
-                changes = ingest.check(breathe)
-            result = changes.result
-            store = warm_store(result, sort) if result is not None else None
-            post(IngestReport(changes, manual, store))
+    def _check_here(self, manual: bool) -> None:
+        """A check, in this thread (a worker's, or the folder events')."""
+        ingest, sort = self.app.ingest, self.app.sort
+        with gc_pause.bulk():  # a walk makes a signature per file: no rescans meanwhile
+            changes = ingest.check(None if manual else self.keys.wait)
+        result = changes.result
+        store = warm_store(result, sort) if result is not None else None
+        self.app.post_message(IngestReport(changes, manual, store))
 
-        self._in_thread(check, "check", exclusive=False)
+    def _watch(self) -> None:
+        """In a worker: ask the kernel for the folders' changes (walking every few
+        seconds stays the way where it cannot tell)."""
+        from reader import folder_events
+
+        ingest = self.app.ingest
+        events = folder_events.watch([*ingest.seed_paths, *ingest.optional], self._changed)
+        with self._watch_lock:
+            if events is not None and self._closed:
+                events.close()  # the app quit meanwhile
+                return
+            self._events = events
+
+    def _changed(self) -> None:
+        """In the folder events' thread, after a burst of changes: a check, here."""
+        if self.loading or self._closed:
+            return  # a load ends with a check of its own
+        try:
+            self._check_here(manual=False)
+        except Exception:  # noqa: BLE001 # a failed check (a bug) must not end the watch
+            return  # the periodic check still runs, as a failed worker's would
+
+    def close(self) -> None:
+        """At exit: the front page saved; the folders no longer watched."""
+        self.save_front_page()
+        with self._watch_lock:
+            self._closed = True
+            if self._events is not None:
+                self._events.close()
 
     def regroup_stories(self, articles: list[Article]) -> None:
         """Group stories again, off the event loop, from a list nobody changes."""
@@ -260,11 +300,17 @@ class LibraryLoading:
 
     def _schedule_check(self, last_seconds: float) -> None:
         # A check is a stat of every file: keep it under ~10% of one core. One timer
-        # at a time, however many checks ran meanwhile (r, fetches).
+        # at a time, however many checks ran meanwhile (r, fetches, folder events).
+        # The first one after a watch began is still the short one: it sees what
+        # changed before the watch did.
         if self._next_check is not None:
             self._next_check.stop()
-        wait = max(WATCH_INTERVAL, 10 * last_seconds)
+        interval = WATCHED_INTERVAL if self._events is not None else WATCH_INTERVAL
+        wait = max(interval, 10 * last_seconds)
         self._next_check = self.app.set_timer(wait, self.check, name="check")
+        if self.app.ingest.watch and not self._watch_started:
+            self._watch_started = True
+            self._in_thread(self._watch, "watch", exclusive=True)
 
     def _index_library(self, articles: list[Article]) -> None:
         # Once the list is on screen: the workers' imports and Python would hold the

@@ -83,6 +83,9 @@ def app_factory() -> Callable[..., NewsReaderApp]:
         kwargs.setdefault("clock", lambda: 0.0)
         # Timing-free by default: the detail follows every step at once.
         kwargs.setdefault("detail_debounce", 0.0)
+        # No folder events unless a test asks: a check they set off would race the
+        # test's own (r) and its notices.
+        kwargs.setdefault("watch", False)
         return make_app(list(paths) or [SEEDS], **kwargs)
 
     return factory

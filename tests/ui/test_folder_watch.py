@@ -1,13 +1,15 @@
-"""The running reader and its folders: one periodic check is pending however many
-checks ran meanwhile."""
+"""The running reader and its folders: a change is picked up when the kernel tells
+of it, and one periodic check is pending however many checks ran meanwhile."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 from textual.timer import Timer
 
+from reader import folder_events
 from reader.app import NewsReaderApp
 from reader.tui import loading
 
@@ -19,6 +21,49 @@ NEVER = 3600.0  # seconds: no periodic check runs during a test
 @pytest.fixture
 def checks_never_come_by_themselves(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(loading, "WATCH_INTERVAL", NEVER)
+    monkeypatch.setattr(loading, "WATCHED_INTERVAL", NEVER)
+    monkeypatch.setattr(folder_events, "QUIET", 0.05)
+
+
+@pytest.mark.skipif(folder_events._libc() is None, reason="inotify is Linux's")
+async def test_a_new_file_comes_in_without_r_when_the_kernel_tells(
+    app_factory, tmp_path: Path, checks_never_come_by_themselves, notices: list[str]
+) -> None:
+    folder = tmp_path / "live"
+    folder.mkdir()
+    write_seed(folder, "a.txt", **article_fields(1))
+    app = app_factory(folder, watch=True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        await wait_workers(app)  # the watch is begun in a worker
+        write_seed(folder, "b.txt", **article_fields(2, title="Written by another program"))
+        for _ in range(200):  # ~10 s at most; no timing is asserted
+            await asyncio.sleep(0.05)
+            if any(a.title == "Written by another program" for a in app.store):
+                break
+        await pilot.pause()
+        assert {a.title for a in app.article_list.articles} == {
+            "Article number 1",
+            "Written by another program",
+        }
+        assert "1 new article." in notices
+
+
+async def test_no_folder_events_leave_the_periodic_check(
+    app_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(folder_events, "watch", lambda paths, changed: None)
+    folder = tmp_path / "live"
+    folder.mkdir()
+    write_seed(folder, "a.txt", **article_fields(1))
+    delays = _recorded_check_timers(monkeypatch)
+    app = app_factory(folder, watch=True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("r")
+        await wait_workers(app)
+        await pilot.pause()
+    assert [delay for delay, _ in delays] == [loading.WATCH_INTERVAL] * 2
 
 
 async def test_one_periodic_check_is_pending_however_many_checks_ran(
@@ -59,3 +104,4 @@ def _recorded_check_timers(monkeypatch: pytest.MonkeyPatch) -> list[tuple[float,
     monkeypatch.setattr(NewsReaderApp, "set_timer", recording)
     monkeypatch.setattr(Timer, "stop", stopping)
     return made
+
