@@ -324,6 +324,8 @@ class LibraryLoading:
     # -- what the workers report ----------------------------------------------
 
     def report(self, message: IngestReport) -> None:
+        if self._widgets is not None and not self._widgets[0].is_attached:
+            return  # a check that ended while the app shuts down: no screen to show it on
         event = message.event
         if isinstance(event, Progress):
             self._progress(event)

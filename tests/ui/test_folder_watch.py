@@ -12,6 +12,7 @@ from textual.timer import Timer
 from reader import folder_events
 from reader.app import NewsReaderApp
 from reader.tui import loading
+from reader.tui.messages import IngestReport
 
 from .conftest import article_fields, wait_loaded, wait_workers, write_seed
 
@@ -105,3 +106,19 @@ def _recorded_check_timers(monkeypatch: pytest.MonkeyPatch) -> list[tuple[float,
     monkeypatch.setattr(Timer, "stop", stopping)
     return made
 
+
+async def test_a_check_that_ends_while_the_app_shuts_down_is_dropped(
+    app_factory, tmp_path: Path
+) -> None:
+    """Quitting while a check runs: its report comes to a screen that is gone (it
+    raised NoMatches, a traceback after the reader's screen was restored)."""
+    folder = tmp_path / "live"
+    folder.mkdir()
+    write_seed(folder, "a.txt", **article_fields(1))
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+    write_seed(folder, "b.txt", **article_fields(2))
+    changes = app.ingest.check()
+    assert changes.result is not None  # one new article, for a screen to show
+    app.library_loading.report(IngestReport(changes))
