@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import hashlib
 import importlib.util
 import itertools
 import marshal
@@ -43,6 +42,7 @@ from reader import __version__, gc_pause, paths, scan
 from reader import cache_excerpts as excerpt_column
 from reader.cache_excerpts import CRC, EXCERPT_BLOCK, StoredExcerpts, identity
 from reader.files import write_atomically
+from reader.hashes import sha1
 from reader.model import Article, Problem
 from reader.scan import Signature
 
@@ -108,7 +108,7 @@ def _fingerprint() -> tuple[Any, ...]:
     Read from the loader's source files, not its modules: a start from the cache
     imports no YAML parser.
     """
-    digest = hashlib.sha1()
+    digest = sha1()
     limits = []
     # The parsing code itself, so that an edited loader (a checkout, an
     # editable install) never serves what the old one made.
@@ -209,7 +209,7 @@ class IndexCache:
     def __init__(self, seed_paths: Sequence[str | os.PathLike[str]], cache_dir: Path | None = None):
         self.seeds = tuple(sorted(os.path.abspath(os.fspath(p)) for p in seed_paths))
         key = "\0".join(self.seeds).encode("utf-8", "surrogateescape")
-        name = f"index-{hashlib.sha1(key).hexdigest()[:20]}.bin"
+        name = f"index-{sha1(key).hexdigest()[:20]}.bin"
         self.path = (cache_dir if cache_dir is not None else paths.cache_dir()) / name
 
     def load(self) -> dict[str, CacheEntry] | None:

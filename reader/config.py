@@ -16,7 +16,6 @@ with Textual's).
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -219,6 +218,8 @@ class _Validator:
     def _line_of(self, entry: object, start: int) -> int:
         """The line, at or after ``start``, where a list entry is written."""
         if isinstance(entry, str) and entry:
+            import json  # only for a problem's line number: a start without one needs no json
+
             forms = (entry, json.dumps(entry, ensure_ascii=False)[1:-1])
             for number, line in enumerate(self.text.splitlines()[start - 1 :], start):
                 if any(form in line for form in forms):

@@ -21,9 +21,7 @@ No Textual here: textual-serve and aiohttp are imported when the server starts.
 from __future__ import annotations
 
 import contextlib
-import hmac
 import os
-import shlex
 import sys
 import threading
 import time
@@ -70,6 +68,8 @@ def is_served() -> bool:
 def reader_command(paths: Sequence[str]) -> str:
     """The shell command textual-serve runs for each tab: this Python, this reader."""
     absolute = [str(Path(p).absolute()) for p in paths]
+    import shlex  # here: the reader's own start asks only is_served
+
     # exec: the reader is the server's own child (no shell between): see watch_server.
     return "exec " + shlex.join([sys.executable, "-m", "reader", *absolute])
 
@@ -136,6 +136,8 @@ def make_server(
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{port}/"
     cookie = f"{COOKIE}_{port}"  # cookies are per host, not per port
+
+    import hmac
 
     def allowed_token(request: web.Request) -> bool:
         given = request.query.get("token") or request.cookies.get(cookie) or ""

@@ -13,7 +13,6 @@ as plain text (no backticks, links or emphasis).
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import textwrap
@@ -39,6 +38,8 @@ def shown(value: object) -> str:
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, str):
+        import json  # for messages: a start without a problem imports no json
+
         text = json.dumps(value, ensure_ascii=False)
     elif isinstance(value, dict):
         return "a table"
@@ -399,6 +400,8 @@ def _toml(value: object) -> str:
     if isinstance(value, tuple | list):
         return "[" + ", ".join(_toml(item) for item in value) + "]"
     if isinstance(value, str):
+        import json
+
         return json.dumps(value, ensure_ascii=False)
     return repr(value)
 

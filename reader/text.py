@@ -10,7 +10,6 @@ the search (``reader.query``) and story grouping (``reader.stories``).
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 import struct
@@ -18,6 +17,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
+
+from reader.hashes import blake2b
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi
 # embedding/override/isolate characters that can reorder a terminal line.
@@ -297,7 +298,7 @@ _RELATED = struct.Struct("<QQ")
 def link_digest(text: str) -> int:
     """A stable 64-bit digest of a link or id (the same in every process)."""
     data = text.encode("utf-8", "surrogatepass")
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+    return int.from_bytes(blake2b(data, digest_size=8).digest(), "little")
 
 
 def related_keys(ids: Iterable[str]) -> bytes:

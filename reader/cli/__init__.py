@@ -11,41 +11,39 @@ and writes nothing); otherwise read-only commands create nothing.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from reader import __version__
-from reader.cli import (
-    check,
-    config,
-    feed,
-    fetch,
-    fulltext,
-    import_,
-    list_,
-    serve,
-    show,
-    state,
-    tui,
-)
 from reader.cli.arguments import Parser, Subcommand
 from reader.errors import UsageError
 
-# In the order `newsreader COMMAND --help` has always listed them.
-SUBCOMMANDS: tuple[Subcommand, ...] = (
-    list_,
-    check,
-    state,
-    config,
-    serve,
-    feed,
-    fetch,
-    import_,
-    fulltext,
-    show,
-)
-COMMANDS = tuple(command.NAME for command in SUBCOMMANDS)
-_BY_NAME = {command.NAME: command for command in SUBCOMMANDS}
+# Each command's module, in the order `newsreader COMMAND --help` has always listed
+# them. They are imported only for a command line that names one: the reader's own
+# start (`newsreader [PATH ...]`) needs none of them (~3 ms of imports before its
+# first frame).
+_MODULES = (
+    "list_", "check", "state", "config", "serve", "feed", "fetch", "import_", "fulltext", "show",
+)  # fmt: skip
+COMMANDS = tuple(module.rstrip("_") for module in _MODULES)  # each module's NAME
+_MODULE_BY_NAME = dict(zip(COMMANDS, _MODULES, strict=True))
+
+
+def _subcommand(module: str) -> Subcommand:
+    command: Any = importlib.import_module(f"{__name__}.{module}")
+    return command  # a module with the protocol's three names
+
+
+def __getattr__(name: str) -> Any:
+    """``SUBCOMMANDS`` and the modules (``reader.cli.list_``, ``reader.cli.tui``), as
+    attributes of the package as before, imported on first use."""
+    if name == "SUBCOMMANDS":
+        return tuple(_subcommand(module) for module in _MODULES)
+    if name in _MODULES or name == "tui":
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def command_parser() -> argparse.ArgumentParser:
@@ -53,17 +51,19 @@ def command_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="newsreader")
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for command in SUBCOMMANDS:
-        command.add_parser(subparsers)
+    for module in _MODULES:
+        _subcommand(module).add_parser(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in _BY_NAME:
+        if argv and argv[0] in _MODULE_BY_NAME:
             args = command_parser().parse_args(argv)
-            return _BY_NAME[args.command].run(args)
+            return _subcommand(_MODULE_BY_NAME[args.command]).run(args)
+        from reader.cli import tui
+
         args = tui.parser().parse_args(argv)
         return tui.run(args.paths)
     except UsageError as error:

@@ -11,10 +11,10 @@ store but fetches nothing.
 
 from typing import TYPE_CHECKING, Any
 
-from reader.fulltext.document import Block, Document, Link
 from reader.fulltext.storage import StoredText, TextStore, articles_db_path
 
 if TYPE_CHECKING:
+    from reader.fulltext.document import Block, Document, Link
     from reader.fulltext.fetch import ExtractionEmpty, fetch_document
 
 __all__ = [
@@ -29,6 +29,8 @@ __all__ = [
 ]
 
 _FETCHING = frozenset({"ExtractionEmpty", "fetch_document"})
+# The document's classes too: the store reads one only when a text is shown.
+_DOCUMENT = frozenset({"Block", "Document", "Link"})
 
 
 def __getattr__(name: str) -> Any:
@@ -36,4 +38,8 @@ def __getattr__(name: str) -> Any:
         from reader.fulltext import fetch
 
         return getattr(fetch, name)
+    if name in _DOCUMENT:
+        from reader.fulltext import document
+
+        return getattr(document, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,11 +14,13 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from reader import paths
-from reader.fulltext.document import Document
 from reader.text import fold
+
+if TYPE_CHECKING:
+    from reader.fulltext.document import Document
 
 Status = Literal["ok", "empty", "failed"]
 
@@ -110,6 +112,9 @@ class TextStore:
             ).fetchone()
         if row is None:
             return None
+        # Imported when a text is read: the reader's first screen reads none.
+        from reader.fulltext.document import Document
+
         document = Document.from_json(row[5]) if row[5] else None
         return StoredText(row[0], row[1], row[2], row[3], row[4], document, row[6], row[7])
 

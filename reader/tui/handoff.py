@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.formatting import short_url
-from reader.fulltext.document import Link
 from reader.model import Article
 from reader.text import is_web_url
 from reader.tui.controller import Controller, Host, in_thread
 from reader.tui.messages import CommandDone
+
+if TYPE_CHECKING:
+    from reader.fulltext.document import Link
 
 
 class HandoffActions(Controller):

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.style import Style
 from rich.text import Text
 
 from reader.formatting import age, long_date, short_date
-from reader.fulltext.document import Document
 from reader.library import RelatedEntry
 from reader.model import Article, ArticleDetail, Related
 from reader.text import is_web_url
+
+if TYPE_CHECKING:
+    from reader.fulltext.document import Document
 
 MAX_ALSO_SHOWN = 12  # more coverage than this is for the stories view
 Highlighter = Callable[[str], list[tuple[int, int]]]

@@ -21,7 +21,7 @@ import select
 import sys
 import time
 from collections import OrderedDict
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from rich.text import Text
 from textual import events, work
@@ -31,7 +31,10 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from reader.images import Picture, PictureCache, PictureRefused, load_picture
+if TYPE_CHECKING:
+    # Imported by the picture widget, made only with pictures on: a start with them
+    # off imports neither the picture code nor hashlib's OpenSSL (~3 ms).
+    from reader.images import Picture, PictureCache
 
 Mode = Literal["kitty", "sixel", "halfcell"]
 KEPT = 8  # decoded pictures kept in memory (each at most ~2 MB)
@@ -212,6 +215,13 @@ def _image_widget(mode: Mode) -> Widget:
     return BoxedImage(classes="picture")
 
 
+def load_picture(url: str, cache: PictureCache) -> Picture:
+    """``reader.images.load_picture``, imported on the first picture."""
+    from reader.images import load_picture as load
+
+    return load(url, cache)
+
+
 class ArticlePicture(Widget):
     """The box: the picture, or one line saying why there is none."""
 
@@ -241,6 +251,8 @@ class ArticlePicture(Widget):
     def __init__(
         self, setup: PictureSetup, cache: PictureCache | None = None, *, id: str | None = None
     ) -> None:
+        from reader.images import PictureCache
+
         super().__init__(id=id)
         self.setup = setup
         self.cache = cache if cache is not None else PictureCache()
@@ -277,9 +289,10 @@ class ArticlePicture(Widget):
             self._load(url)
         else:
             self._kept.move_to_end(url)
-            self._draw(
-                kept if isinstance(kept, Picture) else None, kept if isinstance(kept, str) else ""
-            )
+            if isinstance(kept, str):
+                self._draw(None, kept)
+            else:
+                self._draw(kept, "")
 
     def prefetch(self, urls: list[str]) -> None:
         """Fetch the read-ahead articles' pictures to the disk cache, in a worker."""
@@ -298,6 +311,8 @@ class ArticlePicture(Widget):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="picture", description="picture")
     def _load(self, url: str) -> None:
+        from reader.images import PictureRefused
+
         try:
             self.post_message(self.Loaded(url, load_picture(url, self.cache)))
         except PictureRefused as refused:
@@ -311,6 +326,8 @@ class ArticlePicture(Widget):
         description="pictures ahead",
     )
     def _prefetch(self, urls: list[str]) -> None:
+        from reader.images import PictureRefused
+
         for url in urls:
             if self.cache.get(url) is None:
                 with contextlib.suppress(PictureRefused):  # said if that article is shown
