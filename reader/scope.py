@@ -10,16 +10,19 @@ No Textual here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
+from reader.record import Record
 
-class _Keyed:
-    """A scope's ``key``: its kind, then ``:`` and its one field when it has one."""
+
+class _Keyed(Record):
+    """A scope's ``key``: its kind, then ``:`` and its one field when it has one.
+
+    Frozen values (``reader.record``: as frozen slotted dataclasses, without their
+    generated code at import)."""
 
     __slots__ = ()
     kind: ClassVar[str]
-    __match_args__: ClassVar[tuple[str, ...]]
 
     @property
     def key(self) -> str:
@@ -28,58 +31,73 @@ class _Keyed:
         return f"{self.kind}:{getattr(self, self.__match_args__[0])}"
 
 
-@dataclass(frozen=True, slots=True)
 class All(_Keyed):
     """Every article."""
 
+    __slots__ = __match_args__ = ()
     kind = "all"
 
 
-@dataclass(frozen=True, slots=True)
 class Starred(_Keyed):
     """The starred articles."""
 
+    __slots__ = __match_args__ = ()
     kind = "starred"
 
 
-@dataclass(frozen=True, slots=True)
 class Topic(_Keyed):
     """The articles of one topic."""
 
+    __slots__ = __match_args__ = ("name",)
     kind = "topic"
     name: str
 
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "name", name)
 
-@dataclass(frozen=True, slots=True)
+
 class SavedSearch(_Keyed):
     """The articles a saved search matches."""
 
+    __slots__ = __match_args__ = ("name",)
     kind = "search"
     name: str
 
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "name", name)
 
-@dataclass(frozen=True, slots=True)
+
 class Tag(_Keyed):
     """The articles carrying one user tag (``T`` puts tags on articles)."""
 
+    __slots__ = __match_args__ = ("name",)
     kind = "tag"
     name: str
 
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "name", name)
 
-@dataclass(frozen=True, slots=True)
+
 class Feed(_Keyed):
     """The fetched articles of one subscribed feed, by its URL."""
 
+    __slots__ = __match_args__ = ("url",)
     kind = "feed"
     url: str
 
+    def __init__(self, url: str) -> None:
+        object.__setattr__(self, "url", url)
 
-@dataclass(frozen=True, slots=True)
+
 class Story(_Keyed):
     """One story opened from the stories view: its lead and the other coverage."""
 
+    __slots__ = __match_args__ = ("article_id",)
     kind = "story"
     article_id: str
+
+    def __init__(self, article_id: str) -> None:
+        object.__setattr__(self, "article_id", article_id)
 
 
 Scope = All | Starred | Topic | SavedSearch | Tag | Feed | Story

@@ -6,34 +6,69 @@ The app gathers the facts into a ``StatusLine``; ``parts`` turns them into
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.cells import cell_len
 
 from reader.formatting import fit, plural
+from reader.record import Record
 
 SEPARATOR = "  │  "
 MAX_LABEL = 40  # cells of the scope's name before it is cut with an ellipsis
 
 
-@dataclass(frozen=True, slots=True)
-class StatusLine:
-    """Everything the top line says."""
+class StatusLine(Record):
+    """Everything the top line says (a frozen value: ``reader.record``)."""
 
+    __slots__ = (
+        "label", "sort", "unread", "total", "by_story", "hide_read", "query", "checking",
+        "grouping", "fetching", "loading", "skipped", "hidden", "feeds_failed",
+    )  # fmt: skip
     label: str  # the scope's name (Library.label)
     sort: str
     unread: int
     total: int
-    by_story: bool = False  # counts are of stories, not articles
-    hide_read: bool = False
-    query: str = ""
-    checking: bool = False  # a cached index shown, being checked against the folders
-    grouping: bool = False  # the stories view asked for, its stories not grouped yet
-    fetching: tuple[int, int] | None = None  # feeds fetched so far, of how many
-    loading: tuple[int, int] | None = None  # files read so far, of how many
-    skipped: int = 0  # files that could not be read
-    hidden: int = 0  # articles the config's hide rules leave out
-    feeds_failed: int = 0  # feeds the last fetch could not bring
+    by_story: bool  # counts are of stories, not articles
+    hide_read: bool
+    query: str
+    checking: bool  # a cached index shown, being checked against the folders
+    grouping: bool  # the stories view asked for, its stories not grouped yet
+    fetching: tuple[int, int] | None  # feeds fetched so far, of how many
+    loading: tuple[int, int] | None  # files read so far, of how many
+    skipped: int  # files that could not be read
+    hidden: int  # articles the config's hide rules leave out
+    feeds_failed: int  # feeds the last fetch could not bring
+
+    def __init__(
+        self,
+        label: str,
+        sort: str,
+        unread: int,
+        total: int,
+        by_story: bool = False,
+        hide_read: bool = False,
+        query: str = "",
+        checking: bool = False,
+        grouping: bool = False,
+        fetching: tuple[int, int] | None = None,
+        loading: tuple[int, int] | None = None,
+        skipped: int = 0,
+        hidden: int = 0,
+        feeds_failed: int = 0,
+    ) -> None:
+        put = object.__setattr__
+        put(self, "label", label)
+        put(self, "sort", sort)
+        put(self, "unread", unread)
+        put(self, "total", total)
+        put(self, "by_story", by_story)
+        put(self, "hide_read", hide_read)
+        put(self, "query", query)
+        put(self, "checking", checking)
+        put(self, "grouping", grouping)
+        put(self, "fetching", fetching)
+        put(self, "loading", loading)
+        put(self, "skipped", skipped)
+        put(self, "hidden", hidden)
+        put(self, "feeds_failed", feeds_failed)
 
     def parts(self, width: int | None = None) -> list[tuple[str, str]]:
         """The line as ``(text, style)`` pieces; style "" is plain.

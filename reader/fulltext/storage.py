@@ -12,11 +12,11 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from reader import paths
+from reader.record import Record
 from reader.text import fold
 
 if TYPE_CHECKING:
@@ -54,8 +54,10 @@ def articles_db_path() -> Path:
     return paths.data_dir() / "articles.sqlite3"
 
 
-@dataclass(frozen=True, slots=True)
-class StoredText:
+class StoredText(Record):
+    """One row of the database (a frozen value: ``reader.record``)."""
+
+    __slots__ = ("id", "url", "final_url", "fetched_at", "status", "document", "plain", "error")
     id: str
     url: str
     final_url: str | None
@@ -64,6 +66,27 @@ class StoredText:
     document: Document | None
     plain: str | None
     error: str | None
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002 - the column's name
+        url: str,
+        final_url: str | None,
+        fetched_at: float,
+        status: Status,
+        document: Document | None,
+        plain: str | None,
+        error: str | None,
+    ) -> None:
+        put = object.__setattr__
+        put(self, "id", id)
+        put(self, "url", url)
+        put(self, "final_url", final_url)
+        put(self, "fetched_at", fetched_at)
+        put(self, "status", status)
+        put(self, "document", document)
+        put(self, "plain", plain)
+        put(self, "error", error)
 
 
 class TextStore:

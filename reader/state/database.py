@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
+from reader.record import Record
+
 SCHEMA_VERSION = 2  # 2: user tags
 # Waiting this long for another writer is "retry briefly"; once a write has
 # failed, retries wait much less so a busy database cannot freeze the UI.
@@ -85,14 +87,26 @@ class Contents:
     tags: dict[str, set[str]] = field(default_factory=dict)  # article id -> its tags
 
 
-@dataclass(frozen=True, slots=True)
-class Batch:
-    """Unsaved changes, written in one transaction."""
+class Batch(Record):
+    """Unsaved changes, written in one transaction (a frozen value: ``reader.record``)."""
 
+    __slots__ = ("marks", "searches", "settings", "tags")
     marks: dict[Kind, list[tuple[str, bool, float | None]]]  # (id, value, its time)
     searches: dict[str, tuple[str, float | None] | None]  # None deletes the search
     settings: dict[str, str]
-    tags: dict[tuple[str, str], bool] = field(default_factory=dict)  # (id, tag) -> present
+    tags: dict[tuple[str, str], bool]  # (id, tag) -> present; a new empty dict when not given
+
+    def __init__(
+        self,
+        marks: dict[Kind, list[tuple[str, bool, float | None]]],
+        searches: dict[str, tuple[str, float | None] | None],
+        settings: dict[str, str],
+        tags: dict[tuple[str, str], bool] | None = None,
+    ) -> None:
+        object.__setattr__(self, "marks", marks)
+        object.__setattr__(self, "searches", searches)
+        object.__setattr__(self, "settings", settings)
+        object.__setattr__(self, "tags", {} if tags is None else tags)
 
 
 class StateDatabase:

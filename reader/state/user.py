@@ -22,31 +22,46 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from reader import paths
 from reader.formatting import iso_utc, plural
+from reader.record import Record
 from reader.state.database import Batch, Contents, Kind, StateDatabase
 
 UNDO_LEVELS = 100
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(Record):
     """One mark or bulk mark: what changed, from what, and how to say it.
 
     ``ids`` holds only the articles whose value actually changed; ``old_times``
-    their previous ``read_at``/``starred_at`` so that undo restores them exactly.
+    their previous ``read_at``/``starred_at`` so that undo restores them exactly
+    (a new empty dict when not given). A frozen value: ``reader.record``.
     """
 
+    __slots__ = ("kind", "value", "ids", "old_times", "label")
     kind: Kind
     value: bool
     ids: tuple[str, ...]
-    old_times: Mapping[str, float | None] = field(default_factory=dict)
-    label: str = ""
+    old_times: Mapping[str, float | None]
+    label: str
+
+    def __init__(
+        self,
+        kind: Kind,
+        value: bool,
+        ids: tuple[str, ...],
+        old_times: Mapping[str, float | None] | None = None,
+        label: str = "",
+    ) -> None:
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "ids", ids)
+        object.__setattr__(self, "old_times", {} if old_times is None else old_times)
+        object.__setattr__(self, "label", label)
 
     def __bool__(self) -> bool:
         return bool(self.ids)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from rich.cells import cell_len
@@ -32,6 +31,7 @@ from textual.widget import Widget
 
 from reader.library import RelatedEntry
 from reader.model import Article, ArticleDetail, Related
+from reader.record import Record
 from reader.widgets.detail_text import (
     ITEMS,
     SEPARATOR,
@@ -57,14 +57,24 @@ def _console() -> Console:
     return console
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
-    """One wrapped line: its text rendered, its part of the pane and its related entry."""
+class _Line(Record):
+    """One wrapped line: its text rendered, its part of the pane and its related entry
+    (a frozen value, ``reader.record``; its segments are not compared)."""
 
+    __slots__ = ("text", "part", "entry", "segments")
+    _uncompared = frozenset({"segments"})
     text: Text
     part: str  # "body", "rule", "heading" or "related"
-    entry: int | None = None  # index into the entries, for the rows of a related story
-    segments: tuple[Segment, ...] = field(default=(), compare=False)
+    entry: int | None  # index into the entries, for the rows of a related story
+    segments: tuple[Segment, ...]
+
+    def __init__(
+        self, text: Text, part: str, entry: int | None = None, segments: tuple[Segment, ...] = ()
+    ) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "part", part)
+        object.__setattr__(self, "entry", entry)
+        object.__setattr__(self, "segments", segments)
 
     @classmethod
     def of(cls, text: Text, part: str, entry: int | None = None) -> _Line:
