@@ -9,8 +9,10 @@ rewritten by the next save, without a word to the user.
 
 The file is a small header and marshal chunks of primitives (one list per
 Article field), rebuilt into objects on load: several times faster than
-unpickling the objects themselves. After them come the articles' raw excerpts
-(an Article keeps its excerpt only folded for search): read only by a command
+unpickling the objects themselves; then the articles' date order (a row
+number each), so that a warm start need not sort them. After them come the
+articles' raw excerpts (an Article keeps its excerpt only folded for search):
+read only by a command
 that prints them, for the rows it prints (``StoredExcerpts``), never by the
 reader's load, and carried over from the file being replaced by each save.
 No Textual here.
@@ -45,7 +47,10 @@ from reader.cache_columns import (
     _article_columns,
     _articles_from_columns,
     _build_article,  # noqa: F401 - the fast Article constructor, for tests
+    _date_rows,
     _decode_dates,
+    _in_date_order,
+    _is_order,
     _merge,
     _merged_paths,
     _shared_numbers,
@@ -56,7 +61,7 @@ from reader.hashes import sha1
 from reader.model import Article, Problem
 from reader.scan import Signature
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MAGIC = b"NRINDEX\n"
 _HEADER_SIZE = struct.Struct("<I")
 # A file changed again within the mtime granularity of the file system (up to
@@ -85,12 +90,15 @@ def _field_groups() -> tuple[tuple[str, ...], ...]:
 
 _FIELD_GROUPS = _field_groups()
 _COLUMNS = 5  # sizes, mtimes, ctimes, named flags, problems: the chunks before the fields
+_AFTER = 1  # the date order: the chunk after the fields
 _MAX_HEADER_BYTES = 1 << 20
 
 
 # The modules whose code the cached outcomes come from, and those of them whose
 # MAX_ limits bound what a file may hold (each set as a number or a product).
 _LOADER_MODULES = ("seedfile", "frontmatter", "coerce", "scan", "text", "model")
+# And the module whose ``date_key`` made the stored date order.
+_ORDER_MODULES = ("store",)
 _LIMITED_MODULES = ("seedfile", "frontmatter", "text")
 _LIMIT = re.compile(rb"^(MAX_\w+) = ([^#\n]*?)\s*(?:#.*)?$", re.MULTILINE)
 
@@ -117,7 +125,7 @@ def _fingerprint() -> tuple[Any, ...]:
     limits = []
     # The parsing code itself, so that an edited loader (a checkout, an
     # editable install) never serves what the old one made.
-    for name in _LOADER_MODULES:
+    for name in (*_LOADER_MODULES, *_ORDER_MODULES):
         spec = importlib.util.find_spec(f"reader.{name}")
         try:
             with open(spec.origin if spec is not None and spec.origin else "", "rb") as handle:
@@ -213,14 +221,19 @@ class IndexCache:
             return False
 
     def save(
-        self, entries: Mapping[str, CacheEntry], excerpts: Mapping[str, str] | None = None
+        self,
+        entries: Mapping[str, CacheEntry],
+        excerpts: Mapping[str, str] | None = None,
+        by_date: Sequence[Article] | None = None,
     ) -> bool:
         """Replace the cache with ``entries`` atomically; False (never an error) when it fails.
 
         ``excerpts`` are the raw excerpts of articles just read, by path; every
         other article's is carried over from the cache file being replaced when
         it holds that file with the same signature (else it is stored as not
-        held, and read from the file by whoever asks for it).
+        held, and read from the file by whoever asks for it). ``by_date``: the
+        entries' articles in ``date_key`` order when the caller has them so
+        (``LoadResult.by_date``); else they are sorted here for the file.
         """
         try:
             old: BinaryIO | None = open(self.path, "rb")  # noqa: SIM115 - closed below
@@ -228,7 +241,7 @@ class IndexCache:
             old = None
         try:
             try:
-                chunks = self._encode(entries, excerpts or {}, old)
+                chunks = self._encode(entries, excerpts or {}, old, by_date)
             except (ValueError, TypeError, OverflowError):
                 return False  # a value marshal cannot store: no cache rather than a crash
             try:
@@ -266,13 +279,18 @@ class IndexCache:
     # -- the format -----------------------------------------------------------
     # MAGIC, the header's size, the header (marshal), then marshal chunks: file
     # sizes, mtimes, ctimes, named-or-found flags, problems, then the Article fields in
-    # the groups of _FIELD_GROUPS. Chunks are read and decoded one at a time, so
+    # the groups of _FIELD_GROUPS, then the date order (each article's row, newest
+    # first: ``date_key``'s order). Chunks are read and decoded one at a time, so
     # the raw bytes of only one are in memory at once; values shared within a
     # chunk (marshal references) load as one object. Then the excerpts: their
     # lengths (marshal, one an article), their UTF-8 bytes, the CRCs of their blocks.
 
     def _encode(
-        self, entries: Mapping[str, CacheEntry], fresh: Mapping[str, str], old: BinaryIO | None
+        self,
+        entries: Mapping[str, CacheEntry],
+        fresh: Mapping[str, str],
+        old: BinaryIO | None,
+        by_date: Sequence[Article] | None = None,
     ) -> Iterable[bytes]:
         now = time.time_ns()
         articles: list[Article] = []
@@ -302,6 +320,7 @@ class IndexCache:
             articles, signatures, fresh, lambda: _old_excerpts(self, old) if old else None
         )
         del signatures
+        rows = _date_rows(articles, by_date)
         columns = _article_columns(articles)
         groups = [[columns[name] for name in group] for group in _FIELD_GROUPS]
         chunks = [
@@ -309,6 +328,7 @@ class IndexCache:
             for part in (sizes, mtimes, ctimes, named, problems)
         ]
         chunks += [marshal.dumps(group, marshal.version) for group in groups]
+        chunks.append(marshal.dumps(rows, marshal.version))
         checksum = 0
         for chunk in chunks:
             checksum = zlib.crc32(chunk, checksum)
@@ -342,7 +362,7 @@ class IndexCache:
         )
         if fingerprint != _fingerprint() or seeds != self.seeds:
             return None
-        if len(chunk_sizes) != _COLUMNS + len(_FIELD_GROUPS):
+        if len(chunk_sizes) != _COLUMNS + len(_FIELD_GROUPS) + _AFTER:
             return None
         length_size, length_crc, blob_size = excerpts
         lengths_at = len(prefix) + header_size + sum(chunk_sizes)
@@ -368,7 +388,7 @@ class IndexCache:
         # The excerpts are not read: the file's size says they are all there.
         if crc != checksum or os.fstat(handle.fileno()).st_size != header.end:
             return None
-        sizes, mtimes, ctimes, named, problem_rows, *groups = parts
+        sizes, mtimes, ctimes, named, problem_rows, *groups, date_rows = parts
         del parts
         sizes, ctimes = _shared_numbers(sizes, mtimes, ctimes)
         columns: dict[str, list[Any]] = {}
@@ -384,7 +404,10 @@ class IndexCache:
         paths = list(map(attrgetter("path"), outcomes))
         if len(set(paths)) != len(paths):
             return None  # one path twice: never written so
-        return CachedIndex(paths, sizes, mtimes, ctimes, named, outcomes)
+        if not _is_order(date_rows, len(articles)):
+            return None
+        by_date = _in_date_order(articles, date_rows)
+        return CachedIndex(paths, sizes, mtimes, ctimes, named, outcomes, by_date)
 
     def _read_columns(self, handle: BinaryIO, names: Collection[str]) -> CachedColumns | None:
         """``_read``'s checks, decoding only the chunks that hold ``names`` (and paths)."""
@@ -394,6 +417,7 @@ class IndexCache:
         count, chunk_sizes, checksum = header.count, header.chunk_sizes, header.checksum
         wanted = {*names, "path"}
         decode = [True] * _COLUMNS + [not wanted.isdisjoint(group) for group in _FIELD_GROUPS]
+        decode += [True] * _AFTER
         parts: list[Any] = []
         crc = 0
         for size, needed in zip(chunk_sizes, decode, strict=True):
@@ -406,13 +430,15 @@ class IndexCache:
         stat = os.fstat(handle.fileno())
         if crc != checksum or stat.st_size != header.end:
             return None
-        sizes, mtimes, ctimes, named, problem_rows, *groups = parts
+        sizes, mtimes, ctimes, named, problem_rows, *groups, date_rows = parts
         fields: dict[str, list[Any]] = {}
         for group, values in zip(_FIELD_GROUPS, groups, strict=True):
             if values is not None:
                 fields.update(zip(group, values, strict=True))
         articles = count - len(problem_rows)
         if any(len(column) != articles for column in fields.values()):
+            return None
+        if not _is_order(date_rows, articles):
             return None
         if not (len(sizes) == len(mtimes) == len(ctimes) == len(named) == count):
             return None
@@ -435,7 +461,9 @@ class IndexCache:
             excerpts = StoredExcerpts(
                 Path(self.path), identity(stat), lengths, header.blob_at, header.end
             )
-        return CachedColumns(paths, sizes, mtimes, ctimes, named, problem_rows, fields, excerpts)
+        return CachedColumns(
+            paths, sizes, mtimes, ctimes, named, problem_rows, fields, date_rows, excerpts
+        )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -502,6 +530,8 @@ class CachedColumns:
     named: list[bool]
     problem_rows: list[tuple[Any, ...]]
     fields: dict[str, list[Any]]
+    # The articles' rows in ``date_key`` order, newest first.
+    date_rows: list[int]
     # The raw excerpts, when "excerpt" was asked for: read from the file by ``texts``.
     excerpts: StoredExcerpts | None = None
 
@@ -555,7 +585,10 @@ class CachedColumns:
         articles = self.articles()
         rows = self.problem_rows
         outcomes = _merge(articles, rows) if rows else cast(list[Outcome], articles)
-        return CachedIndex(self.paths, self.sizes, self.mtimes, self.ctimes, self.named, outcomes)
+        by_date = _in_date_order(articles, self.date_rows)
+        return CachedIndex(
+            self.paths, self.sizes, self.mtimes, self.ctimes, self.named, outcomes, by_date
+        )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -563,7 +596,8 @@ class CachedIndex:
     """A loaded cache as aligned columns, one row a file in the order saved.
 
     ``paths[i]`` is ``outcomes[i].path``; a size of SCAN_PROBLEM marks a problem
-    met while scanning (no file to stat).
+    met while scanning (no file to stat). ``by_date``: the outcomes' articles (the
+    same objects) in ``date_key`` order, as stored.
     """
 
     paths: list[str]
@@ -572,3 +606,4 @@ class CachedIndex:
     ctimes: list[int]
     named: list[bool]
     outcomes: list[Outcome]
+    by_date: list[Article] | None = None

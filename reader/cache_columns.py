@@ -1,6 +1,6 @@
 """The index cache's columns: Articles as one list per field and back (dates as
 numbers, repeated values stored once), and problems put back at their places
-among the articles. No Textual here.
+among the articles; the articles' date order as rows. No Textual here.
 """
 
 from __future__ import annotations
@@ -123,6 +123,36 @@ def _articles_from_columns(columns: dict[str, list[Any]]) -> list[Article]:
     if len({len(column) for column in ordered}) > 1:
         raise ValueError("cache columns differ in length")
     return list(map(_build_article, *ordered))
+
+
+def _date_rows(articles: list[Article], by_date: Sequence[Article] | None) -> list[int]:
+    """Each article's row in ``articles``, in ``date_key`` order: taken from ``by_date``
+    (the same objects so ordered) when it holds every one of them (left out of it, the
+    articles not saved: their order is the others'), else sorted here."""
+    if by_date is not None:
+        row_of = {id(article): row for row, article in enumerate(articles)}
+        rows = [row for row in map(row_of.get, map(id, by_date)) if row is not None]
+        if len(rows) == len(articles) == len(row_of) and len(set(rows)) == len(rows):
+            return rows
+    from reader.store import date_key  # not at import: see ingest.Ingest._in_order
+
+    keys = list(map(date_key, articles))
+    return sorted(range(len(articles)), key=keys.__getitem__)
+
+
+def _is_order(rows: Any, count: int) -> bool:
+    """Whether a stored order is one of ``count`` articles: each row once (~6 ms at 100,000)."""
+    return (
+        isinstance(rows, list)
+        and len(rows) == count
+        and (not rows or (min(rows) >= 0 and max(rows) < count))
+        and len(set(rows)) == count
+    )
+
+
+def _in_date_order(articles: list[Article], rows: list[int]) -> list[Article]:
+    """The articles in their stored order (``_is_order``: checked when read)."""
+    return list(map(articles.__getitem__, rows))
 
 
 def _merge(articles: list[Article], problem_rows: list[tuple[Any, ...]]) -> list[Outcome]:

@@ -232,7 +232,7 @@ class Ingest:
                 if pool is not None:  # done already, or a load stopped: nothing more to parse
                     pool.shutdown(wait=False, cancel_futures=True)
             known = _Known(signatures, _named(files), tuple(scan_problems))
-            self._adopt(known, collector.result, outcomes)
+            self._adopt(known, self._in_order(collector.result), outcomes)
             yield Loaded(self.result, False, time.perf_counter() - started)
             self._save(files, outcomes)
 
@@ -407,7 +407,7 @@ class Ingest:
             collector = Collector(scan_problems, self.hide)
             for outcome in outcomes:
                 collector.add(outcome)
-            result = collector.result
+            result = self._in_order(collector.result)
             # A new file holding an article that a removed file held was moved.
             gone = [outcomes_by_path.get(path) for path in removed]
             gone_ids = {o.id for o in gone if type(o) is Article}
@@ -545,8 +545,20 @@ class Ingest:
             sig = signatures.get(path)
             if sig is not None:  # gone before it was stat'ed: not cached
                 entries[path] = (sig, outcome, named)
-        self.cache.save(entries, self._excerpts)  # the others carried over from the old file
+        # The excerpts of the others are carried over from the old file.
+        self.cache.save(entries, self._excerpts, self.result.by_date)
         self._excerpts = self._excerpts if self.keep_excerpts else {}
+
+    def _in_order(self, result: LoadResult) -> LoadResult:
+        """A result about to be saved, with its date order (``by_date``): sorted once
+        here, for the cache to store and the store to take (not sorted again)."""
+        if self.cache is not None and result.by_date is None:
+            # Imported here: a warm start imports this module before it begins its
+            # walk apart, and the store's imports would only put the walk off.
+            from reader.store import date_key
+
+            result.by_date = sorted(result.articles, key=date_key)
+        return result
 
     def _excerpts_wanted(self) -> dict[str, str] | None:
         """Where the files about to be read leave their raw excerpts (None: nowhere)."""
@@ -614,4 +626,21 @@ def _from_index(
     signatures = dict(zip(paths, rows))  # noqa: B905
     named_paths = frozenset(compress(paths, named))
     known = _Known(signatures, named_paths, tuple(scan_problems))
-    return known, collect(scan_problems, outcomes, hide), outcomes
+    result = collect(scan_problems, outcomes, hide)
+    result.by_date = _by_date(result, index.by_date)
+    return known, result, outcomes
+
+
+def _by_date(result: LoadResult, stored: list[Article] | None) -> list[Article] | None:
+    """The result's articles in date order, from the cache's order of every article it
+    holds (``stored``) when the result's are those same objects, or some of them (a hide
+    rule's left out); None when they are not (two files of one article: one kept, with
+    the other's topics, is a new object), and the store sorts them."""
+    if stored is None or result.duplicates:
+        return None
+    articles = result.articles
+    if len(articles) == len(stored):
+        return stored  # without duplicates, every article collected is one of the cache's
+    kept = set(map(id, articles))
+    ordered = [article for article in stored if id(article) in kept]
+    return ordered if len(ordered) == len(articles) else None

@@ -112,3 +112,7 @@ class LoadResult:
     files_read: int = 0
     # Articles that a hide rule of the config left out of ``articles``.
     hidden: list[Article] = field(default_factory=list)
+    # ``articles`` in the store's date order (``store.date_key``), when the loader
+    # has it (the index cache stores it): a store made of them takes it instead of
+    # sorting. Not part of what a result is (two equal results may differ in it).
+    by_date: list[Article] | None = field(default=None, compare=False, repr=False)

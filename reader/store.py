@@ -80,7 +80,12 @@ class LinkIndex(Mapping[int, str]):
 class Store:
     """Every loaded article, with the indexes the views need."""
 
-    def __init__(self, articles: Iterable[Article] = ()) -> None:
+    def __init__(
+        self, articles: Iterable[Article] = (), by_date: list[Article] | None = None
+    ) -> None:
+        """``by_date``: these very articles in ``date_key`` order, when the caller has
+        them so (``LoadResult.by_date``): taken as the date order instead of sorting
+        (~0.15 s at 100,000 articles). Ignored unless it holds as many articles."""
         self._articles: dict[str, Article] = {}
         # Hash of a loose link -> id, for resolving related stories; built on first
         # use (100,000 urlsplit calls cost ~2 s: not worth paying at start).
@@ -89,6 +94,8 @@ class Store:
         self._views: dict[tuple[str | None, Sort], list[Article]] = {}
         self._topics: Counter[str] | None = None
         self.add_many(articles)
+        if by_date is not None and len(by_date) == len(self._articles):
+            self._orders["date"] = list(by_date)
 
     # -- changes ------------------------------------------------------------
 

@@ -127,7 +127,7 @@ def open_library(
     from reader.store import Store
 
     state = read_state() if marks else _no_marks()
-    library = Library(Store(result.articles), state, lambda: datetime.now(UTC))
+    library = Library(Store(result.articles, result.by_date), state, lambda: datetime.now(UTC))
     library.texts = texts
     if stories:
         from reader.stories import group_stories

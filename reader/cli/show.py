@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     # Newest first, as the reader lists them (hide rules applied): the first match wins.
     session = ingest(args.paths, hide=True, keep_excerpts=True)
-    articles = Store(session.load_all().articles).ordered("date")
+    result = session.load_all()
+    articles = Store(result.articles, result.by_date).ordered("date")
     article = find_article(articles, args.article)
     if article is None:
         raise UsageError(f"no article has the id or link {args.article[:200]}")

@@ -375,7 +375,9 @@ class LibraryLoading:
         app.feeds.load_rows()
         place = self._place_on_front_page()
         # Duplicates resolved late may have replaced earlier articles: rebuild from the result.
-        app.library.set_store(store if store is not None else Store(event.result.articles))
+        app.library.set_store(
+            store if store is not None else Store(event.result.articles, event.result.by_date)
+        )
         self.loading = False
         # A cached index not yet checked against the folders: the top line says so.
         self.checking = event.from_cache and not event.checked
@@ -408,7 +410,9 @@ class LibraryLoading:
             with gc_pause.bulk():  # until what it builds is frozen
                 self.result = changes.result
                 app.library.set_store(
-                    store if store is not None else Store(changes.result.articles)
+                    store
+                    if store is not None
+                    else Store(changes.result.articles, changes.result.by_date)
                 )
                 app.reading.refresh_view()
                 self._index_library(changes.result.articles)
@@ -501,4 +505,4 @@ def coalesced(
 def warm_store(result: LoadResult, sort: Sort) -> Store:
     """In a worker: the store for a new collection, sorted as the list will ask."""
     with gc_pause.bulk():
-        return Store(result.articles).warm(sort)
+        return Store(result.articles, result.by_date).warm(sort)
