@@ -27,6 +27,7 @@ import importlib.util
 import itertools
 import marshal
 import math
+import mmap
 import os
 import re
 import struct
@@ -375,16 +376,11 @@ class IndexCache:
         header = self._read_header(handle)
         if header is None:
             return None
-        count, chunk_sizes, checksum = header.count, header.chunk_sizes, header.checksum
-        parts: list[Any] = []
-        crc = 0
-        for size in chunk_sizes:
-            chunk = handle.read(size)
-            if len(chunk) != size:
-                return None  # truncated
-            crc = zlib.crc32(chunk, crc)
-            parts.append(marshal.loads(chunk))
-        del chunk
+        count, checksum = header.count, header.checksum
+        decoded = _decoded_chunks(handle, header.chunk_sizes, [True] * len(header.chunk_sizes))
+        if decoded is None:
+            return None  # truncated
+        parts, crc = decoded
         # The excerpts are not read: the file's size says they are all there.
         if crc != checksum or os.fstat(handle.fileno()).st_size != header.end:
             return None
@@ -418,15 +414,10 @@ class IndexCache:
         wanted = {*names, "path"}
         decode = [True] * _COLUMNS + [not wanted.isdisjoint(group) for group in _FIELD_GROUPS]
         decode += [True] * _AFTER
-        parts: list[Any] = []
-        crc = 0
-        for size, needed in zip(chunk_sizes, decode, strict=True):
-            chunk = handle.read(size)
-            if len(chunk) != size:
-                return None  # truncated
-            crc = zlib.crc32(chunk, crc)
-            parts.append(marshal.loads(chunk) if needed else None)
-        del chunk
+        decoded = _decoded_chunks(handle, chunk_sizes, decode)
+        if decoded is None:
+            return None  # truncated
+        parts, crc = decoded
         stat = os.fstat(handle.fileno())
         if crc != checksum or stat.st_size != header.end:
             return None
@@ -464,6 +455,44 @@ class IndexCache:
         return CachedColumns(
             paths, sizes, mtimes, ctimes, named, problem_rows, fields, date_rows, excerpts
         )
+
+
+def _decoded_chunks(
+    handle: BinaryIO, sizes: Sequence[int], decode: Sequence[bool]
+) -> tuple[list[Any], int] | None:
+    """The chunks from where ``handle`` is, decoded where ``decode`` says (else None),
+    and their CRC; the handle is left after them. None when the file is shorter.
+
+    Each chunk is decoded from a map of the file, one at a time: marshal reads
+    the page cache itself, where a ``read`` would copy ~70 MB at 100,000 articles
+    into fresh memory (~15,000 page faults, ~50 ms). The cache is only ever
+    replaced by a rename, never truncated, so the mapped file stays whole.
+    """
+    at = handle.tell()
+    end = at + sum(sizes)
+    fileno = handle.fileno()
+    if os.fstat(fileno).st_size < end:
+        return None
+    parts: list[Any] = []
+    crc = 0
+    grain = mmap.ALLOCATIONGRANULARITY
+    for size, needed in zip(sizes, decode, strict=True):
+        if size:
+            start = at - at % grain  # a map begins at a multiple of the granularity
+            with (
+                mmap.mmap(
+                    fileno, at + size - start, offset=start, access=mmap.ACCESS_READ
+                ) as mapped,
+                memoryview(mapped) as view,
+                view[at - start :] as chunk,
+            ):
+                crc = zlib.crc32(chunk, crc)
+                parts.append(marshal.loads(chunk) if needed else None)
+        else:
+            parts.append(marshal.loads(b"") if needed else None)
+        at += size
+    handle.seek(end)
+    return parts, crc
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
