@@ -131,6 +131,7 @@ class Library:
         self._leads: _Derived[tuple[Sort, list[Article], list[Article]]] | None = None
         self._story_members: _Derived[tuple[dict[str, set[str]], dict[str, Story]]] | None = None
         self._totals_generation = -1
+        self._warm_totals: tuple[Store, Counter[str]] | None = None  # see warm_totals
         self.feeds: list[FeedRow] = []
         self._feed_members: dict[str, list[str]] | None = None  # folder -> article ids
         self._feed_generation = -1
@@ -140,6 +141,8 @@ class Library:
     # -- changes ------------------------------------------------------------
 
     def set_store(self, store: Store) -> None:
+        if self._warm_totals is not None and self._warm_totals[0] is not store:
+            self._warm_totals = None  # made for another store: let it go
         self.store = store
         self.preview = None
         self.store_changed()
@@ -388,6 +391,12 @@ class Library:
         self._story_members = _Derived(generation, stories, self._story_sets(stories))
         self._story_leads(self.store.view(None, sort), sort, True, stories, generation)
 
+    def warm_totals(self, store: Store) -> None:
+        """In the worker that made ``store``, before ``set_store``: the sidebar's totals
+        of its articles, kept for it (~20-30 ms at 100,000 that the first sidebar
+        would otherwise spend on the event loop). Taken only by that very store."""
+        self._warm_totals = (store, self._totals_of(store))
+
     def row_ids(self, article: Article, spec: ViewSpec) -> list[str]:
         """The articles a list row stands for: its whole story in the stories view."""
         if spec.story_rows and self.stories is not None:
@@ -485,11 +494,11 @@ class Library:
         # Totals change only with the store; unread = total - read, so a count
         # costs a pass over the read marks, not over every article.
         if self._totals is None or self._totals_generation != self.generation:
-            totals: Counter[str] = Counter()
-            for topics, count in Counter(a.topics for a in self.store).items():
-                for key in self._sidebar_keys(topics):
-                    totals[key] += count
-            self._totals = totals
+            warm = self._warm_totals
+            if warm is not None and warm[0] is self.store:
+                self._totals, self._warm_totals = warm[1], None
+            else:
+                self._totals = self._totals_of(self.store)
             self._totals_generation = self.generation
         totals = Counter(self._totals)
         read: Counter[str] = Counter()
@@ -503,6 +512,14 @@ class Library:
         totals[STARRED.key] = len(starred)
         unread[STARRED.key] = sum(1 for i in starred if i not in self.state.read_ids)
         return _pairs(totals, unread)
+
+    def _totals_of(self, store: Store) -> Counter[str]:
+        """How many articles of ``store`` each sidebar entry (All, each topic) holds."""
+        totals: Counter[str] = Counter()
+        for topics, count in Counter(a.topics for a in store).items():
+            for key in self._sidebar_keys(topics):
+                totals[key] += count
+        return totals
 
     def _story_counts(self) -> dict[str, tuple[int, int]]:
         # Which stories each entry holds changes only with the store and the stories:

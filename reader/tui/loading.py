@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from reader.folder_events import FolderEvents
+    from reader.library import Library
 
 REFRESH_DURING_LOAD = 0.4  # seconds between list refreshes while files stream in
 REFRESH_SHARE = 0.05  # of the time a load may spend refreshing the list (at most)
@@ -124,6 +125,7 @@ class LibraryLoading:
     def load(self) -> None:
         """Stream the library in (or show the cached index at once)."""
         ingest, post, sort = self.app.ingest, self.app.post_message, self.app.sort
+        library = self.app.library
 
         def load() -> None:
             memory.return_large_blocks()  # before the library's first large temporaries
@@ -138,7 +140,7 @@ class LibraryLoading:
             with gc_pause.bulk():
                 first = next(events, None)
                 if isinstance(first, Loaded):
-                    store = warm_store(first.result, sort)
+                    store = warm_store(first.result, sort, library)
                     gc_pause.settle()
             if first is None:
                 return
@@ -148,7 +150,7 @@ class LibraryLoading:
                     store = None
                     if isinstance(event, Loaded):
                         gc_pause.collect_all()  # once, before what is alive is frozen
-                        store = warm_store(event.result, sort)
+                        store = warm_store(event.result, sort, library)
                     post(IngestReport(event, store=store))
 
         self._in_thread(load, "load", exclusive=True)
@@ -237,7 +239,7 @@ class LibraryLoading:
         with gc_pause.bulk():  # a walk makes a signature per file: no rescans meanwhile
             changes = ingest.check(None if manual else self.keys.wait)
         result = changes.result
-        store = warm_store(result, sort) if result is not None else None
+        store = warm_store(result, sort, self.app.library) if result is not None else None
         self.app.post_message(IngestReport(changes, manual, store))
 
     def _watch(self) -> None:
@@ -502,7 +504,11 @@ def coalesced(
         yield event
 
 
-def warm_store(result: LoadResult, sort: Sort) -> Store:
-    """In a worker: the store for a new collection, sorted as the list will ask."""
+def warm_store(result: LoadResult, sort: Sort, library: Library | None = None) -> Store:
+    """In a worker: the store for a new collection, sorted as the list will ask, and
+    (``library``) the sidebar's totals of it, for when the library takes it."""
     with gc_pause.bulk():
-        return Store(result.articles, result.by_date).warm(sort)
+        store = Store(result.articles, result.by_date).warm(sort)
+        if library is not None:
+            library.warm_totals(store)
+        return store
