@@ -59,6 +59,7 @@ from reader.scan import (
     scan_paths,
 )
 from reader.scan_apart import WalkApart
+from reader.signatures import SignatureColumns
 
 FileList = list[tuple[str, bool]]  # (path, named by the user) in scan order
 BATCH = 500  # files per streamed batch
@@ -125,7 +126,8 @@ class Changes:
 class _Known:
     """What the session knows of the folders after a load or a check."""
 
-    signatures: dict[str, Signature] = field(default_factory=dict)
+    # From the index cache: its columns (a dict by path is made only if looked up).
+    signatures: Mapping[str, Signature] = field(default_factory=dict)
     named: frozenset[str] = frozenset()  # files the user named (not found in a folder)
     scan_problems: tuple[Problem, ...] = ()
     losers: dict[str, Article] = field(default_factory=dict)  # both files of duplicates, as read
@@ -620,10 +622,10 @@ def _from_index(
         paths, outcomes = list(compress(paths, files)), list(compress(outcomes, files))
         named = list(compress(named, files))
         sizes = list(compress(sizes, files))
-        rows = zip(sizes, compress(index.mtimes, files), compress(index.ctimes, files))  # noqa: B905
+        mtimes, ctimes = list(compress(index.mtimes, files)), list(compress(index.ctimes, files))
     else:
-        rows = zip(sizes, index.mtimes, index.ctimes)  # noqa: B905 - lengths checked by the cache
-    signatures = dict(zip(paths, rows))  # noqa: B905
+        mtimes, ctimes = index.mtimes, index.ctimes
+    signatures = SignatureColumns(paths, sizes, mtimes, ctimes)  # paths checked distinct
     named_paths = frozenset(compress(paths, named))
     known = _Known(signatures, named_paths, tuple(scan_problems))
     result = collect(scan_problems, outcomes, hide)

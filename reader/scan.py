@@ -663,7 +663,7 @@ class FolderChanges:
 
 
 def diff(
-    old: dict[str, Signature],
+    old: Mapping[str, Signature],
     files: list[tuple[str, bool]],
     new: dict[str, Signature],
     old_named: frozenset[str] = frozenset(),

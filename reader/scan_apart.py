@@ -24,6 +24,7 @@ from itertools import chain, islice
 from reader import scan
 from reader.model import Problem
 from reader.scan import MissingPath, Signature, Walk, _let_others_run
+from reader.signatures import SignatureColumns
 
 
 class WalkApart:
@@ -188,18 +189,22 @@ def _same_rows(
     ``sig_bytes`` (their signatures, three int64 each) are ``known``'s paths and
     signatures in its order: compared a piece of rows at a time."""
     paths, signatures = iter(known), iter(known.values())
+    columns = known if isinstance(known, SignatureColumns) else None  # rows without tuples
     sigs = memoryview(sig_bytes)
     at = sig_at = 0
     try:
         step = scan.SORT_STEP
-        for _ in range(0, len(known), step):
+        for start in range(0, len(known), step):
             breathe()
             piece = "\0".join(islice(paths, step))
             end = at + len(piece)
             if joined[at:end] != piece or joined[end : end + 1] not in ("\0", ""):
                 return False
             at = end + 1
-            row = array.array("q", chain.from_iterable(islice(signatures, step))).tobytes()
+            if columns is not None:
+                row = columns.row_bytes(start, start + step)
+            else:
+                row = array.array("q", chain.from_iterable(islice(signatures, step))).tobytes()
             if sigs[sig_at : sig_at + len(row)] != row:
                 return False
             sig_at += len(row)
