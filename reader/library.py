@@ -516,7 +516,7 @@ class Library:
     def _totals_of(self, store: Store) -> Counter[str]:
         """How many articles of ``store`` each sidebar entry (All, each topic) holds."""
         totals: Counter[str] = Counter()
-        for topics, count in Counter(a.topics for a in store).items():
+        for topics, count in store.topic_sets().items():
             for key in self._sidebar_keys(topics):
                 totals[key] += count
         return totals

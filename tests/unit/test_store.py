@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import UTC, datetime
 
 from reader.model import Article, Related
@@ -165,3 +166,21 @@ def test_the_link_index_answers_what_a_dict_of_its_pairs_would():
     articles = [make(f"a{n}", url=f"https://e.com/{n % 7}") for n in range(30)]
     built = Store.build_link_index(articles)
     assert dict(built) == {hash(loose_url_key(a.url)): a.id for a in articles}
+
+
+def test_topic_sets_and_totals_count_what_a_pass_over_every_article_counts() -> None:
+    rng = random.Random(7)
+    names = ["AI", "ai", "Cloud", "Space", "Zeta"]
+    articles = [
+        Article(id=f"id{n}", title="t", path=f"/s/{n}", topics=tuple(rng.sample(names, n % 4)))
+        for n in range(300)
+    ]
+    articles.append(Article(id="twice", title="t", path="/s/twice", topics=("AI", "AI")))
+    articles.append(articles[5])  # one id twice: counted once
+    store = Store(articles)
+    every = list({a.id: a for a in articles}.values())
+    assert store.topic_sets() == Counter(a.topics for a in every)
+    assert store.topic_totals() == Counter(t for a in every for t in a.topics)
+    store.add_many(iter([Article(id="new", title="t", path="/s/new", topics=("Zeta",))]))
+    assert store.topic_totals()["Zeta"] == 1 + sum("Zeta" in a.topics for a in every)
+    assert len(store) == len(every) + 1 and store.get("new") is not None
