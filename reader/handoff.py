@@ -86,6 +86,43 @@ PLACEHOLDERS = ("url", "title", "provider", "date")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
+# Programs that run their argument after one of these options as code: a field put
+# inside it (sh -c 'echo {title}') would be code too, a title "$(rm -rf ~)" run.
+_CODE_OPTIONS = {
+    **dict.fromkeys(("sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish"), "c"),
+    **dict.fromkeys(("python", "python2", "python3", "pypy3"), "c"),
+    **dict.fromkeys(("perl", "ruby"), "eE"),
+    **dict.fromkeys(("node", "nodejs", "deno", "osascript"), "ep"),
+}
+# Programs that run the rest of their arguments as a command of their own.
+_WRAPPERS = frozenset({"env", "nice", "nohup", "setsid", "exec", "command", "time", "xargs"})
+
+
+def _code_with_a_field(argv: list[str]) -> str | None:
+    """The program that would run a placeholder's field as code, or None."""
+    words = list(argv)
+    while words and os.path.basename(words[0]) in _WRAPPERS:
+        words = words[1:]
+        while words and (words[0].startswith("-") or "=" in words[0]):
+            words = words[1:]  # the wrapper's options and VAR=value settings
+    if not words:
+        return None
+    program = os.path.basename(words[0])
+    letters = _CODE_OPTIONS.get(re.sub(r"[\d.]+$", "", program))
+    if letters is None:
+        return None
+    for number, word in enumerate(words[1:], 1):
+        if word == "--":
+            return None
+        if not (word.startswith("-") and not word.startswith("--")):
+            continue
+        if set(word[1:]) & set(letters):  # -c, -lc, -e: the next word is code
+            code = words[number + 1] if number + 1 < len(words) else ""
+            if _PLACEHOLDER.search(code) or _PLACEHOLDER.search(word):
+                return program
+    return None
+
+
 def template_problem(template: str) -> str | None:
     """Why a ``[commands]`` template cannot be run, or None when it can."""
     try:
@@ -99,6 +136,13 @@ def template_problem(template: str) -> str | None:
             if name not in PLACEHOLDERS:
                 known = ", ".join(f"{{{known}}}" for known in PLACEHOLDERS)
                 return f"has an unknown placeholder {{{name}}} (known: {known})"
+    program = _code_with_a_field(argv)
+    if program is not None:
+        return (
+            f"puts an article's field inside the code {program} runs, so a title such as "
+            f"$(rm -rf ~) would run too; pass it as an argument instead, such as "
+            f"sh -c 'echo \"$1\"' sh {{title}}, or read $NEWSREADER_TITLE"
+        )
     return None
 
 
@@ -122,8 +166,12 @@ def run_command(
 ) -> Outcome:
     """Run the named command (never through a shell), the article on its standard input.
 
-    Blocks for at most ``wait`` seconds (call it from a worker thread).
+    Blocks for at most ``wait`` seconds (call it from a worker thread). A template
+    ``template_problem`` refuses is not run (the config leaves it out already).
     """
+    problem = template_problem(template)
+    if problem is not None:
+        return Outcome(name, None, error=f"not run: it {problem}")
     return _run(command_argv(template, article), name, article, article_text(article, body), wait)
 
 

@@ -307,7 +307,12 @@ TABLE: tuple[Setting, ...] = (
         "shell would, then `{url}`, `{title}`, `{provider}` and `{date}` are replaced inside "
         "their word; no shell runs it, so a title is only ever one argument. The article is "
         "also on its input, and in `$NEWSREADER_URL` and `$NEWSREADER_TITLE`.",
-        readme='A title such as `$(touch /tmp/x)` or `"; rm -rf ~ #` runs nothing. Its exit '
+        readme='A title such as `$(touch /tmp/x)` or `"; rm -rf ~ #` runs nothing. A '
+        "placeholder inside the code a shell or an interpreter is given to run (`sh -c 'echo "
+        "{title}'`, `bash -lc`, `python3 -c`, `perl -e`, `node -e`, also behind `env`, "
+        "`nohup` or `xargs`) would make the title code: such a command is left out, and "
+        "`config check` says how to write it (`sh -c 'echo \"$1\"' sh {title}`, or "
+        "`$NEWSREADER_TITLE` inside the script). Its exit "
         "status and first line of errors are shown, and it is never waited on by the screen. "
         "`config check` names a command it cannot run (an unknown placeholder, an unclosed "
         "quote) and a `command.<name>` key with no such command. The `?` screen lists them "

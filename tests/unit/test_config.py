@@ -423,6 +423,7 @@ def test_commands_and_their_keys_are_checked_line_by_line(tmp_path: Path) -> Non
         'quote = "mpv \'unclosed"\n'
         'empty = "  "\n'
         "number = 3\n"
+        "shell = \"sh -c 'echo {title}'\"\n"
     )
     config, problems = load(tmp_path, text)
     assert config.commands == {
@@ -437,7 +438,8 @@ def test_commands_and_their_keys_are_checked_line_by_line(tmp_path: Path) -> Non
     assert "cannot be split into words" in said[(9, "commands.quote")]
     assert "is empty" in said[(10, "commands.empty")]
     assert "must be a command in quotes" in said[(11, "commands.number")]
-    assert len(problems) == 6
+    assert "inside the code sh runs" in said[(12, "commands.shell")]  # it is left out
+    assert len(problems) == 7
 
 
 def test_the_default_keymap_example_uncommented_is_valid(tmp_path: Path) -> None:

@@ -140,3 +140,42 @@ def test_template_problems() -> None:
     assert "unknown placeholder {link}" in (template_problem("mpv {link}") or "")
     assert "cannot be split" in (template_problem("mpv 'x") or "")
     assert "is empty" in (template_problem("   ") or "")
+
+
+def test_a_field_inside_the_code_a_shell_or_interpreter_runs_is_refused() -> None:
+    """`sh -c 'echo {title}'` would run a title "$(touch x)": the template is refused."""
+    refused = [
+        "sh -c 'echo {title} > /tmp/x'",
+        'bash -lc "notify-send {title}"',
+        "/bin/zsh -c 'open {url}'",
+        'env LANG=C sh -c "echo {provider}"',
+        "nohup sh -ec 'x {date}'",
+        "xargs -0 sh -c 'echo {url}'",
+        "python3.12 -c \"print('{title}')\"",
+        'perl -e "print q({title})"',
+        "node -e 'console.log(`{title}`)'",
+        "sh -c {title}",
+    ]
+    for template in refused:
+        problem = template_problem(template) or ""
+        assert "inside the code" in problem, template
+        assert "$NEWSREADER_TITLE" in problem  # and how to do it instead
+    allowed = [
+        "sh -c 'echo \"$1\"' sh {title}",  # the field is an argument of the script, not in it
+        "sh -c 'echo \"$NEWSREADER_TITLE\"'",
+        "sh ./notify.sh {title}",
+        "mpv --no-terminal {url}",
+        "python3 ./save.py {url} {title}",
+        "echo -c {title}",  # echo runs nothing
+    ]
+    for template in allowed:
+        assert template_problem(template) is None, template
+
+
+def test_a_refused_template_is_never_run(tmp_path: Path) -> None:
+    article = _article(tmp_path)
+    marker = tmp_path / "ran"
+    outcome = run_command("bad", f"sh -c 'touch {marker}; echo {{title}}'", article, wait=5)
+    assert outcome.error.startswith("not run: it puts an article's field inside the code sh runs")
+    assert not marker.exists()
+    assert not list(tmp_path.glob("pwned*"))
