@@ -166,6 +166,9 @@ class IndexCache:
         key = "\0".join(self.seeds).encode("utf-8", "surrogateescape")
         name = f"index-{sha1(key).hexdigest()[:20]}.bin"
         self.path = (cache_dir if cache_dir is not None else paths.cache_dir()) / name
+        # When the files the last save left out as just modified (RACY_NS) can be
+        # kept (time.time_ns()); 0: it left none out.
+        self.racy_until = 0
 
     def load(self) -> dict[str, CacheEntry] | None:
         """Every cached entry by path, in the order saved; None when there is no usable cache.
@@ -301,9 +304,12 @@ class IndexCache:
         mtimes: list[int] = []
         ctimes: list[int] = []
         named: list[bool] = []
+        self.racy_until = 0
         for path, (sig, outcome, explicit) in entries.items():
             size, mtime, ctime = sig
             if abs(now - mtime) < RACY_NS or outcome.path != path:
+                if outcome.path == path and size != SCAN_PROBLEM:
+                    self.racy_until = max(self.racy_until, int(mtime) + RACY_NS, now)
                 continue
             if isinstance(outcome, Article):
                 articles.append(outcome)

@@ -562,6 +562,25 @@ class Ingest:
             result.by_date = sorted(result.articles, key=date_key)
         return result
 
+    def save_when_settled(self, stop: Callable[[], bool] = lambda: False) -> None:
+        """After a save that left files out as just modified (the cache's RACY_NS):
+        wait until they can be kept, then save again, so that the next start has
+        them (rather than finding them "new" in its first check). At most ~2 s."""
+        cache = self.cache
+        while cache is not None and (wait := cache.racy_until - time.time_ns()) > 0:
+            if stop():
+                return
+            time.sleep(min(wait / 1e9, 0.25))
+        if cache is None or not cache.racy_until:
+            return
+        with self._lock:
+            if not cache.racy_until or cache.racy_until > time.time_ns():
+                return  # saved meanwhile (a check), or a file modified again since
+            outcomes = self._outcomes()
+            named = self._known.named
+            files = [(path, path in named) for path in self._known.signatures if path in outcomes]
+            self._save(files, [outcomes[path] for path, _named in files])
+
     def _excerpts_wanted(self) -> dict[str, str] | None:
         """Where the files about to be read leave their raw excerpts (None: nowhere)."""
         if self.keep_excerpts:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.worker import get_current_worker
 
+from reader import cache as index_cache
 from reader import front_page, gc_pause, memory, paths
 from reader.ingest import Changes, Loaded, Progress
 from reader.model import Article, LoadResult
@@ -93,6 +94,7 @@ class LibraryLoading:
         self.quick_bytes = 0  # see start
         self._widgets: tuple[ArticleList, TopicSidebar] | None = None
         self._next_check: Timer | None = None  # the one periodic check to come
+        self._resave: Timer | None = None  # a save of files left out as just modified
         self._events: FolderEvents | None = None  # the kernel's folder events, once watched
         self._watch_started = False
         self._watch_lock = threading.Lock()
@@ -300,6 +302,27 @@ class LibraryLoading:
 
         self._in_thread(warm, "search", exclusive=True)
 
+    def _save_when_settled(self) -> None:
+        """Files the last save left out as just modified are saved once they can be
+        (``Ingest.save_when_settled``): the next start has them, and its first check
+        does not find them "new"."""
+        cache = self.app.ingest.cache
+        if cache is None or self._resave is not None:
+            return
+
+        def due() -> None:
+            self._resave = None
+            if not cache.racy_until:
+                return
+            wait = cache.racy_until / 1e9 - time.time()
+            if wait > 0:
+                self._resave = self.app.set_timer(wait + 0.05, due, name="resave")
+            else:
+                self._in_thread(self.app.ingest.save_when_settled, "resave", exclusive=True)
+
+        # The load's save comes after its report: look once it is surely over.
+        self._resave = self.app.set_timer(index_cache.RACY_NS / 1e9 + 0.1, due, name="resave")
+
     def _schedule_check(self, last_seconds: float) -> None:
         # A check is a stat of every file: keep it under ~10% of one core. One timer
         # at a time, however many checks ran meanwhile (r, fetches, folder events).
@@ -310,6 +333,7 @@ class LibraryLoading:
         interval = WATCHED_INTERVAL if self._events is not None else WATCH_INTERVAL
         wait = max(interval, 10 * last_seconds)
         self._next_check = self.app.set_timer(wait, self.check, name="check")
+        self._save_when_settled()
         if self.app.ingest.watch and not self._watch_started:
             self._watch_started = True
             self._in_thread(self._watch, "watch", exclusive=True)

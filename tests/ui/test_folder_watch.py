@@ -122,3 +122,37 @@ async def test_a_check_that_ends_while_the_app_shuts_down_is_dropped(
     changes = app.ingest.check()
     assert changes.result is not None  # one new article, for a screen to show
     app.library_loading.report(IngestReport(changes))
+
+
+async def test_a_library_copied_just_before_the_first_start_is_whole_at_the_next(
+    app_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notices: list[str]
+) -> None:
+    """The first start's save left the just-copied files out (modified within RACY_NS),
+    so the next one showed an empty list, then "5 new articles." (with a folder named
+    like an article beside them, the index held that alone)."""
+    from reader import cache as index_cache
+
+    monkeypatch.setattr(index_cache, "RACY_NS", 300_000_000)
+    folder = tmp_path / "copied"
+    folder.mkdir()
+    for n in range(5):
+        write_seed(folder, f"{n}.txt", **article_fields(n))
+    (folder / "archive.md").mkdir()
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        cache = app.ingest.cache
+        assert cache.racy_until > 0  # the save left them out
+        for _ in range(200):  # ~10 s at most; no timing is asserted
+            await asyncio.sleep(0.05)
+            if not cache.racy_until:
+                break
+        await wait_workers(app)
+    notices.clear()
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        await wait_workers(app)
+        await pilot.pause()
+        assert len(app.article_list.articles) == 5
+    assert not [notice for notice in notices if "new article" in notice]
