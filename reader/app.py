@@ -143,7 +143,7 @@ class NewsReaderApp(App[int]):
         self.first_paint = FirstPaint(self)  # what waits for the first frame
         self.library = Library(Store(), state, now)
         self.library.texts = self.texts
-        self.view = ViewState(state)
+        self.view = ViewState(state, [*ingest.seed_paths, *ingest.optional])  # its own view
         self.pages = DetailPages(self.library, now=now, tz=tz)
         self.library_loading = LibraryLoading(self, group)
         self.marks = MarkActions(self, mark_story_read=config.mark_story_read)

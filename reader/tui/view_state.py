@@ -11,7 +11,8 @@ between runs (``restore`` / ``saved``).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -26,6 +27,18 @@ if TYPE_CHECKING:
     from reader.state import UserState
 
 VIEW_SETTING = "view"
+
+
+def _setting_for(library: Sequence[str]) -> str:
+    """The state's setting that holds the saved view of the library read from these
+    paths (however they were named: relative, absolute, in any order)."""
+    if not library:
+        return VIEW_SETTING
+    import hashlib
+
+    key = "\0".join(sorted(os.path.abspath(path) for path in library))
+    digest = hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return f"{VIEW_SETTING} {digest}"
 
 
 class Place(NamedTuple):
@@ -57,8 +70,12 @@ class Restored(NamedTuple):
 class ViewState:
     """The search, the sticky and current article ids, the history, the saved view."""
 
-    def __init__(self, state: UserState) -> None:
+    def __init__(self, state: UserState, library: Sequence[str] = ()) -> None:
+        """``library``: the paths the library is read from; each library has its
+        own saved view (the default one's, a folder's, a file's), so that a
+        topic or a sort left in one does not open another (none: one for all)."""
         self.state = state
+        self._setting = _setting_for(library)
         self.query_text = ""
         self.search: Query | None = None
         # The search's words looked up in the full texts so far (SearchActions.search_texts).
@@ -111,7 +128,7 @@ class ViewState:
 
     def restore(self) -> Restored:
         """The view saved by the last run (the article is kept for ``take_reselect``)."""
-        saved = self.state.get_setting(VIEW_SETTING, {})
+        saved = self.state.get_setting(self._setting, {})
         if not isinstance(saved, dict):
             return Restored()
         sort = saved.get("sort")
@@ -144,5 +161,5 @@ class ViewState:
             "article": self.current_id,
         }
         with contextlib.suppress(RuntimeError):  # a read-only state remembers nothing
-            self.state.set_setting(VIEW_SETTING, saved)
+            self.state.set_setting(self._setting, saved)
             self.state.set_setting("theme", theme)

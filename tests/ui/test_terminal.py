@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from reader.scope import Topic
+from reader.scope import ALL, Topic
 from reader.widgets.article_list import ArticleList
 
 from .conftest import article_fields, wait_loaded, wait_workers, write_seed
@@ -121,6 +121,33 @@ async def test_view_is_remembered(app_factory, many_dir: Path, tmp_path: Path):
         assert again.hide_read
         assert again.query_one(ArticleList).article == chosen
         assert again.theme == "nord"
+
+
+async def test_another_library_opens_on_its_own_view(app_factory, many_dir: Path, tmp_path: Path):
+    """The view left in one library (a topic, a sort) does not open another one, empty;
+    the theme is the user's, in every library."""
+    db = tmp_path / "view.sqlite3"
+    other = tmp_path / "other"
+    other.mkdir()
+    write_seed(other, "a.txt", **article_fields(1, topics=["Elsewhere"]))
+    app = app_factory(many_dir, state_path=db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        app.scope = Topic("Odd")
+        await pilot.press("s")
+        app.theme = "nord"
+        await pilot.pause()
+    elsewhere = app_factory(other, state_path=db)
+    async with elsewhere.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(elsewhere, pilot)
+        assert elsewhere.scope == ALL
+        assert elsewhere.sort == "date"  # the default, not the other library's
+        assert len(elsewhere.query_one(ArticleList).articles) == 1
+        assert elsewhere.theme == "nord"
+    again = app_factory(many_dir, state_path=db)
+    async with again.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(again, pilot)
+        assert (again.scope, again.sort) == (Topic("Odd"), "quality")
 
 
 async def test_new_file_in_stories_view_before_regrouping(app_factory, tmp_path: Path):

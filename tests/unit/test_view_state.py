@@ -54,3 +54,23 @@ def test_history_and_spec(tmp_path: Path) -> None:
         "kept",
     )
     assert spec.search is None
+
+
+def test_each_library_has_its_own_saved_view(tmp_path: Path, monkeypatch) -> None:
+    """A saved search left in one folder opened the next folder on it, empty; a new
+    folder started on the last one's sort instead of the defaults."""
+    state = UserState(tmp_path / "state.db")
+    news, work = str(tmp_path / "news"), str(tmp_path / "work")
+    ViewState(state, [news]).save(View(Topic("AI"), "quality", True, True), "nord")
+    fresh = ViewState(state, [work]).restore()
+    assert (fresh.scope, fresh.sort, fresh.hide_read, fresh.stories) == (None, None, None, None)
+    ViewState(state, [work]).save(View(ALL, "date", False, False), "nord")
+    monkeypatch.chdir(tmp_path)
+    again = ViewState(state, ["news"]).restore()  # the same folder, named relatively
+    assert (again.scope, again.sort, again.hide_read, again.stories) == (
+        Topic("AI"),
+        "quality",
+        True,
+        True,
+    )
+    assert ViewState(state, [work]).restore().sort == "date"
