@@ -77,9 +77,9 @@ class FeedResult:
     def describe(self, name: str = "") -> str:
         """One line for people: the feed (``name``, else its title or URL) and what happened."""
         if self.status == "failed":
-            return f"{name or self.feed.url}: failed: {self.error}"
+            return f"{name or self.name}: failed: {self.error}"
         if self.status == "skipped":
-            return f"{name or self.feed.url}: skipped: {self.error}"
+            return f"{name or self.name}: skipped: {self.error}"
         name = name or self.name
         if self.status == "unchanged":
             return f"{name}: not modified since the last fetch"

@@ -22,6 +22,7 @@ from reader.tui.controller import Controller, Host, in_thread
 from reader.tui.messages import FeedChecked, FeedsFetched, FeedsProgress
 
 if TYPE_CHECKING:
+    from reader.feeds.subscriptions import Feed
     from reader.widgets.topic_sidebar import TopicSidebar
 
 
@@ -219,6 +220,15 @@ class FeedActions(Controller):
         self.app.library.set_feeds(
             [FeedRow(f.url, f.title or f.url, str(root / f.folder), f.last_error) for f in feeds]
         )
+        # The failures the list keeps (a fetch from the command line's among them), for
+        # the ! screen, named as the sidebar names them: what the rows marked ! say.
+        titles = [f.title for f in feeds]
+
+        def name(feed: Feed) -> str:
+            shared = feed.title and titles.count(feed.title) > 1
+            return f"{feed.title} ({feed.url})" if shared else feed.title or feed.url
+
+        self.feed_failures = [f"{name(f)}: failed: {f.last_error}" for f in feeds if f.last_error]
 
     def progress(self, message: FeedsProgress) -> None:
         self.fetching = (message.done, message.total)
@@ -236,8 +246,8 @@ class FeedActions(Controller):
             return
         from reader.feeds.refresh import failure_lines, summary
 
-        self.feed_failures = failure_lines(results)
         self.load_rows()  # their errors (!) and titles
+        self.feed_failures = failure_lines(results)  # as this fetch said them (saved or not)
         self.app.reading.update_sidebar()
         self.app.reading.update_status()  # the top line keeps saying so after the toast
         unsaved = any(r.unsaved for r in results)

@@ -123,3 +123,31 @@ async def test_r_in_a_read_only_data_folder_is_one_sentence(
     finally:
         server.stop()
         unmount(disk)
+
+
+async def test_the_problems_screen_lists_failures_of_a_fetch_from_the_command_line(
+    app_factory,
+):
+    """`newsreader fetch` (offline) marked three rows ! in the sidebar, but ! said
+    "0 files skipped": its failures were known only from a fetch in this session."""
+    from reader.feeds.refresh import refresh
+
+    server = FeedServer().start()
+    try:
+        server.serve("/good.xml", RSS_20)
+        add_feed(server.url("/good.xml"))
+        refresh()  # the good feed gets its title ("Example feed" ...)
+        add_feed(server.url("/missing.xml"))  # a 404, never fetched: no title
+        refresh()  # as `newsreader fetch` does, before the reader starts
+        app = app_factory(SEEDS, optional_paths=paths.default_optional_paths())
+        async with app.run_test(size=(160, 30)) as pilot:
+            await _settle(app, pilot)
+            assert "1 feed failed, press ! to see" in _status(app)
+            await pilot.press("exclamation_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, ProblemsScreen)
+            assert app.screen.feed_failures == [
+                f"{server.url('/missing.xml')}: failed: HTTP 404 Not Found"
+            ]
+    finally:
+        server.stop()

@@ -265,3 +265,18 @@ def test_a_proxy_that_cannot_be_reached_is_named(
     finally:
         http.close()
     assert error.reason == "cannot connect to the proxy 127.0.0.1 (connection refused)"
+
+
+def test_a_failed_feed_is_named_by_its_title_as_the_sidebar_names_it() -> None:
+    """A feed with a title failed as its URL, beside others named by title."""
+    from reader.feeds.refresh import FeedResult
+    from reader.feeds.subscriptions import Feed
+
+    titled = Feed(url="https://feeds.example/feed1.xml", title="My Local One")
+    untitled = Feed(url="https://feeds.example/new.xml")
+    assert FeedResult(titled, "failed", error="offline").describe() == (
+        "My Local One: failed: offline"
+    )
+    assert FeedResult(untitled, "skipped", error="retry later").describe() == (
+        "https://feeds.example/new.xml: skipped: retry later"
+    )
