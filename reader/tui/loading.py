@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 
 from reader import cache as index_cache
 from reader import front_page, gc_pause, memory, paths
+from reader.formatting import plural
 from reader.ingest import Changes, Loaded, Progress
 from reader.model import Article, LoadResult
 from reader.store import Sort, Store
@@ -407,7 +408,7 @@ class LibraryLoading:
         self.loading = False
         # A cached index not yet checked against the folders: the top line says so.
         self.checking = event.from_cache and not event.checked
-        app.article_list.empty_text = "No articles here."
+        app.article_list.empty_text = self._empty_text()
         with app.reading.from_index():  # the first article's file: read after this frame
             top = place is None and not event.from_cache and app.article_list.cursor == 0
             app.reading.refresh_view(place[0] if place is not None else None, top=top)
@@ -421,6 +422,21 @@ class LibraryLoading:
         else:
             self._schedule_check(event.seconds)
             self._index_library(event.result.articles)
+
+    def _empty_text(self) -> str:
+        """What an empty list says: of an empty library, what was read and why none."""
+        result = self.result
+        if result.articles or result.hidden:
+            return "No articles here."
+        if result.problems:
+            files = plural(len(result.problems), "file")
+            return f"No articles: {files} could not be read (press ! to see why)."
+        home = os.path.expanduser("~")
+        shown = [
+            "~" + path[len(home) :] if path == home or path.startswith(home + os.sep) else path
+            for path in self.app.ingest.seed_paths
+        ]
+        return f"No article files (.txt or .md with front matter) in {', '.join(shown)}."
 
     def _place_on_front_page(self) -> tuple[str | None, int] | None:
         """With a front page shown: the article under the cursor and its row on screen."""
@@ -440,13 +456,14 @@ class LibraryLoading:
                     if store is not None
                     else Store(changes.result.articles, changes.result.by_date)
                 )
+                app.article_list.empty_text = self._empty_text()
                 app.reading.refresh_view()
                 self._index_library(changes.result.articles)
                 gc_pause.settle()
             if summary := changes.summary():
                 app.notify(summary, title="Library", timeout=4)
         elif manual:
-            app.notify("No changes in the seed folders.", timeout=2)
+            app.notify("Nothing changed in the folders.", timeout=2)
         if self.checking:  # the first check of a cached start
             self.checking = False
             app.reading.update_status()

@@ -332,3 +332,25 @@ async def test_a_link_in_a_notice_is_on_its_own_line_and_fits_it(
                 assert len(link) == 1 and link[0].startswith("https://www.wsj.co"), lines
                 assert len(link[0]) <= room, (width, link[0])
                 assert link[0].endswith("11658538296"), link[0]
+
+
+async def test_an_empty_library_says_what_was_read(app_factory, tmp_path: Path):
+    """An empty folder said only "No articles here."; now where it looked and, when
+    files were there but none could be read, where to see why."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    app = app_factory(empty)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        listed = app.query_one(ArticleList)
+        assert listed.empty_text == f"No article files (.txt or .md with front matter) in {empty}."
+        (empty / "bad.txt").write_text("---\ntitle: [x\n---\n")
+        await pilot.press("r")
+        await wait_workers(app)
+        await pilot.pause()
+        assert listed.empty_text == "No articles: 1 file could not be read (press ! to see why)."
+        write_seed(empty, "a.txt", **article_fields(1))
+        await pilot.press("r")
+        await wait_workers(app)
+        await pilot.pause()
+        assert listed.empty_text == "No articles here."  # for a view that shows none
