@@ -646,19 +646,34 @@ def test_files_left_out_as_just_modified_are_saved_once_they_can_be(
     """A library copied a moment before the reader's first start: its save leaves the
     files out (modified within RACY_NS), so the next start read them again and its
     first check called them new. Saved again once they can be kept, they are not."""
+    import time
+    import types
+
     from reader import cache as index_cache
 
-    monkeypatch.setattr(index_cache, "RACY_NS", 300_000_000)
+    # The clock of the cache and of the session: 1 s after the files' mtime, moved on
+    # only by the session's sleeps.
+    clock = [OLD + 10**9]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock[0] += int(seconds * 1e9)
+
+    fake = types.SimpleNamespace(**{**vars(time), "time_ns": lambda: clock[0], "sleep": sleep})
+    monkeypatch.setattr(index_cache, "time", fake)
+    monkeypatch.setattr(ingest, "time", fake)
     for path in folder.rglob("*"):
         if path.is_file() and not path.is_symlink():
-            os.utime(path)  # just now, as after a copy
+            os.utime(path, ns=(OLD, OLD))  # "just now" by that clock, as after a copy
     cache = IndexCache([folder], cache_dir=tmp_path / "cache")
     session = Ingest([folder], cache=cache, workers=1)
     first = session.load_all()
-    assert cache.racy_until > 0
+    assert cache.racy_until == OLD + index_cache.RACY_NS  # left out until then
     held = cache.load() or {}
     assert not any(p.endswith(".txt") and "link" not in p for p in held)  # left out for now
     session.save_when_settled()
+    assert sum(slept) == pytest.approx(1.0)  # until the window passed (1 s on), then saved
     assert cache.racy_until == 0
     parsed.clear()
     again = Ingest([folder], cache=cache, workers=1)
