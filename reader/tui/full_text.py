@@ -94,14 +94,17 @@ class FullTexts(Controller):
         if article is None:
             self.app.notify("No article selected.", timeout=2)
             return
-        if self.wants(article):
+        stored = self.app.texts.get(article.id)
+        failed = stored is not None and stored.document is None
+        if self.wants(article) and failed and article.id not in self._fetching:
+            self.fetch(article)  # the pane says why it failed, under the excerpt: t tries again
+        elif self.wants(article):
             self._full_ids.discard(article.id)
             self._excerpt_ids.add(article.id)
         else:
             self._excerpt_ids.discard(article.id)
             self._full_ids.add(article.id)
-            stored = self.app.texts.get(article.id)
-            if stored is not None and stored.document is None:
+            if failed:
                 self.fetch(article)  # it failed before: t tries again
         self._reshow(article)
 

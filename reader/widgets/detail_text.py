@@ -124,7 +124,9 @@ def article_text(
         if full.fetching:
             body.append("\n" + FETCHING + "\n", style="italic")
         elif full.error:
-            body.append(f"\nNo full text: {full.error}. The excerpt is above.\n", style="dim")
+            body.append(
+                f"\nNo full text: {full.error}. The excerpt is above; t tries again.\n", style="dim"
+            )
     if detail.body and document is None:
         body.append("\n" + detail.body + "\n")
     body.append("\n")

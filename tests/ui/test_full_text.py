@@ -106,6 +106,23 @@ async def test_a_failure_is_said_in_the_pane_and_the_excerpt_stays(app_factory, 
         assert "Excerpt of article 3." in text
 
 
+async def test_t_on_a_failure_tries_again_and_the_excerpt_stays(app_factory, folder, server):
+    """The first t after a failure only hid its note; a second t tried again."""
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("G", "t")
+        await fetched(app, pilot)
+        assert "t tries again" in app.detail.body.plain
+        asked = server.paths().count("/paper")
+        await pilot.press("t")
+        await fetched(app, pilot)
+        assert server.paths().count("/paper") == asked + 1
+        text = app.detail.body.plain
+        assert "No full text: the link is a PDF document (application/pdf)" in text
+        assert "Excerpt of article 3." in text
+
+
 async def test_hostile_text_shows_literally(app_factory, folder):
     app = app_factory(folder)
     async with app.run_test(size=(120, 40)) as pilot:
