@@ -230,7 +230,9 @@ class ArticlePicture(Widget):
     ArticlePicture.-shown { display: block; }
     ArticlePicture.-shown.-cramped { display: none; }
     ArticlePicture > .picture { width: auto; height: 100%; }
-    ArticlePicture > #picture-line { display: none; height: 1; color: $text-muted; }
+    ArticlePicture > #picture-line {
+        display: none; height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     ArticlePicture.-refused { height: 1; }  /* a refusal takes one line, not the box */
     ArticlePicture.-refused > .picture { display: none; }
     ArticlePicture.-refused > #picture-line { display: block; }

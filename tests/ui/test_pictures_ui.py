@@ -185,6 +185,23 @@ async def test_hostile_pictures_are_one_quiet_line(app_factory, tmp_path, server
         assert app.is_running  # never a crash
 
 
+async def test_a_refusal_too_long_for_its_line_ends_in_an_ellipsis(app_factory, tmp_path, server):
+    """It was cut at the edge mid-word, as if the sentence ended there."""
+    urls = server.serve_samples()
+    app = app_factory(_library(tmp_path / "lib", [urls["missing"]]), pictures=HALFCELL)
+    async with app.run_test(size=(40, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        await _settle(app, pilot)
+        picture = _picture(app)
+        assert picture.refused.startswith("picture not shown: the server answered 404")
+        region = picture.query_one("#picture-line").content_region
+        update = app.screen._compositor.render_update(full=True)
+        row = "".join(strip.text for strip in update.strips[region.y])
+        shown = row[region.x : region.right].rstrip()
+        assert shown.startswith("picture not shown") and shown.endswith("…")
+        assert len(shown) <= region.width
+
+
 async def test_offline_the_cached_picture_is_shown(app_factory, tmp_path: Path, server):
     urls = server.serve_samples()
     folder = _library(tmp_path / "lib", [urls["jpeg"]])
