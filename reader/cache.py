@@ -65,9 +65,8 @@ from reader.scan import Signature
 FORMAT_VERSION = 5
 MAGIC = b"NRINDEX\n"
 _HEADER_SIZE = struct.Struct("<I")
-# A file changed again within the mtime granularity of the file system (up to
-# 2 s on some) after it was read keeps its signature: such "racily clean"
-# entries are not cached, so the next start reads them again.
+# A file changed again within the file system's mtime step (up to 2 s on some) after it was
+# read keeps its signature: such "racily clean" entries are not cached (until a later save).
 RACY_NS = 2_000_000_000
 # The size stored for a problem met while scanning (a broken link): no file to stat.
 SCAN_PROBLEM = -1
@@ -166,9 +165,7 @@ class IndexCache:
         key = "\0".join(self.seeds).encode("utf-8", "surrogateescape")
         name = f"index-{sha1(key).hexdigest()[:20]}.bin"
         self.path = (cache_dir if cache_dir is not None else paths.cache_dir()) / name
-        # When the files the last save left out as just modified (RACY_NS) can be
-        # kept (time.time_ns()); 0: it left none out.
-        self.racy_until = 0
+        self.racy_until = 0  # time_ns when what the last save left out as racy can be kept
 
     def load(self) -> dict[str, CacheEntry] | None:
         """Every cached entry by path, in the order saved; None when there is no usable cache.
@@ -308,8 +305,7 @@ class IndexCache:
         for path, (sig, outcome, explicit) in entries.items():
             size, mtime, ctime = sig
             if abs(now - mtime) < RACY_NS or outcome.path != path:
-                if outcome.path == path and size != SCAN_PROBLEM:
-                    self.racy_until = max(self.racy_until, int(mtime) + RACY_NS, now)
+                self.racy_until = max(self.racy_until, outcome.path == path and mtime + RACY_NS)
                 continue
             if isinstance(outcome, Article):
                 articles.append(outcome)
