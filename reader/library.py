@@ -284,14 +284,16 @@ class Library:
 
         A saved search is listed beside the topics, so it must carry its scope
         in its own words: ``topic:"AI" (…)`` in a topic, ``is:starred (…)`` in
-        Starred, both queries in a saved search. An opened story cannot be said
-        in the query language, and neither can a topic name with a ``"``.
+        Starred, ``tag:"later" (…)`` in a tag, both queries in a saved search. An
+        opened story cannot be said in the query language, nor a name with a ``"``.
         """
         match scope:
             case Topic(name) if '"' not in name:
                 return f'topic:"{name}" ({query})', f"the topic “{name}”"
             case Starred():
                 return f"is:starred ({query})", "the starred articles"
+            case Tag(name) if '"' not in name:
+                return f'tag:"{name}" ({query})', f"the articles tagged “{name}”"
             case SavedSearch(name) if saved := self.state.saved_searches().get(name):
                 return f"({saved}) ({query})", f"the saved search “{name}”"
         return query, "every article"

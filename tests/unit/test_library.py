@@ -11,7 +11,7 @@ from reader.formatting import plural
 from reader.library import Library, RelatedEntry, ViewSpec
 from reader.model import Article, Related
 from reader.query import parse
-from reader.scope import ALL, STARRED, SavedSearch, Story, Topic
+from reader.scope import ALL, STARRED, SavedSearch, Story, Tag, Topic
 from reader.state import UserState
 from reader.status import StatusLine
 from reader.store import Store
@@ -206,6 +206,15 @@ def test_a_saved_search_carries_its_scope(library: Library) -> None:
     assert covers == "the saved search “cheap”"
     assert library.scoped_search(Story("a"), "x") == ("x", "every article")
     assert library.scoped_search(Topic('say "hi"'), "x") == ("x", "every article")
+
+
+def test_a_search_saved_in_a_tag_keeps_the_tag(library: Library) -> None:
+    """Ctrl+S in "#Read Later" saved a search of every article."""
+    library.state.set_tag(["b"], "Read Later")
+    query, covers = library.scoped_search(Tag("Read Later"), "title OR nothing")
+    assert query == 'tag:"Read Later" (title OR nothing)'
+    assert covers == "the articles tagged “Read Later”"
+    assert [a.id for a in library.filter(list(library.store), parse(query))] == ["b"]
 
 
 @pytest.mark.parametrize("width", [120, 80, 60, 40, 30, 24])
