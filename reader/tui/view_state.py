@@ -34,10 +34,10 @@ def _setting_for(library: Sequence[str]) -> str:
     paths (however they were named: relative, absolute, in any order)."""
     if not library:
         return VIEW_SETTING
-    import hashlib
+    from reader.hashes import sha1  # not hashlib: OpenSSL is not needed for a first frame
 
     key = "\0".join(sorted(os.path.abspath(path) for path in library))
-    digest = hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    digest = sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return f"{VIEW_SETTING} {digest}"
 
 
