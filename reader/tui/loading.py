@@ -33,6 +33,7 @@ from reader.stories import Stories
 from reader.tui.controller import Host
 from reader.tui.messages import IngestReport, SearchReady, StoriesReady
 from reader.widgets.article_list import ArticleList
+from reader.widgets.status_bar import StatusBar
 from reader.widgets.topic_sidebar import TopicSidebar
 
 if TYPE_CHECKING:
@@ -351,7 +352,7 @@ class LibraryLoading:
     # -- what the workers report ----------------------------------------------
 
     def report(self, message: IngestReport) -> None:
-        if self._widgets is not None and not self._widgets[0].is_attached:
+        if self._closed or not self._screen_is_whole():
             return  # a check that ended while the app shuts down: no screen to show it on
         event = message.event
         if isinstance(event, Progress):
@@ -362,6 +363,19 @@ class LibraryLoading:
                 gc_pause.settle()
         else:
             self._checked(event, message.manual, message.store)
+
+    def _screen_is_whole(self) -> bool:
+        """Whether every widget a report updates is still mounted (not at shutdown,
+        where they are taken down one by one)."""
+        from textual.app import ScreenStackError
+
+        try:
+            screen = self.app.screen
+        except ScreenStackError:
+            return False
+        if not screen.is_attached or not screen.query(StatusBar):
+            return False
+        return all(widget.is_attached for widget in self._widgets or ())
 
     def _progress(self, event: Progress) -> None:
         app = self.app

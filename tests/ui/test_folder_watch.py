@@ -156,3 +156,20 @@ async def test_a_library_copied_just_before_the_first_start_is_whole_at_the_next
         await pilot.pause()
         assert len(app.article_list.articles) == 5
     assert not [notice for notice in notices if "new article" in notice]
+
+
+async def test_a_report_while_the_screen_is_taken_down_is_dropped(app_factory, tmp_path: Path):
+    """At shutdown the widgets go one by one: the top line gone, the list still there."""
+    from reader.widgets.status_bar import StatusBar
+
+    folder = tmp_path / "live"
+    folder.mkdir()
+    write_seed(folder, "a.txt", **article_fields(1))
+    app = app_factory(folder)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        write_seed(folder, "b.txt", **article_fields(2))
+        changes = app.ingest.check()
+        assert changes.result is not None
+        await app.query_one(StatusBar).remove()
+        app.library_loading.report(IngestReport(changes))  # raised NoMatches
