@@ -59,6 +59,8 @@ _EMPTY_PARENS = "empty parentheses: put terms inside, like (face OR facial)"
 _OR_SIDES = "OR needs a term on both sides, like face OR facial"
 _LONE_MINUS = '"-" needs something to exclude right after it, like -police'
 _BACKWARDS = "quality range is backwards: put the smaller number first, like quality:40..60"
+MAX_DEPTH = 32  # brackets in brackets: the deepest tree then runs in a few hundred frames
+_TOO_DEEP = f'brackets nested too deep (at most {MAX_DEPTH}): this "(" is one too many'
 
 _SPAN_UNITS = {"h": 3_600, "d": 86_400, "w": 7 * 86_400, "m": 30 * 86_400, "y": 365 * 86_400}
 _SPAN = re.compile(r"(\d+)([hdwmy])", re.IGNORECASE)
@@ -204,6 +206,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _tokens(text)
         self.i = 0
+        self.depth = 0  # the brackets open around the token at self.i
 
     def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -238,26 +241,37 @@ class _Parser:
         return _all_of(parts)
 
     def parse_unary(self) -> Node:
+        # A run of "-" is counted, not recursed into: "----ai" is ai, "---ai" is -ai.
+        negated = False
         token = self.tokens[self.i]
         self.i += 1
-        if token.kind == "-":
+        while token.kind == "-":
             following = self.peek()
             if following is None or following.kind in (")", "OR"):
                 raise QueryError(_LONE_MINUS, token.pos)
-            inner = self.parse_unary()
-            return inner.child if isinstance(inner, Not) else Not(inner)
-        if token.kind == "(":
-            following = self.peek()
-            if following is None:
-                raise QueryError(_UNCLOSED_PAREN, token.pos)
-            if following.kind == ")":
-                raise QueryError(_EMPTY_PARENS, token.pos)
-            inner = self.parse_or()
-            if self.peek() is None:
-                raise QueryError(_UNCLOSED_PAREN, token.pos)
-            self.i += 1  # the ")"
-            return inner
-        return _leaf(token)
+            negated = not negated
+            token = following
+            self.i += 1
+        node = self.parse_group(token) if token.kind == "(" else _leaf(token)
+        if not negated:
+            return node
+        return node.child if isinstance(node, Not) else Not(node)
+
+    def parse_group(self, token: _Token) -> Node:
+        following = self.peek()
+        if following is None:
+            raise QueryError(_UNCLOSED_PAREN, token.pos)
+        if following.kind == ")":
+            raise QueryError(_EMPTY_PARENS, token.pos)
+        if self.depth >= MAX_DEPTH:
+            raise QueryError(_TOO_DEEP, token.pos)
+        self.depth += 1
+        inner = self.parse_or()
+        self.depth -= 1
+        if self.peek() is None:
+            raise QueryError(_UNCLOSED_PAREN, token.pos)
+        self.i += 1  # the ")"
+        return inner
 
 
 def parse(text: str) -> Query:

@@ -31,3 +31,17 @@ async def test_hidden_articles_vanish_and_the_top_line_counts_them(app_factory, 
         await pilot.press("slash", *"number", "enter")
         await pilot.pause()
         assert "Article number 7" not in {a.title for a in app.article_list.articles}
+
+
+async def test_a_rule_nested_too_deep_is_noted_and_the_reader_starts(
+    app_factory, many_dir: Path, notices
+):
+    deep = "(" * 400 + '"number 7"' + ")" * 400
+    config, problems = parse_config(f"hide = ['title:\"number 3\"', '{deep}']\n", Path("c.toml"))
+    assert [p.line for p in problems] == [1] and "nested too deep" in problems[0].message
+    app = app_factory(many_dir, config=config, notes=[problems[0].message])
+    async with app.run_test(size=(140, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        titles = {a.title for a in app.article_list.articles}
+        assert "Article number 3" not in titles and "Article number 7" in titles
+        assert any("brackets nested too deep" in notice for notice in notices)

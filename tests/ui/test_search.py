@@ -214,3 +214,21 @@ async def test_delete_saved_search_is_in_the_footer_only_on_a_saved_search(
         await pilot.press("j")
         await pilot.pause()
         assert "delete_entry" not in footer_actions(app)
+
+
+async def test_a_query_nested_too_deep_is_an_error_under_the_bar(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        articles = app.query_one(ArticleList)
+        await pilot.press("slash")
+        await type_query(pilot, "facial")
+        bar = app.query_one(SearchBar)
+        bar.query_one(Input).insert_text_at_cursor(" " + "(" * 1000 + "ai" + ")" * 1000)
+        await type_query(pilot, "")
+        assert bar.has_class("-error")
+        error = str(bar.query_one("#search-error", Static).content)
+        assert "brackets nested too deep (at most 32)" in error
+        assert len(articles.articles) == 1, "the last good results stay"
+        await pilot.press("enter")
+        assert app.is_running

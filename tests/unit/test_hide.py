@@ -72,6 +72,24 @@ def test_config_check_names_the_rule_and_its_line(tmp_path: Path, capsys) -> Non
     assert f'{path}:6: hide rule 4 ("is:read") cannot use is:' in out
 
 
+def test_a_rule_nested_too_deep_is_a_problem_line_and_nothing_crashes(
+    tmp_path: Path, write_seed, capsys
+) -> None:
+    seeds(tmp_path, write_seed)
+    deep = "(" * 400 + "sponsored" + ")" * 400
+    path = paths.config_path()
+    path.parent.mkdir(parents=True)
+    path.write_text(f'hide = [\n  "title:sponsored",\n  "{deep}",\n]\n', encoding="utf-8")
+    config, (problem,) = parse_config(path.read_text(encoding="utf-8"), path)
+    assert config.hide == ("title:sponsored",)
+    assert problem.line == 3 and "brackets nested too deep (at most 32)" in problem.message
+    assert main(["config", "check", str(path)]) == 1
+    assert "brackets nested too deep" in capsys.readouterr().out
+    assert main(["list", "--json", str(tmp_path / "lib")]) == 0
+    titles = {json.loads(line)["title"] for line in capsys.readouterr().out.splitlines()}
+    assert titles == {"Robots learn to walk", "Robots learn to run"}
+
+
 def test_the_default_config_shows_a_usable_hide_line() -> None:
     from reader.config import default_config_text
 

@@ -680,6 +680,7 @@ def test_list_query_reads_the_marks(
         ("quality:lots", "quality needs a number or a range"),
         ("(facial", "unbalanced parenthesis"),
         ("foo:bar", 'unknown field "foo:"'),
+        ("(" * 1000 + "ai" + ")" * 1000, "brackets nested too deep (at most 32)"),
     ],
 )
 def test_list_rejects_an_invalid_query(
@@ -691,3 +692,62 @@ def test_list_rejects_an_invalid_query(
     assert captured.out == ""
     assert captured.err.startswith(f"newsreader: invalid query: {message}")
     assert captured.err.count("\n") == 1
+
+
+# ------------------------------------------------------------------ input that nests or repeats
+
+
+def _deepest(levels: int) -> str:
+    """The deepest tree a query can make per bracket: an OR, an AND and a NOT in each."""
+    query = "ai"
+    for level in range(levels):
+        query = f"(w{level} OR x{level} -{query})"
+    return query
+
+
+@pytest.mark.parametrize("levels", [33, 400, 5000])
+def test_brackets_nested_too_deep_are_a_query_error(levels: int) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse("(" * levels + "ai" + ")" * levels)
+    assert caught.value.message.startswith("brackets nested too deep (at most 32)")
+    assert caught.value.position == 32
+    with pytest.raises(QueryError, match="nested too deep"):
+        parse(_deepest(levels))
+
+
+def test_the_deepest_allowed_query_parses_and_runs_with_room_on_the_stack() -> None:
+    import sys
+
+    assert parse("(" * 32 + "ai" + ")" * 32).root == Text("ai")
+    query = parse(_deepest(32))
+    articles = [art("a", title="w31"), art("b", title="x31 ai"), art("c", title="x31 w30")]
+    index = SearchIndex(articles)
+    limit = sys.getrecursionlimit()
+    # Well inside the limit even when called from deep in the app's own stack.
+    sys.setrecursionlimit(len(__import__("inspect").stack(0)) + 500)
+    try:
+        assert matching(_deepest(32), articles) == ["a", "b"]
+        assert [a.id for a in index.filter(articles, query, ctx())] == ["a", "b"]
+        assert query.text_values[:2] == ("w31", "x31") and not query.needs_marks
+        assert query.highlight_terms[:2] == ("w31", "x31")
+        assert query == parse(_deepest(32)) and hash(query) == hash(parse(_deepest(32)))
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def test_long_runs_of_minus_or_and_terms_do_not_recurse() -> None:
+    articles = [art("a", title="ai news"), art("b", title="t9999 robots")]
+    index = SearchIndex(articles)
+    assert parse("-" * 10_000 + "ai").root == Text("ai")
+    assert parse("-" * 10_001 + "ai").root == Not(Text("ai"))
+    assert matching("-" * 10_001 + "ai", articles) == ["b"]
+    assert matching("-(" * 32 + "ai" + ")" * 32, articles) == ["a"]
+    with pytest.raises(QueryError, match='"-" needs something to exclude'):
+        parse("- - - - ai")
+    for joiner in (" OR ", " "):
+        text = joiner.join(f"t{n}" for n in range(10_000))
+        query = parse(text)
+        expected = ["b"] if joiner == " OR " else []
+        assert matching(text, articles) == expected
+        assert [a.id for a in index.filter(articles, query, ctx())] == expected
+        assert len(query.text_values) == 10_000
