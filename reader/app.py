@@ -476,6 +476,9 @@ class NewsReaderApp(App[int]):
     def action_search(self) -> None:
         self.search.open()
 
+    def action_submit_search(self) -> None:
+        self.search.submit_now()
+
     async def action_save_search(self) -> None:
         await self.search.save()
 

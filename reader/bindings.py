@@ -60,6 +60,7 @@ class KeyBinding(NamedTuple):
     show: bool = False
     key_display: str | None = None
     palette: str = ""
+    priority: bool = False  # taken before the focused widget sees the key
 
     @property
     def pane(self) -> str:
@@ -163,6 +164,9 @@ TABLE: tuple[KeyBinding, ...] = (
       "Fetch the highlighted feed alone", show=True),
     *moves("related", "story"),
     K("related.open", "enter", "select", "Open story", "Open the related story", show=True),
+    # Before the input sees it: keys typed right after Enter act on the list.
+    K("search.submit", "enter", "app.submit_search", "Keep search",
+      "Keep the search and go to the list", priority=True),
     K("search.cancel", "escape", "cancel", "Clear search",
       "Close the search and show every article", show=True),
     K("save_search.cancel", "escape", "dismiss(None)", "Cancel", "Close without saving",

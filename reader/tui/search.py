@@ -116,6 +116,14 @@ class SearchActions(Controller):
             self.app.query_one(SearchBar).close()
             self.app.article_list.focus()
 
+    def submit_now(self) -> None:
+        """Enter in the bar: filter and give the list the focus before the next key is
+        read, so keys typed in the same burst ("/gulf" Enter "m") act on the list."""
+        bar = self.app.query_one(SearchBar)
+        if self.apply(bar.take_query()):
+            bar.close()
+            self.app.screen.set_focus(self.app.article_list)
+
     def cancelled(self) -> None:
         self.clear()
 

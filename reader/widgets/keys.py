@@ -16,6 +16,7 @@ def bindings_for(pane: str) -> list[BindingType]:
             b.description,
             show=b.show,
             key_display=b.key_display,
+            priority=b.priority,
             id=b.id,
         )
         for b in pane_bindings(pane)

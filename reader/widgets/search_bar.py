@@ -18,7 +18,7 @@ DEBOUNCE = 0.15  # seconds of quiet typing before the list is filtered
 class SearchBar(Vertical):
     """Posts Changed (debounced) while typing, Submitted on Enter, Cancelled on Esc."""
 
-    BINDINGS = bindings_for("search")
+    BINDINGS = bindings_for("search")  # Enter (priority) filters and focuses the list at once
 
     DEFAULT_CSS = """
     SearchBar { height: auto; display: none; background: $panel; }
@@ -73,6 +73,12 @@ class SearchBar(Vertical):
         field.cursor_position = len(query)
         # Focus now, not after a refresh: keys typed right after / go to the bar.
         self.screen.set_focus(field)
+
+    def take_query(self) -> str:
+        """The query as typed, its pending Changed dropped (Enter applies it now)."""
+        if self._timer is not None:
+            self._timer.stop()
+        return self.input.value
 
     def close(self) -> None:
         self.remove_class("-open")

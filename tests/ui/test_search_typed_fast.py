@@ -73,3 +73,25 @@ async def test_a_query_typed_fast_lands_in_a_bar_not_made_yet(
         assert not app.query(Input)
         await type_fast(pilot, "slash", "G", "u", "f", "1", "enter")
         assert app.view.query_text == "Guf1"
+
+
+async def test_keys_typed_fast_after_enter_act_on_the_list(app_factory, many_dir: Path):
+    """/number 1 typed, then Enter and "m" in one burst: m marks the first match read,
+    it does not replace the query."""
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        articles = app.query_one(ArticleList)
+        await pilot.press("slash", *"number", "space", "1")  # the filter is not applied yet
+        await type_fast(pilot, "enter", "m")
+        assert app.view.query_text == "number 1"
+        assert app.focused is articles and not app.query_one("#search").has_class("-open")
+        matches = articles.articles
+        assert 1 < len(matches) < 60 and all("1" in f"{a.title} {a.provider}" for a in matches)
+        assert app.state.is_read(matches[0].id)
+        await pilot.press("slash")
+        await type_fast(pilot, "enter", "j", "j", "m")
+        assert app.view.query_text == "number 1" and articles.articles == matches
+        third = articles.articles[2]
+        assert articles.article is third and app.state.is_read(third.id)
+        assert not app.state.is_read(articles.articles[1].id)
