@@ -28,13 +28,14 @@ def short_date(published: datetime | None, tz: tzinfo | None = None) -> str:
 def compact_date(published: datetime | None, now: datetime, tz: tzinfo | None = None) -> str:
     """The article list's 7-cell date, as mail readers show it.
 
-    ``16:14`` for the last 24 hours, ``Jun 11`` within the year, ``2020-06`` before.
+    ``16:14`` for today (the date in ``tz``, the zone the time is shown in),
+    ``Jun 11`` within the year, ``2020-06`` before.
     """
     if published is None:
         return ""
     local = published.astimezone(tz)
     seconds = (now - published).total_seconds()
-    if 0 <= seconds < 86400:
+    if 0 <= seconds < 86400 and local.date() == now.astimezone(tz).date():
         return local.strftime("%H:%M")
     if 0 <= seconds < 330 * 86400:
         return local.strftime("%b %d")

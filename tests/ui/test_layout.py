@@ -49,3 +49,20 @@ async def test_the_headline_keeps_45_cells_at_120_columns_and_more_at_200(app_fa
     assert at_200 > at_120
     for width in range(100, 201, 10):  # never a dip where the detail moves beside the list
         assert await shown_title(app_factory, long_dir, (width, 30)) >= 45, width
+
+
+async def test_the_date_column_says_today_by_the_display_zone(app_factory, tmp_path: Path):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    write_seed(folder, "a.txt", title="Late on Tuesday", webUrl="https://example.com/a",
+               publishedDateTime=datetime(2026, 12, 2, 1, 0, tzinfo=UTC))  # fmt: skip
+    now = datetime(2026, 12, 2, 17, 42, tzinfo=UTC)
+    for zone, shown in (("America/Los_Angeles", "Dec 01"), ("Asia/Tokyo", "Dec 02")):
+        app = app_factory(folder, tz=ZoneInfo(zone), now=lambda: now)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await wait_loaded(app, pilot)
+            articles = app.query_one(ArticleList)
+            assert shown in articles.render_line(0).text, zone

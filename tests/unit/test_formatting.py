@@ -27,3 +27,21 @@ def test_iso_utc_turns_another_offset_into_utc() -> None:
 def test_iso_utc_cuts_microseconds_rather_than_rounding_them() -> None:
     late = datetime(2020, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)
     assert iso_utc(late, whole_seconds=True) == "2020-12-31T23:59:59Z"
+
+
+def test_the_list_date_shows_a_time_only_for_today_in_the_display_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    from reader.formatting import compact_date
+
+    la, tokyo = ZoneInfo("America/Los_Angeles"), ZoneInfo("Asia/Tokyo")
+    now = datetime(2026, 12, 2, 17, 42, tzinfo=UTC)  # Wed 09:42 in LA, Thu 02:42 in Tokyo
+    yesterday_la = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)  # Tue 1 Dec 17:00 PST: 16 h ago
+    assert compact_date(yesterday_la, now, la) == "Dec 01"
+    assert compact_date(datetime(2026, 12, 2, 8, 0, tzinfo=UTC), now, la) == "00:00"
+    assert compact_date(datetime(2026, 12, 2, 7, 59, tzinfo=UTC), now, la) == "Dec 01"
+    yesterday_tokyo = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)  # Wed 2 Dec 10:00 JST
+    assert compact_date(yesterday_tokyo, now, tokyo) == "Dec 02"
+    assert compact_date(datetime(2026, 12, 2, 15, 0, tzinfo=UTC), now, tokyo) == "00:00"
+    assert compact_date(datetime(2026, 12, 2, 14, 59, tzinfo=UTC), now, tokyo) == "Dec 02"
+    assert compact_date(yesterday_la, now, UTC) == "01:00"  # the same day in UTC
