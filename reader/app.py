@@ -216,7 +216,7 @@ class NewsReaderApp(App[int]):
         palette.apply_keymap(self)
         self._notify_settings_problems()
         self.apply_theme()
-        self.screen.screen_layout_refresh_signal.subscribe(self, self._layout_refreshed)
+        self.screen.screen_layout_refresh_signal.subscribe(self, self.reading.layout_refreshed)
         self.screen_change_signal.subscribe(self, lambda _screen: self.dwell.check_reading())
         self.restore_view()
         self.set_interval(DWELL_CHECK, self.marks.check_dwell, name="dwell")
@@ -523,11 +523,6 @@ class NewsReaderApp(App[int]):
             self.notify("The topics are hidden under 60 columns: widen the terminal.", timeout=3)
             return
         self.sidebar.focus()
-
-    def _layout_refreshed(self, _screen: Screen) -> None:
-        """A narrower terminal hid the sidebar: keys must not move in it unseen."""
-        if self.focused is self.sidebar and not self.sidebar.display:
-            self.article_list.focus()
 
     def action_focus_articles(self) -> None:
         self.article_list.focus()

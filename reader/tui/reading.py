@@ -134,6 +134,15 @@ class Reading(Controller):
         if article_id is not None:
             self.app.article_list.set_articles(self.current_articles(), article_id)
 
+    def layout_refreshed(self, _screen: object) -> None:
+        """A narrower terminal hid the sidebar: keys must not move in it unseen. Textual
+        may have taken the focus off the hidden sidebar already (to nothing): the list."""
+        app = self.app
+        if app.sidebar.display or app.screen is not app.article_list.screen:
+            return
+        if app.focused is app.sidebar or app.focused is None:
+            app.article_list.focus()
+
     # -- the cursor and the detail ---------------------------------------------
 
     def settle_scope(self) -> None:

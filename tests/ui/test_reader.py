@@ -415,3 +415,22 @@ async def test_ctrl_c_says_which_key_quits_without_markup(app_factory, many_dir:
         await pilot.press("ctrl+c")
         assert notices[-1] == "Press q or Ctrl+Q to quit."
         assert app.is_running
+
+
+@pytest.mark.parametrize("size", [(120, 30), (120, 36)])
+async def test_the_focus_on_a_sidebar_hidden_by_a_resize_moves_to_the_list(
+    app_factory, many_dir: Path, size: tuple[int, int]
+):
+    app = app_factory(many_dir)
+    async with app.run_test(size=size) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("shift+tab")
+        assert app.focused is app.query_one(TopicSidebar)
+        await pilot.resize_terminal(50, 20)
+        await pilot.pause()
+        articles = app.article_list
+        assert app.focused is articles
+        await pilot.press("j", "j", "j")
+        assert articles.cursor == 3
+        await pilot.press("enter")
+        assert app.focused is not articles  # Enter opened the article: the focus went on
