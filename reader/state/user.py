@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from reader import paths
 from reader.formatting import iso_utc, plural
@@ -42,26 +42,29 @@ class Change(Record):
     (a new empty dict when not given). A frozen value: ``reader.record``.
     """
 
-    __slots__ = ("kind", "value", "ids", "old_times", "label")
-    kind: Kind
+    __slots__ = ("kind", "value", "ids", "old_times", "label", "tag")
+    kind: Kind | Literal["tag"]
     value: bool
     ids: tuple[str, ...]
     old_times: Mapping[str, float | None]
     label: str
+    tag: str  # the tag put on (value True) or taken off, for kind "tag"
 
     def __init__(
         self,
-        kind: Kind,
+        kind: Kind | Literal["tag"],
         value: bool,
         ids: tuple[str, ...],
         old_times: Mapping[str, float | None] | None = None,
         label: str = "",
+        tag: str = "",
     ) -> None:
         object.__setattr__(self, "kind", kind)
         object.__setattr__(self, "value", value)
         object.__setattr__(self, "ids", ids)
         object.__setattr__(self, "old_times", {} if old_times is None else old_times)
         object.__setattr__(self, "label", label)
+        object.__setattr__(self, "tag", tag)
 
     def __bool__(self) -> bool:
         return bool(self.ids)
@@ -221,6 +224,10 @@ class UserState:
             if not self._undo:
                 return None
             change = self._undo.pop()
+            if change.kind == "tag":
+                self._apply_tag(change.ids, change.tag, not change.value)
+                self._write()
+                return change
             target = self._ids(change.kind)
             times = self._times[change.kind]
             for article_id in change.ids:
@@ -283,28 +290,36 @@ class UserState:
                 self._write()
 
     def set_tag(self, ids: Iterable[str], tag: str, present: bool = True) -> int:
-        """Put ``tag`` on articles (or take it off); return how many changed."""
+        """Put ``tag`` on articles (or take it off); return how many changed. Undoable
+        (``undo``) like the marks."""
         self._check_writable()
         tag = tag.strip()
         if not tag:
             return 0
         with self._lock:
-            changed = 0
-            for article_id in dict.fromkeys(ids):
-                tags = self._tags.get(article_id, set())
-                if (tag in tags) == present:
-                    continue
-                if present:
-                    self._tags.setdefault(article_id, set()).add(tag)
-                else:
-                    tags.discard(tag)
-                    if not tags:
-                        self._tags.pop(article_id, None)
-                self._dirty_tags.add((article_id, tag))
-                changed += 1
+            changed = self._apply_tag(ids, tag, present)
             if changed:
+                articles = plural(len(changed), "article")
+                label = f"{'tag' if present else 'untag'} {articles} “{tag}”"
+                self._undo.append(Change("tag", present, tuple(changed), label=label, tag=tag))
                 self._write()
-            return changed
+            return len(changed)
+
+    def _apply_tag(self, ids: Iterable[str], tag: str, present: bool) -> list[str]:
+        changed: list[str] = []
+        for article_id in dict.fromkeys(ids):
+            tags = self._tags.get(article_id, set())
+            if (tag in tags) == present:
+                continue
+            if present:
+                self._tags.setdefault(article_id, set()).add(tag)
+            else:
+                tags.discard(tag)
+                if not tags:
+                    self._tags.pop(article_id, None)
+            self._dirty_tags.add((article_id, tag))
+            changed.append(article_id)
+        return changed
 
     def set_setting(self, key: str, value: Any) -> None:
         """Remember a small JSON-serialisable value under ``key``."""

@@ -95,7 +95,7 @@ class MarkActions(Controller):
             present = tag not in self.app.state.tags_of(article.id)
             self.app.state.set_tag([article.id], tag, present)
             verb = "Tagged" if present else "Took the tag off"
-            self.app.notify(f"{verb} “{tag}”.", timeout=2)
+            self.app.notify(f"{verb} “{tag}”. u undoes.", timeout=2)
             if not present and self.app.scope == Tag(tag) and not self.app.state.tagged(tag):
                 self.app.scope = ALL
             self.changed()
@@ -129,4 +129,10 @@ class MarkActions(Controller):
             return
         self.app.dwell.stop()
         self.app.notify(f"Undid: {change.label}", timeout=3)
+        if change.kind == "tag":
+            gone = self.app.scope == Tag(change.tag) and not self.app.state.tagged(change.tag)
+            if gone:  # the view of a tag no article has any more
+                self.app.scope = ALL
         self.changed()
+        if change.kind == "tag":
+            self.app.reading.update_sidebar()

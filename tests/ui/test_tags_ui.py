@@ -66,3 +66,25 @@ async def test_a_tag_set_by_another_copy_shows_on_the_article_once_it_is_read(
         app.reading.show_article(first)
         await pilot.pause()
         assert "Tags: #later\n" in app.detail.body.plain
+
+
+async def test_u_undoes_a_tag_before_the_star_that_came_first(app_factory, many_dir: Path, notices):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        first = app.article_list.article
+        await pilot.press("f", "T", *"later", "enter")
+        await pilot.pause()
+        assert app.state.tags_of(first.id) == {"later"}
+        app.scope = Tag("later")
+        await pilot.pause()
+        app.article_list.focus()
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.state.tags_of(first.id) == set() and app.state.is_starred(first.id)
+        assert notices[-1] == "Undid: tag 1 article “later”"
+        assert "#later" not in [e.label for e in app.library.sidebar(False)]
+        assert app.scope != Tag("later"), "the view of a tag no article has any more is left"
+        await pilot.press("u")
+        await pilot.pause()
+        assert not app.state.is_starred(first.id)

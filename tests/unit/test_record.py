@@ -123,12 +123,13 @@ CASES: list[tuple[type[Record], dict[str, Any], set[str], list[tuple[tuple, dict
     ),
     (
         Change,
-        {"old_times": FACTORY, "label": ""},
+        {"old_times": FACTORY, "label": "", "tag": ""},
         set(),
         [
             (("read", True, ("a", "b")), {}),
             (("read", True, ("a", "b"), {"a": 1.0}, "mark 2 articles read"), {}),
             (("starred", False, ()), {"label": "unstar"}),
+            (("tag", True, ("a",)), {"label": "tag 1 article “x”", "tag": "x"}),
         ],
     ),
     (

@@ -97,3 +97,22 @@ def test_tag_searches_and_the_sidebar_lists_tags(tmp_path: Path, write_seed) -> 
     assert library.scope_articles(Tag("Later")) == [one]
     assert scope_from_key(Tag("Later").key) == Tag("Later")
     assert library.contains(Tag("Later")) and not library.contains(Tag("gone"))
+
+
+def test_tagging_is_undone_in_turn_with_the_marks(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    state = UserState(path)
+    state.set_starred(["a"])
+    assert state.set_tag(["a", "b"], "later") == 2
+    assert state.set_tag(["b"], "later") == 0  # nothing changed: nothing to undo
+    state.set_tag(["a"], "later", present=False)
+    undone = state.undo()
+    assert undone is not None and undone.label == "untag 1 article “later”"
+    assert state.tagged("later") == {"a", "b"}
+    undone = state.undo()
+    assert undone is not None and undone.label == "tag 2 articles “later”"
+    assert state.tagged("later") == set() and state.tag_counts() == {}
+    assert UserState(path).tagged("later") == set()  # written, not only in memory
+    undone = state.undo()
+    assert undone is not None and undone.kind == "starred" and state.starred_ids == set()
+    assert state.undo() is None
