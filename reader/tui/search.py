@@ -141,17 +141,22 @@ class SearchActions(Controller):
             return
         query, covers = self.app.library.scoped_search(self.app.scope, self.app.view.query_text)
 
+        taken = self.app.state.saved_searches()
+
         def save(name: str | None) -> None:
             if name:
                 self.app.state.save_search(name, query)
                 self.app.library.forget_saved_search(name)
                 self.app.marks.warn_state()
                 self.app.reading.update_sidebar()
-                self.app.notify(f"Saved search “{name}” in the sidebar.", timeout=3)
+                if taken.get(name, query) != query:  # asked first (SaveSearchScreen)
+                    self.app.notify(f"Replaced the saved search “{name}”.", timeout=3)
+                else:
+                    self.app.notify(f"Saved search “{name}” in the sidebar.", timeout=3)
 
         from reader.screens.save_search import SaveSearchScreen
 
-        dialog = SaveSearchScreen(query, covers, self.app.view.query_text)
+        dialog = SaveSearchScreen(query, covers, self.app.view.query_text, taken)
         await self.app.push_screen(dialog, save)
         dialog.focus_name()
 

@@ -232,3 +232,42 @@ async def test_a_query_nested_too_deep_is_an_error_under_the_bar(app_factory):
         assert len(articles.articles) == 1, "the last good results stay"
         await pilot.press("enter")
         assert app.is_running
+
+
+async def test_saving_under_a_name_in_use_asks_before_replacing(
+    app_factory, many_dir: Path, notices
+):
+    from reader.scope import Topic
+    from reader.screens.save_search import SaveSearchScreen
+
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("slash")
+        await type_query(pilot, "quality:>49")
+        await pilot.press("enter", "ctrl+s", *"top", "enter")
+        await pilot.pause()
+        assert app.state.saved_searches() == {"top": "quality:>49"}
+        app.scope = Topic("Odd")
+        await pilot.pause()
+        await pilot.press("ctrl+s", "ctrl+a", "ctrl+k", *"top", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveSearchScreen), "the dialog stays open"
+        said = " ".join(str(s.content) for s in app.screen.query(Static) if s.display)
+        assert "“top” is already a saved search (quality:>49)" in said
+        assert "Enter again replaces it" in said
+        assert app.state.saved_searches() == {"top": "quality:>49"}
+        await pilot.press("2", "enter")  # another name: both are kept
+        await pilot.pause()
+        assert app.state.saved_searches() == {
+            "top": "quality:>49",
+            "top2": 'topic:"Odd" (quality:>49)',
+        }
+        await pilot.press("ctrl+s", "ctrl+a", "ctrl+k", *"top", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveSearchScreen)
+        await pilot.press("enter")  # again: replaced, and it says so
+        await pilot.pause()
+        assert not isinstance(app.screen, SaveSearchScreen)
+        assert app.state.saved_searches()["top"] == 'topic:"Odd" (quality:>49)'
+        assert notices[-1] == "Replaced the saved search “top”."
