@@ -157,7 +157,7 @@ TABLE: tuple[KeyBinding, ...] = (
     K("list.open", "enter", "open", "Open", "Open the article (or the story)", show=True),
     *moves("sidebar", "topic"),
     K("sidebar.delete", "delete,x", "delete_entry", "Delete saved search",
-      "Delete the highlighted saved search", show=True),
+      "Delete the highlighted saved search (after a question)", show=True),
     K("sidebar.unfollow", "delete,x", "unsubscribe_feed", "Unsubscribe",
       "Unsubscribe from the highlighted feed (after a question)", show=True),
     K("sidebar.reload", "R", "reload_feed", "Reload feed",

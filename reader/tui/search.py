@@ -161,11 +161,29 @@ class SearchActions(Controller):
         dialog.focus_name()
 
     def delete_saved(self, message: TopicSidebar.DeleteRequested) -> None:
-        if isinstance(message.scope, SavedSearch):
-            name = message.scope.name
-            self.app.state.delete_search(name)
-            self.app.library.forget_saved_search(name)
-            if self.app.scope == message.scope:
-                self.app.scope = ALL
-            self.app.reading.update_sidebar()
-            self.app.notify(f"Deleted saved search “{name}”.", timeout=3)
+        """x on a saved search: ask first, as for a feed (there is no undo)."""
+        if not isinstance(message.scope, SavedSearch):
+            return
+        name = message.scope.name
+        from rich.text import Text
+
+        from reader.screens.feed_dialogs import ConfirmScreen
+
+        question = Text("Delete the saved search “", style="bold")
+        question.append(name)  # typed by the user: never markup
+        question.append("”?", style="bold")
+        note = f"Its query: {self.app.state.saved_searches().get(name, '')}"
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.delete(name)
+
+        self.app.push_screen(ConfirmScreen(question, note), answer)
+
+    def delete(self, name: str) -> None:
+        self.app.state.delete_search(name)
+        self.app.library.forget_saved_search(name)
+        if self.app.scope == SavedSearch(name):
+            self.app.scope = ALL
+        self.app.reading.update_sidebar()
+        self.app.notify(f"Deleted saved search “{name}”.", timeout=3)

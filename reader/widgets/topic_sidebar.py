@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.message import Message
@@ -13,9 +14,10 @@ from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from reader.bindings import BY_ID
 from reader.formatting import fit
 from reader.library import SidebarEntry
-from reader.scope import Feed, Scope, is_deletable, scope_from_key
+from reader.scope import Feed, Scope, Tag, Topic, is_deletable, scope_from_key
 from reader.widgets.keys import bindings_for
 
 MIN_WIDTH = 16  # cells, border and scrollbar included
@@ -132,6 +134,29 @@ class TopicSidebar(OptionList):
 
     def action_unsubscribe_feed(self) -> None:
         self.action_delete_entry()  # the app asks first, then unsubscribes
+
+    def on_key(self, event: events.Key) -> None:
+        """The delete keys on a row they do not delete: say why, rather than nothing."""
+        scope = self.selected_scope
+        if scope is None or is_deletable(scope):
+            return
+        keymap: dict[str, str] = getattr(self.app, "keymap", None) or {}
+        keys = keymap.get("sidebar.delete", BY_ID["sidebar.delete"].keys)
+        if event.key not in {key.strip() for key in keys.split(",")}:
+            return
+        event.stop()
+        if isinstance(scope, Topic):
+            why = (
+                f"The topic “{scope.name}” comes from its articles: it cannot be deleted "
+                "(a hide rule in the config leaves articles out)."
+            )
+        elif isinstance(scope, Tag):
+            why = (
+                f"The tag “{scope.name}” goes once no article has it: T on an article takes it off."
+            )
+        else:
+            why = "Only saved searches and feeds can be deleted from the sidebar."
+        self.notify(why, timeout=4)
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, compact=True)

@@ -271,3 +271,56 @@ async def test_saving_under_a_name_in_use_asks_before_replacing(
         assert not isinstance(app.screen, SaveSearchScreen)
         assert app.state.saved_searches()["top"] == 'topic:"Odd" (quality:>49)'
         assert notices[-1] == "Replaced the saved search “top”."
+
+
+async def _highlight(app, pilot, scope) -> None:
+    app.sidebar.focus()
+    app.sidebar.highlighted = [e.scope for e in app.sidebar.entries].index(scope)
+    await pilot.pause()
+    await pilot.pause()
+    assert app.scope == scope
+
+
+async def test_x_asks_before_deleting_a_saved_search_and_says_why_elsewhere(
+    app_factory, many_dir: Path, notices
+):
+    from reader.scope import Tag, Topic
+    from reader.screens.feed_dialogs import ConfirmScreen
+
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_loaded(app, pilot)
+        app.state.save_search("top", "quality:>49")
+        app.state.set_tag([app.article_list.article.id], "later")
+        app.reading.update_sidebar()
+        await pilot.pause()
+        await _highlight(app, pilot, SavedSearch("top"))
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        said = " ".join(str(s.content) for s in app.screen.query(Static))
+        assert "Delete the saved search “top”?" in said and "quality:>49" in said
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.state.saved_searches() == {"top": "quality:>49"}
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.state.saved_searches() == {} and app.scope == ALL
+        assert notices[-1] == "Deleted saved search “top”."
+
+        await _highlight(app, pilot, Topic("Odd"))
+        await pilot.press("x")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "The topic “Odd” comes from its articles" in notices[-1]
+        await _highlight(app, pilot, Tag("later"))
+        await pilot.press("delete")
+        await pilot.pause()
+        assert "The tag “later” goes once no article has it" in notices[-1]
+        await _highlight(app, pilot, ALL)
+        await pilot.press("x")
+        await pilot.pause()
+        assert "Only saved searches and feeds" in notices[-1]
+        assert app.scope == ALL and app.state.tagged("later")
