@@ -69,10 +69,14 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
+_MAX_DEPTH = 32  # brackets in brackets, as our own queries allow (reader.query.parser)
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _tokens(text)
         self.pos = 0
+        self.depth = 0  # the brackets open around the token at self.pos
 
     def peek(self) -> tuple[str, str]:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else ("end", "")
@@ -105,7 +109,11 @@ class _Parser:
     def atom(self) -> object:
         kind, value = self.take()
         if kind == "paren" and value == "(":
+            if self.depth >= _MAX_DEPTH:
+                raise FilterSyntaxError(f"brackets nested too deep (at most {_MAX_DEPTH})")
+            self.depth += 1
             node = self.expression()
+            self.depth -= 1
             if self.take() != ("paren", ")"):
                 raise FilterSyntaxError("a '(' in the filter is never closed")
             return node

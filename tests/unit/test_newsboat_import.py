@@ -216,6 +216,17 @@ def test_newsboat_filters_translate(expression: str, query: str, left_out: list[
         parse(query)
 
 
+def test_a_filter_nested_too_deep_is_refused_not_a_crash() -> None:
+    from reader.migrate.newsboat_query import FilterSyntaxError
+    from reader.query import parse
+
+    deep = "(" * 2000 + 'title =~ "x"' + ")" * 2000
+    with pytest.raises(FilterSyntaxError, match=r"nested too deep \(at most 32\)"):
+        translate(deep)
+    parse(translate("(" * 32 + 'title =~ "x"' + ")" * 32).query)
+    assert translate(" or ".join(['title =~ "x"'] * 10_000)).query.count(" OR ") == 9_999
+
+
 def test_a_feeds_tags_are_kept_in_the_list_and_given_to_its_articles(capsys) -> None:
     from feed_samples import RSS_20
 
