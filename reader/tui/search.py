@@ -38,8 +38,12 @@ class SearchActions(Controller):
         has focus: it goes into the bar, in the order typed, not to the app's keys.
         The same for any input given the focus meanwhile (Ctrl+S's name): an input
         with the focus takes every character itself, so one that comes back unused
-        was typed before the input had it."""
+        was typed before the input had it. An Enter among them submits the search
+        at once, as it does in the bar (``submit_now``)."""
         focused = self.app.focused
+        if event.key == "enter" and isinstance(focused, Input) and focused.id == "search-input":
+            self.submit_now()  # the Enter of "/gulf⏎m": the keys after it act on the list
+            return True
         if not (event.is_printable and isinstance(focused, Input) and event.character):
             return False
         focused.insert_text_at_cursor(event.character)

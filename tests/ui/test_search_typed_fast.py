@@ -95,3 +95,15 @@ async def test_keys_typed_fast_after_enter_act_on_the_list(app_factory, many_dir
         third = articles.articles[2]
         assert articles.article is third and app.state.is_read(third.id)
         assert not app.state.is_read(articles.articles[1].id)
+
+
+async def test_a_search_typed_and_entered_in_one_burst_leaves_the_next_key_to_the_list(
+    app_factory, many_dir: Path
+):
+    app = app_factory(many_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        articles = app.query_one(ArticleList)
+        await type_fast(pilot, "slash", *"number", "enter", "m")
+        assert app.view.query_text == "number"
+        assert app.focused is articles and app.state.is_read(articles.articles[0].id)
