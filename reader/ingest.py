@@ -46,6 +46,7 @@ from reader.parse_pool import (  # noqa: F401 - _ARTICLE_FIELDS, _from_rows: for
     likely_large,
     start_pool,
 )
+from reader.record import Record
 from reader.scan import (
     FolderChanges,
     MissingPath,
@@ -68,39 +69,71 @@ BATCH = 500  # files per streamed batch
 APART_FROM = POOL_FROM
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """Files parsed so far, and the articles that are new (or replaced one) since the last."""
+class Progress(Record):
+    """Files parsed so far, and the articles that are new (or replaced one) since the last.
 
+    Like ``Loaded`` and ``Changes``, a frozen value: ``reader.record``."""
+
+    __slots__ = ("done", "total", "articles")
     done: int
     total: int
-    articles: tuple[Article, ...] = ()
+    articles: tuple[Article, ...]
+
+    def __init__(self, done: int, total: int, articles: tuple[Article, ...] = ()) -> None:
+        object.__setattr__(self, "done", done)
+        object.__setattr__(self, "total", total)
+        object.__setattr__(self, "articles", articles)
 
 
-@dataclass(frozen=True, slots=True)
-class Loaded:
+class Loaded(Record):
     """The collection is complete. From the cache it is not yet checked against
     the folders, unless ``checked`` (a small library, by ``quick_load``)."""
 
+    __slots__ = ("result", "from_cache", "seconds", "checked")
     result: LoadResult
     from_cache: bool
     seconds: float
-    checked: bool = False
+    checked: bool
+
+    def __init__(
+        self, result: LoadResult, from_cache: bool, seconds: float, checked: bool = False
+    ) -> None:
+        object.__setattr__(self, "result", result)
+        object.__setattr__(self, "from_cache", from_cache)
+        object.__setattr__(self, "seconds", seconds)
+        object.__setattr__(self, "checked", checked)
 
 
-@dataclass(frozen=True, slots=True)
-class Changes:
+class Changes(Record):
     """What a check of the folders found; ``result`` is the whole new collection.
 
     ``result`` is None when nothing changed.
     """
 
+    __slots__ = ("result", "added", "changed", "removed", "moved", "seconds")
     result: LoadResult | None
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
-    moved: int = 0
-    seconds: float = 0.0
+    added: int
+    changed: int
+    removed: int
+    moved: int
+    seconds: float
+
+    def __init__(
+        self,
+        result: LoadResult | None,
+        added: int = 0,
+        changed: int = 0,
+        removed: int = 0,
+        moved: int = 0,
+        seconds: float = 0.0,
+    ) -> None:
+        put = object.__setattr__
+        put(self, "result", result)
+        put(self, "added", added)
+        put(self, "changed", changed)
+        put(self, "removed", removed)
+        put(self, "moved", moved)
+        put(self, "seconds", seconds)
 
     def __bool__(self) -> bool:
         return self.result is not None

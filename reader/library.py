@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from reader.model import Article, Related
+from reader.record import Record
 from reader.scope import ALL, STARRED, All, Feed, SavedSearch, Scope, Starred, Tag, Topic
 from reader.scope import Story as StoryScope
 from reader.state import UserState
@@ -51,14 +52,22 @@ class _Derived(Generic[_Held]):
         return self.generation == generation and self.stories is stories
 
 
-@dataclass(frozen=True, slots=True)
-class SidebarEntry:
-    """One row of the sidebar: the scope it selects, its label and counts."""
+class SidebarEntry(Record):
+    """One row of the sidebar: the scope it selects, its label and counts.
 
+    Like ``FeedRow`` and ``RelatedEntry``, a frozen value: ``reader.record``."""
+
+    __slots__ = ("scope", "label", "unread", "total")
     scope: Scope
     label: str
     unread: int
     total: int
+
+    def __init__(self, scope: Scope, label: str, unread: int, total: int) -> None:
+        object.__setattr__(self, "scope", scope)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "unread", unread)
+        object.__setattr__(self, "total", total)
 
 
 class Preview(Protocol):
@@ -71,22 +80,32 @@ class Preview(Protocol):
     def entries(self) -> list[SidebarEntry]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class FeedRow:
+class FeedRow(Record):
     """A subscribed feed as the sidebar shows it: its URL, name, folder and last error."""
 
+    __slots__ = ("url", "name", "folder", "error")
     url: str
     name: str
     folder: str  # the folder its articles are fetched into
-    error: str = ""
+    error: str
+
+    def __init__(self, url: str, name: str, folder: str, error: str = "") -> None:
+        object.__setattr__(self, "url", url)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "folder", folder)
+        object.__setattr__(self, "error", error)
 
 
-@dataclass(frozen=True, slots=True)
-class RelatedEntry:
+class RelatedEntry(Record):
     """A row of the related list: a story, and the library article it is, if any."""
 
+    __slots__ = ("related", "article")
     related: Related
     article: Article | None
+
+    def __init__(self, related: Related, article: Article | None) -> None:
+        object.__setattr__(self, "related", related)
+        object.__setattr__(self, "article", article)
 
 
 @dataclass(frozen=True, slots=True)

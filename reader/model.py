@@ -1,4 +1,8 @@
-"""The data newsreader works with: plain, frozen, slotted dataclasses.
+"""The data newsreader works with: plain, frozen, slotted values.
+
+``Article``, ``Problem`` and ``LoadResult`` are dataclasses (the index cache reads
+their fields); the others are records (``reader.record``: the same behaviour,
+without the code a dataclass generates when this module is imported at start).
 
 ``Article`` is the hot record the list, sorting, counts and search need; it is
 what the store keeps for every article. ``ArticleDetail`` holds the heavy parts
@@ -10,28 +14,63 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from reader.record import Record
 
-@dataclass(frozen=True, slots=True)
-class Image:
+
+class Image(Record):
+    __slots__ = ("url", "width", "height", "title")
     url: str
-    width: int | None = None
-    height: int | None = None
-    title: str = ""
+    width: int | None
+    height: int | None
+    title: str
+
+    def __init__(
+        self, url: str, width: int | None = None, height: int | None = None, title: str = ""
+    ) -> None:
+        object.__setattr__(self, "url", url)
+        object.__setattr__(self, "width", width)
+        object.__setattr__(self, "height", height)
+        object.__setattr__(self, "title", title)
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
+class Related(Record):
     """A related story as the parent file describes it."""
 
+    __slots__ = (
+        "id", "title", "url", "excerpt", "provider", "domain", "published", "quality", "type",
+    )  # fmt: skip
     id: str
     title: str
-    url: str = ""
-    excerpt: str = ""
-    provider: str = ""
-    domain: str = ""
-    published: datetime | None = None
-    quality: int | None = None
-    type: str = "article"
+    url: str
+    excerpt: str
+    provider: str
+    domain: str
+    published: datetime | None
+    quality: int | None
+    type: str
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002 - the seed format's name
+        title: str,
+        url: str = "",
+        excerpt: str = "",
+        provider: str = "",
+        domain: str = "",
+        published: datetime | None = None,
+        quality: int | None = None,
+        type: str = "article",  # noqa: A002 - the seed format's name
+    ) -> None:
+        put = object.__setattr__
+        put(self, "id", id)
+        put(self, "title", title)
+        put(self, "url", url)
+        put(self, "excerpt", excerpt)
+        put(self, "provider", provider)
+        put(self, "domain", domain)
+        put(self, "published", published)
+        put(self, "quality", quality)
+        put(self, "type", type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,15 +101,29 @@ class Article:
         return len(self.related_keys) // 16
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleDetail:
+class ArticleDetail(Record):
     """The heavy parts of one article, read from its file when it is shown."""
 
-    related: tuple[Related, ...] = ()
-    images: tuple[Image, ...] = ()
-    original_url: str = ""
-    body: str = ""
-    excerpt: str = ""
+    __slots__ = ("related", "images", "original_url", "body", "excerpt")
+    related: tuple[Related, ...]
+    images: tuple[Image, ...]
+    original_url: str
+    body: str
+    excerpt: str
+
+    def __init__(
+        self,
+        related: tuple[Related, ...] = (),
+        images: tuple[Image, ...] = (),
+        original_url: str = "",
+        body: str = "",
+        excerpt: str = "",
+    ) -> None:
+        object.__setattr__(self, "related", related)
+        object.__setattr__(self, "images", images)
+        object.__setattr__(self, "original_url", original_url)
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "excerpt", excerpt)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +142,18 @@ class Problem:
         return f"{where}: {self.reason}"
 
 
-@dataclass(frozen=True, slots=True)
-class Duplicate:
+class Duplicate(Record):
     """A file whose article id was already taken by another file."""
 
+    __slots__ = ("path", "kept_path", "id")
     path: str
     kept_path: str
     id: str
+
+    def __init__(self, path: str, kept_path: str, id: str) -> None:  # noqa: A002
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "kept_path", kept_path)
+        object.__setattr__(self, "id", id)
 
     def __str__(self) -> str:
         return f"{self.path}: same article as {self.kept_path} (kept that one)"

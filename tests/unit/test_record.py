@@ -12,12 +12,16 @@ import dataclasses
 import inspect
 import pickle
 from dataclasses import FrozenInstanceError, field, make_dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from rich.text import Text
 
 from reader.fulltext.storage import StoredText
+from reader.ingest import Changes, Loaded, Progress
+from reader.library import FeedRow, RelatedEntry, SidebarEntry
+from reader.model import Article, ArticleDetail, Duplicate, Image, LoadResult, Related
 from reader.record import Record
 from reader.scope import All, Feed, SavedSearch, Starred, Story, Tag, Topic
 from reader.state.database import Batch
@@ -26,6 +30,9 @@ from reader.status import StatusLine
 from reader.widgets.detail_pane import _Line
 
 FACTORY = object()  # a field whose default is a new empty dict (default_factory=dict)
+WHEN = datetime(2026, 12, 2, 18, 30, tzinfo=UTC)
+RELATED = Related("r1", "A related story", "https://e.com/r1", published=WHEN, quality=40)
+ARTICLE = Article("a1", "An article", "/seeds/a1.txt")
 
 
 def _reference(cls: type[Record], defaults: dict[str, Any], uncompared: set[str]) -> Any:
@@ -141,6 +148,63 @@ CASES: list[tuple[type[Record], dict[str, Any], set[str], list[tuple[tuple, dict
             (({"read": []}, {"s": ("q", None)}, {"theme": '"x"'}, {("a", "t"): True}), {}),
         ],
     ),
+    (
+        Image,
+        {"width": None, "height": None, "title": ""},
+        set(),
+        [(("https://e.com/a.png",), {}), (("https://e.com/a.png", 640, 480, "A"), {})],
+    ),
+    (
+        Related,
+        {
+            "url": "",
+            "excerpt": "",
+            "provider": "",
+            "domain": "",
+            "published": None,
+            "quality": None,
+            "type": "article",
+        },  # fmt: skip
+        set(),
+        [
+            (("r1", "A related story"), {}),
+            (("r1", "A related story", "https://e.com/r1"), {"published": WHEN, "quality": 40}),
+            (("r2", "Other", "u", "x", "p", "d", WHEN, 1, "video"), {}),
+        ],
+    ),
+    (
+        ArticleDetail,
+        {"related": (), "images": (), "original_url": "", "body": "", "excerpt": ""},
+        set(),
+        [((), {}), (((RELATED,), (Image("https://e.com/a.png"),), "u", "body", "x"), {})],
+    ),
+    (Duplicate, {}, set(), [(("/a.txt", "/b.txt", "a1"), {}), (("/b.txt", "/a.txt", "a1"), {})]),
+    (
+        Progress,
+        {"articles": ()},
+        set(),
+        [((0, 2_000), {}), ((500, 2_000, (ARTICLE,)), {}), ((500, 2_000), {"articles": ()})],
+    ),
+    (
+        Loaded,
+        {"checked": False},
+        set(),
+        [((LoadResult(), True, 0.5), {}), ((LoadResult([ARTICLE]), False, 2.0, True), {})],
+    ),
+    (
+        Changes,
+        {"added": 0, "changed": 0, "removed": 0, "moved": 0, "seconds": 0.0},
+        set(),
+        [((None,), {"seconds": 0.2}), ((LoadResult([ARTICLE]), 1, 2, 3, 4, 0.5), {})],
+    ),
+    (SidebarEntry, {}, set(), [((Topic("AI"), "AI", 1, 3), {}), ((All(), "All", 1, 3), {})]),
+    (
+        FeedRow,
+        {"error": ""},
+        set(),
+        [(("https://e.com/feed", "E", "/feeds/e"), {}), (("u", "n", "f", "timed out"), {})],
+    ),
+    (RelatedEntry, {}, set(), [((RELATED, None), {}), ((RELATED, ARTICLE), {})]),
 ]
 
 
