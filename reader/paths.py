@@ -6,6 +6,7 @@ so read-only commands leave the file system as they found it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -91,3 +92,19 @@ def default_optional_paths() -> list[Path]:
     Read when they exist, watched for when they do not (the first fetch makes it).
     """
     return [feeds_dir()]
+
+
+def named_path(text: str | os.PathLike[str]) -> Path:
+    """A file or folder as the user named it, made the one name it has whichever way it
+    was named (``news``, ``./news/``, ``/home/me/news``, ``.`` inside it).
+
+    Absolute and normalised, so the index cache, the walk and the paths stored in it
+    agree. A folder's symbolic links are resolved too (``.`` inside a linked folder
+    is the real folder to the process, so its link must be as well); a file keeps
+    its own name (a link to an article, a dead link), only its folder is resolved.
+    """
+    path = os.fspath(text)
+    if os.path.isdir(path):
+        return Path(os.path.realpath(path))
+    folder, name = os.path.split(os.path.normpath(path))
+    return Path(os.path.realpath(folder or os.curdir), name)

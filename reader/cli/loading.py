@@ -30,8 +30,16 @@ if TYPE_CHECKING:
 
 
 def seed_paths(given: Sequence[str]) -> list[Path]:
-    """The paths named on the command line, or the default seed folders."""
-    return [Path(p) for p in given] if given else paths.default_seed_paths()
+    """The paths named on the command line, or the default seed folders.
+
+    Each named path is checked to exist (a usage error naming it as typed), then
+    made the one name of its file or folder (``paths.named_path``): the reader
+    and every command take their paths from here.
+    """
+    if not given:
+        return paths.default_seed_paths()
+    require_existing([Path(p) for p in given])
+    return [paths.named_path(p) for p in given]
 
 
 def require_existing(seed_paths: Sequence[Path]) -> None:
