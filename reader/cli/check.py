@@ -29,7 +29,8 @@ def add_parser(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout
-    result = load(args.paths, use_cache=not args.no_cache)
+    # The config's hide rules apply, as in the reader and `list`: what they leave out is counted.
+    result = load(args.paths, use_cache=not args.no_cache, hide=True)
     # A folder named like an article (archive.md/) is walked like any folder:
     # named apart from the files that were left out.
     folders = [p for p in result.ignored if p.reason == DIRECTORY_REASON]
@@ -43,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
             out.write(f"{problem} (ignored)\n")
         for duplicate in result.duplicates:
             out.write(f"{duplicate}\n")
+        for article in result.hidden:
+            out.write(f"{article.path} (hidden by filters)\n")
     # Every file found is counted once, as what it turned out to be: the numbers add up
     # (a broken link or a pipe is a problem, though it was never read).
     found = len(result.articles) + len(result.duplicates) + len(result.hidden)

@@ -69,3 +69,18 @@ def test_a_yaml_mistake_names_no_parser_internals(tmp_path):
         path.write_text(text, encoding="utf-8")
         reason = str(load_seed_file(str(path)))
         assert "\n" not in reason and "<unicode string>" not in reason and "position" not in reason
+
+
+# ------------------------------------------------------- check and hide rules
+
+
+def test_check_counts_the_articles_hide_rules_leave_out(capsys, library):
+    _config('hide = ["provider:Microsoft"]\n')
+    for _ in range(2):  # cold, then from the cache
+        code, out, _ = run(capsys, "check", library)
+        assert code == 0
+        assert out == (
+            "3 files: 2 articles, 0 problems (1 article hidden by filters; --verbose lists them)\n"
+        )
+    code, out, _ = run(capsys, "check", library, "--verbose")
+    assert out.splitlines()[0] == f"{library / 'a.txt'} (hidden by filters)"
