@@ -12,6 +12,7 @@ from datetime import UTC
 from reader.cli.arguments import Subparsers
 from reader.cli.loading import ingest
 from reader.errors import UsageError
+from reader.formatting import iso_utc
 from reader.model import Article
 from reader.store import Store
 from reader.text import strip_controls
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             "title": article.title,
             "url": article.url,
             "provider": article.provider,
-            "published": _when(article),
+            "published": iso_utc(article.published) if article.published else None,
             "excerpt": excerpt,
             "text": document.plain_text() if document is not None else None,
             "text_error": error,

@@ -4,6 +4,7 @@ dates, a short serve token, an unknown topic."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -84,3 +85,13 @@ def test_check_counts_the_articles_hide_rules_leave_out(capsys, library):
         )
     code, out, _ = run(capsys, "check", library, "--verbose")
     assert out.splitlines()[0] == f"{library / 'a.txt'} (hidden by filters)"
+
+
+# ---------------------------------------------------------------- show --json
+
+
+def test_show_json_dates_are_list_json_dates(capsys, library):
+    listed = json.loads(run(capsys, "list", "--json", library, "--limit", "1")[1])
+    code, out, _ = run(capsys, "show", listed["id"], library, "--json")
+    assert code == 0
+    assert json.loads(out)["published"] == listed["published"] == "2021-03-03T05:06:07Z"
