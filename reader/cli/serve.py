@@ -30,8 +30,18 @@ def add_parser(subparsers: Subparsers) -> None:
         "--port", type=_port, default=DEFAULT_PORT, help=f"the port (default: {DEFAULT_PORT})"
     )
     serve.add_argument(
-        "--token", help="the token every request must carry (?token=T); made when not given"
+        "--token",
+        type=_token,
+        help="the token every request must carry (?token=T, 8 characters or more); "
+        "made when not given",
     )
+
+
+def _token(text: str) -> str:
+    # reader.serve.choose_token says the same to a caller that is not the command line.
+    if len(text.strip()) < 8:
+        raise argparse.ArgumentTypeError("needs at least 8 characters")
+    return text
 
 
 def _port(text: str) -> int:

@@ -95,3 +95,16 @@ def test_show_json_dates_are_list_json_dates(capsys, library):
     code, out, _ = run(capsys, "show", listed["id"], library, "--json")
     assert code == 0
     assert json.loads(out)["published"] == listed["published"] == "2021-03-03T05:06:07Z"
+
+
+# ------------------------------------------------------------- serve --token
+
+
+@pytest.mark.parametrize("token", ["short", "  1234567  "])
+def test_a_short_serve_token_is_a_usage_error(capsys, token):
+    code, out, err = run(capsys, "serve", "--token", token)
+    assert (code, out) == (2, "")
+    assert err == (
+        "newsreader: argument --token: needs at least 8 characters "
+        "(see 'newsreader serve --help')\n"
+    )
