@@ -135,8 +135,9 @@ def run(args: argparse.Namespace) -> int:
     library = open_library(result, marks=needs_marks, texts=texts, stories=args.stories)
     spec = ViewSpec(sort=args.sort, stories=args.stories, search=query)
     shown = listed(library, spec, args.limit)
-    if not shown and query is not None:
-        # Nothing on stdout keeps pipes clean; say why on stderr, exit 0.
+    if not shown and query is not None and args.limit != 0:
+        # Nothing on stdout keeps pipes clean; say why on stderr, exit 0 (and
+        # --limit 0, which asked for nothing, is no reason to say anything).
         sys.stderr.write(f"newsreader: no article matches (of {len(library.store):,})\n")
     # As the files held them when read (the cache's or this load's), not read again.
     excerpts = iter(session.excerpts(shown) if with_excerpts else ())
@@ -190,6 +191,8 @@ def column_rows(columns: CachedColumns, sort: Sort, limit: int | None) -> list[i
     """The articles (their rows in the columns) in ``sort`` order, the first ``limit``:
     the store's keys (``date_key``, ``quality_key``) made from the stored columns."""
     stamps, ids = columns.fields["published"], columns.fields["id"]
+    if limit == 0:
+        return []
     if sort == "date" and limit is not None and limit < len(stamps) and _whole_seconds(stamps):
         # The first few by date are among those at least as new as the limit-th
         # newest date: only those are keyed and sorted (ties on it included).

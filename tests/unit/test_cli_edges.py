@@ -45,6 +45,26 @@ def _config(text: str) -> None:
     paths.config_path().write_text(text, encoding="utf-8")
 
 
+# ------------------------------------------------------------- list --limit 0
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [[], ["--no-cache"], ["--unread"], ["--json"], ["--stories"], ["--sort", "quality"]],
+)
+def test_a_limit_of_0_prints_nothing_warm_or_cold(capsys, library, extra):
+    """``--limit 0`` asks for nothing (as ``head -n 0``): nothing printed, nothing
+    said, exit 0, from the cache's columns or a load alike."""
+    assert run(capsys, "list", library)[0] == 0  # the cache is warm from here on
+    assert run(capsys, "list", library, "--limit", "0", *extra) == (0, "", "")
+
+
+def test_a_limit_of_1_prints_one_line(capsys, library):
+    run(capsys, "list", library)
+    code, out, _ = run(capsys, "list", library, "--limit", "1")
+    assert code == 0 and len(out.splitlines()) == 1
+
+
 # ------------------------------------------------------ a YAML mistake's message
 
 
