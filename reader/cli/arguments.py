@@ -7,6 +7,7 @@ A subcommand is a module of this package with ``NAME``, ``add_parser`` and
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterable, Sequence
 from typing import NoReturn, Protocol
 
@@ -36,6 +37,8 @@ class Parser(argparse.ArgumentParser):
     """
 
     _actions_wanted: argparse._SubParsersAction | None = None
+    # Options whose value is the next argument whatever it starts with (``--query -ai``).
+    _any_value: frozenset[str] = frozenset()
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
@@ -51,6 +54,8 @@ class Parser(argparse.ArgumentParser):
     def parse_known_args(  # type: ignore[override]  # typeshed overloads on namespace=None
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
+        if self._any_value:
+            args = _joined_values(sys.argv[1:] if args is None else args, self._any_value)
         parsed, extras = super().parse_known_args(args, namespace)
         # A subcommand's parser hands unknown options up to the top one, whose
         # error would point to 'newsreader --help'; reject them here instead.
@@ -69,6 +74,28 @@ class Parser(argparse.ArgumentParser):
                 None, f"invalid choice {value!r}: say {one_of(action.choices)}"
             )
         super()._check_value(action, value)
+
+
+def add_any_value(parser: argparse.ArgumentParser, *flags: str, **kwargs) -> None:
+    """An option whose value may start with a dash (``--query -ai``, a search that
+    leaves a word out): the argument after it is its value, whatever it is."""
+    parser.add_argument(*flags, **kwargs)
+    if isinstance(parser, Parser):
+        parser._any_value = parser._any_value | {f for f in flags if f.startswith("--")}
+
+
+def _joined_values(args: Sequence[str], flags: frozenset[str]) -> list[str]:
+    """``--query -ai`` as ``--query=-ai``, which argparse reads as the value it is."""
+    joined: list[str] = []
+    given = iter(args)
+    for arg in given:
+        if arg == "--":  # the rest is positional, as typed
+            joined.append(arg)
+            joined.extend(given)
+            break
+        value = next(given, None) if arg in flags else None
+        joined.append(arg if value is None else f"{arg}={value}")
+    return joined
 
 
 def one_of(choices: Iterable[str]) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reader.cli.arguments import Subparsers
+from reader.cli.arguments import Subparsers, add_any_value
 from reader.cli.loading import load, open_library, parse_query
 from reader.formatting import plural
 
@@ -24,7 +24,7 @@ def add_parser(subparsers: Subparsers) -> None:
         "articles-path'). Several pages are fetched at once.",
     )
     fulltext.add_argument("paths", nargs="*", metavar="PATH", help="seed files or folders")
-    fulltext.add_argument("--query", metavar="Q", help="only articles this query matches")
+    add_any_value(fulltext, "--query", metavar="Q", help="only articles this query matches")
     fulltext.add_argument("--limit", type=_count, metavar="N", help="fetch at most N")
 
 

@@ -17,7 +17,7 @@ from itertools import compress
 from typing import TYPE_CHECKING, TextIO
 
 from reader.cache import ARTICLE_FIELDS, CachedColumns
-from reader.cli.arguments import Subparsers, add_no_cache, add_paths, positive_int
+from reader.cli.arguments import Subparsers, add_any_value, add_no_cache, add_paths, positive_int
 from reader.cli.loading import ingest, load_unless_cached, open_library, parse_query, read_state
 from reader.formatting import fit, iso_utc, plural
 from reader.model import Article
@@ -46,10 +46,11 @@ def add_parser(subparsers: Subparsers) -> None:
     listing.add_argument(
         "--topic", help="only articles of this topic (its whole name, in any case)"
     )
-    listing.add_argument(
+    add_any_value(
+        listing,
         "--query",
         help="only articles matching a search, like 'facial -police topic:AI' "
-        "(write --query='-word' when it starts with a dash)",
+        "(the next argument, even when it starts with a dash: --query -police)",
     )
     listing.add_argument("--sort", choices=SORTS, default="date", help="order (default: date)")
     listing.add_argument("--limit", type=positive_int, help="print at most N articles")

@@ -65,6 +65,38 @@ def test_a_limit_of_1_prints_one_line(capsys, library):
     assert code == 0 and len(out.splitlines()) == 1
 
 
+# ------------------------------------------------------- --query "-word"
+
+
+@pytest.mark.parametrize("argv", [["--query", "-robots"], ["--query=-robots"]])
+def test_a_query_that_starts_with_a_dash_is_the_next_argument(capsys, library, argv):
+    code, out, err = run(capsys, "list", library, *argv)
+    assert code == 0, err
+    assert [line.rsplit("  ", 1)[1] for line in out.splitlines()] == [
+        "Airline food",
+        "Facial recognition at work",
+    ]
+
+
+def test_a_dashed_query_leaves_the_options_after_it_alone(capsys, library):
+    code, out, err = run(capsys, "list", "--query", "-robots -airline", "--json", library)
+    assert code == 0, err
+    assert [json.loads(line)["title"] for line in out.splitlines()] == [
+        "Facial recognition at work"
+    ]
+
+
+def test_fulltext_takes_a_dashed_query_too(capsys, library):
+    code, _, err = run(capsys, "fulltext", library, "--query", "-ai", "--limit", "0")
+    assert code == 0, err
+
+
+def test_query_at_the_end_still_wants_its_text(capsys, library):
+    code, _, err = run(capsys, "list", library, "--query")
+    assert code == 2
+    assert "--query: expected one argument" in err
+
+
 # ------------------------------------------------------ a YAML mistake's message
 
 
