@@ -12,6 +12,7 @@ import argparse
 import heapq
 import json
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from itertools import compress
 from typing import TYPE_CHECKING, TextIO
@@ -19,8 +20,9 @@ from typing import TYPE_CHECKING, TextIO
 from reader.cache import ARTICLE_FIELDS, CachedColumns
 from reader.cli.arguments import Subparsers, add_any_value, add_no_cache, add_paths, positive_int
 from reader.cli.loading import ingest, load_unless_cached, open_library, parse_query, read_state
+from reader.errors import UsageError
 from reader.formatting import fit, iso_utc, plural
-from reader.model import Article
+from reader.model import Article, LoadResult
 from reader.store import SORTS, Sort, date_key, quality_key
 
 if TYPE_CHECKING:
@@ -125,6 +127,8 @@ def run(args: argparse.Namespace) -> int:
         result = loaded
     else:
         result = session.load_all()
+    if args.topic is not None:
+        require_topic(args.topic, result)
     from reader.library import ViewSpec
 
     needs_marks = args.json or (query is not None and query.needs_marks)
@@ -158,6 +162,35 @@ def run(args: argparse.Namespace) -> int:
         out.write(line + "\n")
     _report(len(result.problems), len(result.hidden))
     return 0
+
+
+def require_topic(name: str, result: LoadResult) -> None:
+    """A usage error unless some article (a hidden one too) has the topic ``name``
+    (in any case), naming the topics it may have meant: an unknown topic is a
+    mistake to say, not an empty list."""
+    from difflib import get_close_matches
+
+    from reader.text import fold
+
+    names = {topic for article in (*result.articles, *result.hidden) for topic in article.topics}
+    by_key: dict[str, str] = {}
+    for topic in sorted(names):  # each distinct name folded once
+        by_key.setdefault(fold(topic), topic)
+    wanted = fold(name.strip())
+    if wanted in by_key:
+        return
+    close = get_close_matches(wanted, list(by_key), n=3, cutoff=0.6)
+    if close:
+        hint = f" (did you mean {_quoted(by_key[key] for key in close)}?)"
+    elif 0 < len(by_key) <= 8:
+        hint = f" (the topics: {_quoted(sorted(by_key.values(), key=fold))})"
+    else:
+        hint = ""
+    raise UsageError(f"no topic is named {json.dumps(name, ensure_ascii=False)}{hint}")
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(json.dumps(name, ensure_ascii=False) for name in names)
 
 
 def _report(problems: int, hidden: int) -> None:

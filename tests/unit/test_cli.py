@@ -149,7 +149,10 @@ def test_list_order_topic_sort_and_limit(capsys, folder):
     assert listed("--topic", "AI") == ["Newest", "Old but good"]
     assert listed("--topic", "AI", "--sort", "quality") == ["Old but good", "Newest"]
     assert listed("--topic", "Computer Vision") == ["Old but good"]
-    assert listed("--topic", "Nothing") == []
+    # An unknown topic is a mistake to name, not an empty list.
+    code, out, err = run(capsys, "list", "--json", "--topic", "Nothing", folder)
+    assert (code, out) == (2, "")
+    assert err.startswith('newsreader: no topic is named "Nothing" (the topics: "AI", ')
     assert listed("--limit", "2") == ["Newest", "Middle"]
     assert listed("--limit", "0") == []
     assert listed("--sort", "quality", "--limit", "1") == ["Middle"]

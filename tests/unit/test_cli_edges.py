@@ -160,3 +160,28 @@ def test_a_short_serve_token_is_a_usage_error(capsys, token):
         "newsreader: argument --token: needs at least 8 characters "
         "(see 'newsreader serve --help')\n"
     )
+
+
+# ------------------------------------------------------------ an unknown topic
+
+
+def test_an_unknown_topic_is_named_with_the_close_ones(capsys, library):
+    code, out, err = run(capsys, "list", library, "--topic", "robotic")
+    assert (code, out) == (2, "")
+    assert err == 'newsreader: no topic is named "robotic" (did you mean "Robotics"?)\n'
+    code, out, err = run(capsys, "list", library, "--topic", "nosuch", "--stories")
+    assert (code, out) == (2, "")
+    assert err == 'newsreader: no topic is named "nosuch" (the topics: "AI", "Robotics")\n'
+
+
+def test_a_known_topic_in_any_case_still_lists(capsys, library):
+    code, out, err = run(capsys, "list", library, "--topic", "robotics")
+    assert (code, err) == (0, "")
+    assert out.rstrip().endswith("Robots in the kitchen")
+
+
+def test_a_topic_only_hidden_articles_have_is_known(capsys, library):
+    _config('hide = ["provider:Gamma"]\n')
+    code, out, err = run(capsys, "list", library, "--topic", "Robotics")
+    assert (code, out) == (0, "")
+    assert "no article matches" in err and "1 hidden by filters" in err

@@ -134,8 +134,9 @@ def test_imported_categories_are_topics_of_the_fetched_articles(tmp_path: Path, 
         records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
         assert len(records) == 2, topic
         assert records[0]["topics"][:3] == ["Blogs", "tag one", "tag/three"]
-    assert main(["list", "--topic", "should be ignored"]) == 0
-    assert capsys.readouterr().out == ""
+    assert main(["list", "--topic", "should be ignored"]) == 2  # no article has it
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith('newsreader: no topic is named "should be ignored"')
 
 
 @pytest.mark.parametrize(

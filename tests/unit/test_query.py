@@ -655,7 +655,11 @@ def test_list_query_filters_after_the_topic_and_before_the_limit(
     assert run_list(seeds_dir, capsys, "--query", "amazon", "--limit", "1") == ["The Grio"]
     assert run_list(seeds_dir, capsys, "--query=-facial", "--limit", "1") == ["Gulf News"]
     assert run_list(seeds_dir, capsys, "--topic", "AI", "--query", "rekognition") == ["Gulf News"]
-    assert run_list(seeds_dir, capsys, "--topic", "Nope", "--query", "amazon") == []
+    # The topic is not dropped beside a query: one no article has is named as unknown.
+    code = cli.main(["list", "--json", "--topic", "Nope", "--query", "amazon", str(seeds_dir)])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err.startswith('newsreader: no topic is named "Nope"')
 
 
 def test_list_query_reads_the_marks(
